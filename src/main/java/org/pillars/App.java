@@ -1,0 +1,126 @@
+package org.pillars;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Logger;
+import org.pillars.config.AppConfig;
+import org.pillars.content.ContentStore;
+import org.pillars.content.CourseLoader;
+import org.pillars.db.Database;
+import org.pillars.seeds.Seeds;
+import org.pillars.web.Assets;
+import org.pillars.web.Messages;
+import org.pillars.web.Pages;
+import org.pillars.web.Templates;
+import org.pillars.web.WebVerticle;
+
+/**
+ * The server: configuration, then the database, its migrations and seeds, then the content, then HTTP.
+ * Whatever was started is stopped again if a later step fails, so a failed start leaves nothing running.
+ */
+public final class App {
+
+  private static final Logger LOG = Logger.getLogger(App.class.getName());
+  private static final long CONTENT_CHECK_MS = 1000;
+
+  private final AppConfig config;
+  private final Vertx vertx;
+  private Database database;
+  private ContentStore content;
+  private int port;
+
+  private App(AppConfig config) {
+    this.config = config;
+    this.vertx = Vertx.vertx();
+  }
+
+  public static Future<App> start(AppConfig config) {
+    App app = new App(config);
+    long started = System.nanoTime();
+    return app.startDatabase()
+        .compose(v -> app.database.migrate())
+        .compose(v -> app.seed())
+        .compose(v -> app.loadContent())
+        .compose(v -> app.startHttp())
+        .map(v -> {
+          LOG.info(() -> "Pillars is serving http://localhost:" + app.port + "/ (database " + app.database.describe()
+              + ", started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
+          return app;
+        })
+        .recover(e -> app.stop().transform(ignored -> Future.failedFuture(e)));
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Database database() {
+    return database;
+  }
+
+  public ContentStore content() {
+    return content;
+  }
+
+  /** Stops HTTP, the content watcher, the pool and the embedded database, in that order. */
+  public Future<Void> stop() {
+    if (content != null) {
+      content.stopWatching();
+    }
+    Future<Void> closing = vertx.deploymentIDs().isEmpty()
+        ? Future.succeededFuture()
+        : Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
+    return closing
+        .eventually(() -> database != null ? database.close() : Future.succeededFuture())
+        .eventually(vertx::close);
+  }
+
+  private Future<Void> startDatabase() {
+    return Database.open(vertx, config).onSuccess(db -> database = db).mapEmpty();
+  }
+
+  private Future<Void> seed() {
+    if (!config.loadSeeds()) {
+      return Future.succeededFuture();
+    }
+    Path file = config.seedsDir().resolve("demo.json");
+    if (!Files.isRegularFile(file)) {
+      LOG.warning(() -> "no seed data at " + file + "; starting without demo accounts");
+      return Future.succeededFuture();
+    }
+    return new Seeds(vertx, database.pool()).load(file);
+  }
+
+  private Future<Void> loadContent() {
+    content = new ContentStore(vertx, config.coursesDir());
+    return content.load().onSuccess(c -> {
+      if (config.reloadContent()) {
+        content.watch(CONTENT_CHECK_MS);
+      }
+    }).mapEmpty();
+  }
+
+  private Future<Void> startHttp() {
+    return vertx.executeBlocking(() -> {
+      Messages messages = new Messages(CourseLoader.LANGUAGES);
+      Assets assets = Assets.load(config.webRoot());
+      Pages pages = new Pages(new Templates(messages), messages, assets);
+      return new WebVerticle.Services(config, database, content, assets, pages);
+    }, false).compose(services -> {
+      WebVerticle first = new WebVerticle(services, config.port());
+      return vertx.deployVerticle(first).compose(id -> {
+        port = first.actualPort();
+        int more = config.httpInstances() - 1;
+        return more == 0 ? Future.succeededFuture()
+            : vertx.deployVerticle(() -> new WebVerticle(services, port), new DeploymentOptions().setInstances(more)).mapEmpty();
+      });
+    }).mapEmpty();
+  }
+}

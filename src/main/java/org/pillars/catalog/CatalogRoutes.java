@@ -1,0 +1,123 @@
+package org.pillars.catalog;
+
+import com.github.jknack.handlebars.Handlebars;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.pillars.content.Catalog;
+import org.pillars.content.Lesson;
+import org.pillars.content.Module;
+import org.pillars.web.HttpError;
+import org.pillars.web.Language;
+import org.pillars.web.Pages;
+
+/** The reading pages: the catalogue, a module's overview and its lessons. Open to everyone. */
+public final class CatalogRoutes {
+
+  private final Supplier<Catalog> catalog;
+  private final Pages pages;
+
+  public CatalogRoutes(Supplier<Catalog> catalog, Pages pages) {
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get("/").handler(this::catalogPage);
+    router.get("/modules/:moduleId").handler(this::modulePage);
+    router.get("/modules/:moduleId/:lessonId").handler(this::lessonPage);
+  }
+
+  private void catalogPage(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "catalog.title"));
+    List<Map<String, Object>> cards = new ArrayList<>();
+    for (Module m : catalog.get().modules()) {
+      Map<String, Object> card = new HashMap<>();
+      card.put("href", "/modules/" + m.id());
+      card.put("title", m.title().in(lang));
+      card.put("titleLang", m.title().languageFor(lang));
+      card.put("summary", m.summary().in(lang));
+      card.put("summaryLang", m.summary().languageFor(lang));
+      card.put("minutes", m.minutes());
+      card.put("lessons", m.lessons().size());
+      cards.add(card);
+    }
+    model.put("modules", cards);
+    pages.send(ctx, "catalog", model);
+  }
+
+  private void modulePage(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    Module m = module(ctx, lang);
+    Map<String, Object> model = pages.model(ctx, m.title().in(lang));
+    model.put("module", moduleModel(m, lang));
+    model.put("summary", m.summary().in(lang));
+    model.put("audience", m.audience().in(lang));
+    model.put("objectives", m.objectives().in(lang));
+    model.put("objectivesLang", m.objectives().languageFor(lang));
+    model.put("sources", m.sources().in(lang));
+    model.put("sourcesLang", m.sources().languageFor(lang));
+    model.put("overview", new Handlebars.SafeString(m.overviewHtml().in(lang)));
+    model.put("overviewLang", m.overviewHtml().languageFor(lang));
+    List<Map<String, Object>> lessons = new ArrayList<>();
+    for (Lesson l : m.lessons()) {
+      lessons.add(lessonLink(m, l, lang));
+    }
+    model.put("lessons", lessons);
+    model.put("start", lessons.isEmpty() ? null : lessons.get(0));
+    pages.send(ctx, "module", model);
+  }
+
+  private void lessonPage(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    Module m = module(ctx, lang);
+    Lesson lesson = m.lesson(ctx.pathParam("lessonId"))
+        .orElseThrow(() -> HttpError.notFound(pages.messages().get(lang, "error.lesson.missing")));
+    Map<String, Object> model = pages.model(ctx, lesson.title().in(lang) + " · " + m.title().in(lang));
+    model.put("module", moduleModel(m, lang));
+    model.put("lesson", lessonLink(m, lesson, lang));
+    model.put("total", m.lessons().size());
+    model.put("html", new Handlebars.SafeString(lesson.html().in(lang)));
+    String contentLang = lesson.html().languageFor(lang);
+    model.put("contentLang", contentLang);
+    model.put("untranslated", !contentLang.equals(lang));
+    int index = lesson.number() - 1;
+    if (index > 0) {
+      model.put("previous", lessonLink(m, m.lessons().get(index - 1), lang));
+    }
+    if (index + 1 < m.lessons().size()) {
+      model.put("next", lessonLink(m, m.lessons().get(index + 1), lang));
+    }
+    pages.send(ctx, "lesson", model);
+  }
+
+  private Module module(RoutingContext ctx, String lang) {
+    return catalog.get().module(ctx.pathParam("moduleId"))
+        .orElseThrow(() -> HttpError.notFound(pages.messages().get(lang, "error.module.missing")));
+  }
+
+  private static Map<String, Object> moduleModel(Module m, String lang) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("href", "/modules/" + m.id());
+    model.put("title", m.title().in(lang));
+    model.put("titleLang", m.title().languageFor(lang));
+    model.put("minutes", m.minutes());
+    model.put("version", m.version());
+    return model;
+  }
+
+  private static Map<String, Object> lessonLink(Module m, Lesson l, String lang) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("href", "/modules/" + m.id() + "/" + l.id());
+    model.put("number", l.number());
+    model.put("title", l.title().in(lang));
+    model.put("titleLang", l.title().languageFor(lang));
+    model.put("minutes", l.minutes());
+    return model;
+  }
+}

@@ -1,0 +1,127 @@
+package org.pillars.config;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Everything the server reads from its environment, read once at start-up.
+ * Each key may be given as an environment variable ({@code PORT}) or as a system property
+ * ({@code -Dpillars.port}); the system property wins so tests and scripts can override.
+ */
+public record AppConfig(
+    int port,
+    String host,
+    int httpInstances,
+    Path dataDir,
+    Path coursesDir,
+    Path webRoot,
+    Optional<String> databaseUrl,
+    boolean pgEnvironment,
+    Optional<Boolean> seed,
+    Path seedsDir,
+    long maxBodyBytes,
+    boolean reloadContent,
+    boolean accessLog) {
+
+  public static final String PORT = "PORT";
+  public static final String HOST = "PILLARS_HOST";
+  public static final String HTTP_INSTANCES = "PILLARS_HTTP_INSTANCES";
+  public static final String DATA = "PILLARS_DATA";
+  public static final String COURSES = "PILLARS_COURSES";
+  public static final String WEBROOT = "PILLARS_WEBROOT";
+  public static final String DATABASE_URL = "DATABASE_URL";
+  public static final String SEED = "PILLARS_SEED";
+  public static final String SEEDS = "PILLARS_SEEDS";
+  public static final String MAX_BODY = "PILLARS_MAX_BODY_BYTES";
+  public static final String RELOAD = "PILLARS_RELOAD";
+  public static final String ACCESS_LOG = "PILLARS_ACCESS_LOG";
+
+  /** Reads the process environment and system properties. */
+  public static AppConfig load() {
+    return from(System.getenv(), System.getProperties()::getProperty);
+  }
+
+  /** Reads the given environment, with overrides looked up by {@code pillars.*}-style property names. */
+  public static AppConfig from(Map<String, String> env, Function<String, String> properties) {
+    Source src = new Source(env, properties);
+    int cores = Runtime.getRuntime().availableProcessors();
+    return new AppConfig(
+        src.integer(PORT, 8080, 0, 65535),
+        src.text(HOST, "0.0.0.0"),
+        src.integer(HTTP_INSTANCES, Math.max(1, cores), 1, 64),
+        Path.of(src.text(DATA, ".data")),
+        Path.of(src.text(COURSES, "courses")),
+        Path.of(src.text(WEBROOT, "webroot")),
+        src.optional(DATABASE_URL),
+        env.containsKey("PGHOST") || env.containsKey("PGDATABASE") || env.containsKey("PGPORT"),
+        src.optional(SEED).map(v -> src.bool(SEED, v)),
+        Path.of(src.text(SEEDS, "seeds")),
+        src.integer(MAX_BODY, 1024 * 1024, 1024, Integer.MAX_VALUE),
+        src.bool(RELOAD, src.text(RELOAD, "true")),
+        src.bool(ACCESS_LOG, src.text(ACCESS_LOG, "true")));
+  }
+
+  /** True when no external database is configured and the server runs its own. */
+  public boolean embeddedDatabase() {
+    return databaseUrl.isEmpty() && !pgEnvironment;
+  }
+
+  /** Seeds go into the embedded database by default, into an external one only when asked. */
+  public boolean loadSeeds() {
+    return seed.orElse(embeddedDatabase());
+  }
+
+  public AppConfig withPort(int newPort) {
+    return new AppConfig(newPort, host, httpInstances, dataDir, coursesDir, webRoot, databaseUrl, pgEnvironment,
+        seed, seedsDir, maxBodyBytes, reloadContent, accessLog);
+  }
+
+  private record Source(Map<String, String> env, Function<String, String> properties) {
+
+    String raw(String key) {
+      String prop = properties.apply(key.toLowerCase(Locale.ROOT).replace('_', '.'));
+      if (prop != null) {
+        return prop;
+      }
+      return env.get(key);
+    }
+
+    Optional<String> optional(String key) {
+      return Optional.ofNullable(raw(key)).map(String::trim).filter(v -> !v.isEmpty());
+    }
+
+    String text(String key, String fallback) {
+      return optional(key).orElse(fallback);
+    }
+
+    int integer(String key, int fallback, int min, int max) {
+      Optional<String> value = optional(key);
+      if (value.isEmpty()) {
+        return fallback;
+      }
+      try {
+        int parsed = Integer.parseInt(value.get());
+        if (parsed < min || parsed > max) {
+          throw new ConfigException(key + " must be between " + min + " and " + max + ", got '" + value.get() + "'");
+        }
+        return parsed;
+      } catch (NumberFormatException e) {
+        throw new ConfigException(key + " must be a whole number, got '" + value.get() + "'");
+      }
+    }
+
+    boolean bool(String key, String value) {
+      switch (value.trim().toLowerCase(Locale.ROOT)) {
+        case "true", "yes", "1", "on":
+          return true;
+        case "false", "no", "0", "off":
+          return false;
+        default:
+          throw new ConfigException(key + " must be true or false, got '" + value + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+package org.pillars.content;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every module that loaded cleanly, in catalogue order, and the problems of those that did not. */
+public final class Catalog {
+
+  private final List<Module> modules;
+  private final List<Problem> problems;
+  private final Map<String, Module> byId;
+
+  public Catalog(List<Module> modules, List<Problem> problems) {
+    this.modules = List.copyOf(modules);
+    this.problems = List.copyOf(problems);
+    Map<String, Module> index = new LinkedHashMap<>();
+    this.modules.forEach(m -> index.put(m.id(), m));
+    this.byId = Map.copyOf(index);
+  }
+
+  public static Catalog empty() {
+    return new Catalog(List.of(), List.of());
+  }
+
+  public List<Module> modules() {
+    return modules;
+  }
+
+  public List<Problem> problems() {
+    return problems;
+  }
+
+  public Optional<Module> module(String id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  public int lessonCount() {
+    return modules.stream().mapToInt(m -> m.lessons().size()).sum();
+  }
+}

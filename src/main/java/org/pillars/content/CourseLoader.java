@@ -1,0 +1,340 @@
+package org.pillars.content;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Reads {@code courses/} into a {@link Catalog}: each folder holding a {@code module.md} is a module,
+ * its other Markdown files are its lessons in file-name order, and {@code name.fr.md} is the French
+ * version of {@code name.md}. A module with any problem is left out; the others are served.
+ */
+public final class CourseLoader {
+
+  public static final List<String> LANGUAGES = List.of("en", "fr");
+  static final String MODULE_FILE = "module";
+
+  private static final Set<String> MODULE_FIELDS =
+      Set.of("id", "title", "summary", "audience", "minutes", "version", "objectives", "sources");
+  private static final Set<String> LESSON_FIELDS = Set.of("id", "title", "minutes");
+  private static final Pattern MARKDOWN = Pattern.compile("(.+?)(?:\\.([a-z]{2}))?\\.md");
+  private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*|^//.*");
+  private static final int WORDS_PER_MINUTE = 180;
+
+  private final MarkdownRenderer markdown;
+
+  public CourseLoader(MarkdownRenderer markdown) {
+    this.markdown = markdown;
+  }
+
+  /** One authored file in each language it exists in; English first. */
+  private record Versions(Path english, Map<String, Path> translations) { }
+
+  private record LessonDraft(String id, Localized<String> title, Integer minutes, Map<String, SourceFile> files) { }
+
+  private record ModuleDraft(Path folder, String id, Map<String, SourceFile> files, Map<String, Fields> fields,
+                             List<LessonDraft> lessons, List<Problem> problems) { }
+
+  public Catalog load(Path root) {
+    List<Problem> problems = new ArrayList<>();
+    if (!Files.isDirectory(root)) {
+      problems.add(new Problem(root, 1, "not a folder of course modules"));
+      return new Catalog(List.of(), problems);
+    }
+    List<ModuleDraft> drafts = new ArrayList<>();
+    for (Path entry : list(root, problems)) {
+      String name = entry.getFileName().toString();
+      if (Files.isDirectory(entry)) {
+        readModule(entry).ifPresent(drafts::add);
+        if (!Files.exists(entry.resolve(MODULE_FILE + ".md"))) {
+          orphanLessons(entry, problems);
+        }
+      } else if (name.endsWith(".md") && !name.equalsIgnoreCase("README.md")) {
+        problems.add(new Problem(entry, 1, "lesson in no module: put it in a module folder beside a module.md"));
+      }
+    }
+    rejectDuplicateModuleIds(drafts);
+    Map<Path, String> urls = urlIndex(drafts);
+    Set<String> moduleIds = new java.util.HashSet<>();
+    drafts.forEach(d -> moduleIds.add(d.id()));
+
+    List<Module> modules = new ArrayList<>();
+    for (ModuleDraft draft : drafts) {
+      Optional<Module> module = render(draft, urls, moduleIds);
+      problems.addAll(draft.problems());
+      if (draft.problems().isEmpty()) {
+        module.ifPresent(modules::add);
+      }
+    }
+    problems.sort(Comparator.comparing((Problem p) -> p.file().toString()).thenComparingInt(Problem::line));
+    return new Catalog(modules, problems);
+  }
+
+  private Optional<ModuleDraft> readModule(Path folder) {
+    List<Problem> problems = new ArrayList<>();
+    Map<String, Versions> byBase = new TreeMap<>();
+    for (Path file : list(folder, problems)) {
+      String name = file.getFileName().toString();
+      if (Files.isDirectory(file)) {
+        orphanLessons(file, problems);
+        continue;
+      }
+      Matcher m = MARKDOWN.matcher(name);
+      if (!m.matches()) {
+        continue;
+      }
+      String base = m.group(1);
+      String language = m.group(2);
+      if (language != null && !LANGUAGES.contains(language)) {
+        problems.add(new Problem(file, 1, "language '" + language + "' is not supported (use one of " + LANGUAGES + ")"));
+        continue;
+      }
+      Versions versions = byBase.computeIfAbsent(base, b -> new Versions(null, new TreeMap<>()));
+      if (language == null || language.equals(Localized.DEFAULT_LANGUAGE)) {
+        byBase.put(base, new Versions(file, versions.translations()));
+      } else {
+        versions.translations().put(language, file);
+      }
+    }
+    Versions moduleVersions = byBase.remove(MODULE_FILE);
+    if (moduleVersions == null || moduleVersions.english() == null) {
+      return Optional.empty();
+    }
+    byBase.forEach((base, v) -> {
+      if (v.english() == null) {
+        v.translations().values().forEach(t ->
+            problems.add(new Problem(t, 1, "translation without an English original: add " + base + ".md")));
+      }
+    });
+
+    Map<String, SourceFile> moduleFiles = readVersions(moduleVersions, problems);
+    Map<String, Fields> moduleFields = new LinkedHashMap<>();
+    moduleFiles.forEach((lang, f) -> moduleFields.put(lang, new Fields(f, problems)));
+    Optional<String> id = Optional.empty();
+    if (moduleFields.containsKey("en")) {
+      Fields en = moduleFields.get("en");
+      en.rejectUnknown(MODULE_FIELDS);
+      id = en.id(true);
+    }
+    List<LessonDraft> lessons = new ArrayList<>();
+    Map<String, Path> lessonIds = new HashMap<>();
+    for (Versions v : byBase.values()) {
+      if (v.english() == null) {
+        continue;
+      }
+      readLesson(v, problems).ifPresent(lesson -> {
+        Path earlier = lessonIds.putIfAbsent(lesson.id(), v.english());
+        if (earlier != null) {
+          Fields f = new Fields(lesson.files().get("en"), problems);
+          f.problem(f.line("id"), "duplicate lesson id '" + lesson.id() + "' (also in " + earlier.getFileName() + ")");
+        } else {
+          lessons.add(lesson);
+        }
+      });
+    }
+    if (lessons.isEmpty() && problems.isEmpty()) {
+      problems.add(new Problem(moduleVersions.english(), 1, "module has no lessons: add a lesson file such as 01-introduction.md"));
+    }
+    String moduleId = id.orElse(null);
+    return Optional.of(new ModuleDraft(folder, moduleId, moduleFiles, moduleFields, lessons, problems));
+  }
+
+  private Optional<LessonDraft> readLesson(Versions versions, List<Problem> problems) {
+    Map<String, SourceFile> files = readVersions(versions, problems);
+    SourceFile en = files.get("en");
+    if (en == null) {
+      return Optional.empty();
+    }
+    Fields enFields = new Fields(en, problems);
+    enFields.rejectUnknown(LESSON_FIELDS);
+    Optional<String> id = enFields.id(true);
+    Optional<String> title = enFields.text("title", true);
+    Optional<Integer> minutes = enFields.integer("minutes", false, 1, 600);
+    Map<String, String> titles = new LinkedHashMap<>();
+    title.ifPresent(t -> titles.put("en", t));
+    files.forEach((lang, f) -> {
+      if (lang.equals("en")) {
+        return;
+      }
+      Fields tr = new Fields(f, problems);
+      tr.rejectUnknown(LESSON_FIELDS);
+      id.ifPresent(enId -> tr.sameAs("id", enId));
+      minutes.ifPresent(m -> tr.sameAs("minutes", String.valueOf(m)));
+      tr.text("title", true).ifPresent(t -> titles.put(lang, t));
+    });
+    if (id.isEmpty() || title.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new LessonDraft(id.get(), new Localized<>(titles), minutes.orElse(null), files));
+  }
+
+  private Map<String, SourceFile> readVersions(Versions versions, List<Problem> problems) {
+    Map<String, SourceFile> files = new LinkedHashMap<>();
+    SourceFile.read(versions.english(), problems).ifPresent(f -> files.put("en", f));
+    versions.translations().forEach((lang, path) -> SourceFile.read(path, problems).ifPresent(f -> files.put(lang, f)));
+    return files;
+  }
+
+  private Optional<Module> render(ModuleDraft draft, Map<Path, String> urls, Set<String> moduleIds) {
+    List<Problem> problems = draft.problems();
+    Fields en = draft.fields().get("en");
+    if (en == null || draft.id() == null) {
+      return Optional.empty();
+    }
+    Optional<String> title = en.text("title", true);
+    Optional<String> summary = en.text("summary", true);
+    Optional<String> audience = en.text("audience", true);
+    Optional<Integer> minutes = en.integer("minutes", true, 1, 10_000);
+    Optional<Integer> version = en.integer("version", true, 1, 1_000_000);
+    Optional<List<String>> objectives = en.list("objectives", true);
+    Optional<List<String>> sources = en.list("sources", true);
+
+    Map<String, String> titles = new LinkedHashMap<>();
+    Map<String, String> summaries = new LinkedHashMap<>();
+    Map<String, String> audiences = new LinkedHashMap<>();
+    Map<String, List<String>> objectiveLists = new LinkedHashMap<>();
+    Map<String, List<String>> sourceLists = new LinkedHashMap<>();
+    title.ifPresent(t -> titles.put("en", t));
+    summary.ifPresent(t -> summaries.put("en", t));
+    audience.ifPresent(t -> audiences.put("en", t));
+    objectives.ifPresent(t -> objectiveLists.put("en", t));
+    sources.ifPresent(t -> sourceLists.put("en", t));
+    draft.fields().forEach((lang, tr) -> {
+      if (lang.equals("en")) {
+        return;
+      }
+      tr.rejectUnknown(MODULE_FIELDS);
+      tr.sameAs("id", draft.id());
+      minutes.ifPresent(m -> tr.sameAs("minutes", String.valueOf(m)));
+      version.ifPresent(v -> tr.sameAs("version", String.valueOf(v)));
+      tr.text("title", true).ifPresent(t -> titles.put(lang, t));
+      tr.text("summary", false).ifPresent(t -> summaries.put(lang, t));
+      tr.text("audience", false).ifPresent(t -> audiences.put(lang, t));
+      tr.list("objectives", false).ifPresent(t -> objectiveLists.put(lang, t));
+      tr.list("sources", false).ifPresent(t -> sourceLists.put(lang, t));
+    });
+
+    Map<String, String> overview = new LinkedHashMap<>();
+    draft.files().forEach((lang, f) -> overview.put(lang, renderBody(f, urls, moduleIds, problems)));
+    List<Lesson> lessons = new ArrayList<>();
+    for (LessonDraft l : draft.lessons()) {
+      Map<String, String> html = new LinkedHashMap<>();
+      l.files().forEach((lang, f) -> html.put(lang, renderBody(f, urls, moduleIds, problems)));
+      int lessonMinutes = l.minutes() != null ? l.minutes() : estimateMinutes(l.files().get("en").body());
+      lessons.add(new Lesson(l.id(), lessons.size() + 1, l.title(), lessonMinutes, new Localized<>(html)));
+    }
+    if (!problems.isEmpty() || title.isEmpty() || summary.isEmpty() || audience.isEmpty() || minutes.isEmpty()
+        || version.isEmpty() || objectives.isEmpty() || sources.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(new Module(draft.id(), new Localized<>(titles), new Localized<>(summaries),
+        new Localized<>(audiences), minutes.get(), version.get(), new Localized<>(objectiveLists), new Localized<>(sourceLists),
+        new Localized<>(overview), lessons));
+  }
+
+  private String renderBody(SourceFile file, Map<Path, String> urls, Set<String> moduleIds, List<Problem> problems) {
+    Path folder = file.path().toAbsolutePath().normalize().getParent();
+    return markdown.render(file, (url, line) -> resolveLink(folder, url, urls, moduleIds), problems);
+  }
+
+  private static Optional<MarkdownRenderer.LinkTarget> resolveLink(Path folder, String url, Map<Path, String> urls,
+      Set<String> moduleIds) {
+    String trimmed = url.strip();
+    if (trimmed.isEmpty() || trimmed.startsWith("#") || SCHEME.matcher(trimmed).matches()) {
+      return Optional.empty();
+    }
+    int hash = trimmed.indexOf('#');
+    String path = hash >= 0 ? trimmed.substring(0, hash) : trimmed;
+    String fragment = hash >= 0 ? trimmed.substring(hash) : "";
+    if (path.startsWith("/")) {
+      String[] parts = path.split("/");
+      if (parts.length >= 3 && parts[1].equals("modules") && !moduleIds.contains(parts[2])) {
+        return Optional.of(new MarkdownRenderer.LinkTarget.Broken("broken link: there is no module '" + parts[2] + "'"));
+      }
+      return Optional.empty();
+    }
+    if (!path.endsWith(".md")) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken(
+          "broken link '" + path + "': link to another lesson's .md file, or to a full https:// address"));
+    }
+    Path target;
+    try {
+      target = folder.resolve(path).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken("broken link '" + path + "': not a valid path"));
+    }
+    String resolved = urls.get(target);
+    if (resolved == null) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken("broken link: '" + path + "' is not a lesson of any module"));
+    }
+    return Optional.of(new MarkdownRenderer.LinkTarget.Url(resolved + fragment));
+  }
+
+  private static Map<Path, String> urlIndex(List<ModuleDraft> drafts) {
+    Map<Path, String> urls = new HashMap<>();
+    for (ModuleDraft d : drafts) {
+      if (d.id() == null) {
+        continue;
+      }
+      String moduleUrl = "/modules/" + d.id();
+      d.files().values().forEach(f -> urls.put(f.path().toAbsolutePath().normalize(), moduleUrl));
+      for (LessonDraft l : d.lessons()) {
+        l.files().values().forEach(f -> urls.put(f.path().toAbsolutePath().normalize(), moduleUrl + "/" + l.id()));
+      }
+    }
+    return urls;
+  }
+
+  private static void rejectDuplicateModuleIds(List<ModuleDraft> drafts) {
+    Map<String, Path> seen = new HashMap<>();
+    for (ModuleDraft d : drafts) {
+      if (d.id() == null) {
+        continue;
+      }
+      Path earlier = seen.putIfAbsent(d.id(), d.folder());
+      if (earlier != null) {
+        d.fields().get("en").problem(d.fields().get("en").line("id"),
+            "duplicate module id '" + d.id() + "' (also used by " + earlier + ")");
+      }
+    }
+  }
+
+  private static void orphanLessons(Path folder, List<Problem> problems) {
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.filter(f -> f.getFileName().toString().endsWith(".md") && Files.isRegularFile(f))
+          .filter(f -> !f.getFileName().toString().equalsIgnoreCase("README.md"))
+          .sorted()
+          .forEach(f -> problems.add(new Problem(f, 1,
+              "lesson in no module: " + f.getParent().getFileName() + "/ has no module.md"
+                  + (f.getParent().equals(folder) ? "" : " (lessons sit directly in the module folder)"))));
+    } catch (IOException e) {
+      problems.add(new Problem(folder, 1, "cannot read the folder: " + e.getMessage()));
+    }
+  }
+
+  private static List<Path> list(Path folder, List<Problem> problems) {
+    try (Stream<Path> entries = Files.list(folder)) {
+      return entries.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+    } catch (IOException e) {
+      problems.add(new Problem(folder, 1, "cannot read the folder: " + e.getMessage()));
+      return List.of();
+    }
+  }
+
+  static int estimateMinutes(String body) {
+    int words = body.isBlank() ? 0 : body.strip().split("\\s+").length;
+    return Math.max(1, (words + WORDS_PER_MINUTE - 1) / WORDS_PER_MINUTE);
+  }
+}

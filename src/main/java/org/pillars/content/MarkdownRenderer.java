@@ -1,0 +1,120 @@
+package org.pillars.content;
+
+import com.vladsch.flexmark.ast.Image;
+import com.vladsch.flexmark.ast.Link;
+import com.vladsch.flexmark.ast.Reference;
+import com.vladsch.flexmark.ext.tables.TablesExtension;
+import com.vladsch.flexmark.html.AttributeProvider;
+import com.vladsch.flexmark.html.HtmlRenderer;
+import com.vladsch.flexmark.html.IndependentAttributeProviderFactory;
+import com.vladsch.flexmark.html.renderer.AttributablePart;
+import com.vladsch.flexmark.html.renderer.LinkResolverContext;
+import com.vladsch.flexmark.parser.Parser;
+import com.vladsch.flexmark.util.ast.Document;
+import com.vladsch.flexmark.util.ast.Node;
+import com.vladsch.flexmark.util.data.MutableDataSet;
+import com.vladsch.flexmark.util.html.MutableAttributes;
+import com.vladsch.flexmark.util.sequence.BasedSequence;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.regex.Pattern;
+import org.owasp.html.HtmlPolicyBuilder;
+import org.owasp.html.PolicyFactory;
+
+/**
+ * The one Markdown pipeline: authored raw HTML is escaped by flexmark, links are resolved by the caller,
+ * and the output goes through an allow-list HTML sanitizer, so no authored text can run script.
+ * Built once; thread-safe.
+ */
+public final class MarkdownRenderer {
+
+  /** What a link in Markdown becomes: a new URL, or a problem message. */
+  public sealed interface LinkTarget {
+    record Url(String url) implements LinkTarget { }
+
+    record Broken(String message) implements LinkTarget { }
+  }
+
+  private static final Pattern EXTERNAL = Pattern.compile("(?i)^(https?:)?//.*");
+
+  private static final PolicyFactory POLICY = new HtmlPolicyBuilder()
+      .allowElements("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "del",
+          "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "a", "img")
+      .allowUrlProtocols("http", "https", "mailto")
+      .allowAttributes("href", "title").onElements("a")
+      .allowAttributes("rel").matching(Pattern.compile("noopener noreferrer")).onElements("a")
+      .allowAttributes("src", "alt", "title").onElements("img")
+      .allowAttributes("id").matching(Pattern.compile("[\\p{L}\\p{N}_-]{1,80}")).onElements("h2", "h3", "h4", "h5", "h6")
+      .allowAttributes("start").matching(Pattern.compile("[0-9]{1,4}")).onElements("ol")
+      .allowAttributes("align").matching(Pattern.compile("left|center|right")).onElements("th", "td")
+      .allowAttributes("class").matching(Pattern.compile("language-[a-zA-Z0-9_+-]{1,30}")).onElements("code")
+      .toFactory();
+
+  private final Parser parser;
+  private final HtmlRenderer renderer;
+
+  public MarkdownRenderer() {
+    MutableDataSet options = new MutableDataSet();
+    options.set(Parser.EXTENSIONS, List.of(TablesExtension.create()));
+    options.set(HtmlRenderer.ESCAPE_HTML, true);
+    options.set(HtmlRenderer.GENERATE_HEADER_ID, true);
+    options.set(HtmlRenderer.RENDER_HEADER_ID, true);
+    options.set(HtmlRenderer.SOFT_BREAK, "\n");
+    this.parser = Parser.builder(options).build();
+    this.renderer = HtmlRenderer.builder(options)
+        .attributeProviderFactory(new IndependentAttributeProviderFactory() {
+          @Override
+          public AttributeProvider apply(LinkResolverContext context) {
+            return MarkdownRenderer::externalLinkAttributes;
+          }
+        })
+        .build();
+  }
+
+  /**
+   * Renders {@code markdown}, whose first line is line {@code firstLine} of {@code file}. Every link and
+   * image URL goes through {@code links} (given the URL and its line); broken ones are added to
+   * {@code problems} with their line.
+   */
+  public String render(SourceFile file, BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
+    Document document = parser.parse(file.body());
+    for (Node node : document.getDescendants()) {
+      int line = file.bodyFirstLine() + node.getStartLineNumber();
+      if (node instanceof Link link) {
+        link.setUrl(resolve(file, link.getUrl().toString(), line, links, problems));
+      } else if (node instanceof Image image) {
+        image.setUrl(resolve(file, image.getUrl().toString(), line, links, problems));
+      } else if (node instanceof Reference reference) {
+        reference.setUrl(resolve(file, reference.getUrl().toString(), line, links, problems));
+      }
+    }
+    return sanitize(renderer.render(document));
+  }
+
+  /** The allow-list sanitizer, also used on its own by tests. */
+  public static String sanitize(String html) {
+    return POLICY.sanitize(html);
+  }
+
+  private static BasedSequence resolve(SourceFile file, String url, int line,
+      BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
+    Optional<LinkTarget> target = links.apply(url, line);
+    if (target.isEmpty()) {
+      return BasedSequence.of(url);
+    }
+    if (target.get() instanceof LinkTarget.Broken broken) {
+      problems.add(new Problem(file.path(), line, broken.message()));
+      return BasedSequence.of("#");
+    }
+    return BasedSequence.of(((LinkTarget.Url) target.get()).url());
+  }
+
+  private static void externalLinkAttributes(Node node, AttributablePart part, MutableAttributes attributes) {
+    if ((node instanceof Link || node instanceof com.vladsch.flexmark.ast.AutoLink
+        || node instanceof com.vladsch.flexmark.ast.LinkRef) && attributes.contains("href")
+        && EXTERNAL.matcher(attributes.getValue("href")).matches()) {
+      attributes.replaceValue("rel", "noopener noreferrer");
+    }
+  }
+}

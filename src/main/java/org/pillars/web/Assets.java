@@ -1,0 +1,103 @@
+package org.pillars.web;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The files of webroot/, read into memory once at start-up and served from there under /static/: they
+ * are few and small, they get gzip like any response, and no request ever touches the file system, so
+ * no path can escape the folder. A URL carrying the file's fingerprint ({@code ?v=}) is cached for a year.
+ */
+public final class Assets {
+
+  private record Asset(Buffer body, String type, String version) { }
+
+  private static final Map<String, String> TYPES = Map.of(
+      "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8", "svg", "image/svg+xml",
+      "png", "image/png", "ico", "image/x-icon", "txt", "text/plain; charset=utf-8", "woff2", "font/woff2");
+  private static final int MAX_FILES = 500;
+
+  private final Map<String, Asset> byPath;
+
+  private Assets(Map<String, Asset> byPath) {
+    this.byPath = Map.copyOf(byPath);
+  }
+
+  /** Reads every file of a known type under {@code root}. Blocking: call at start-up. */
+  public static Assets load(Path root) {
+    Map<String, Asset> assets = new HashMap<>();
+    if (!Files.isDirectory(root)) {
+      return new Assets(assets);
+    }
+    try (Stream<Path> files = Files.walk(root)) {
+      files.filter(Files::isRegularFile).limit(MAX_FILES).forEach(file -> {
+        String name = file.getFileName().toString();
+        String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT));
+        if (type == null || name.startsWith(".")) {
+          return;
+        }
+        try {
+          byte[] bytes = Files.readAllBytes(file);
+          String key = "/static/" + root.relativize(file).toString().replace('\\', '/');
+          assets.put(key, new Asset(Buffer.buffer(bytes), type, fingerprint(bytes)));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new Assets(assets);
+  }
+
+  /** The URL to put in a page: the path with the file's fingerprint, so a changed file gets a new URL. */
+  public String url(String path) {
+    Asset asset = byPath.get(path);
+    return asset == null ? path : path + "?v=" + asset.version();
+  }
+
+  public void mount(Router router) {
+    router.get("/static/*").handler(this::serve);
+    router.head("/static/*").handler(this::serve);
+  }
+
+  private void serve(RoutingContext ctx) {
+    Asset asset = byPath.get(ctx.request().path());
+    if (asset == null) {
+      ctx.next();
+      return;
+    }
+    String etag = "\"" + asset.version() + "\"";
+    boolean pinned = asset.version().equals(ctx.request().getParam("v"));
+    var response = ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, asset.type())
+        .putHeader(HttpHeaders.ETAG, etag)
+        .putHeader(HttpHeaders.CACHE_CONTROL, pinned ? "public, max-age=31536000, immutable" : "public, max-age=3600");
+    if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+      response.setStatusCode(304).end();
+    } else {
+      response.end(asset.body());
+    }
+  }
+
+  private static String fingerprint(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes), 0, 6);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

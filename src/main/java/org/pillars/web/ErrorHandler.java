@@ -1,0 +1,89 @@
+package org.pillars.web;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one error shape: an HTML page for browsers, {@code {"error": code, "message": reason}} for the API
+ * and for clients that ask for JSON. A stack trace goes to the log, never to the user.
+ */
+public final class ErrorHandler {
+
+  private static final Logger LOG = Logger.getLogger(ErrorHandler.class.getName());
+
+  private final Pages pages;
+  private final long maxBodyBytes;
+
+  public ErrorHandler(Pages pages, long maxBodyBytes) {
+    this.pages = pages;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  public void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status;
+    String code;
+    String message;
+    String lang = Language.of(ctx);
+    if (failure instanceof HttpError e) {
+      status = e.status();
+      code = e.code();
+      message = e.getMessage();
+    } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
+      status = ctx.statusCode();
+      code = codeFor(status);
+      message = pages.messages().get(lang, "error." + status + ".reason", maxBodyBytes);
+    } else {
+      status = 500;
+      code = "internal";
+      message = pages.messages().get(lang, "error.500.reason");
+      LOG.log(Level.SEVERE, "failed " + ctx.request().method() + " " + ctx.request().path(), failure);
+    }
+    if (ctx.response().headWritten()) {
+      ctx.response().reset();
+      return;
+    }
+    if (wantsJson(ctx)) {
+      ctx.response().setStatusCode(status)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .end(new JsonObject().put("error", code).put("message", message).encode());
+      return;
+    }
+    Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "error." + status + ".title"));
+    model.put("status", status);
+    model.put("heading", pages.messages().get(lang, "error." + status + ".title"));
+    model.put("message", message);
+    try {
+      pages.send(ctx, status, "error", model);
+    } catch (RuntimeException e) {
+      LOG.log(Level.SEVERE, "the error page itself failed", e);
+      ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(message);
+    }
+  }
+
+  private static boolean wantsJson(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path != null && (path.equals("/api") || path.startsWith("/api/") || path.equals("/health"))) {
+      return true;
+    }
+    String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+    return accept != null && accept.contains("application/json") && !accept.contains("text/html");
+  }
+
+  private static String codeFor(int status) {
+    return switch (status) {
+      case 400 -> "invalid";
+      case 401 -> "unauthenticated";
+      case 403 -> "forbidden";
+      case 404 -> "not_found";
+      case 405 -> "method_not_allowed";
+      case 413 -> "too_large";
+      default -> "error";
+    };
+  }
+}

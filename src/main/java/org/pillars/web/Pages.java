@@ -1,0 +1,91 @@
+package org.pillars.web;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.pillars.content.CourseLoader;
+
+/** Renders pages into the layout and sends them with the headers every page needs. */
+public final class Pages {
+
+  private final Templates templates;
+  private final Messages messages;
+  private final String cssUrl;
+  private final String iconUrl;
+
+  public Pages(Templates templates, Messages messages, Assets assets) {
+    this.templates = templates;
+    this.messages = messages;
+    this.cssUrl = assets.url("/static/css/app.css");
+    this.iconUrl = assets.url("/static/favicon.svg");
+  }
+
+  public Messages messages() {
+    return messages;
+  }
+
+  /** The model every page starts from: language, its switch links, and the page title. */
+  public Map<String, Object> model(RoutingContext ctx, String title) {
+    String lang = Language.of(ctx);
+    Map<String, Object> model = new HashMap<>();
+    model.put("lang", lang);
+    model.put("title", title);
+    model.put("cssUrl", cssUrl);
+    model.put("iconUrl", iconUrl);
+    String here = ctx.request().path();
+    List<Map<String, Object>> switches = new ArrayList<>();
+    for (String other : CourseLoader.LANGUAGES) {
+      switches.add(Map.of(
+          "code", other,
+          "name", messages.get(other, "language.name"),
+          "current", other.equals(lang),
+          "href", "/lang/" + other + "?next=" + URLEncoder.encode(here, StandardCharsets.UTF_8)));
+    }
+    model.put("languages", switches);
+    return model;
+  }
+
+  public void send(RoutingContext ctx, String page, Map<String, Object> model) {
+    send(ctx, 200, page, model);
+  }
+
+  /**
+   * Sends a rendered page. Pages carry a validator so that a phone on a slow link that already has the
+   * page gets a 304 with no body.
+   */
+  public void send(RoutingContext ctx, int status, String page, Map<String, Object> model) {
+    Buffer body = Buffer.buffer(templates.render(page, model));
+    String etag = "W/\"" + digest(body.getBytes()) + "\"";
+    var response = ctx.response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader(HttpHeaders.VARY, "Accept-Language, Cookie")
+        .putHeader(HttpHeaders.CONTENT_LANGUAGE, String.valueOf(model.get("lang")));
+    if (status == 200) {
+      response.putHeader(HttpHeaders.ETAG, etag);
+      if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
+        response.setStatusCode(304).end();
+        return;
+      }
+    }
+    response.setStatusCode(status).end(body);
+  }
+
+  private static String digest(byte[] bytes) {
+    try {
+      byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 22);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package org.pillars.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.LoggerFormat;
+import io.vertx.ext.web.handler.LoggerHandler;
+import org.pillars.catalog.CatalogRoutes;
+import org.pillars.config.AppConfig;
+import org.pillars.content.ContentStore;
+import org.pillars.db.Database;
+
+/** One HTTP server instance with the root router; several may share the port, one per core. */
+public final class WebVerticle extends VerticleBase {
+
+  /** What every instance shares: immutable or thread-safe. */
+  public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages) { }
+
+  private final Services services;
+  private final int port;
+  private HttpServer server;
+
+  public WebVerticle(Services services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  @Override
+  public Future<?> start() {
+    HttpServerOptions options = new HttpServerOptions()
+        .setPort(port)
+        .setHost(services.config().host())
+        .setCompressionSupported(true)
+        .setCompressionContentSizeThreshold(512);
+    return vertx.createHttpServer(options)
+        .requestHandler(router())
+        .listen()
+        .onSuccess(s -> server = s);
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  Router router() {
+    AppConfig config = services.config();
+    Router router = Router.router(vertx);
+    ErrorHandler errors = new ErrorHandler(services.pages(), config.maxBodyBytes());
+    router.route().handler(new SecurityHeaders());
+    if (config.accessLog()) {
+      router.route().handler(LoggerHandler.create(LoggerFormat.TINY));
+    }
+    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    router.route().handler(ctx -> {
+      if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
+        String length = ctx.request().getHeader("Content-Length");
+        if (length == null || "0".equals(length)) {
+          ctx.next();
+          return;
+        }
+      }
+      bodies.handle(ctx);
+    });
+    services.assets().mount(router);
+
+    new HealthRoutes(services.database(), services.content()).mount(router);
+    new LanguageRoutes().mount(router);
+    new CatalogRoutes(services.content(), services.pages()).mount(router);
+
+    router.route().failureHandler(errors::handle);
+    router.errorHandler(404, errors::handle);
+    router.errorHandler(405, errors::handle);
+    router.errorHandler(413, errors::handle);
+    router.errorHandler(500, errors::handle);
+    return router;
+  }
+}
