@@ -276,19 +276,25 @@ public final class CourseLoader {
       return Optional.of(new MarkdownRenderer.LinkTarget.Broken("broken link '" + path + "': not a valid path"));
     }
     String resolved = urls.get(target);
+    if (resolved == null && Files.isRegularFile(target)) {
+      // The file is there but did not load; its own problem is reported, and the link leads to its module.
+      resolved = urls.get(target.getParent());
+    }
     if (resolved == null) {
       return Optional.of(new MarkdownRenderer.LinkTarget.Broken("broken link: '" + path + "' is not a lesson of any module"));
     }
     return Optional.of(new MarkdownRenderer.LinkTarget.Url(resolved + fragment));
   }
 
+  /**
+   * The site URL of every authored file. A module keeps its folder's URL even while it is broken (its id
+   * then falls back to the folder name), so a link to it does not take the linking module down too.
+   */
   private static Map<Path, String> urlIndex(List<ModuleDraft> drafts) {
     Map<Path, String> urls = new HashMap<>();
     for (ModuleDraft d : drafts) {
-      if (d.id() == null) {
-        continue;
-      }
-      String moduleUrl = "/modules/" + d.id();
+      String moduleUrl = "/modules/" + (d.id() != null ? d.id() : d.folder().getFileName());
+      urls.put(d.folder().toAbsolutePath().normalize(), moduleUrl);
       d.files().values().forEach(f -> urls.put(f.path().toAbsolutePath().normalize(), moduleUrl));
       for (LessonDraft l : d.lessons()) {
         l.files().values().forEach(f -> urls.put(f.path().toAbsolutePath().normalize(), moduleUrl + "/" + l.id()));
@@ -297,18 +303,24 @@ public final class CourseLoader {
     return urls;
   }
 
+  /**
+   * Two folders claiming one module id: the folder named after the id keeps it (so adding a copy never
+   * takes a working module down); otherwise the first in name order does.
+   */
   private static void rejectDuplicateModuleIds(List<ModuleDraft> drafts) {
-    Map<String, Path> seen = new HashMap<>();
-    for (ModuleDraft d : drafts) {
-      if (d.id() == null) {
-        continue;
+    Map<String, List<ModuleDraft>> byId = new LinkedHashMap<>();
+    drafts.stream().filter(d -> d.id() != null).forEach(d -> byId.computeIfAbsent(d.id(), k -> new ArrayList<>()).add(d));
+    byId.forEach((id, claimants) -> {
+      if (claimants.size() < 2) {
+        return;
       }
-      Path earlier = seen.putIfAbsent(d.id(), d.folder());
-      if (earlier != null) {
-        d.fields().get("en").problem(d.fields().get("en").line("id"),
-            "duplicate module id '" + d.id() + "' (also used by " + earlier + ")");
-      }
-    }
+      ModuleDraft keeper = claimants.stream()
+          .filter(d -> d.folder().getFileName().toString().equals(id)).findFirst().orElse(claimants.get(0));
+      claimants.stream().filter(d -> d != keeper).forEach(d -> {
+        Fields fields = d.fields().get("en");
+        fields.problem(fields.line("id"), "duplicate module id '" + id + "' (already used by " + keeper.folder() + ")");
+      });
+    });
   }
 
   private static void orphanLessons(Path folder, List<Problem> problems) {

@@ -82,11 +82,11 @@ public final class MarkdownRenderer {
     for (Node node : document.getDescendants()) {
       int line = file.bodyFirstLine() + node.getStartLineNumber();
       if (node instanceof Link link) {
-        link.setUrl(resolve(file, link.getUrl().toString(), line, links, problems));
+        link.setUrl(resolve(file, link.getUrl(), line, links, problems));
       } else if (node instanceof Image image) {
-        image.setUrl(resolve(file, image.getUrl().toString(), line, links, problems));
+        image.setUrl(resolve(file, image.getUrl(), line, links, problems));
       } else if (node instanceof Reference reference) {
-        reference.setUrl(resolve(file, reference.getUrl().toString(), line, links, problems));
+        reference.setUrl(resolve(file, reference.getUrl(), line, links, problems));
       }
     }
     return sanitize(renderer.render(document));
@@ -97,11 +97,12 @@ public final class MarkdownRenderer {
     return POLICY.sanitize(html);
   }
 
-  private static BasedSequence resolve(SourceFile file, String url, int line,
+  private static BasedSequence resolve(SourceFile file, BasedSequence raw, int line,
       BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
-    Optional<LinkTarget> target = links.apply(url, line);
+    // Judge the URL as the browser will see it, with entities and backslash escapes already decoded.
+    Optional<LinkTarget> target = links.apply(raw.unescape(), line);
     if (target.isEmpty()) {
-      return BasedSequence.of(url);
+      return raw;
     }
     if (target.get() instanceof LinkTarget.Broken broken) {
       problems.add(new Problem(file.path(), line, broken.message()));

@@ -122,7 +122,9 @@ public record SourceFile(Path path, Map<String, Field> fields, String body, int 
     } catch (MarkedYAMLException e) {
       int line = e.getProblemMark() != null ? e.getProblemMark().getLine() + 2 : 2;
       String why = e.getProblem() != null ? e.getProblem() : e.getMessage();
-      problems.add(new Problem(path, line, "bad YAML in front matter: " + why.replaceAll("\\s+", " ").trim()));
+      String context = e.getContext() != null && e.getContextMark() != null
+          ? " (" + e.getContext() + " that starts on line " + (e.getContextMark().getLine() + 2) + ")" : "";
+      problems.add(new Problem(path, line, "bad YAML in front matter: " + (why + context).replaceAll("\\s+", " ").trim()));
       return Optional.empty();
     } catch (YAMLException e) {
       problems.add(new Problem(path, 2, "bad YAML in front matter: " + e.getMessage().replaceAll("\\s+", " ").trim()));

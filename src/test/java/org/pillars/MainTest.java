@@ -1,0 +1,64 @@
+package org.pillars;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The server as an operator starts it: a separate process, its exit code and what it prints. */
+class MainTest {
+
+  private record Run(int exit, String stderr) { }
+
+  private static Run serve(Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "org.pillars.Main", "serve");
+    pb.environment().keySet().removeIf(k -> k.startsWith("PG") || k.equals("DATABASE_URL") || k.startsWith("PILLARS_"));
+    pb.environment().putAll(env);
+    pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "the server should give up, not hang");
+    return new Run(p.exitValue(), new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  private static int closedPort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  @DisplayName("an unreachable database stops the start with exit 1 and one line naming it and why")
+  void unreachableDatabase() throws Exception {
+    int port = closedPort();
+    Run run = serve(Map.of("DATABASE_URL", "postgresql://pillars:secret-pw@127.0.0.1:" + port + "/pillars", "PORT", "0"));
+
+    assertEquals(1, run.exit(), run.stderr());
+    List<String> lines = run.stderr().lines().filter(l -> l.startsWith("pillars:")).toList();
+    assertEquals(1, lines.size(), run.stderr());
+    String line = lines.get(0);
+    assertTrue(line.contains("postgresql://pillars@127.0.0.1:" + port + "/pillars"), line);
+    assertTrue(line.contains("unreachable"), line);
+    assertTrue(line.toLowerCase().contains("refused"), "says why: " + line);
+    assertFalse(run.stderr().contains("secret-pw"), "never prints the password: " + run.stderr());
+    assertFalse(run.stderr().contains("\tat "), "no stack trace: " + run.stderr());
+  }
+
+  @Test
+  @DisplayName("a malformed setting stops the start and names the key")
+  void badSetting() throws Exception {
+    Run run = serve(Map.of("PORT", "eighty"));
+
+    assertEquals(1, run.exit(), run.stderr());
+    assertTrue(run.stderr().contains("pillars: cannot start: PORT must be a whole number, got 'eighty'"), run.stderr());
+  }
+}

@@ -1,0 +1,56 @@
+package org.pillars.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class AppConfigTest {
+
+  @Test
+  @DisplayName("defaults: port 8080, data in .data, embedded database with seeds")
+  void defaults() {
+    AppConfig config = AppConfig.from(Map.of(), k -> null);
+    assertEquals(8080, config.port());
+    assertEquals(Path.of(".data"), config.dataDir());
+    assertTrue(config.embeddedDatabase());
+    assertTrue(config.loadSeeds());
+  }
+
+  @Test
+  @DisplayName("DATABASE_URL or PG* variables select an external database, which gets no seeds unless asked")
+  void externalDatabase() {
+    AppConfig url = AppConfig.from(Map.of("DATABASE_URL", "postgresql://u@h/db"), k -> null);
+    assertFalse(url.embeddedDatabase());
+    assertFalse(url.loadSeeds());
+    AppConfig pg = AppConfig.from(Map.of("PGHOST", "db.internal"), k -> null);
+    assertFalse(pg.embeddedDatabase());
+    AppConfig asked = AppConfig.from(Map.of("PGHOST", "db.internal", "PILLARS_SEED", "true"), k -> null);
+    assertTrue(asked.loadSeeds());
+  }
+
+  @Test
+  @DisplayName("a system property overrides the environment")
+  void propertyOverrides() {
+    AppConfig config = AppConfig.from(Map.of("PORT", "8081"), k -> k.equals("port") ? "9090" : null);
+    assertEquals(9090, config.port());
+    assertEquals(Optional.empty(), config.databaseUrl());
+  }
+
+  @Test
+  @DisplayName("malformed values fail fast and name the key")
+  void malformed() {
+    assertEquals("PORT must be a whole number, got 'http'",
+        assertThrows(ConfigException.class, () -> AppConfig.from(Map.of("PORT", "http"), k -> null)).getMessage());
+    assertEquals("PORT must be between 0 and 65535, got '70000'",
+        assertThrows(ConfigException.class, () -> AppConfig.from(Map.of("PORT", "70000"), k -> null)).getMessage());
+    assertEquals("PILLARS_RELOAD must be true or false, got 'maybe'",
+        assertThrows(ConfigException.class, () -> AppConfig.from(Map.of("PILLARS_RELOAD", "maybe"), k -> null)).getMessage());
+  }
+}

@@ -1,0 +1,59 @@
+package org.pillars.content;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class ValidatorTest {
+
+  @Test
+  @DisplayName("validate prints each problem as path:line: message and exits 1")
+  void reportsProblems() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Validator.run(Path.of("src/test/resources/courses/mixed"), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(1, code, text);
+    assertTrue(text.contains("src/test/resources/courses/mixed/broken-link/02-two.md:9: broken link"), text);
+    assertTrue(text.contains("src/test/resources/courses/mixed/not-utf8/02-two.md:6: the file is not valid UTF-8"), text);
+    assertTrue(text.strip().endsWith("14 problem(s); 1 module(s) and 1 lesson(s) valid in src/test/resources/courses/mixed"), text);
+  }
+
+  @Test
+  @DisplayName("validate exits 0 and says OK on good modules")
+  void passesGoodModules() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Validator.run(Path.of("src/test/resources/courses/good"), new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
+    assertEquals("OK: 2 module(s) and 3 lesson(s) valid in src/test/resources/courses/good",
+        out.toString(StandardCharsets.UTF_8).strip());
+  }
+
+  @Test
+  @DisplayName("the command line 'validate PATH' gives the exit code of the check")
+  void commandLineExitCode() throws Exception {
+    assertEquals(1, runMain("validate", "src/test/resources/courses/mixed"));
+    assertEquals(0, runMain("validate", "src/test/resources/courses/good"));
+    assertEquals(2, runMain("frobnicate"));
+  }
+
+  static int runMain(String... args) throws Exception {
+    List<String> command = new java.util.ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "org.pillars.Main"));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    assertTrue(process.waitFor(60, TimeUnit.SECONDS), "validate did not finish");
+    return process.exitValue();
+  }
+}

@@ -1,0 +1,79 @@
+package org.pillars.support;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import java.util.HashMap;
+import java.util.Map;
+import org.pillars.App;
+import org.pillars.config.AppConfig;
+
+/** The real server on a free port against a real database, and a client for it. */
+public final class TestApp implements AutoCloseable {
+
+  public static final String GOOD_COURSES = "src/test/resources/courses/good";
+
+  private final App app;
+  private final WebClient client;
+
+  private TestApp(App app) {
+    this.app = app;
+    this.client = WebClient.create(app.vertx(), new WebClientOptions()
+        .setDefaultHost("localhost").setDefaultPort(app.port())
+        .setFollowRedirects(false).setDecompressionSupported(false));
+  }
+
+  /** Starts against a fresh database with the good fixture modules; {@code env} overrides any key. */
+  public static TestApp start(Map<String, String> env) {
+    Map<String, String> all = new HashMap<>();
+    all.put(AppConfig.PORT, "0");
+    all.put(AppConfig.HTTP_INSTANCES, "1");
+    all.put(AppConfig.COURSES, GOOD_COURSES);
+    all.put(AppConfig.SEED, "false");
+    all.put(AppConfig.RELOAD, "false");
+    all.put(AppConfig.ACCESS_LOG, "false");
+    if (!env.containsKey(AppConfig.DATABASE_URL) && !env.containsKey(AppConfig.DATA)) {
+      all.put(AppConfig.DATABASE_URL, TestPostgres.newDatabase());
+    }
+    all.putAll(env);
+    all.values().removeIf(v -> v == null);
+    AppConfig config = AppConfig.from(all, key -> null);
+    return new TestApp(App.start(config).await());
+  }
+
+  public static TestApp start() {
+    return start(Map.of());
+  }
+
+  public App app() {
+    return app;
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  public WebClient client() {
+    return client;
+  }
+
+  public HttpResponse<Buffer> get(String path, String... headers) {
+    return send(HttpMethod.GET, path, null, headers);
+  }
+
+  public HttpResponse<Buffer> send(HttpMethod method, String path, Buffer body, String... headers) {
+    var request = client.request(method, path);
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.putHeader(headers[i], headers[i + 1]);
+    }
+    return (body == null ? request.send() : request.sendBuffer(body)).await();
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    app.stop().await();
+  }
+}

@@ -1,0 +1,55 @@
+package org.pillars.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class MessagesTest {
+
+  private final Messages messages = new Messages(List.of("en", "fr"));
+
+  @Test
+  @DisplayName("English and French bundles have exactly the same keys")
+  void sameKeys() {
+    assertEquals(new TreeSet<>(messages.keys("en")), new TreeSet<>(messages.keys("fr")));
+  }
+
+  @Test
+  @DisplayName("every {{t \"key\"}} in the templates exists in both bundles")
+  void templatesUseKnownKeys() throws IOException {
+    Pattern use = Pattern.compile("\\{\\{t \"([a-zA-Z0-9.]+)\"");
+    Set<String> used = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/resources/templates"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".hbs")).toList()) {
+        Matcher m = use.matcher(Files.readString(f));
+        while (m.find()) {
+          used.add(m.group(1));
+        }
+      }
+    }
+    assertTrue(used.size() > 10, "found the template keys: " + used);
+    for (String key : used) {
+      assertTrue(messages.keys("en").contains(key), "missing in English: " + key);
+      assertTrue(messages.keys("fr").contains(key), "missing in French: " + key);
+    }
+  }
+
+  @Test
+  @DisplayName("messages format numbers and plurals per language")
+  void formats() {
+    assertEquals("1 lesson", messages.get("en", "module.lessons", 1));
+    assertEquals("3 leçons", messages.get("fr", "module.lessons", 3));
+    assertEquals("Lesson 2 of 5", messages.get("en", "lesson.position", 2, 5));
+  }
+}
