@@ -18,12 +18,12 @@ import java.util.stream.Stream;
 
 /**
  * The files of webroot/, read into memory once at start-up and served from there under /static/: they
- * are few and small, they get gzip like any response, and no request ever touches the file system, so
+ * are few and small, they are gzipped once at load, and no request ever touches the file system, so
  * no path can escape the folder. A URL carrying the file's fingerprint ({@code ?v=}) is cached for a year.
  */
 public final class Assets {
 
-  private record Asset(Buffer body, String type, String version) { }
+  private record Asset(Buffer body, Buffer gzipped, String type, String version) { }
 
   private static final Map<String, String> TYPES = Map.of(
       "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8", "svg", "image/svg+xml",
@@ -52,7 +52,8 @@ public final class Assets {
         try {
           byte[] bytes = Files.readAllBytes(file);
           String key = "/static/" + root.relativize(file).toString().replace('\\', '/');
-          assets.put(key, new Asset(Buffer.buffer(bytes), type, fingerprint(bytes)));
+          Buffer gzipped = type.startsWith("image/png") || type.startsWith("font/") ? null : Gzip.compress(bytes);
+          assets.put(key, new Asset(Buffer.buffer(bytes), gzipped, type, fingerprint(bytes)));
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -84,10 +85,13 @@ public final class Assets {
     boolean pinned = asset.version().equals(ctx.request().getParam("v"));
     var response = ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, asset.type())
+        .putHeader(HttpHeaders.VARY, "Accept-Encoding")
         .putHeader(HttpHeaders.ETAG, etag)
         .putHeader(HttpHeaders.CACHE_CONTROL, pinned ? "public, max-age=31536000, immutable" : "public, max-age=3600");
     if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
       response.setStatusCode(304).end();
+    } else if (asset.gzipped() != null && Gzip.accepted(ctx.request())) {
+      response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip").end(asset.gzipped());
     } else {
       response.end(asset.body());
     }

@@ -63,12 +63,12 @@ public final class Pages {
    * page gets a 304 with no body.
    */
   public void send(RoutingContext ctx, int status, String page, Map<String, Object> model) {
-    Buffer body = Buffer.buffer(templates.render(page, model));
-    String etag = "W/\"" + digest(body.getBytes()) + "\"";
+    byte[] html = templates.render(page, model).getBytes(StandardCharsets.UTF_8);
+    String etag = "W/\"" + digest(html) + "\"";
     var response = ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-        .putHeader(HttpHeaders.VARY, "Accept-Language, Cookie")
+        .putHeader(HttpHeaders.VARY, "Accept-Encoding, Accept-Language, Cookie")
         .putHeader(HttpHeaders.CONTENT_LANGUAGE, String.valueOf(model.get("lang")));
     if (status == 200) {
       response.putHeader(HttpHeaders.ETAG, etag);
@@ -76,6 +76,13 @@ public final class Pages {
         response.setStatusCode(304).end();
         return;
       }
+    }
+    Buffer body;
+    if (Gzip.accepted(ctx.request())) {
+      response.putHeader(HttpHeaders.CONTENT_ENCODING, "gzip");
+      body = Gzip.compress(html);
+    } else {
+      body = Buffer.buffer(html);
     }
     response.setStatusCode(status).end(body);
   }

@@ -35,7 +35,7 @@ public final class WebVerticle extends VerticleBase {
         .setPort(port)
         .setHost(services.config().host())
         .setCompressionSupported(true)
-        .setCompressionContentSizeThreshold(512);
+        .setCompressionContentSizeThreshold(1024);
     return vertx.createHttpServer(options)
         .requestHandler(router())
         .listen()
