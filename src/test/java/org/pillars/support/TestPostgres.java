@@ -32,6 +32,7 @@ public final class TestPostgres implements BeforeAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     synchronized (TestPostgres.class) {
       if (server == null) {
+        org.pillars.Logging.configure();
         Path dir = Files.createTempDirectory("pillars-test-pg");
         server = new Server(EmbeddedPostgres.builder().setDataDirectory(dir).setCleanDataDirectory(true).start());
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(TestPostgres.class.getName(), server);
