@@ -25,7 +25,10 @@ public final class Gzip {
 
   /** True when the request's Accept-Encoding takes gzip (and does not refuse it with q=0). */
   public static boolean accepted(HttpServerRequest request) {
-    String accept = request.getHeader(HttpHeaders.ACCEPT_ENCODING);
+    return accepted(request.getHeader(HttpHeaders.ACCEPT_ENCODING));
+  }
+
+  static boolean accepted(String accept) {
     if (accept == null) {
       return false;
     }

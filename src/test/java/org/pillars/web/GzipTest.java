@@ -3,9 +3,7 @@ package org.pillars.web;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vertx.core.http.HttpServerRequest;
 import java.io.ByteArrayInputStream;
-import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.DisplayName;
@@ -33,9 +31,6 @@ class GzipTest {
       "deflate|false", "identity|false", "x-gzip2|false"})
   @DisplayName("gzip is used only when the client accepts it")
   void accepted(String header, boolean expected) {
-    HttpServerRequest request = (HttpServerRequest) Proxy.newProxyInstance(getClass().getClassLoader(),
-        new Class<?>[] {HttpServerRequest.class},
-        (proxy, method, args) -> method.getName().equals("getHeader") ? header : null);
-    assertEquals(expected, Gzip.accepted(request));
+    assertEquals(expected, Gzip.accepted(header));
   }
 }
