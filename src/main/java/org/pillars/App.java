@@ -5,11 +5,13 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
 import org.pillars.config.AppConfig;
 import org.pillars.content.ContentStore;
 import org.pillars.content.CourseLoader;
 import org.pillars.db.Database;
+import org.pillars.db.StartupException;
 import org.pillars.seeds.Seeds;
 import org.pillars.web.Assets;
 import org.pillars.web.Messages;
@@ -37,20 +39,26 @@ public final class App {
     this.vertx = Vertx.vertx();
   }
 
+  /**
+   * Starts everything. The returned future is bound to no event loop: when a step fails, the loops are
+   * closed before the failure is reported.
+   */
   public static Future<App> start(AppConfig config) {
     App app = new App(config);
     long started = System.nanoTime();
-    return app.startDatabase()
+    CompletableFuture<App> result = new CompletableFuture<>();
+    app.startDatabase()
         .compose(v -> app.database.migrate())
         .compose(v -> app.seed())
         .compose(v -> app.loadContent())
         .compose(v -> app.startHttp())
-        .map(v -> {
+        .onSuccess(v -> {
           LOG.info(() -> "Pillars is serving http://localhost:" + app.port + "/ (database " + app.database.describe()
               + ", started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
-          return app;
+          result.complete(app);
         })
-        .recover(e -> app.stop().transform(ignored -> Future.failedFuture(e)));
+        .onFailure(e -> app.stop().onComplete(stopped -> result.completeExceptionally(e)));
+    return Future.fromCompletionStage(result);
   }
 
   public int port() {
@@ -69,17 +77,22 @@ public final class App {
     return content;
   }
 
-  /** Stops HTTP, the content watcher, the pool and the embedded database, in that order. */
+  /**
+   * Stops HTTP, the content watcher, the pool and the embedded database, in that order, then Vert.x.
+   * The returned future is bound to no event loop: the loops are gone by the time it completes.
+   */
   public Future<Void> stop() {
     if (content != null) {
       content.stopWatching();
     }
-    Future<Void> closing = vertx.deploymentIDs().isEmpty()
+    Future<Void> undeployed = vertx.deploymentIDs().isEmpty()
         ? Future.succeededFuture()
         : Future.all(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
-    return closing
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    undeployed
         .eventually(() -> database != null ? database.close() : Future.succeededFuture())
-        .eventually(vertx::close);
+        .onComplete(done -> vertx.close().onComplete(closed -> stopped.complete(null)));
+    return Future.fromCompletionStage(stopped);
   }
 
   private Future<Void> startDatabase() {
@@ -114,13 +127,16 @@ public final class App {
       Pages pages = new Pages(new Templates(messages), messages, assets);
       return new WebVerticle.Services(config, database, content, assets, pages);
     }, false).compose(services -> {
-      WebVerticle first = new WebVerticle(services, config.port());
+      // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
+      int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();
+      WebVerticle first = new WebVerticle(services, listenOn);
       return vertx.deployVerticle(first).compose(id -> {
         port = first.actualPort();
         int more = config.httpInstances() - 1;
         return more == 0 ? Future.succeededFuture()
-            : vertx.deployVerticle(() -> new WebVerticle(services, port), new DeploymentOptions().setInstances(more)).mapEmpty();
-      });
+            : vertx.deployVerticle(() -> new WebVerticle(services, listenOn), new DeploymentOptions().setInstances(more)).mapEmpty();
+      }).recover(e -> Future.failedFuture(new StartupException("HTTP server could not listen on "
+          + config.host() + ":" + config.port() + ": " + Database.rootMessage(e))));
     }).mapEmpty();
   }
 }

@@ -54,6 +54,45 @@ class MainTest {
   }
 
   @Test
+  @DisplayName("SIGTERM stops the server and its embedded PostgreSQL, leaving no process behind")
+  void sigtermLeavesNothingRunning(@org.junit.jupiter.api.io.TempDir Path data) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", System.getProperty("java.class.path"), "org.pillars.Main");
+    pb.environment().keySet().removeIf(k -> k.startsWith("PG") || k.equals("DATABASE_URL") || k.startsWith("PILLARS_"));
+    pb.environment().putAll(Map.of("PORT", "0", "PILLARS_DATA", data.toString(), "PILLARS_RELOAD", "false"));
+    pb.redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
+    Process server = pb.start();
+    Path pidFile = data.resolve("postgres/postmaster.pid");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!java.nio.file.Files.readString(data.resolve("server.log")).contains("Pillars is serving")) {
+      assertTrue(server.isAlive() && System.nanoTime() < deadline, java.nio.file.Files.readString(data.resolve("server.log")));
+      Thread.sleep(200);
+    }
+    long postgresPid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).trim());
+    assertTrue(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL runs while serving");
+
+    server.destroy();
+
+    assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stops on SIGTERM");
+    ProcessHandle.of(postgresPid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
+    assertFalse(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL was left running");
+    assertFalse(java.nio.file.Files.exists(pidFile), "PostgreSQL shut down cleanly (no stale postmaster.pid)");
+  }
+
+  @Test
+  @DisplayName("a port already in use stops the start with one line, and the embedded database is stopped again")
+  void portInUse(@org.junit.jupiter.api.io.TempDir Path data) throws Exception {
+    try (ServerSocket taken = new ServerSocket(0)) {
+      Run run = serve(Map.of("PORT", String.valueOf(taken.getLocalPort()), "PILLARS_DATA", data.toString()));
+
+      assertEquals(1, run.exit(), run.stderr());
+      assertTrue(run.stderr().contains("pillars: cannot start: HTTP server could not listen on 0.0.0.0:" + taken.getLocalPort()),
+          run.stderr());
+      assertFalse(java.nio.file.Files.exists(data.resolve("postgres/postmaster.pid")), "PostgreSQL was left running");
+    }
+  }
+
+  @Test
   @DisplayName("a malformed setting stops the start and names the key")
   void badSetting() throws Exception {
     Run run = serve(Map.of("PORT", "eighty"));

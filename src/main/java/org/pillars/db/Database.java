@@ -121,7 +121,8 @@ public final class Database {
     return PgConnectOptions.fromEnv();
   }
 
-  static String rootMessage(Throwable e) {
+  /** The innermost cause's message on one line: what an operator needs, without the wrapping. */
+  public static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
