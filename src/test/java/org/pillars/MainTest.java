@@ -53,30 +53,63 @@ class MainTest {
     assertFalse(run.stderr().contains("\tat "), "no stack trace: " + run.stderr());
   }
 
-  @Test
-  @DisplayName("SIGTERM stops the server and its embedded PostgreSQL, leaving no process behind")
-  void sigtermLeavesNothingRunning(@org.junit.jupiter.api.io.TempDir Path data) throws Exception {
+  /** Starts {@code serve} with its data in {@code data} and waits until it serves. */
+  private static Process serving(Path data, String log) throws Exception {
     ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", System.getProperty("java.class.path"), "org.pillars.Main");
     pb.environment().keySet().removeIf(k -> k.startsWith("PG") || k.equals("DATABASE_URL") || k.startsWith("PILLARS_"));
     pb.environment().putAll(Map.of("PORT", "0", "PILLARS_DATA", data.toString(), "PILLARS_RELOAD", "false"));
-    pb.redirectErrorStream(true).redirectOutput(data.resolve("server.log").toFile());
+    Path logFile = data.resolve(log);
+    pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
     Process server = pb.start();
-    Path pidFile = data.resolve("postgres/postmaster.pid");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!java.nio.file.Files.readString(data.resolve("server.log")).contains("Pillars is serving")) {
-      assertTrue(server.isAlive() && System.nanoTime() < deadline, java.nio.file.Files.readString(data.resolve("server.log")));
+    while (!java.nio.file.Files.readString(logFile).contains("Pillars is serving")) {
+      assertTrue(server.isAlive() && System.nanoTime() < deadline, java.nio.file.Files.readString(logFile));
       Thread.sleep(200);
     }
-    long postgresPid = Long.parseLong(java.nio.file.Files.readAllLines(pidFile).get(0).trim());
-    assertTrue(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL runs while serving");
+    return server;
+  }
+
+  private static long postgresPid(Path data) throws IOException {
+    return Long.parseLong(java.nio.file.Files.readAllLines(data.resolve("postgres/postmaster.pid")).get(0).trim());
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  @Test
+  @DisplayName("SIGTERM stops the server and its embedded PostgreSQL, leaving no process behind")
+  void sigtermLeavesNothingRunning(@org.junit.jupiter.api.io.TempDir Path data) throws Exception {
+    Process server = serving(data, "server.log");
+    Path pidFile = data.resolve("postgres/postmaster.pid");
+    long postgresPid = postgresPid(data);
+    assertTrue(alive(postgresPid), "PostgreSQL runs while serving");
 
     server.destroy();
 
     assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stops on SIGTERM");
     ProcessHandle.of(postgresPid).ifPresent(p -> p.onExit().orTimeout(30, TimeUnit.SECONDS).join());
-    assertFalse(ProcessHandle.of(postgresPid).map(ProcessHandle::isAlive).orElse(false), "PostgreSQL was left running");
+    assertFalse(alive(postgresPid), "PostgreSQL was left running");
     assertFalse(java.nio.file.Files.exists(pidFile), "PostgreSQL shut down cleanly (no stale postmaster.pid)");
+  }
+
+  @Test
+  @DisplayName("after a SIGKILL left PostgreSQL running, the next start stops that orphan and starts cleanly")
+  void recoversFromKill(@org.junit.jupiter.api.io.TempDir Path data) throws Exception {
+    Process killed = serving(data, "first.log");
+    long orphan = postgresPid(data);
+    killed.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    assertTrue(alive(orphan), "a SIGKILL gives the server no chance to stop PostgreSQL");
+
+    Process second = serving(data, "second.log");
+    try {
+      assertFalse(alive(orphan), "the orphan was stopped");
+      assertTrue(alive(postgresPid(data)), "a new PostgreSQL serves the same data");
+    } finally {
+      second.destroy();
+      assertTrue(second.waitFor(60, TimeUnit.SECONDS));
+    }
   }
 
   @Test
