@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Row;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.pillars.support.Ports;
 import org.junit.jupiter.api.io.TempDir;
 import org.pillars.config.AppConfig;
 import org.pillars.support.TestApp;
@@ -57,7 +56,7 @@ class EmbeddedDatabaseTest {
           .execute().await();
       assertEquals(200, first.get("/health").statusCode());
     }
-    assertFalse(listening(pgPort), "the embedded PostgreSQL must stop with the server");
+    assertFalse(Ports.listening(pgPort), "the embedded PostgreSQL must stop with the server");
     assertTrue(Files.exists(data.resolve("postgres/PG_VERSION")), "data lives in PILLARS_DATA");
 
     try (TestApp second = startEmbedded()) {
@@ -86,15 +85,6 @@ class EmbeddedDatabaseTest {
       assertEquals(503, down.statusCode(), down.bodyAsString());
       assertEquals("down", down.bodyAsJsonObject().getString("database"));
       assertEquals("down", down.bodyAsJsonObject().getString("status"));
-    }
-  }
-
-  private static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("localhost", port), 500);
-      return true;
-    } catch (Exception e) {
-      return false;
     }
   }
 }

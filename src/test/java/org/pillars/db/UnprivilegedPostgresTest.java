@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.pillars.support.Ports;
 
 /** Root where user namespaces are blocked: PostgreSQL runs as nobody. Only meaningful when run as root. */
 class UnprivilegedPostgresTest {
@@ -59,7 +58,7 @@ class UnprivilegedPostgresTest {
       Process ps = new ProcessBuilder("ps", "-o", "user=", "-p", String.valueOf(pid)).start();
       assertEquals("nobody", new String(ps.getInputStream().readAllBytes()).trim());
     }
-    assertFalse(listening(port), "stopped with the server");
+    assertFalse(Ports.listening(port), "stopped with the server");
 
     try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(data, true);
          Connection c = connect(again.port()); Statement s = c.createStatement();
@@ -82,14 +81,5 @@ class UnprivilegedPostgresTest {
   private static Connection connect(int port) throws Exception {
     return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + EmbeddedPostgresServer.DATABASE
         + "?user=" + EmbeddedPostgresServer.USER);
-  }
-
-  private static boolean listening(int port) {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress("localhost", port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }
