@@ -7,7 +7,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
+import java.util.Map;
+import org.pillars.auth.AuthRepository;
+import org.pillars.auth.AuthService;
+import org.pillars.auth.Authn;
+import org.pillars.auth.Csrf;
+import org.pillars.auth.SigningKeys;
+import org.pillars.auth.Tokens;
 import org.pillars.config.AppConfig;
+import org.pillars.learning.LearningRepository;
+import org.pillars.learning.LearningService;
 import org.pillars.content.ContentStore;
 import org.pillars.content.CourseLoader;
 import org.pillars.db.Database;
@@ -30,6 +39,7 @@ public final class App {
 
   private final AppConfig config;
   private final Vertx vertx;
+  private SigningKeys keys;
   private Database database;
   private ContentStore content;
   private int port;
@@ -47,7 +57,8 @@ public final class App {
     App app = new App(config);
     long started = System.nanoTime();
     CompletableFuture<App> result = new CompletableFuture<>();
-    app.startDatabase()
+    app.loadKeys()
+        .compose(v -> app.startDatabase())
         .compose(v -> app.database.migrate())
         .compose(v -> app.seed())
         .compose(v -> app.loadContent())
@@ -95,6 +106,11 @@ public final class App {
     return Future.fromCompletionStage(stopped);
   }
 
+  /** The token keys come first: a server that could not sign in anyone should not start at all. */
+  private Future<Void> loadKeys() {
+    return vertx.executeBlocking(() -> SigningKeys.load(config), false).onSuccess(k -> keys = k).mapEmpty();
+  }
+
   private Future<Void> startDatabase() {
     return Database.open(vertx, config).onSuccess(db -> database = db).mapEmpty();
   }
@@ -121,12 +137,18 @@ public final class App {
   }
 
   private Future<Void> startHttp() {
-    return vertx.executeBlocking(() -> {
+    return Future.succeededFuture(keys).compose(keys -> {
+      Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenMinutes());
+      return AuthService.create(vertx, new AuthRepository(database.pool()), tokens, config.sessionHours())
+          .map(auth -> Map.entry(keys, auth));
+    }).compose(security -> vertx.executeBlocking(() -> {
       Messages messages = new Messages(CourseLoader.LANGUAGES);
       Assets assets = Assets.load(config.webRoot());
       Pages pages = new Pages(new Templates(messages), messages, assets);
-      return new WebVerticle.Services(config, database, content, assets, pages);
-    }, false).compose(services -> {
+      Authn authn = new Authn(security.getValue(), new Csrf(security.getKey().csrfKey()), config.cookiesSecure());
+      LearningService learning = new LearningService(content, new LearningRepository(database.pool()));
+      return new WebVerticle.Services(config, database, content, assets, pages, security.getValue(), authn, learning);
+    }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();
       WebVerticle first = new WebVerticle(services, listenOn);

@@ -22,8 +22,9 @@ public final class Main {
     switch (command) {
       case "serve" -> serve();
       case "validate" -> System.exit(Validator.run(Path.of(args.length > 1 ? args[1] : "courses"), System.out));
+      case "keygen" -> keygen(args);
       default -> {
-        System.err.println("usage: pillars [serve | validate PATH]");
+        System.err.println("usage: pillars [serve | validate PATH | keygen FILE]");
         System.exit(2);
       }
     }
@@ -47,6 +48,21 @@ public final class Main {
         System.err.println("pillars: stopping took too long or failed: " + e.getMessage());
       }
     }, "pillars-shutdown"));
+  }
+
+  /** Writes a new token signing key pair for PILLARS_JWT_KEY_FILE. */
+  private static void keygen(String[] args) {
+    if (args.length < 2) {
+      System.err.println("usage: pillars keygen FILE");
+      System.exit(2);
+    }
+    try {
+      org.pillars.auth.SigningKeys.generate(Path.of(args[1]));
+      System.out.println("wrote a new ES256 signing key pair to " + args[1] + "; set PILLARS_JWT_KEY_FILE to it");
+    } catch (RuntimeException e) {
+      System.err.println("pillars: " + e.getMessage());
+      System.exit(1);
+    }
   }
 
   private static void fail(Throwable e) {

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import org.pillars.auth.Access;
 import org.pillars.content.Catalog;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
@@ -27,9 +28,9 @@ public final class CatalogRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/").handler(this::catalogPage);
-    router.get("/modules/:moduleId").handler(this::modulePage);
-    router.get("/modules/:moduleId/:lessonId").handler(this::lessonPage);
+    router.get("/").handler(Access.anyone()).handler(this::catalogPage);
+    router.get("/modules/:moduleId").handler(Access.anyone()).handler(this::modulePage);
+    router.get("/modules/:moduleId/:lessonId").handler(Access.anyone()).handler(this::lessonPage);
   }
 
   private void catalogPage(RoutingContext ctx) {
@@ -70,6 +71,7 @@ public final class CatalogRoutes {
     }
     model.put("lessons", lessons);
     model.put("start", lessons.isEmpty() ? null : lessons.get(0));
+    model.put("quizHref", m.quiz().isPresent() ? "/modules/" + m.id() + "/quiz" : null);
     pages.send(ctx, "module", model);
   }
 
@@ -92,6 +94,9 @@ public final class CatalogRoutes {
     }
     if (index + 1 < m.lessons().size()) {
       model.put("next", lessonLink(m, m.lessons().get(index + 1), lang));
+    }
+    if (model.get("user") != null) {
+      model.put("readAction", "/modules/" + m.id() + "/" + lesson.id() + "/read");
     }
     pages.send(ctx, "lesson", model);
   }

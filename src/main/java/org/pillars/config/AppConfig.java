@@ -24,7 +24,12 @@ public record AppConfig(
     Path seedsDir,
     long maxBodyBytes,
     boolean reloadContent,
-    boolean accessLog) {
+    boolean accessLog,
+    Optional<Path> jwtKeyFile,
+    String jwtIssuer,
+    int tokenMinutes,
+    int sessionHours,
+    Optional<Boolean> secureCookies) {
 
   public static final String PORT = "PORT";
   public static final String HOST = "PILLARS_HOST";
@@ -38,6 +43,11 @@ public record AppConfig(
   public static final String MAX_BODY = "PILLARS_MAX_BODY_BYTES";
   public static final String RELOAD = "PILLARS_RELOAD";
   public static final String ACCESS_LOG = "PILLARS_ACCESS_LOG";
+  public static final String JWT_KEY_FILE = "PILLARS_JWT_KEY_FILE";
+  public static final String JWT_ISSUER = "PILLARS_JWT_ISSUER";
+  public static final String TOKEN_MINUTES = "PILLARS_TOKEN_MINUTES";
+  public static final String SESSION_HOURS = "PILLARS_SESSION_HOURS";
+  public static final String SECURE_COOKIES = "PILLARS_SECURE_COOKIES";
 
   /** Reads the process environment and system properties. */
   public static AppConfig load() {
@@ -61,7 +71,17 @@ public record AppConfig(
         Path.of(src.text(SEEDS, "seeds")),
         src.integer(MAX_BODY, 1024 * 1024, 1024, Integer.MAX_VALUE),
         src.bool(RELOAD, src.text(RELOAD, "true")),
-        src.bool(ACCESS_LOG, src.text(ACCESS_LOG, "true")));
+        src.bool(ACCESS_LOG, src.text(ACCESS_LOG, "true")),
+        src.optional(JWT_KEY_FILE).map(Path::of),
+        src.text(JWT_ISSUER, "pillars"),
+        src.integer(TOKEN_MINUTES, 30, 1, 24 * 60),
+        src.integer(SESSION_HOURS, 12, 1, 24 * 30),
+        src.optional(SECURE_COOKIES).map(v -> src.bool(SECURE_COOKIES, v)));
+  }
+
+  /** Cookies are Secure (HTTPS only) unless this is the embedded development set-up or told otherwise. */
+  public boolean cookiesSecure() {
+    return secureCookies.orElse(!embeddedDatabase());
   }
 
   /** True when no external database is configured and the server runs its own. */
@@ -72,11 +92,6 @@ public record AppConfig(
   /** Seeds go into the embedded database by default, into an external one only when asked. */
   public boolean loadSeeds() {
     return seed.orElse(embeddedDatabase());
-  }
-
-  public AppConfig withPort(int newPort) {
-    return new AppConfig(newPort, host, httpInstances, dataDir, coursesDir, webRoot, databaseUrl, pgEnvironment,
-        seed, seedsDir, maxBodyBytes, reloadContent, accessLog);
   }
 
   private record Source(Map<String, String> env, Function<String, String> properties) {

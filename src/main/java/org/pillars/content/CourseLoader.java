@@ -25,18 +25,23 @@ public final class CourseLoader {
 
   public static final List<String> LANGUAGES = List.of("en", "fr");
   static final String MODULE_FILE = "module";
+  static final String QUIZ_FILE = "quiz";
 
   private static final Set<String> MODULE_FIELDS =
       Set.of("id", "title", "summary", "audience", "minutes", "version", "objectives", "sources");
   private static final Set<String> LESSON_FIELDS = Set.of("id", "title", "minutes");
+  /** Lesson ids that would clash with the module's own addresses (/modules/id/quiz). */
+  private static final Set<String> RESERVED_LESSON_IDS = Set.of("quiz", "read");
   private static final Pattern MARKDOWN = Pattern.compile("(.+?)(?:\\.([a-z]{2}))?\\.md");
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*|^//.*");
   private static final int WORDS_PER_MINUTE = 180;
 
   private final MarkdownRenderer markdown;
+  private final QuizParser quizzes;
 
   public CourseLoader(MarkdownRenderer markdown) {
     this.markdown = markdown;
+    this.quizzes = new QuizParser(markdown);
   }
 
   /** One authored file in each language it exists in; English first. */
@@ -45,7 +50,7 @@ public final class CourseLoader {
   private record LessonDraft(String id, Localized<String> title, Integer minutes, Map<String, SourceFile> files) { }
 
   private record ModuleDraft(Path folder, String id, Map<String, SourceFile> files, Map<String, Fields> fields,
-                             List<LessonDraft> lessons, List<Problem> problems) { }
+                             List<LessonDraft> lessons, Map<String, SourceFile> quizFiles, List<Problem> problems) { }
 
   public Catalog load(Path root) {
     List<Problem> problems = new ArrayList<>();
@@ -109,6 +114,7 @@ public final class CourseLoader {
       }
     }
     Versions moduleVersions = byBase.remove(MODULE_FILE);
+    Versions quizVersions = byBase.remove(QUIZ_FILE);
     if (moduleVersions == null || moduleVersions.english() == null) {
       return Optional.empty();
     }
@@ -147,8 +153,14 @@ public final class CourseLoader {
     if (lessons.isEmpty() && problems.isEmpty()) {
       problems.add(new Problem(moduleVersions.english(), 1, "module has no lessons: add a lesson file such as 01-introduction.md"));
     }
+    Map<String, SourceFile> quizFiles = quizVersions == null || quizVersions.english() == null
+        ? Map.of() : readVersions(quizVersions, problems);
+    if (quizVersions != null && quizVersions.english() == null) {
+      quizVersions.translations().values().forEach(t ->
+          problems.add(new Problem(t, 1, "translation without an English original: add quiz.md")));
+    }
     String moduleId = id.orElse(null);
-    return Optional.of(new ModuleDraft(folder, moduleId, moduleFiles, moduleFields, lessons, problems));
+    return Optional.of(new ModuleDraft(folder, moduleId, moduleFiles, moduleFields, lessons, quizFiles, problems));
   }
 
   private Optional<LessonDraft> readLesson(Versions versions, List<Problem> problems) {
@@ -174,6 +186,10 @@ public final class CourseLoader {
       minutes.ifPresent(m -> tr.sameAs("minutes", String.valueOf(m)));
       tr.text("title", true).ifPresent(t -> titles.put(lang, t));
     });
+    if (id.isPresent() && RESERVED_LESSON_IDS.contains(id.get())) {
+      enFields.problem(enFields.line("id"), "lesson id '" + id.get() + "' is reserved: choose another");
+      return Optional.empty();
+    }
     if (id.isEmpty() || title.isEmpty()) {
       return Optional.empty();
     }
@@ -235,13 +251,16 @@ public final class CourseLoader {
       int lessonMinutes = l.minutes() != null ? l.minutes() : estimateMinutes(l.files().get("en").body());
       lessons.add(new Lesson(l.id(), lessons.size() + 1, l.title(), lessonMinutes, new Localized<>(html)));
     }
+    Optional<Quiz> quiz = draft.quizFiles().isEmpty() ? Optional.empty()
+        : quizzes.parse(draft.quizFiles(), (url, line) -> resolveLink(draft.folder().toAbsolutePath().normalize(), url, urls, moduleIds),
+            problems);
     if (!problems.isEmpty() || title.isEmpty() || summary.isEmpty() || audience.isEmpty() || minutes.isEmpty()
         || version.isEmpty() || objectives.isEmpty() || sources.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(new Module(draft.id(), new Localized<>(titles), new Localized<>(summaries),
         new Localized<>(audiences), minutes.get(), version.get(), new Localized<>(objectiveLists), new Localized<>(sourceLists),
-        new Localized<>(overview), lessons));
+        new Localized<>(overview), lessons, quiz));
   }
 
   private String renderBody(SourceFile file, Map<Path, String> urls, Set<String> moduleIds, List<Problem> problems) {
@@ -296,6 +315,7 @@ public final class CourseLoader {
       String moduleUrl = "/modules/" + (d.id() != null ? d.id() : d.folder().getFileName());
       urls.put(d.folder().toAbsolutePath().normalize(), moduleUrl);
       d.files().values().forEach(f -> urls.put(f.path().toAbsolutePath().normalize(), moduleUrl));
+      d.quizFiles().values().forEach(f -> urls.put(f.path().toAbsolutePath().normalize(), moduleUrl + "/quiz"));
       for (LessonDraft l : d.lessons()) {
         l.files().values().forEach(f -> urls.put(f.path().toAbsolutePath().normalize(), moduleUrl + "/" + l.id()));
       }

@@ -78,9 +78,15 @@ public final class MarkdownRenderer {
    * {@code problems} with their line.
    */
   public String render(SourceFile file, BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
-    Document document = parser.parse(file.body());
+    return render(file.path(), file.body(), file.bodyFirstLine(), links, problems);
+  }
+
+  /** Renders a piece of {@code file} that starts on line {@code firstLine}. */
+  public String render(java.nio.file.Path file, String markdown, int firstLine,
+      BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
+    Document document = parser.parse(markdown);
     for (Node node : document.getDescendants()) {
-      int line = file.bodyFirstLine() + node.getStartLineNumber();
+      int line = firstLine + node.getStartLineNumber();
       if (node instanceof Link link) {
         link.setUrl(resolve(file, link.getUrl(), line, links, problems));
       } else if (node instanceof Image image) {
@@ -97,7 +103,17 @@ public final class MarkdownRenderer {
     return POLICY.sanitize(html);
   }
 
-  private static BasedSequence resolve(SourceFile file, BasedSequence raw, int line,
+  /** As {@link #render}, without the paragraph around a text of one paragraph (for option labels). */
+  public String renderInline(java.nio.file.Path file, String markdown, int firstLine,
+      BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
+    String html = render(file, markdown, firstLine, links, problems).strip();
+    if (html.startsWith("<p>") && html.endsWith("</p>") && html.indexOf("<p>", 3) < 0) {
+      return html.substring(3, html.length() - 4);
+    }
+    return html;
+  }
+
+  private static BasedSequence resolve(java.nio.file.Path file, BasedSequence raw, int line,
       BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
     // Judge the URL as the browser will see it, with entities and backslash escapes already decoded.
     Optional<LinkTarget> target = links.apply(raw.unescape(), line);
@@ -105,7 +121,7 @@ public final class MarkdownRenderer {
       return raw;
     }
     if (target.get() instanceof LinkTarget.Broken broken) {
-      problems.add(new Problem(file.path(), line, broken.message()));
+      problems.add(new Problem(file, line, broken.message()));
       return BasedSequence.of("#");
     }
     return BasedSequence.of(((LinkTarget.Url) target.get()).url());

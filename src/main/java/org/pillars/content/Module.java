@@ -14,7 +14,8 @@ public record Module(
     Localized<List<String>> objectives,
     Localized<List<String>> sources,
     Localized<String> overviewHtml,
-    List<Lesson> lessons) {
+    List<Lesson> lessons,
+    Optional<Quiz> quiz) {
 
   public Module {
     lessons = List.copyOf(lessons);

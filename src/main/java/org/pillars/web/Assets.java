@@ -71,8 +71,8 @@ public final class Assets {
   }
 
   public void mount(Router router) {
-    router.get("/static/*").handler(this::serve);
-    router.head("/static/*").handler(this::serve);
+    router.get("/static/*").handler(org.pillars.auth.Access.anyone()).handler(this::serve);
+    router.head("/static/*").handler(org.pillars.auth.Access.anyone()).handler(this::serve);
   }
 
   private void serve(RoutingContext ctx) {

@@ -14,7 +14,7 @@ public final class LanguageRoutes {
   private static final Pattern LOCAL_PATH = Pattern.compile("/(?![/\\\\])[^\\\\\\p{Cntrl}\\s]{0,500}");
 
   public void mount(Router router) {
-    router.get("/lang/:code").handler(this::switchLanguage);
+    router.get("/lang/:code").handler(org.pillars.auth.Access.anyone()).handler(this::switchLanguage);
   }
 
   private void switchLanguage(RoutingContext ctx) {

@@ -17,6 +17,9 @@ import org.pillars.content.CourseLoader;
 /** Renders pages into the layout and sends them with the headers every page needs. */
 public final class Pages {
 
+  /** Where the request's signed-in user (name, role, CSRF token) waits for the page model. */
+  public static final String USER_KEY = "pillars.user";
+
   private final Templates templates;
   private final Messages messages;
   private final String cssUrl;
@@ -51,6 +54,7 @@ public final class Pages {
           "href", "/lang/" + other + "?next=" + URLEncoder.encode(here, StandardCharsets.UTF_8)));
     }
     model.put("languages", switches);
+    model.put("user", ctx.get(USER_KEY));
     return model;
   }
 

@@ -19,7 +19,8 @@ import java.util.Map;
  */
 public final class Templates {
 
-  public static final List<String> PAGES = List.of("catalog", "module", "lesson", "error");
+  public static final List<String> PAGES = List.of("catalog", "module", "lesson", "error", "login", "password",
+      "home", "quiz", "attempt", "result", "certificate", "verify");
 
   private final Map<String, Template> pages = new HashMap<>();
   private final Template layout;

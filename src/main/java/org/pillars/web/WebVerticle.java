@@ -9,7 +9,14 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
+import org.pillars.auth.Access;
+import org.pillars.auth.AuthRoutes;
+import org.pillars.auth.AuthService;
+import org.pillars.auth.Authn;
 import org.pillars.catalog.CatalogRoutes;
+import org.pillars.learning.LearningApi;
+import org.pillars.learning.LearningRoutes;
+import org.pillars.learning.LearningService;
 import org.pillars.config.AppConfig;
 import org.pillars.content.ContentStore;
 import org.pillars.db.Database;
@@ -18,7 +25,8 @@ import org.pillars.db.Database;
 public final class WebVerticle extends VerticleBase {
 
   /** What every instance shares: immutable or thread-safe. */
-  public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages) { }
+  public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
+                         AuthService auth, Authn authn, LearningService learning) { }
 
   private final Services services;
   private final int port;
@@ -54,6 +62,8 @@ public final class WebVerticle extends VerticleBase {
     if (config.accessLog()) {
       router.route().handler(LoggerHandler.create(LoggerFormat.TINY));
     }
+    services.assets().mount(router);
+    new HealthRoutes(services.database(), services.content()).mount(router);
     BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     router.route().handler(ctx -> {
       if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
@@ -65,11 +75,14 @@ public final class WebVerticle extends VerticleBase {
       }
       bodies.handle(ctx);
     });
-    services.assets().mount(router);
+    router.route().handler(services.authn());
 
-    new HealthRoutes(services.database(), services.content()).mount(router);
     new LanguageRoutes().mount(router);
+    new AuthRoutes(services.auth(), services.authn(), services.pages()).mount(router);
+    new LearningApi(services.learning()).mount(router);
+    new LearningRoutes(services.learning(), services.pages()).mount(router);
     new CatalogRoutes(services.content(), services.pages()).mount(router);
+    router.get("/api/openapi.yaml").handler(Access.anyone()).handler(new OpenApi()::handle);
 
     router.route().failureHandler(errors::handle);
     router.errorHandler(404, errors::handle);

@@ -7,7 +7,12 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.HashMap;
 import java.util.Map;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.pillars.App;
+import org.pillars.auth.SigningKeys;
 import org.pillars.config.AppConfig;
 
 /** The real server on a free port against a real database, and a client for it. */
@@ -36,11 +41,28 @@ public final class TestApp implements AutoCloseable {
     all.put(AppConfig.ACCESS_LOG, "false");
     if (!env.containsKey(AppConfig.DATABASE_URL) && !env.containsKey(AppConfig.DATA)) {
       all.put(AppConfig.DATABASE_URL, TestPostgres.newDatabase());
+      all.put(AppConfig.JWT_KEY_FILE, keyFile().toString());
     }
     all.putAll(env);
     all.values().removeIf(v -> v == null);
     AppConfig config = AppConfig.from(all, key -> null);
     return new TestApp(App.start(config).await());
+  }
+
+  private static Path keyFile;
+
+  /** One signing key for the test run, shared like a key shared by several servers. */
+  public static synchronized Path keyFile() {
+    if (keyFile == null) {
+      try {
+        Path dir = Files.createTempDirectory("pillars-test-key");
+        keyFile = dir.resolve("jwt.pem");
+        SigningKeys.generate(keyFile);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return keyFile;
   }
 
   public static TestApp start() {

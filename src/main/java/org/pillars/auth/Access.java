@@ -1,0 +1,62 @@
+package org.pillars.auth;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Set;
+import org.pillars.web.HttpError;
+
+/**
+ * Who may call a route, stated on the route itself: {@code anyone()}, {@code signedIn()} or
+ * {@code roles(...)}. A page asked for without being signed in sends the browser to the login page;
+ * the API answers 401.
+ */
+public final class Access {
+
+  private Access() {
+  }
+
+  public static Handler<RoutingContext> anyone() {
+    return RoutingContext::next;
+  }
+
+  public static Handler<RoutingContext> signedIn() {
+    return roles(Role.values());
+  }
+
+  public static Handler<RoutingContext> roles(Role... roles) {
+    Set<Role> allowed = EnumSet.of(roles[0], roles);
+    return ctx -> {
+      var principal = Authn.principal(ctx);
+      if (principal.isEmpty()) {
+        notSignedIn(ctx);
+      } else if (!allowed.contains(principal.get().role())) {
+        ctx.fail(HttpError.forbidden("your role may not do this"));
+      } else {
+        ctx.next();
+      }
+    };
+  }
+
+  /** The principal of a route guarded by {@link #signedIn()} or {@link #roles}. */
+  public static Principal principal(RoutingContext ctx) {
+    return Authn.principal(ctx).orElseThrow(() -> new HttpError(401, "unauthenticated", "sign in first"));
+  }
+
+  private static void notSignedIn(RoutingContext ctx) {
+    String path = ctx.request().path();
+    if (path.startsWith("/api/")) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer");
+      ctx.fail(new HttpError(401, "unauthenticated", "sign in first: POST /api/auth/token"));
+      return;
+    }
+    String next = ctx.request().method().name().equals("GET") ? ctx.request().uri() : "/";
+    ctx.response().setStatusCode(303)
+        .putHeader(HttpHeaders.LOCATION, "/login?next=" + URLEncoder.encode(next, StandardCharsets.UTF_8))
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end();
+  }
+}

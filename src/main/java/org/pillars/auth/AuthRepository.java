@@ -1,0 +1,127 @@
+package org.pillars.auth;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** All SQL of accounts, sessions and login throttling. */
+public final class AuthRepository {
+
+  /** An account as login and session checks need it. */
+  public record Account(long id, String username, String displayName, Role role, long organisationId,
+                        String passwordHash, boolean disabled, int tokenVersion) { }
+
+  /** A session joined with its account, as every authenticated request checks it. */
+  public record SessionState(Account account, boolean revoked, boolean expired) { }
+
+  public record Failures(String key, int failures, OffsetDateTime lastFailure) { }
+
+  private static final String ACCOUNT_COLUMNS =
+      "a.id, a.username, a.display_name, a.role, a.organisation_id, a.password_hash, a.disabled, a.token_version";
+  private static final String ACCOUNT_BY_USERNAME = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.username = $1";
+  private static final String ACCOUNT_BY_ID = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.id = $1";
+  private static final String INSERT_SESSION = "INSERT INTO sessions (id, account_id, expires_at) VALUES ($1, $2, $3)";
+  private static final String SESSION_STATE = "SELECT " + ACCOUNT_COLUMNS
+      + ", s.revoked_at IS NOT NULL AS revoked, s.expires_at < now() AS expired"
+      + " FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = $1";
+  private static final String REVOKE_SESSION = "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL";
+  private static final String REVOKE_OTHER_SESSIONS =
+      "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND id <> $2 AND revoked_at IS NULL";
+  private static final String UPDATE_PASSWORD = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
+  private static final String FAILURES = "SELECT key, failures, last_failure FROM login_failures WHERE key = ANY($1)";
+  private static final String RECORD_FAILURE = """
+      INSERT INTO login_failures (key, failures, last_failure) SELECT k, 1, now() FROM unnest($1::text[]) AS k
+      ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN login_failures.last_failure < now() - make_interval(secs => $2) THEN 1
+                        ELSE login_failures.failures + 1 END,
+        last_failure = now()""";
+  private static final String CLEAR_FAILURES = "DELETE FROM login_failures WHERE key = $1";
+  private static final String SET_ROLE =
+      "UPDATE accounts SET role = $2, token_version = token_version + 1 WHERE id = $1 RETURNING id";
+  private static final String SET_DISABLED =
+      "UPDATE accounts SET disabled = $2, token_version = token_version + 1 WHERE id = $1 RETURNING id";
+
+  private final Pool pool;
+
+  public AuthRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Optional<Account>> accountByUsername(String username) {
+    return pool.preparedQuery(ACCOUNT_BY_USERNAME).execute(Tuple.of(username)).map(AuthRepository::firstAccount);
+  }
+
+  public Future<Optional<Account>> accountById(long id) {
+    return pool.preparedQuery(ACCOUNT_BY_ID).execute(Tuple.of(id)).map(AuthRepository::firstAccount);
+  }
+
+  public Future<Void> createSession(UUID id, long accountId, OffsetDateTime expiresAt) {
+    return pool.preparedQuery(INSERT_SESSION).execute(Tuple.of(id, accountId, expiresAt)).mapEmpty();
+  }
+
+  public Future<Optional<SessionState>> session(UUID id) {
+    return pool.preparedQuery(SESSION_STATE).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new SessionState(account(r), r.getBoolean("revoked"), r.getBoolean("expired")));
+    });
+  }
+
+  public Future<Void> revokeSession(UUID id) {
+    return pool.preparedQuery(REVOKE_SESSION).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /** Sets a new password and ends every other session of the account, in one transaction. */
+  public Future<Void> changePassword(long accountId, UUID keepSession, String hash) {
+    return pool.withTransaction(conn -> conn.preparedQuery(UPDATE_PASSWORD).execute(Tuple.of(accountId, hash))
+        .compose(v -> conn.preparedQuery(REVOKE_OTHER_SESSIONS).execute(Tuple.of(accountId, keepSession)))
+        .mapEmpty());
+  }
+
+  public Future<List<Failures>> failures(List<String> keys) {
+    return pool.preparedQuery(FAILURES).execute(Tuple.of(keys.toArray(String[]::new))).map(rows -> {
+      List<Failures> list = new ArrayList<>();
+      for (Row r : rows) {
+        list.add(new Failures(r.getString(0), r.getInteger(1), r.getOffsetDateTime(2)));
+      }
+      return list;
+    });
+  }
+
+  /** Counts one more failure for each key; counts older than {@code windowSeconds} start again at one. */
+  public Future<Void> recordFailure(List<String> keys, int windowSeconds) {
+    return pool.preparedQuery(RECORD_FAILURE).execute(Tuple.of(keys.toArray(String[]::new), windowSeconds)).mapEmpty();
+  }
+
+  public Future<Void> clearFailures(String key) {
+    return pool.preparedQuery(CLEAR_FAILURES).execute(Tuple.of(key)).mapEmpty();
+  }
+
+  /** Changes the role and invalidates every token issued before; false when there is no such account. */
+  public Future<Boolean> setRole(long accountId, Role role) {
+    return pool.preparedQuery(SET_ROLE).execute(Tuple.of(accountId, role.code())).map(rows -> rows.size() == 1);
+  }
+
+  public Future<Boolean> setDisabled(long accountId, boolean disabled) {
+    return pool.preparedQuery(SET_DISABLED).execute(Tuple.of(accountId, disabled)).map(rows -> rows.size() == 1);
+  }
+
+  private static Optional<Account> firstAccount(RowSet<Row> rows) {
+    return rows.size() == 0 ? Optional.empty() : Optional.of(account(rows.iterator().next()));
+  }
+
+  private static Account account(Row r) {
+    return new Account(r.getLong("id"), r.getString("username"), r.getString("display_name"),
+        Role.of(r.getString("role")).orElseThrow(), r.getLong("organisation_id"), r.getString("password_hash"),
+        r.getBoolean("disabled"), r.getInteger("token_version"));
+  }
+}

@@ -1,0 +1,164 @@
+package org.pillars.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import org.pillars.web.HttpError;
+
+/**
+ * Logging in and out, sessions and passwords. A wrong username and a wrong password get the same answer
+ * after the same work; repeated failures for one account or from one address are slowed down.
+ */
+public final class AuthService {
+
+  /** What a login attempt came to. */
+  public sealed interface Login {
+    record Success(String token, AuthRepository.Account account, UUID sessionId) implements Login { }
+
+    record Refused() implements Login { }
+
+    record Throttled(long retryAfterSeconds) implements Login { }
+  }
+
+  static final int WINDOW_SECONDS = 15 * 60;
+  static final int ACCOUNT_FREE_FAILURES = 5;
+  static final int ADDRESS_FREE_FAILURES = 30;
+  static final long MAX_DELAY_SECONDS = 15 * 60;
+  private static final int MAX_USERNAME = 64;
+
+  private final Vertx vertx;
+  private final AuthRepository repository;
+  private final Tokens tokens;
+  private final int sessionHours;
+  private final String dummyHash;
+
+  private AuthService(Vertx vertx, AuthRepository repository, Tokens tokens, int sessionHours, String dummyHash) {
+    this.vertx = vertx;
+    this.repository = repository;
+    this.tokens = tokens;
+    this.sessionHours = sessionHours;
+    this.dummyHash = dummyHash;
+  }
+
+  /** Prepares the stand-in hash that unknown usernames are checked against, so they cost the same time. */
+  public static Future<AuthService> create(Vertx vertx, AuthRepository repository, Tokens tokens, int sessionHours) {
+    return vertx.executeBlocking(() -> {
+      byte[] random = new byte[24];
+      new SecureRandom().nextBytes(random);
+      return Passwords.hash(Base64.getEncoder().encodeToString(random));
+    }, false).map(hash -> new AuthService(vertx, repository, tokens, sessionHours, hash));
+  }
+
+  public Tokens tokens() {
+    return tokens;
+  }
+
+  public AuthRepository repository() {
+    return repository;
+  }
+
+  public Future<Login> login(String rawUsername, String password, String address) {
+    String username = rawUsername == null ? "" : rawUsername.strip().toLowerCase(Locale.ROOT);
+    String secret = password == null ? "" : password;
+    List<String> keys = List.of(accountKey(username), "address:" + address);
+    return repository.failures(keys).compose(failures -> {
+      long wait = failures.stream().mapToLong(AuthService::secondsToWait).max().orElse(0);
+      if (wait > 0) {
+        return Future.succeededFuture(new Login.Throttled(wait));
+      }
+      Future<Optional<AuthRepository.Account>> account = username.isEmpty() || username.length() > MAX_USERNAME
+          ? Future.succeededFuture(Optional.empty()) : repository.accountByUsername(username);
+      return account.compose(found -> vertx.executeBlocking(() -> {
+        String hash = found.map(AuthRepository.Account::passwordHash).filter(h -> h != null).orElse(dummyHash);
+        boolean matches = secret.length() <= PasswordPolicy.MAX && Passwords.matches(secret, hash);
+        return matches && found.isPresent() && found.get().passwordHash() != null && !found.get().disabled();
+      }, false).compose(ok -> ok
+          ? startSession(found.get()).compose(s -> repository.clearFailures(keys.get(0)).map(s))
+          : repository.recordFailure(keys, WINDOW_SECONDS).map(v -> new Login.Refused())));
+    });
+  }
+
+  private Future<Login> startSession(AuthRepository.Account account) {
+    UUID sessionId = UUID.randomUUID();
+    OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusHours(sessionHours);
+    return repository.createSession(sessionId, account.id(), expires).map(v -> new Login.Success(
+        tokens.issue(account.id(), account.role(), account.organisationId(), sessionId, account.tokenVersion()),
+        account, sessionId));
+  }
+
+  /**
+   * The principal behind a token, if its signature, claims and session all hold right now: a token after
+   * logout, after a role change or once the account is disabled is refused.
+   */
+  public Future<Principal> authenticate(String token, boolean viaCookie) {
+    return tokens.verify(token).compose(claims -> repository.session(claims.sessionId()).map(state -> {
+      AuthRepository.SessionState s = state.orElseThrow(() -> new Tokens.InvalidToken("unknown session"));
+      AuthRepository.Account a = s.account();
+      if (s.revoked() || s.expired()) {
+        throw new Tokens.InvalidToken("session ended");
+      }
+      if (a.id() != claims.accountId() || a.disabled() || a.tokenVersion() != claims.version() || a.role() != claims.role()
+          || a.organisationId() != claims.organisationId()) {
+        throw new Tokens.InvalidToken("token no longer valid for this account");
+      }
+      return new Principal(a.id(), a.username(), a.displayName(), a.role(), a.organisationId(), claims.sessionId(),
+          viaCookie, claims.issuedAt(), a.tokenVersion());
+    }));
+  }
+
+  /** A fresh token for a live session, so a reader is not sent back to the login page every few minutes. */
+  public String renew(Principal p) {
+    return tokens.issue(p.accountId(), p.role(), p.organisationId(), p.sessionId(), p.tokenVersion());
+  }
+
+  public Future<Void> logout(Principal principal) {
+    return repository.revokeSession(principal.sessionId());
+  }
+
+  /** Checks the current password, the policy, then stores the new hash and ends the account's other sessions. */
+  public Future<Void> changePassword(Principal principal, String current, String proposed) {
+    return repository.accountById(principal.accountId()).compose(found -> {
+      AuthRepository.Account account = found.orElseThrow(() -> HttpError.notFound("no such account"));
+      return vertx.executeBlocking(() -> {
+        if (current == null || account.passwordHash() == null || current.length() > PasswordPolicy.MAX
+            || !Passwords.matches(current, account.passwordHash())) {
+          throw new PasswordRejected("password.wrongCurrent");
+        }
+        Optional<String> problem = PasswordPolicy.problem(proposed, account.username(), account.displayName());
+        if (problem.isPresent()) {
+          throw new PasswordRejected(problem.get());
+        }
+        return Passwords.hash(proposed);
+      }, false).compose(hash -> repository.changePassword(account.id(), principal.sessionId(), hash));
+    });
+  }
+
+  /** A new password was refused; the message is a key of the message bundles. */
+  public static final class PasswordRejected extends RuntimeException {
+    public PasswordRejected(String messageKey) {
+      super(messageKey, null, false, false);
+    }
+  }
+
+  static String accountKey(String username) {
+    return "account:" + username;
+  }
+
+  /** No wait for the first few failures, then 1 s, 2 s, 4 s ... up to 15 minutes after the last one. */
+  static long secondsToWait(AuthRepository.Failures f) {
+    int free = f.key().startsWith("account:") ? ACCOUNT_FREE_FAILURES : ADDRESS_FREE_FAILURES;
+    if (f.failures() < free) {
+      return 0;
+    }
+    long delay = Math.min(MAX_DELAY_SECONDS, 1L << Math.min(20, f.failures() - free));
+    long since = OffsetDateTime.now(ZoneOffset.UTC).toEpochSecond() - f.lastFailure().toEpochSecond();
+    return Math.max(0, delay - since);
+  }
+}

@@ -1,0 +1,134 @@
+package org.pillars.auth;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.Map;
+import java.util.Set;
+import org.pillars.web.HttpError;
+
+/**
+ * Runs before every route: finds the token (an Authorization bearer header, else the HttpOnly cookie),
+ * checks it and its session, and puts the {@link Principal} on the request. Then, for any request that
+ * could change state, refuses cross-site origins and, when the cookie authenticates it, a missing or
+ * wrong CSRF token.
+ */
+public final class Authn implements Handler<RoutingContext> {
+
+  public static final String COOKIE = "pillars_token";
+  public static final String CSRF_FIELD = "_csrf";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+  static final String PRINCIPAL = "pillars.principal";
+  private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
+
+  private final AuthService auth;
+  private final Csrf csrf;
+  private final boolean secureCookies;
+
+  public Authn(AuthService auth, Csrf csrf, boolean secureCookies) {
+    this.auth = auth;
+    this.csrf = csrf;
+    this.secureCookies = secureCookies;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    Cookie cookie = ctx.request().getCookie(COOKIE);
+    if (header != null) {
+      if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        ctx.fail(new HttpError(401, "unauthenticated", "use 'Authorization: Bearer <token>'"));
+        return;
+      }
+      auth.authenticate(header.substring(7).strip(), false)
+          .onSuccess(p -> signedIn(ctx, p))
+          .onFailure(e -> ctx.fail(new HttpError(401, "unauthenticated", reason(e))));
+    } else if (cookie != null && !cookie.getValue().isEmpty()) {
+      auth.authenticate(cookie.getValue(), true)
+          .onSuccess(p -> {
+            renewIfOld(ctx, p);
+            signedIn(ctx, p);
+          })
+          .onFailure(e -> {
+            ctx.response().addCookie(cookie(ctx, "", 0));
+            checkUnsafe(ctx, null);
+          });
+    } else {
+      checkUnsafe(ctx, null);
+    }
+  }
+
+  private void signedIn(RoutingContext ctx, Principal p) {
+    ctx.put(PRINCIPAL, p);
+    ctx.put(org.pillars.web.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId())));
+    checkUnsafe(ctx, p);
+  }
+
+  private void checkUnsafe(RoutingContext ctx, Principal p) {
+    if (SAFE.contains(ctx.request().method())) {
+      ctx.next();
+      return;
+    }
+    if (p == null || p.viaCookie()) {
+      if (!sameOrigin(ctx)) {
+        ctx.fail(new HttpError(403, "cross_origin", "cross-site requests are refused"));
+        return;
+      }
+    }
+    if (p != null && p.viaCookie()) {
+      String token = ctx.request().getHeader(CSRF_HEADER);
+      if (token == null) {
+        token = ctx.request().getFormAttribute(CSRF_FIELD);
+      }
+      if (!csrf.matches(p.sessionId(), token)) {
+        ctx.fail(new HttpError(403, "csrf", "the form has expired or did not come from this site; reload the page and try again"));
+        return;
+      }
+    }
+    ctx.next();
+  }
+
+  /** Origin (or, without it, Referer) must name this very host when a browser sends one. */
+  private static boolean sameOrigin(RoutingContext ctx) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    if (origin == null) {
+      origin = ctx.request().getHeader(HttpHeaders.REFERER);
+    }
+    if (origin == null) {
+      return true;
+    }
+    String host = ctx.request().getHeader(HttpHeaders.HOST);
+    try {
+      URI uri = URI.create(origin.strip());
+      String authority = uri.getRawAuthority();
+      return host != null && authority != null && authority.equalsIgnoreCase(host);
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private void renewIfOld(RoutingContext ctx, Principal p) {
+    long age = System.currentTimeMillis() / 1000 - p.issuedAtSeconds();
+    if (age > auth.tokens().minutes() * 60L / 3) {
+      ctx.response().addCookie(cookie(ctx, auth.renew(p), auth.tokens().minutes() * 60L));
+    }
+  }
+
+  /** The session cookie: HttpOnly, SameSite=Lax, Secure outside development; {@code maxAge} 0 deletes it. */
+  public Cookie cookie(RoutingContext ctx, String token, long maxAgeSeconds) {
+    return Cookie.cookie(COOKIE, token).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.LAX)
+        .setSecure(secureCookies).setMaxAge(maxAgeSeconds);
+  }
+
+  public static java.util.Optional<Principal> principal(RoutingContext ctx) {
+    return java.util.Optional.ofNullable(ctx.get(PRINCIPAL));
+  }
+
+  private static String reason(Throwable e) {
+    return e instanceof Tokens.InvalidToken ? e.getMessage() : "token rejected";
+  }
+}

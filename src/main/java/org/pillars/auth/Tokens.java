@@ -1,0 +1,142 @@
+package org.pillars.auth;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.authentication.TokenCredentials;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Issues and verifies the JSON Web Tokens: ES256 only, with subject, role, organisation, session,
+ * issuer, audience, issued-at and a short expiry, every one of them required on the way in.
+ */
+public final class Tokens {
+
+  /** What a verified token says; the database still decides whether its session is alive. */
+  public record Claims(long accountId, Role role, long organisationId, UUID sessionId, int version, long issuedAt,
+                       long expiresAt) { }
+
+  public static final String ALGORITHM = "ES256";
+  public static final String AUDIENCE = "pillars";
+  private static final int LEEWAY_SECONDS = 5;
+
+  private final JWTAuth jwt;
+  private final String issuer;
+  private final int minutes;
+
+  public Tokens(Vertx vertx, SigningKeys keys, String issuer, int minutes) {
+    JWTOptions checks = new JWTOptions().setIssuer(issuer).setAudience(List.of(AUDIENCE)).setLeeway(LEEWAY_SECONDS);
+    this.jwt = JWTAuth.create(vertx, new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.privatePem()))
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(keys.publicPem()))
+        .setJWTOptions(checks));
+    this.issuer = issuer;
+    this.minutes = minutes;
+  }
+
+  public int minutes() {
+    return minutes;
+  }
+
+  public String issue(long accountId, Role role, long organisationId, UUID sessionId, int version) {
+    JsonObject claims = new JsonObject()
+        .put("sub", Long.toString(accountId))
+        .put("roles", new JsonArray().add(role.code()))
+        .put("org", organisationId)
+        .put("sid", sessionId.toString())
+        .put("ver", version);
+    return jwt.generateToken(claims, new JWTOptions()
+        .setAlgorithm(ALGORITHM)
+        .setIssuer(issuer)
+        .setAudience(List.of(AUDIENCE))
+        .setExpiresInMinutes(minutes));
+  }
+
+  /** Fails with {@link InvalidToken} for anything but a well-formed, correctly signed, current token of ours. */
+  public Future<Claims> verify(String token) {
+    try {
+      checkHeader(token);
+    } catch (InvalidToken e) {
+      return Future.failedFuture(e);
+    }
+    // The library checks the signature, iss, aud and exp when present; the payload it vouched for is then
+    // read again here so that every claim is also required, not just checked when present.
+    return jwt.authenticate(new TokenCredentials(token))
+        .recover(e -> Future.failedFuture(new InvalidToken("token rejected: " + e.getMessage())))
+        .map(user -> claims(payload(token)));
+  }
+
+  private static JsonObject payload(String token) {
+    try {
+      return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw new InvalidToken("malformed token payload");
+    }
+  }
+
+  /** Refuses before any signature work: exactly three parts and our algorithm, whatever its spelling. */
+  private static void checkHeader(String token) {
+    String[] parts = token.split("\\.", -1);
+    if (parts.length != 3 || parts[2].isEmpty()) {
+      throw new InvalidToken("malformed token");
+    }
+    JsonObject header;
+    try {
+      header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      throw new InvalidToken("malformed token header");
+    }
+    if (!ALGORITHM.equals(header.getValue("alg"))) {
+      throw new InvalidToken("algorithm " + header.getValue("alg") + " is not accepted");
+    }
+  }
+
+  private Claims claims(JsonObject p) {
+    if (!issuer.equals(p.getValue("iss"))) {
+      throw new InvalidToken("wrong issuer");
+    }
+    Object aud = p.getValue("aud");
+    boolean ours = AUDIENCE.equals(aud) || (aud instanceof JsonArray list && list.contains(AUDIENCE));
+    if (!ours) {
+      throw new InvalidToken("wrong audience");
+    }
+    long now = System.currentTimeMillis() / 1000;
+    Object exp = p.getValue("exp");
+    Object iat = p.getValue("iat");
+    if (!(exp instanceof Number) || !(iat instanceof Number)) {
+      throw new InvalidToken("token without exp or iat");
+    }
+    if (((Number) exp).longValue() + LEEWAY_SECONDS < now) {
+      throw new InvalidToken("token expired");
+    }
+    if (((Number) iat).longValue() - LEEWAY_SECONDS > now) {
+      throw new InvalidToken("token issued in the future");
+    }
+    try {
+      JsonArray roles = p.getJsonArray("roles");
+      if (roles == null || roles.size() != 1) {
+        throw new InvalidToken("token must carry one role");
+      }
+      Role role = Role.of(roles.getString(0)).orElseThrow(() -> new InvalidToken("unknown role"));
+      return new Claims(Long.parseLong(p.getString("sub")), role, p.getLong("org"), UUID.fromString(p.getString("sid")),
+          p.getInteger("ver"), ((Number) iat).longValue(), ((Number) exp).longValue());
+    } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
+      throw new InvalidToken("token claims are malformed");
+    }
+  }
+
+  /** A token we do not accept; the message is safe to show. */
+  public static final class InvalidToken extends RuntimeException {
+    public InvalidToken(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

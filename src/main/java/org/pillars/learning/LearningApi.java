@@ -1,0 +1,222 @@
+package org.pillars.learning;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.pillars.auth.Access;
+import org.pillars.auth.Principal;
+import org.pillars.content.Lesson;
+import org.pillars.content.Module;
+import org.pillars.content.Quiz;
+import org.pillars.web.HttpError;
+import org.pillars.web.Json;
+import org.pillars.web.Language;
+
+/** The JSON API of reading and quizzes; it mirrors the pages. Described in /api/openapi.yaml. */
+public final class LearningApi {
+
+  private final LearningService learning;
+
+  public LearningApi(LearningService learning) {
+    this.learning = learning;
+  }
+
+  public void mount(Router router) {
+    router.get("/api/modules").handler(Access.anyone()).handler(this::modules);
+    router.get("/api/modules/:moduleId").handler(Access.anyone()).handler(this::module);
+    router.get("/api/modules/:moduleId/lessons/:lessonId").handler(Access.anyone()).handler(this::lesson);
+    router.post("/api/modules/:moduleId/lessons/:lessonId/read").handler(Access.signedIn()).handler(this::markRead);
+    router.get("/api/modules/:moduleId/quiz").handler(Access.anyone()).handler(this::quiz);
+    router.post("/api/modules/:moduleId/attempts").handler(Access.signedIn()).handler(this::start);
+    router.get("/api/attempts/:attemptId").handler(Access.signedIn()).handler(this::attempt);
+    router.post("/api/attempts/:attemptId/submit").handler(Access.signedIn()).handler(this::submit);
+    router.get("/api/progress").handler(Access.signedIn()).handler(this::progress);
+    router.get("/api/certificates").handler(Access.signedIn()).handler(this::certificates);
+    router.get("/api/verify/:code").handler(Access.anyone()).handler(this::verify);
+  }
+
+  private void modules(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    JsonArray list = new JsonArray();
+    learning.catalogModules().forEach(m -> list.add(summary(m, lang)));
+    Json.send(ctx, 200, new JsonObject().put("modules", list));
+  }
+
+  private void module(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    Module m = learning.module(ctx.pathParam("moduleId"));
+    JsonArray lessons = new JsonArray();
+    m.lessons().forEach(l -> lessons.add(new JsonObject().put("id", l.id()).put("number", l.number())
+        .put("title", l.title().in(lang)).put("minutes", l.minutes())));
+    Json.send(ctx, 200, summary(m, lang)
+        .put("audience", m.audience().in(lang))
+        .put("objectives", new JsonArray(m.objectives().in(lang)))
+        .put("sources", new JsonArray(m.sources().in(lang)))
+        .put("overviewHtml", m.overviewHtml().in(lang))
+        .put("lessons", lessons)
+        .put("quiz", m.quiz().isPresent()));
+  }
+
+  private void lesson(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    Module m = learning.module(ctx.pathParam("moduleId"));
+    Lesson l = m.lesson(ctx.pathParam("lessonId")).orElseThrow(() -> HttpError.notFound("there is no such lesson"));
+    Json.send(ctx, 200, new JsonObject().put("module", m.id()).put("id", l.id()).put("number", l.number())
+        .put("title", l.title().in(lang)).put("minutes", l.minutes()).put("language", l.html().languageFor(lang))
+        .put("html", l.html().in(lang)));
+  }
+
+  private void markRead(RoutingContext ctx) {
+    learning.markRead(Access.principal(ctx), ctx.pathParam("moduleId"), ctx.pathParam("lessonId"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void quiz(RoutingContext ctx) {
+    Module m = learning.module(ctx.pathParam("moduleId"));
+    Json.send(ctx, 200, quizJson(m, learning.quiz(m), Language.of(ctx)));
+  }
+
+  private void start(RoutingContext ctx) {
+    Module m = learning.module(ctx.pathParam("moduleId"));
+    Quiz quiz = learning.quiz(m);
+    String lang = Language.of(ctx);
+    learning.start(Access.principal(ctx), m.id())
+        .onSuccess(id -> Json.send(ctx, 201, quizJson(m, quiz, lang).put("attempt", id.toString())))
+        .onFailure(ctx::fail);
+  }
+
+  private void attempt(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    learning.attempt(Access.principal(ctx), ctx.pathParam("attemptId")).onSuccess(view -> {
+      JsonObject body = new JsonObject()
+          .put("id", view.attempt().id().toString())
+          .put("module", view.module().id())
+          .put("moduleVersion", view.attempt().moduleVersion())
+          .put("startedAt", view.attempt().startedAt().toString())
+          .put("submitted", view.attempt().submitted());
+      if (view.attempt().submitted()) {
+        body.put("submittedAt", view.attempt().submittedAt().toString()).put("result", resultJson(view, view.attempt().result(), lang));
+      } else {
+        body.put("questions", quizJson(view.module(), view.quiz(), lang).getJsonArray("questions"));
+      }
+      Json.send(ctx, 200, body);
+    }).onFailure(ctx::fail);
+  }
+
+  private void submit(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    JsonObject body = Json.body(ctx);
+    Object raw = body.getValue("answers");
+    if (!(raw instanceof JsonObject answersJson)) {
+      throw HttpError.invalid("'answers' must be an object: {\"question-id\": [option numbers]}");
+    }
+    Map<String, List<Integer>> answers = new LinkedHashMap<>();
+    for (String q : answersJson.fieldNames()) {
+      Object value = answersJson.getValue(q);
+      List<Integer> chosen = new ArrayList<>();
+      if (value instanceof Number n && n.doubleValue() == n.intValue()) {
+        chosen.add(n.intValue());
+      } else if (value instanceof JsonArray array) {
+        for (Object o : array) {
+          if (!(o instanceof Number n) || n.doubleValue() != n.intValue()) {
+            throw HttpError.invalid("answers to '" + q + "' must be option numbers");
+          }
+          chosen.add(n.intValue());
+        }
+      } else {
+        throw HttpError.invalid("answers to '" + q + "' must be an option number or a list of them");
+      }
+      answers.put(q, chosen);
+    }
+    String lang = Language.of(ctx);
+    learning.submit(p, ctx.pathParam("attemptId"), answers)
+        .compose(result -> learning.attempt(p, ctx.pathParam("attemptId")).map(view -> resultJson(view, result, lang)))
+        .onSuccess(result -> Json.send(ctx, 200, result))
+        .onFailure(ctx::fail);
+  }
+
+  private void progress(RoutingContext ctx) {
+    learning.progress(Access.principal(ctx)).onSuccess(progress -> {
+      JsonArray list = new JsonArray();
+      for (Module m : learning.catalogModules()) {
+        LearningRepository.Progress pr = progress.getOrDefault(m.id(), LearningRepository.Progress.none(m.id()));
+        int[] steps = LearningService.steps(m, pr);
+        list.add(new JsonObject().put("module", m.id()).put("lessonsRead", steps[2]).put("lessons", m.lessons().size())
+            .put("attempts", pr.attempts()).put("bestScore", pr.bestScore()).put("passed", pr.passed())
+            .put("certificate", pr.certificateCode()).put("continue", LearningService.continueUrl(m, pr)));
+      }
+      Json.send(ctx, 200, new JsonObject().put("modules", list));
+    }).onFailure(ctx::fail);
+  }
+
+  private void certificates(RoutingContext ctx) {
+    learning.repository().certificates(Access.principal(ctx).accountId()).onSuccess(list -> {
+      JsonArray array = new JsonArray();
+      list.forEach(c -> array.add(certificateJson(c)));
+      Json.send(ctx, 200, new JsonObject().put("certificates", array));
+    }).onFailure(ctx::fail);
+  }
+
+  private void verify(RoutingContext ctx) {
+    String code = ctx.pathParam("code").strip().toUpperCase(Locale.ROOT);
+    if (!LearningRoutes.CODE.matcher(code).matches()) {
+      throw HttpError.notFound("no certificate has this code");
+    }
+    learning.repository().certificate(code).onSuccess(found -> {
+      LearningRepository.Certificate c = found.orElseThrow(() -> HttpError.notFound("no certificate has this code"));
+      Json.send(ctx, 200, certificateJson(c).put("valid", true));
+    }).onFailure(ctx::fail);
+  }
+
+  private static JsonObject certificateJson(LearningRepository.Certificate c) {
+    return new JsonObject().put("code", c.code()).put("name", c.learnerName()).put("module", c.moduleId())
+        .put("moduleTitle", c.moduleTitle()).put("moduleVersion", c.moduleVersion()).put("score", c.score())
+        .put("issuedOn", c.issuedAt().toLocalDate().toString());
+  }
+
+  private static JsonObject summary(Module m, String lang) {
+    return new JsonObject().put("id", m.id()).put("title", m.title().in(lang)).put("summary", m.summary().in(lang))
+        .put("minutes", m.minutes()).put("version", m.version()).put("lessonCount", m.lessons().size());
+  }
+
+  /** The quiz as a learner sees it before answering: no right answers, no feedback, no explanations. */
+  private static JsonObject quizJson(Module m, Quiz quiz, String lang) {
+    JsonArray questions = new JsonArray();
+    for (Quiz.Question q : quiz.questions()) {
+      JsonArray options = new JsonArray();
+      q.options().forEach(o -> options.add(o.html().in(lang)));
+      questions.add(new JsonObject().put("id", q.id()).put("type", q.type().keyword())
+          .put("scenarioHtml", q.scenarioHtml() == null ? null : q.scenarioHtml().in(lang))
+          .put("promptHtml", q.promptHtml().in(lang)).put("options", options));
+    }
+    return new JsonObject().put("module", m.id()).put("version", m.version()).put("passMark", quiz.passMark())
+        .put("maxAttempts", quiz.maxAttempts()).put("questions", questions);
+  }
+
+  private static JsonObject resultJson(LearningService.AttemptView view, Grading.Result result, String lang) {
+    JsonArray questions = new JsonArray();
+    for (Grading.Verdict v : result.verdicts()) {
+      JsonObject q = new JsonObject().put("id", v.questionId()).put("chosen", new JsonArray(v.chosen()))
+          .put("correct", v.correct()).put("points", v.points());
+      view.quiz().question(v.questionId()).filter(x -> !view.stale()).ifPresent(question -> {
+        JsonArray feedback = new JsonArray();
+        for (int i : v.chosen()) {
+          Quiz.Option o = question.options().get(i);
+          feedback.add(o.feedbackHtml() == null ? null : o.feedbackHtml().in(lang));
+        }
+        q.put("feedbackHtml", feedback).put("explanationHtml", question.explanationHtml().in(lang))
+            .put("source", question.source().in(lang));
+      });
+      questions.add(q);
+    }
+    return new JsonObject().put("score", result.score()).put("passed", result.passed())
+        .put("passMark", view.quiz().passMark()).put("questions", questions);
+  }
+}

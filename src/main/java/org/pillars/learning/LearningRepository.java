@@ -1,0 +1,230 @@
+package org.pillars.learning;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.security.SecureRandom;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/** All SQL of lessons read, quiz attempts and certificates. */
+public final class LearningRepository {
+
+  /** One learner's standing in one module. */
+  public record Progress(String moduleId, Set<String> lessonsRead, int attempts, Integer bestScore, boolean passed,
+                         String certificateCode, OffsetDateTime lastActivity) {
+
+    public static Progress none(String moduleId) {
+      return new Progress(moduleId, Set.of(), 0, null, false, null, null);
+    }
+  }
+
+  public record Attempt(UUID id, long accountId, String moduleId, int moduleVersion, OffsetDateTime startedAt,
+                        OffsetDateTime submittedAt, Grading.Result result) {
+
+    public boolean submitted() {
+      return submittedAt != null;
+    }
+  }
+
+  public record Certificate(String code, long accountId, String learnerName, String moduleId, String moduleTitle,
+                            int moduleVersion, int score, OffsetDateTime issuedAt) { }
+
+  /** What must hold for a certificate: these lessons read and a passed attempt. */
+  public record Completion(String moduleId, String moduleTitle, int moduleVersion, List<String> lessonIds) { }
+
+  public static final class AttemptLimitReached extends RuntimeException {
+    public AttemptLimitReached() {
+      super("attempt limit reached", null, false, false);
+    }
+  }
+
+  private static final String MARK_READ = """
+      INSERT INTO lesson_reads (account_id, module_id, lesson_id) VALUES ($1, $2, $3)
+      ON CONFLICT (account_id, module_id, lesson_id) DO UPDATE SET last_read_at = now()""";
+  private static final String READS = "SELECT module_id, lesson_id, last_read_at FROM lesson_reads WHERE account_id = $1";
+  private static final String ATTEMPT_SUMMARY = """
+      SELECT module_id, count(*) FILTER (WHERE submitted_at IS NOT NULL) AS attempts, max(score) AS best,
+             coalesce(bool_or(passed), false) AS passed, max(coalesce(submitted_at, started_at)) AS last
+      FROM attempts WHERE account_id = $1 GROUP BY module_id""";
+  private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
+  private static final String LOCK_LEARNER_MODULE = "SELECT pg_advisory_xact_lock(hashtextextended($2 || '/' || $1::text, 0))";
+  private static final String OPEN_ATTEMPT =
+      "SELECT id, module_version FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL";
+  private static final String DELETE_ATTEMPT = "DELETE FROM attempts WHERE id = $1";
+  private static final String SUBMITTED_COUNT =
+      "SELECT count(*) FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NOT NULL";
+  private static final String INSERT_ATTEMPT =
+      "INSERT INTO attempts (id, account_id, module_id, module_version) VALUES ($1, $2, $3, $4)";
+  private static final String ATTEMPT = """
+      SELECT id, account_id, module_id, module_version, started_at, submitted_at, result FROM attempts WHERE id = $1""";
+  private static final String SUBMIT = """
+      UPDATE attempts SET submitted_at = now(), answers = $3, score = $4, passed = $5, result = $6
+      WHERE id = $1 AND account_id = $2 AND submitted_at IS NULL""";
+  private static final String READ_COUNT =
+      "SELECT count(*) FROM lesson_reads WHERE account_id = $1 AND module_id = $2 AND lesson_id = ANY($3)";
+  private static final String BEST_PASSED =
+      "SELECT max(score) FROM attempts WHERE account_id = $1 AND module_id = $2 AND passed";
+  private static final String INSERT_CERTIFICATE = """
+      INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score)
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, module_id) DO NOTHING""";
+  private static final String CERTIFICATE_COLUMNS = """
+      SELECT c.code, c.account_id, a.display_name, c.module_id, c.module_title, c.module_version, c.score, c.issued_at
+      FROM certificates c JOIN accounts a ON a.id = c.account_id""";
+  private static final String CERTIFICATE_BY_CODE = CERTIFICATE_COLUMNS + " WHERE c.code = $1";
+  private static final String CERTIFICATES_OF = CERTIFICATE_COLUMNS + " WHERE c.account_id = $1 ORDER BY c.issued_at";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ".toCharArray();
+
+  private final Pool pool;
+
+  public LearningRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Records a lesson as read, and issues the certificate if that completed the module. */
+  public Future<Void> markRead(long accountId, String lessonId, Completion completion) {
+    return pool.withTransaction(conn -> conn.preparedQuery(MARK_READ).execute(Tuple.of(accountId, completion.moduleId(), lessonId))
+        .compose(v -> certifyIfComplete(conn, accountId, completion)).mapEmpty());
+  }
+
+  public Future<Map<String, Progress>> progress(long accountId) {
+    return pool.preparedQuery(READS).execute(Tuple.of(accountId)).compose(reads ->
+        pool.preparedQuery(ATTEMPT_SUMMARY).execute(Tuple.of(accountId)).compose(attempts ->
+            pool.preparedQuery(CERTIFICATE_CODES).execute(Tuple.of(accountId)).map(codes -> {
+              Map<String, Set<String>> read = new HashMap<>();
+              Map<String, OffsetDateTime> last = new HashMap<>();
+              for (Row r : reads) {
+                read.computeIfAbsent(r.getString(0), k -> new HashSet<>()).add(r.getString(1));
+                last.merge(r.getString(0), r.getOffsetDateTime(2), (a, b) -> a.isAfter(b) ? a : b);
+              }
+              Map<String, Row> summary = new HashMap<>();
+              attempts.forEach(r -> summary.put(r.getString("module_id"), r));
+              Map<String, String> certificates = new HashMap<>();
+              codes.forEach(r -> certificates.put(r.getString(0), r.getString(1)));
+              Set<String> modules = new HashSet<>(read.keySet());
+              modules.addAll(summary.keySet());
+              Map<String, Progress> result = new HashMap<>();
+              for (String m : modules) {
+                Row s = summary.get(m);
+                OffsetDateTime lastActivity = last.get(m);
+                if (s != null && (lastActivity == null || s.getOffsetDateTime("last").isAfter(lastActivity))) {
+                  lastActivity = s.getOffsetDateTime("last");
+                }
+                result.put(m, new Progress(m, Set.copyOf(read.getOrDefault(m, Set.of())),
+                    s == null ? 0 : s.getLong("attempts").intValue(), s == null ? null : s.getInteger("best"),
+                    s != null && s.getBoolean("passed"), certificates.get(m), lastActivity));
+              }
+              return result;
+            })));
+  }
+
+  /**
+   * The learner's open attempt at this module version, or a new one if the attempt limit allows it.
+   * Serialised per learner and module, so two clicks cannot both slip under the limit.
+   */
+  public Future<UUID> startAttempt(long accountId, String moduleId, int moduleVersion, int maxAttempts) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER_MODULE).execute(Tuple.of(accountId, moduleId))
+        .compose(v -> conn.preparedQuery(OPEN_ATTEMPT).execute(Tuple.of(accountId, moduleId)))
+        .compose(open -> {
+          if (open.size() > 0) {
+            Row r = open.iterator().next();
+            if (r.getInteger("module_version") == moduleVersion) {
+              return Future.succeededFuture(r.getUUID("id"));
+            }
+            return conn.preparedQuery(DELETE_ATTEMPT).execute(Tuple.of(r.getUUID("id"))).map((UUID) null);
+          }
+          return Future.succeededFuture((UUID) null);
+        })
+        .compose(existing -> existing != null ? Future.succeededFuture(existing)
+            : conn.preparedQuery(SUBMITTED_COUNT).execute(Tuple.of(accountId, moduleId)).compose(count -> {
+              if (maxAttempts > 0 && count.iterator().next().getLong(0) >= maxAttempts) {
+                return Future.failedFuture(new AttemptLimitReached());
+              }
+              UUID id = UUID.randomUUID();
+              return conn.preparedQuery(INSERT_ATTEMPT).execute(Tuple.of(id, accountId, moduleId, moduleVersion)).map(id);
+            })));
+  }
+
+  public Future<Optional<Attempt>> attempt(UUID id) {
+    return pool.preparedQuery(ATTEMPT).execute(Tuple.of(id)).map(rows -> {
+      if (rows.size() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      JsonObject result = (JsonObject) r.getValue("result");
+      return Optional.of(new Attempt(r.getUUID("id"), r.getLong("account_id"), r.getString("module_id"),
+          r.getInteger("module_version"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("submitted_at"),
+          result == null ? null : Grading.Result.fromJson(result)));
+    });
+  }
+
+  /**
+   * Stores the graded answers once. A repeated submit (double click, retry after a lost response) finds
+   * the attempt already submitted and gets the stored result, whatever it sent. The caller answers only
+   * after this future, that is after the commit.
+   */
+  public Future<Grading.Result> submit(Attempt attempt, JsonObject answers, Grading.Result result, Completion completion) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SUBMIT).execute(Tuple.of(attempt.id(), attempt.accountId(),
+            answers, result.score(), result.passed(), result.toJson()))
+        .compose(updated -> updated.rowCount() == 1
+            ? certifyIfComplete(conn, attempt.accountId(), completion).map(result)
+            : conn.preparedQuery(ATTEMPT).execute(Tuple.of(attempt.id()))
+                .map(rows -> Grading.Result.fromJson((JsonObject) rows.iterator().next().getValue("result")))));
+  }
+
+  public Future<Optional<Certificate>> certificate(String code) {
+    return pool.preparedQuery(CERTIFICATE_BY_CODE).execute(Tuple.of(code))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(certificate(rows.iterator().next())));
+  }
+
+  public Future<List<Certificate>> certificates(long accountId) {
+    return pool.preparedQuery(CERTIFICATES_OF).execute(Tuple.of(accountId)).map(rows -> {
+      List<Certificate> list = new ArrayList<>();
+      rows.forEach(r -> list.add(certificate(r)));
+      return list;
+    });
+  }
+
+  /** Issues the certificate when every lesson is read and an attempt passed; nothing otherwise. */
+  private Future<Void> certifyIfComplete(SqlConnection conn, long accountId, Completion c) {
+    return conn.preparedQuery(READ_COUNT).execute(Tuple.of(accountId, c.moduleId(), c.lessonIds().toArray(String[]::new)))
+        .compose(read -> read.iterator().next().getLong(0) < c.lessonIds().size() ? Future.succeededFuture()
+            : conn.preparedQuery(BEST_PASSED).execute(Tuple.of(accountId, c.moduleId())).compose(best -> {
+              Integer score = best.iterator().next().getInteger(0);
+              return score == null ? Future.succeededFuture()
+                  : conn.preparedQuery(INSERT_CERTIFICATE).execute(Tuple.of(newCode(), accountId, c.moduleId(),
+                      c.moduleTitle(), c.moduleVersion(), score)).mapEmpty();
+            }))
+        .mapEmpty();
+  }
+
+  /** 16 random characters from an alphabet without look-alikes, grouped for reading aloud: 80 bits. */
+  static String newCode() {
+    StringBuilder code = new StringBuilder(19);
+    for (int i = 0; i < 16; i++) {
+      if (i > 0 && i % 4 == 0) {
+        code.append('-');
+      }
+      code.append(CODE_ALPHABET[RANDOM.nextInt(CODE_ALPHABET.length)]);
+    }
+    return code.toString();
+  }
+
+  private static Certificate certificate(Row r) {
+    return new Certificate(r.getString("code"), r.getLong("account_id"), r.getString("display_name"),
+        r.getString("module_id"), r.getString("module_title"), r.getInteger("module_version"), r.getInteger("score"),
+        r.getOffsetDateTime("issued_at"));
+  }
+}

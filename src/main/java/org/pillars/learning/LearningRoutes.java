@@ -1,0 +1,292 @@
+package org.pillars.learning;
+
+import com.github.jknack.handlebars.Handlebars;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.format.DateTimeFormatter;
+import java.time.format.FormatStyle;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.pillars.auth.Access;
+import org.pillars.auth.Authn;
+import org.pillars.auth.Principal;
+import org.pillars.content.Module;
+import org.pillars.content.Quiz;
+import org.pillars.web.HttpError;
+import org.pillars.web.Language;
+import org.pillars.web.Pages;
+
+/** The learner's pages: home, marking lessons read, quizzes, results, certificates, public verification. */
+public final class LearningRoutes {
+
+  static final Pattern CODE = Pattern.compile("[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}");
+
+  private final LearningService learning;
+  private final Pages pages;
+
+  public LearningRoutes(LearningService learning, Pages pages) {
+    this.learning = learning;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get("/home").handler(Access.signedIn()).handler(this::home);
+    router.post("/modules/:moduleId/:lessonId/read").handler(Access.signedIn()).handler(this::markRead);
+    router.get("/modules/:moduleId/quiz").handler(Access.anyone()).handler(this::quizPage);
+    router.post("/modules/:moduleId/quiz").handler(Access.signedIn()).handler(this::startAttempt);
+    router.get("/attempts/:attemptId").handler(Access.signedIn()).handler(this::attemptPage);
+    router.post("/attempts/:attemptId").handler(Access.signedIn()).handler(this::submit);
+    router.get("/certificates/:code").handler(Access.signedIn()).handler(this::certificatePage);
+    router.get("/verify/:code").handler(Access.anyone()).handler(this::verifyPage);
+  }
+
+  private String t(RoutingContext ctx, String key, Object... args) {
+    return pages.messages().get(Language.of(ctx), key, args);
+  }
+
+  private void home(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    String lang = Language.of(ctx);
+    learning.progress(p).onSuccess(progress -> {
+      List<Map<String, Object>> started = new ArrayList<>();
+      List<Map<String, Object>> others = new ArrayList<>();
+      List<Module> modules = new ArrayList<>(learning.catalogModules());
+      modules.sort((a, b) -> {
+        var pa = progress.get(a.id());
+        var pb = progress.get(b.id());
+        if (pa == null || pb == null || pa.lastActivity() == null || pb.lastActivity() == null) {
+          return 0;
+        }
+        return pb.lastActivity().compareTo(pa.lastActivity());
+      });
+      for (Module m : modules) {
+        LearningRepository.Progress pr = progress.getOrDefault(m.id(), LearningRepository.Progress.none(m.id()));
+        int[] steps = LearningService.steps(m, pr);
+        Map<String, Object> card = new HashMap<>();
+        card.put("title", m.title().in(lang));
+        card.put("titleLang", m.title().languageFor(lang));
+        card.put("href", "/modules/" + m.id());
+        card.put("continue", LearningService.continueUrl(m, pr));
+        card.put("done", steps[0]);
+        card.put("total", steps[1]);
+        card.put("lessonsRead", steps[2]);
+        card.put("lessons", m.lessons().size());
+        card.put("best", pr.bestScore());
+        card.put("passed", pr.passed());
+        card.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
+        (pr.lessonsRead().isEmpty() && pr.attempts() == 0 ? others : started).add(card);
+      }
+      Map<String, Object> model = pages.model(ctx, t(ctx, "home.title"));
+      model.put("started", started);
+      model.put("others", others);
+      pages.send(ctx, "home", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void markRead(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    Module module = learning.module(ctx.pathParam("moduleId"));
+    String lessonId = ctx.pathParam("lessonId");
+    learning.markRead(p, module.id(), lessonId).onSuccess(v -> {
+      String next = LearningService.nextLesson(module, lessonId).map(l -> "/modules/" + module.id() + "/" + l.id())
+          .orElse(module.quiz().isPresent() ? "/modules/" + module.id() + "/quiz" : "/modules/" + module.id());
+      redirect(ctx, next);
+    }).onFailure(ctx::fail);
+  }
+
+  private void quizPage(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    Module module = learning.module(ctx.pathParam("moduleId"));
+    Quiz quiz = learning.quiz(module);
+    Map<String, Object> model = pages.model(ctx, t(ctx, "quiz.title") + " · " + module.title().in(lang));
+    model.put("module", moduleModel(module, lang));
+    model.put("intro", new Handlebars.SafeString(quiz.introHtml().in(lang)));
+    model.put("questions", quiz.questions().size());
+    model.put("passMark", quiz.passMark());
+    model.put("maxAttempts", quiz.maxAttempts());
+    model.put("action", "/modules/" + module.id() + "/quiz");
+    var principal = Authn.principal(ctx);
+    if (principal.isEmpty()) {
+      model.put("loginHref", "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), java.nio.charset.StandardCharsets.UTF_8));
+      pages.send(ctx, "quiz", model);
+      return;
+    }
+    learning.progress(principal.get()).onSuccess(progress -> {
+      LearningRepository.Progress pr = progress.getOrDefault(module.id(), LearningRepository.Progress.none(module.id()));
+      model.put("used", pr.attempts());
+      model.put("best", pr.bestScore());
+      model.put("passed", pr.passed());
+      model.put("canStart", quiz.maxAttempts() == 0 || pr.attempts() < quiz.maxAttempts());
+      model.put("left", quiz.maxAttempts() == 0 ? null : Math.max(0, quiz.maxAttempts() - pr.attempts()));
+      model.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
+      int unread = (int) module.lessons().stream().filter(l -> !pr.lessonsRead().contains(l.id())).count();
+      model.put("unread", unread == 0 ? null : unread);
+      pages.send(ctx, "quiz", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void startAttempt(RoutingContext ctx) {
+    learning.start(Access.principal(ctx), ctx.pathParam("moduleId"))
+        .onSuccess(id -> redirect(ctx, "/attempts/" + id))
+        .onFailure(ctx::fail);
+  }
+
+  private void attemptPage(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    learning.attempt(Access.principal(ctx), ctx.pathParam("attemptId")).onSuccess(view -> {
+      Module module = view.module();
+      Map<String, Object> model = pages.model(ctx, t(ctx, "quiz.title") + " · " + module.title().in(lang));
+      model.put("module", moduleModel(module, lang));
+      model.put("stale", view.stale());
+      if (view.attempt().submitted()) {
+        model.put("result", resultModel(view, lang));
+        model.put("passMark", view.quiz().passMark());
+        pages.send(ctx, "result", model);
+      } else {
+        model.put("action", "/attempts/" + view.attempt().id());
+        model.put("questions", questionModels(view.quiz(), lang));
+        pages.send(ctx, "attempt", model);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void submit(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    String attemptId = ctx.pathParam("attemptId");
+    Map<String, List<Integer>> answers = new LinkedHashMap<>();
+    for (String name : ctx.request().formAttributes().names()) {
+      if (!name.startsWith("q.")) {
+        continue;
+      }
+      List<Integer> chosen = new ArrayList<>();
+      for (String value : ctx.request().formAttributes().getAll(name)) {
+        try {
+          chosen.add(Integer.parseInt(value.strip()));
+        } catch (NumberFormatException e) {
+          throw HttpError.invalid("answers are option numbers");
+        }
+      }
+      answers.put(name.substring(2), chosen);
+    }
+    learning.submit(p, attemptId, answers).onSuccess(result -> redirect(ctx, "/attempts/" + attemptId)).onFailure(ctx::fail);
+  }
+
+  private void certificatePage(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    String code = ctx.pathParam("code");
+    String lang = Language.of(ctx);
+    if (!CODE.matcher(code).matches()) {
+      throw HttpError.notFound(t(ctx, "verify.notFound"));
+    }
+    learning.repository().certificate(code).onSuccess(found -> {
+      LearningRepository.Certificate c = found.filter(x -> x.accountId() == p.accountId())
+          .orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound")));
+      Map<String, Object> model = pages.model(ctx, t(ctx, "certificate.title"));
+      model.put("certificate", certificateModel(c, lang));
+      model.put("verifyUrl", "/verify/" + c.code());
+      pages.send(ctx, "certificate", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void verifyPage(RoutingContext ctx) {
+    String code = ctx.pathParam("code").strip().toUpperCase(Locale.ROOT);
+    String lang = Language.of(ctx);
+    if (!CODE.matcher(code).matches()) {
+      throw HttpError.notFound(t(ctx, "verify.malformed"));
+    }
+    learning.repository().certificate(code).onSuccess(found -> {
+      LearningRepository.Certificate c = found.orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound")));
+      Map<String, Object> model = pages.model(ctx, t(ctx, "verify.title"));
+      model.put("certificate", certificateModel(c, lang));
+      pages.send(ctx, "verify", model);
+    }).onFailure(ctx::fail);
+  }
+
+  static Map<String, Object> certificateModel(LearningRepository.Certificate c, String lang) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("code", c.code());
+    model.put("name", c.learnerName());
+    model.put("module", c.moduleTitle());
+    model.put("score", c.score());
+    model.put("version", c.moduleVersion());
+    model.put("date", c.issuedAt().toLocalDate().format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
+        .withLocale(Locale.forLanguageTag(lang))));
+    model.put("isoDate", c.issuedAt().toLocalDate().toString());
+    return model;
+  }
+
+  private static Map<String, Object> moduleModel(Module m, String lang) {
+    Map<String, Object> model = new HashMap<>();
+    model.put("href", "/modules/" + m.id());
+    model.put("title", m.title().in(lang));
+    model.put("titleLang", m.title().languageFor(lang));
+    return model;
+  }
+
+  /** The questions as a form, without anything that tells which option is right. */
+  static List<Map<String, Object>> questionModels(Quiz quiz, String lang) {
+    List<Map<String, Object>> questions = new ArrayList<>();
+    int number = 1;
+    for (Quiz.Question q : quiz.questions()) {
+      Map<String, Object> model = new HashMap<>();
+      model.put("number", number++);
+      model.put("name", "q." + q.id());
+      model.put("inputType", q.type().singleAnswer() ? "radio" : "checkbox");
+      model.put("multiple", !q.type().singleAnswer());
+      model.put("lang", q.promptHtml().languageFor(lang));
+      model.put("scenario", q.scenarioHtml() == null ? null : new Handlebars.SafeString(q.scenarioHtml().in(lang)));
+      model.put("prompt", new Handlebars.SafeString(q.promptHtml().in(lang)));
+      List<Map<String, Object>> options = new ArrayList<>();
+      for (int i = 0; i < q.options().size(); i++) {
+        options.add(Map.of("value", i, "id", "q-" + q.id() + "-" + i,
+            "html", new Handlebars.SafeString(q.options().get(i).html().in(lang))));
+      }
+      model.put("options", options);
+      questions.add(model);
+    }
+    return questions;
+  }
+
+  private static Map<String, Object> resultModel(LearningService.AttemptView view, String lang) {
+    Grading.Result result = view.attempt().result();
+    Map<String, Object> model = new HashMap<>();
+    model.put("score", result.score());
+    model.put("passed", result.passed());
+    List<Map<String, Object>> questions = new ArrayList<>();
+    int number = 1;
+    for (Grading.Verdict v : result.verdicts()) {
+      Map<String, Object> q = new HashMap<>();
+      q.put("number", number++);
+      q.put("correct", v.correct());
+      q.put("partial", !v.correct() && v.points() > 0);
+      q.put("unanswered", v.chosen().isEmpty());
+      view.quiz().question(v.questionId()).filter(x -> !view.stale()).ifPresent(question -> {
+        q.put("lang", question.promptHtml().languageFor(lang));
+        q.put("prompt", new Handlebars.SafeString(question.promptHtml().in(lang)));
+        List<Map<String, Object>> chosen = new ArrayList<>();
+        for (int i : v.chosen()) {
+          Quiz.Option o = question.options().get(i);
+          chosen.add(Map.of("html", new Handlebars.SafeString(o.html().in(lang)),
+              "feedback", o.feedbackHtml() == null ? "" : new Handlebars.SafeString(o.feedbackHtml().in(lang))));
+        }
+        q.put("chosen", chosen);
+        q.put("explanation", new Handlebars.SafeString(question.explanationHtml().in(lang)));
+        q.put("source", new Handlebars.SafeString(question.source().in(lang)));
+      });
+      questions.add(q);
+    }
+    model.put("questions", questions);
+    return model;
+  }
+
+  private static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+  }
+}

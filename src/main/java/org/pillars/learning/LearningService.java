@@ -1,0 +1,142 @@
+package org.pillars.learning;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.pillars.auth.Principal;
+import org.pillars.content.Catalog;
+import org.pillars.content.Lesson;
+import org.pillars.content.Module;
+import org.pillars.content.Quiz;
+import org.pillars.web.HttpError;
+
+/** What learning means, shared by the pages and the API: reading, attempts, grading, certificates. */
+public final class LearningService {
+
+  /** An attempt with the module and quiz it belongs to. */
+  public record AttemptView(LearningRepository.Attempt attempt, Module module, Quiz quiz) {
+
+    /** True when the module changed since the attempt began, so its questions may not match any more. */
+    public boolean stale() {
+      return module.version() != attempt.moduleVersion();
+    }
+  }
+
+  private final Supplier<Catalog> catalog;
+  private final LearningRepository repository;
+
+  public LearningService(Supplier<Catalog> catalog, LearningRepository repository) {
+    this.catalog = catalog;
+    this.repository = repository;
+  }
+
+  public LearningRepository repository() {
+    return repository;
+  }
+
+  public List<Module> catalogModules() {
+    return catalog.get().modules();
+  }
+
+  public Module module(String id) {
+    return catalog.get().module(id).orElseThrow(() -> HttpError.notFound("there is no module '" + id + "'"));
+  }
+
+  public Quiz quiz(Module module) {
+    return module.quiz().orElseThrow(() -> HttpError.notFound("this module has no quiz"));
+  }
+
+  public Future<Void> markRead(Principal p, String moduleId, String lessonId) {
+    Module module = module(moduleId);
+    Lesson lesson = module.lesson(lessonId).orElseThrow(() -> HttpError.notFound("there is no lesson '" + lessonId + "'"));
+    return repository.markRead(p.accountId(), lesson.id(), completion(module));
+  }
+
+  public Future<UUID> start(Principal p, String moduleId) {
+    Module module = module(moduleId);
+    Quiz quiz = quiz(module);
+    return repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts())
+        .recover(e -> Future.failedFuture(e instanceof LearningRepository.AttemptLimitReached
+            ? new HttpError(409, "attempt_limit", "you have used all " + quiz.maxAttempts() + " attempts at this quiz")
+            : e));
+  }
+
+  /** The learner's own attempt; anyone else's, or a malformed id, is simply not found. */
+  public Future<AttemptView> attempt(Principal p, String rawId) {
+    UUID id;
+    try {
+      id = UUID.fromString(rawId);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(HttpError.notFound("there is no such attempt"));
+    }
+    return repository.attempt(id).map(found -> {
+      LearningRepository.Attempt a = found.filter(x -> x.accountId() == p.accountId())
+          .orElseThrow(() -> HttpError.notFound("there is no such attempt"));
+      Module module = module(a.moduleId());
+      return new AttemptView(a, module, quiz(module));
+    });
+  }
+
+  /** Grades and stores once; a retry of a submitted attempt returns the stored result unchanged. */
+  public Future<Grading.Result> submit(Principal p, String attemptId, Map<String, List<Integer>> answers) {
+    return attempt(p, attemptId).compose(view -> {
+      if (view.attempt().submitted()) {
+        return Future.succeededFuture(view.attempt().result());
+      }
+      if (view.stale()) {
+        return Future.failedFuture(new HttpError(409, "module_changed",
+            "this module was updated after you started; start the quiz again"));
+      }
+      Grading.Result result = Grading.grade(view.quiz(), answers);
+      JsonObject stored = new JsonObject();
+      answers.forEach((q, chosen) -> stored.put(q, new JsonArray(chosen)));
+      return repository.submit(view.attempt(), stored, result, completion(view.module()));
+    });
+  }
+
+  public Future<Map<String, LearningRepository.Progress>> progress(Principal p) {
+    return repository.progress(p.accountId());
+  }
+
+  /** Where a learner continues: the first lesson not read, else the quiz, else the module page. */
+  public static String continueUrl(Module m, LearningRepository.Progress progress) {
+    for (Lesson l : m.lessons()) {
+      if (!progress.lessonsRead().contains(l.id())) {
+        return "/modules/" + m.id() + "/" + l.id();
+      }
+    }
+    if (progress.certificateCode() != null) {
+      return "/certificates/" + progress.certificateCode();
+    }
+    return m.quiz().isPresent() ? "/modules/" + m.id() + "/quiz" : "/modules/" + m.id();
+  }
+
+  /** Steps done out of steps in the module: each lesson, and passing the quiz. */
+  public static int[] steps(Module m, LearningRepository.Progress progress) {
+    int read = (int) m.lessons().stream().filter(l -> progress.lessonsRead().contains(l.id())).count();
+    int total = m.lessons().size() + (m.quiz().isPresent() ? 1 : 0);
+    return new int[] {read + (progress.passed() ? 1 : 0), total, read};
+  }
+
+  public static Optional<Lesson> nextLesson(Module m, String lessonId) {
+    List<Lesson> lessons = m.lessons();
+    for (int i = 0; i + 1 < lessons.size(); i++) {
+      if (lessons.get(i).id().equals(lessonId)) {
+        return Optional.of(lessons.get(i + 1));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static LearningRepository.Completion completion(Module m) {
+    List<String> ids = new ArrayList<>();
+    m.lessons().forEach(l -> ids.add(l.id()));
+    return new LearningRepository.Completion(m.id(), m.title().in("en"), m.version(), ids);
+  }
+}

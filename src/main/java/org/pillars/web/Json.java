@@ -1,0 +1,51 @@
+package org.pillars.web;
+
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/** Reading and writing JSON bodies of the API, with one answer for a body that is not what we asked for. */
+public final class Json {
+
+  private Json() {
+  }
+
+  /** The request body as a JSON object, or a 400 saying why not. */
+  public static JsonObject body(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !type.toLowerCase().startsWith("application/json")) {
+      throw new HttpError(415, "unsupported_media_type", "send the body as application/json");
+    }
+    if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
+      throw HttpError.invalid("the body is empty: send a JSON object");
+    }
+    try {
+      Object value = ctx.body().buffer().toJsonValue();
+      if (value instanceof JsonObject object) {
+        return object;
+      }
+    } catch (RuntimeException e) {
+      throw HttpError.invalid("the body is not valid JSON");
+    }
+    throw HttpError.invalid("the body must be a JSON object");
+  }
+
+  /** A required text field of at most {@code max} characters. */
+  public static String text(JsonObject body, String field, int max) {
+    Object value = body.getValue(field);
+    if (!(value instanceof String text) || text.isEmpty()) {
+      throw HttpError.invalid("'" + field + "' must be a non-empty string");
+    }
+    if (text.length() > max) {
+      throw HttpError.invalid("'" + field + "' is longer than " + max + " characters");
+    }
+    return text;
+  }
+
+  public static void send(RoutingContext ctx, int status, Object body) {
+    ctx.response().setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+        .end(body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body));
+  }
+}
