@@ -41,7 +41,12 @@ final class QuizParser {
                                List<OptionDraft> options, Text explanation, Text source) { }
 
   private record QuizDraft(SourceFile file, Optional<Integer> passMark, Optional<Integer> maxAttempts, Text intro,
-                           List<QuestionDraft> questions) { }
+                           List<QuestionDraft> questions, Set<String> headings) {
+
+    Optional<QuestionDraft> question(String id) {
+      return questions.stream().filter(q -> q.id().equals(id)).findFirst();
+    }
+  }
 
   private final MarkdownRenderer markdown;
 
@@ -109,7 +114,7 @@ final class QuizParser {
     if (!any) {
       problem(problems, file, 1, "the quiz has no questions: start each with a line '## Question: some-id'");
     }
-    return new QuizDraft(file, passMark, maxAttempts, new Text(intro.markdown().strip(), intro.line()), questions);
+    return new QuizDraft(file, passMark, maxAttempts, new Text(intro.markdown().strip(), intro.line()), questions, ids);
   }
 
   /** One question: lines [start, end) of the body, the first being its heading. */
@@ -124,6 +129,9 @@ final class QuizParser {
     }
     Quiz.Type type = Quiz.Type.SINGLE;
     int i = start + 1;
+    while (i < end && lines[i].isBlank()) {
+      i++;
+    }
     for (; i < end; i++) {
       Matcher field = FIELD.matcher(lines[i]);
       if (!field.matches()) {
@@ -162,6 +170,8 @@ final class QuizParser {
       } else if (line.isBlank()) {
         if (current.equals("explanation") || current.equals("source")) {
           current = "after";
+        } else if (current.equals("prompt") && prompt != null) {
+          prompt = prompt.append("");
         }
       } else if (current.equals("option") || current.equals("feedback")) {
         if (continuation.matches()) {
@@ -306,28 +316,30 @@ final class QuizParser {
         problem(problems, tr.file(), 1, "pass_mark is " + p + " here but " + en.passMark().get() + " in the English quiz"));
     tr.maxAttempts().filter(m -> en.maxAttempts().isPresent() && !m.equals(en.maxAttempts().get())).ifPresent(m ->
         problem(problems, tr.file(), 1, "max_attempts is " + m + " here but " + en.maxAttempts().get() + " in the English quiz"));
-    for (int q = 0; q < Math.max(en.questions().size(), tr.questions().size()); q++) {
-      if (q >= tr.questions().size()) {
-        problems.add(new Problem(path, 1, "question '" + en.questions().get(q).id() + "' of the English quiz is missing"));
-        continue;
-      }
-      QuestionDraft t = tr.questions().get(q);
-      if (q >= en.questions().size()) {
-        problems.add(new Problem(path, t.line(), "question '" + t.id() + "' is not in the English quiz"));
-        continue;
-      }
-      QuestionDraft e = en.questions().get(q);
-      if (!e.id().equals(t.id())) {
-        problems.add(new Problem(path, t.line(), "question '" + t.id() + "' here, but '" + e.id() + "' at this place in the English quiz"));
-      } else if (e.type() != t.type() || e.options().size() != t.options().size()) {
-        problems.add(new Problem(path, t.line(), "question '" + t.id() + "' must have the same type and number of options as in English"));
-      } else {
-        for (int o = 0; o < e.options().size(); o++) {
-          if (e.options().get(o).correct() != t.options().get(o).correct()) {
-            problems.add(new Problem(path, t.options().get(o).text().line(),
-                "option " + (o + 1) + " is " + (t.options().get(o).correct() ? "right" : "wrong") + " here but not in English"));
-          }
+    for (QuestionDraft e : en.questions()) {
+      Optional<QuestionDraft> found = tr.question(e.id());
+      if (found.isEmpty()) {
+        if (!tr.headings().contains(e.id())) {
+          problems.add(new Problem(path, 1, "question '" + e.id() + "' of the English quiz is missing"));
         }
+        continue;
+      }
+      QuestionDraft t = found.get();
+      if (e.type() != t.type() || e.options().size() != t.options().size()) {
+        problems.add(new Problem(path, t.line(), "question '" + t.id() + "' must have the same type and number of options as in English"));
+        continue;
+      }
+      for (int o = 0; o < e.options().size(); o++) {
+        if (e.options().get(o).correct() != t.options().get(o).correct()) {
+          problems.add(new Problem(path, t.options().get(o).text().line(),
+              "option " + (o + 1) + " is " + (t.options().get(o).correct() ? "right" : "wrong") + " here but not in English"));
+        }
+      }
+    }
+    for (String id : tr.headings()) {
+      if (en.question(id).isEmpty() && !en.headings().contains(id)) {
+        problems.add(new Problem(path, tr.question(id).map(QuestionDraft::line).orElse(1),
+            "question '" + id + "' is not in the English quiz"));
       }
     }
   }
@@ -341,18 +353,18 @@ final class QuizParser {
     List<Quiz.Question> questions = new ArrayList<>();
     for (int q = 0; q < en.questions().size(); q++) {
       QuestionDraft e = en.questions().get(q);
-      int index = q;
-      Localized<String> scenario = e.scenario() == null ? null : block(drafts, d -> d.questions().get(index).scenario(), links, problems);
-      Localized<String> prompt = block(drafts, d -> d.questions().get(index).prompt(), links, problems);
-      Localized<String> explanation = block(drafts, d -> d.questions().get(index).explanation(), links, problems);
-      Localized<String> source = inline(drafts, d -> d.questions().get(index).source(), links, problems);
+      String qid = e.id();
+      Localized<String> scenario = e.scenario() == null ? null : block(drafts, d -> d.question(qid).get().scenario(), links, problems);
+      Localized<String> prompt = block(drafts, d -> d.question(qid).get().prompt(), links, problems);
+      Localized<String> explanation = block(drafts, d -> d.question(qid).get().explanation(), links, problems);
+      Localized<String> source = inline(drafts, d -> d.question(qid).get().source(), links, problems);
       List<Quiz.Option> options = new ArrayList<>();
       for (int o = 0; o < e.options().size(); o++) {
         int option = o;
         OptionDraft eo = e.options().get(o);
-        Localized<String> text = inline(drafts, d -> d.questions().get(index).options().get(option).text(), links, problems);
+        Localized<String> text = inline(drafts, d -> d.question(qid).get().options().get(option).text(), links, problems);
         Localized<String> feedback = eo.feedback() == null ? null
-            : block(drafts, d -> d.questions().get(index).options().get(option).feedback(), links, problems);
+            : block(drafts, d -> d.question(qid).get().options().get(option).feedback(), links, problems);
         options.add(new Quiz.Option(text, eo.correct(), feedback));
       }
       questions.add(new Quiz.Question(e.id(), e.type(), scenario, prompt, options, explanation, source));

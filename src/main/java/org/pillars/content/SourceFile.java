@@ -130,6 +130,9 @@ public record SourceFile(Path path, Map<String, Field> fields, String body, int 
       problems.add(new Problem(path, 2, "bad YAML in front matter: " + e.getMessage().replaceAll("\\s+", " ").trim()));
       return Optional.empty();
     }
+    if (root == null) {
+      return Optional.of(Map.of());
+    }
     if (!(root instanceof MappingNode mapping)) {
       problems.add(new Problem(path, 2, "front matter must be 'key: value' lines"));
       return Optional.empty();
