@@ -58,7 +58,7 @@ public final class LearningRepository {
              coalesce(bool_or(passed), false) AS passed, max(coalesce(submitted_at, started_at)) AS last
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
-  private static final String LOCK_LEARNER_MODULE = "SELECT pg_advisory_xact_lock(hashtextextended($2 || '/' || $1::text, 0))";
+  private static final String LOCK_LEARNER_MODULE = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
   private static final String OPEN_ATTEMPT =
       "SELECT id, module_version FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL";
   private static final String DELETE_ATTEMPT = "DELETE FROM attempts WHERE id = $1";
@@ -135,7 +135,7 @@ public final class LearningRepository {
    * Serialised per learner and module, so two clicks cannot both slip under the limit.
    */
   public Future<UUID> startAttempt(long accountId, String moduleId, int moduleVersion, int maxAttempts) {
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER_MODULE).execute(Tuple.of(accountId, moduleId))
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER_MODULE).execute(Tuple.of("attempt/" + accountId + "/" + moduleId))
         .compose(v -> conn.preparedQuery(OPEN_ATTEMPT).execute(Tuple.of(accountId, moduleId)))
         .compose(open -> {
           if (open.size() > 0) {

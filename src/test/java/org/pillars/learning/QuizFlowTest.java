@@ -1,0 +1,274 @@
+package org.pillars.learning;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.pillars.support.Accounts;
+import org.pillars.support.TestApp;
+import org.pillars.support.TestPostgres;
+
+/** The fixture quiz of module alpha: pass mark 75, 3 attempts; right answers host-state 1, tiers 0+1+3, mandate 1, checkpoint 0. */
+@ExtendWith(TestPostgres.class)
+class QuizFlowTest {
+
+  private static final JsonObject ALL_RIGHT = new JsonObject().put("host-state", 1).put("tiers", new JsonArray().add(0).add(1).add(3))
+      .put("mandate-not-r2p", 1).put("checkpoint", 0);
+  private static final JsonObject HALF_RIGHT = new JsonObject().put("host-state", 1).put("tiers", new JsonArray().add(0).add(1))
+      .put("mandate-not-r2p", 0).put("checkpoint", 2);
+  private static TestApp server;
+
+  @BeforeAll
+  static void start() {
+    server = TestApp.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static HttpResponse<Buffer> api(HttpMethod method, String path, String token, JsonObject body) {
+    return server.send(method, path, body == null ? null : body.toBuffer(), "Authorization", "Bearer " + token,
+        "Content-Type", "application/json");
+  }
+
+  private static String startAttempt(String token) {
+    HttpResponse<Buffer> r = api(HttpMethod.POST, "/api/modules/alpha/attempts", token, new JsonObject());
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject().getString("attempt");
+  }
+
+  private static JsonObject submit(String token, String attempt, JsonObject answers) {
+    HttpResponse<Buffer> r = api(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", token, new JsonObject().put("answers", answers));
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject();
+  }
+
+  @Test
+  @DisplayName("the quiz as served before answering holds no right answers, feedback or explanations")
+  void noKeysBeforeSubmit() {
+    String token = Accounts.token(server, Accounts.create(server, "learner"));
+    String body = server.get("/api/modules/alpha/quiz").bodyAsString();
+    String attempt = api(HttpMethod.POST, "/api/modules/alpha/attempts", token, new JsonObject()).bodyAsString();
+    String open = api(HttpMethod.GET, "/api/attempts/" + new JsonObject(attempt).getString("attempt"), token, null).bodyAsString();
+    for (String served : List.of(body, attempt, open)) {
+      assertFalse(served.contains("correct"), served);
+      assertFalse(served.contains("Right: the state has the first duty"), "feedback leaked: " + served);
+      assertFalse(served.contains("primary responsibility; a mission acts"), "explanation leaked: " + served);
+      assertTrue(served.contains("Who holds the primary responsibility"), served);
+    }
+  }
+
+  @Test
+  @DisplayName("submitting grades the attempt: score, verdicts, chosen feedback and explanations, stored with the module version")
+  void gradesAndStores() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    String attempt = startAttempt(token);
+    JsonObject result = submit(token, attempt, HALF_RIGHT);
+
+    assertEquals(41, result.getInteger("score"), "1 + 2/3 + 0 + 0 of 4 = 41.7 %");
+    assertFalse(result.getBoolean("passed"));
+    JsonObject first = result.getJsonArray("questions").getJsonObject(0);
+    assertTrue(first.getBoolean("correct"));
+    assertTrue(first.getJsonArray("feedbackHtml").getString(0).contains("Right: the state has the first duty"));
+    assertTrue(first.getString("explanationHtml").contains("primary responsibility"));
+    assertEquals("Fixture source document, 2015", first.getString("source"));
+    JsonObject tiers = result.getJsonArray("questions").getJsonObject(1);
+    assertEquals(2.0 / 3, tiers.getDouble("points"), 1e-9);
+
+    var row = server.app().database().pool().preparedQuery(
+            "SELECT module_version, score, answers, submitted_at IS NOT NULL FROM attempts WHERE id = $1")
+        .execute(Tuple.of(java.util.UUID.fromString(attempt))).await().iterator().next();
+    assertEquals(3, row.getInteger(0));
+    assertEquals(41, row.getInteger(1));
+    assertEquals(new JsonArray().add(0).add(1), ((JsonObject) row.getValue(2)).getJsonArray("tiers"));
+    assertTrue(row.getBoolean(3));
+  }
+
+  @Test
+  @DisplayName("a submit retried five times, one after another and all at once, is recorded once with one result")
+  void idempotentSubmit() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    String attempt = startAttempt(token);
+    JsonObject first = submit(token, attempt, HALF_RIGHT);
+    for (int i = 0; i < 5; i++) {
+      assertEquals(first, submit(token, attempt, ALL_RIGHT), "a retry returns the stored result, whatever it sends");
+    }
+
+    String second = startAttempt(token);
+    List<Future<HttpResponse<Buffer>>> burst = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      burst.add(server.client().post("/api/attempts/" + second + "/submit").putHeader("Authorization", "Bearer " + token)
+          .sendJsonObject(new JsonObject().put("answers", ALL_RIGHT)));
+    }
+    Future.all(burst).await();
+    for (var f : burst) {
+      assertEquals(200, f.result().statusCode(), f.result().bodyAsString());
+      assertEquals(100, f.result().bodyAsJsonObject().getInteger("score"));
+    }
+    long submitted = server.app().database().pool().preparedQuery(
+            "SELECT count(*) FROM attempts WHERE account_id = $1 AND submitted_at IS NOT NULL")
+        .execute(Tuple.of(Accounts.id(server, user))).await().iterator().next().getLong(0);
+    assertEquals(2, submitted, "two attempts, each recorded once");
+  }
+
+  @Test
+  @DisplayName("the attempt limit is enforced by the server; an open attempt is resumed, not duplicated")
+  void attemptLimit() {
+    String token = Accounts.token(server, Accounts.create(server, "learner"));
+    String open = startAttempt(token);
+    assertEquals(open, startAttempt(token), "starting again resumes the open attempt");
+    submit(token, open, HALF_RIGHT);
+    submit(token, startAttempt(token), HALF_RIGHT);
+    submit(token, startAttempt(token), ALL_RIGHT);
+    HttpResponse<Buffer> fourth = api(HttpMethod.POST, "/api/modules/alpha/attempts", token, new JsonObject());
+    assertEquals(409, fourth.statusCode(), fourth.bodyAsString());
+    assertEquals("attempt_limit", fourth.bodyAsJsonObject().getString("error"));
+
+    JsonObject progress = api(HttpMethod.GET, "/api/progress", token, null).bodyAsJsonObject().getJsonArray("modules")
+        .getJsonObject(0);
+    assertEquals("alpha", progress.getString("module"));
+    assertEquals(3, progress.getInteger("attempts"));
+    assertEquals(100, progress.getInteger("bestScore"), "the best score counts");
+    assertTrue(progress.getBoolean("passed"));
+  }
+
+  @Test
+  @DisplayName("malformed answers and unknown attempts get 4xx with a reason")
+  void badSubmissions() {
+    String token = Accounts.token(server, Accounts.create(server, "learner"));
+    String attempt = startAttempt(token);
+    for (JsonObject bad : List.of(new JsonObject(), new JsonObject().put("answers", "all"),
+        new JsonObject().put("answers", new JsonObject().put("host-state", "one")),
+        new JsonObject().put("answers", new JsonObject().put("host-state", 1.5)),
+        new JsonObject().put("answers", new JsonObject().put("no-such-question", 0)),
+        new JsonObject().put("answers", new JsonObject().put("host-state", 9)),
+        new JsonObject().put("answers", new JsonObject().put("host-state", new JsonArray().add(0).add(1))))) {
+      HttpResponse<Buffer> r = api(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", token, bad);
+      assertEquals(400, r.statusCode(), bad + " -> " + r.bodyAsString());
+      assertNotNull(r.bodyAsJsonObject().getString("message"));
+    }
+    assertEquals(404, api(HttpMethod.GET, "/api/attempts/not-a-uuid", token, null).statusCode());
+    assertEquals(404, api(HttpMethod.GET, "/api/attempts/" + java.util.UUID.randomUUID(), token, null).statusCode());
+    assertEquals(404, api(HttpMethod.POST, "/api/modules/nope/attempts", token, new JsonObject()).statusCode());
+    assertEquals(404, api(HttpMethod.POST, "/api/modules/beta/attempts", token, new JsonObject()).statusCode(),
+        "beta has no quiz");
+  }
+
+  @Test
+  @DisplayName("a learner cannot see or submit another learner's attempt, nor open their certificate")
+  void othersAttempts() {
+    String alice = Accounts.token(server, Accounts.create(server, "learner"));
+    String bob = Accounts.token(server, Accounts.create(server, "learner"));
+    String attempt = startAttempt(alice);
+    assertEquals(404, api(HttpMethod.GET, "/api/attempts/" + attempt, bob, null).statusCode());
+    assertEquals(404, api(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", bob,
+        new JsonObject().put("answers", ALL_RIGHT)).statusCode());
+    assertEquals(200, api(HttpMethod.GET, "/api/attempts/" + attempt, alice, null).statusCode());
+  }
+
+  @Test
+  @DisplayName("completing every lesson and passing issues a certificate that anyone can verify, and only its owner can open")
+  void certificate() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    submit(token, startAttempt(token), ALL_RIGHT);
+    assertEquals(0, api(HttpMethod.GET, "/api/certificates", token, null).bodyAsJsonObject().getJsonArray("certificates").size(),
+        "not every lesson is read yet");
+    assertEquals(204, api(HttpMethod.POST, "/api/modules/alpha/lessons/first/read", token, null).statusCode());
+    assertEquals(204, api(HttpMethod.POST, "/api/modules/alpha/lessons/second/read", token, null).statusCode());
+
+    JsonArray certificates = api(HttpMethod.GET, "/api/certificates", token, null).bodyAsJsonObject().getJsonArray("certificates");
+    assertEquals(1, certificates.size());
+    JsonObject c = certificates.getJsonObject(0);
+    String code = c.getString("code");
+    assertTrue(code.matches("[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}"), code);
+    assertEquals(100, c.getInteger("score"));
+    assertEquals("Test " + user, c.getString("name"));
+
+    HttpResponse<Buffer> verify = server.get("/verify/" + code);
+    assertEquals(200, verify.statusCode());
+    String page = verify.bodyAsString();
+    assertTrue(page.contains("This certificate is valid.") && page.contains("Test " + user) && page.contains("Alpha module")
+        && page.contains("100 %"), page);
+    assertEquals(5, page.split("<dt>", -1).length - 1, "only name, module, date, score and code: " + page);
+    JsonObject api = server.get("/api/verify/" + code.toLowerCase()).bodyAsJsonObject();
+    assertTrue(api.getBoolean("valid"));
+    assertEquals(c.getString("issuedOn"), api.getString("issuedOn"));
+
+    assertEquals(404, server.get("/verify/ABCD-EFGH-JKLM-NP23").statusCode(), "unknown code");
+    HttpResponse<Buffer> malformed = server.get("/verify/%3Cscript%3E");
+    assertEquals(404, malformed.statusCode());
+    assertTrue(malformed.bodyAsString().contains("This is not a certificate code"), malformed.bodyAsString());
+    assertEquals(404, server.get("/api/verify/0000").statusCode());
+
+    Accounts.Browser owner = Accounts.browser(server, user);
+    HttpResponse<Buffer> own = server.get("/certificates/" + code, "Cookie", owner.cookie());
+    assertEquals(200, own.statusCode());
+    assertTrue(own.bodyAsString().contains("Certificate of completion"), own.bodyAsString());
+    Accounts.Browser other = Accounts.browser(server, Accounts.create(server, "learner"));
+    assertEquals(404, server.get("/certificates/" + code, "Cookie", other.cookie()).statusCode());
+  }
+
+  @Test
+  @DisplayName("in the browser: read the lessons, take the quiz, see the result with feedback, get the certificate")
+  void browserJourney() {
+    String user = Accounts.create(server, "learner");
+    Accounts.Browser b = Accounts.browser(server, user);
+    String form = "application/x-www-form-urlencoded";
+    String lesson = server.get("/modules/alpha/first", "Cookie", b.cookie()).bodyAsString();
+    assertTrue(lesson.contains("action=\"/modules/alpha/first/read\""), lesson);
+    assertEquals("/modules/alpha/second", server.send(HttpMethod.POST, "/modules/alpha/first/read",
+        Buffer.buffer("_csrf=" + b.csrf()), "Cookie", b.cookie(), "Content-Type", form).getHeader("Location"));
+    assertEquals("/modules/alpha/quiz", server.send(HttpMethod.POST, "/modules/alpha/second/read",
+        Buffer.buffer("_csrf=" + b.csrf()), "Cookie", b.cookie(), "Content-Type", form).getHeader("Location"));
+
+    String quizPage = server.get("/modules/alpha/quiz", "Cookie", b.cookie()).bodyAsString();
+    assertTrue(quizPage.contains("You pass with 75 % or more."), quizPage);
+    HttpResponse<Buffer> started = server.send(HttpMethod.POST, "/modules/alpha/quiz", Buffer.buffer("_csrf=" + b.csrf()),
+        "Cookie", b.cookie(), "Content-Type", form);
+    assertEquals(303, started.statusCode(), started.bodyAsString());
+    String attemptUrl = started.getHeader("Location");
+    String attemptPage = server.get(attemptUrl, "Cookie", b.cookie()).bodyAsString();
+    assertTrue(attemptPage.contains("type=\"radio\" id=\"q-host-state-1\" name=\"q.host-state\" value=\"1\""), attemptPage);
+    assertTrue(attemptPage.contains("type=\"checkbox\" id=\"q-tiers-3\" name=\"q.tiers\" value=\"3\""), attemptPage);
+    assertFalse(attemptPage.contains("Right: the state has the first duty"), "no feedback before submitting");
+
+    String answers = "_csrf=" + b.csrf() + "&q.host-state=1&q.tiers=0&q.tiers=1&q.tiers=3&q.mandate-not-r2p=1&q.checkpoint=0";
+    HttpResponse<Buffer> submitted = server.send(HttpMethod.POST, attemptUrl, Buffer.buffer(answers), "Cookie", b.cookie(),
+        "Content-Type", form);
+    assertEquals(303, submitted.statusCode(), submitted.bodyAsString());
+    String result = server.get(attemptUrl, "Cookie", b.cookie()).bodyAsString();
+    assertTrue(result.contains("Score: 100 %") && result.contains("passed"), result);
+    assertTrue(result.contains("Right: the state has the first duty."), "feedback of the chosen option: " + result);
+    assertTrue(result.contains("Report, assess and deter first"), "explanation: " + result);
+
+    String home = server.get("/home", "Cookie", b.cookie()).bodyAsString();
+    Matcher certificate = Pattern.compile("href=\"(/certificates/[A-Z0-9-]+)\"").matcher(home);
+    assertTrue(certificate.find(), home);
+    String page = server.get(certificate.group(1), "Cookie", b.cookie()).bodyAsString();
+    assertTrue(page.contains("Test " + user) && page.contains("Alpha module") && page.contains("100 %"), page);
+    assertNull(server.get("/home", "Cookie", b.cookie()).getHeader("Location"));
+  }
+}
