@@ -40,7 +40,8 @@ class MainTest {
   @DisplayName("an unreachable database stops the start with exit 1 and one line naming it and why")
   void unreachableDatabase() throws Exception {
     int port = closedPort();
-    Run run = serve(Map.of("DATABASE_URL", "postgresql://pillars:secret-pw@127.0.0.1:" + port + "/pillars", "PORT", "0"));
+    Run run = serve(Map.of("DATABASE_URL", "postgresql://pillars:secret-pw@127.0.0.1:" + port + "/pillars", "PORT", "0",
+        "PILLARS_JWT_KEY_FILE", org.pillars.support.TestApp.keyFile().toString()));
 
     assertEquals(1, run.exit(), run.stderr());
     List<String> lines = run.stderr().lines().filter(l -> l.startsWith("pillars:")).toList();
@@ -123,6 +124,16 @@ class MainTest {
           run.stderr());
       assertFalse(java.nio.file.Files.exists(data.resolve("postgres/postmaster.pid")), "PostgreSQL was left running");
     }
+  }
+
+  @Test
+  @DisplayName("with an external database and no signing key the server refuses to start")
+  void noSigningKey() throws Exception {
+    Run run = serve(Map.of("DATABASE_URL", "postgresql://pillars@127.0.0.1:" + closedPort() + "/pillars", "PORT", "0"));
+
+    assertEquals(1, run.exit(), run.stderr());
+    assertTrue(run.stderr().contains("pillars: cannot start: PILLARS_JWT_KEY_FILE is required with an external database"),
+        run.stderr());
   }
 
   @Test

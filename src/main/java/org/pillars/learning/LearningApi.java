@@ -169,10 +169,10 @@ public final class LearningApi {
     if (!LearningRoutes.CODE.matcher(code).matches()) {
       throw HttpError.notFound("no certificate has this code");
     }
-    learning.repository().certificate(code).onSuccess(found -> {
-      LearningRepository.Certificate c = found.orElseThrow(() -> HttpError.notFound("no certificate has this code"));
-      Json.send(ctx, 200, certificateJson(c).put("valid", true));
-    }).onFailure(ctx::fail);
+    learning.repository().certificate(code)
+        .map(found -> found.orElseThrow(() -> HttpError.notFound("no certificate has this code")))
+        .onSuccess(c -> Json.send(ctx, 200, certificateJson(c).put("valid", true)))
+        .onFailure(ctx::fail);
   }
 
   private static JsonObject certificateJson(LearningRepository.Certificate c) {

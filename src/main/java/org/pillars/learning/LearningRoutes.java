@@ -184,9 +184,10 @@ public final class LearningRoutes {
     if (!CODE.matcher(code).matches()) {
       throw HttpError.notFound(t(ctx, "verify.notFound"));
     }
-    learning.repository().certificate(code).onSuccess(found -> {
-      LearningRepository.Certificate c = found.filter(x -> x.accountId() == p.accountId())
-          .orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound")));
+    learning.repository().certificate(code)
+        .map(found -> found.filter(x -> x.accountId() == p.accountId())
+            .orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound"))))
+        .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "certificate.title"));
       model.put("certificate", certificateModel(c, lang));
       model.put("verifyUrl", "/verify/" + c.code());
@@ -200,8 +201,9 @@ public final class LearningRoutes {
     if (!CODE.matcher(code).matches()) {
       throw HttpError.notFound(t(ctx, "verify.malformed"));
     }
-    learning.repository().certificate(code).onSuccess(found -> {
-      LearningRepository.Certificate c = found.orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound")));
+    learning.repository().certificate(code)
+        .map(found -> found.orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound"))))
+        .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "verify.title"));
       model.put("certificate", certificateModel(c, lang));
       pages.send(ctx, "verify", model);

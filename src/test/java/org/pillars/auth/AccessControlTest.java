@@ -1,0 +1,203 @@
+package org.pillars.auth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.pillars.support.Accounts;
+import org.pillars.support.TestApp;
+import org.pillars.support.TestPostgres;
+
+/**
+ * Every route, called by every kind of caller, against the status it must answer. The table names the
+ * caller columns: nobody signed in, the learner who owns the attempt and certificate in the paths,
+ * another learner, a trainer, a coordinator and an admin. A second test checks that the table covers
+ * every route the code mounts.
+ */
+@ExtendWith(TestPostgres.class)
+class AccessControlTest {
+
+  private static final List<String> CALLERS = List.of("anonymous", "owner", "learner", "trainer", "coordinator", "admin");
+  private static TestApp server;
+  private static final Map<String, String> TOKENS = new LinkedHashMap<>();
+  private static String attempt;
+  private static String certificate;
+  private static long target;
+  private static long switchTarget;
+
+  /** One line of the table: the route as mounted, the concrete request, and the status per caller. */
+  private record Row(String method, String template, String path, JsonObject body, String form, String statuses, boolean fresh) { }
+
+  private static final List<Row> TABLE = new ArrayList<>();
+
+  private static void row(String method, String template, String path, String statuses) {
+    TABLE.add(new Row(method, template, path, null, null, statuses, false));
+  }
+
+  private static void json(String method, String template, String path, JsonObject body, String statuses) {
+    TABLE.add(new Row(method, template, path, body, null, statuses, false));
+  }
+
+  private static void form(String method, String template, String path, String form, String statuses, boolean fresh) {
+    TABLE.add(new Row(method, template, path, null, form, statuses, fresh));
+  }
+
+  @BeforeAll
+  static void start() {
+    server = TestApp.start();
+    TOKENS.put("anonymous", null);
+    String owner = Accounts.create(server, "learner");
+    for (String caller : CALLERS.subList(1, CALLERS.size())) {
+      String username = caller.equals("owner") ? owner : Accounts.create(server, caller);
+      TOKENS.put(caller, Accounts.token(server, username));
+    }
+    String ownerToken = TOKENS.get("owner");
+    String first = post("/api/modules/alpha/attempts", ownerToken, new JsonObject()).bodyAsJsonObject().getString("attempt");
+    post("/api/attempts/" + first + "/submit", ownerToken, new JsonObject().put("answers", new JsonObject()
+        .put("host-state", 1).put("tiers", new JsonArray().add(0).add(1).add(3)).put("mandate-not-r2p", 1).put("checkpoint", 0)));
+    post("/api/modules/alpha/lessons/first/read", ownerToken, null);
+    post("/api/modules/alpha/lessons/second/read", ownerToken, null);
+    certificate = server.get("/api/certificates", "Authorization", "Bearer " + ownerToken).bodyAsJsonObject()
+        .getJsonArray("certificates").getJsonObject(0).getString("code");
+    attempt = post("/api/modules/alpha/attempts", ownerToken, new JsonObject()).bodyAsJsonObject().getString("attempt");
+    target = Accounts.id(server, Accounts.create(server, "learner"));
+    switchTarget = Accounts.id(server, Accounts.create(server, "learner"));
+
+    //                                                                         anon owner learner trainer coord admin
+    row("GET", "/", "/", "200 200 200 200 200 200");
+    row("GET", "/modules/:moduleId", "/modules/alpha", "200 200 200 200 200 200");
+    row("GET", "/modules/:moduleId/:lessonId", "/modules/alpha/first", "200 200 200 200 200 200");
+    row("GET", "/modules/:moduleId/quiz", "/modules/alpha/quiz", "200 200 200 200 200 200");
+    row("GET", "/lang/:code", "/lang/fr?next=/", "303 303 303 303 303 303");
+    row("GET", "/health", "/health", "200 200 200 200 200 200");
+    row("GET", "/static/*", "/static/css/app.css", "200 200 200 200 200 200");
+    row("HEAD", "/static/*", "/static/css/app.css", "200 200 200 200 200 200");
+    row("GET", "/login", "/login", "200 303 303 303 303 303");
+    form("POST", "/login", "/login", "username=nobody&password=wrong-password", "401 401 401 401 401 401", false);
+    form("POST", "/logout", "/logout", "", "303 303 303 303 303 303", true);
+    row("GET", "/home", "/home", "303 200 200 200 200 200");
+    row("GET", "/account/password", "/account/password", "303 200 200 200 200 200");
+    form("POST", "/account/password", "/account/password", "current=wrong", "303 400 400 400 400 400", false);
+    form("POST", "/modules/:moduleId/:lessonId/read", "/modules/alpha/first/read", "", "303 303 303 303 303 303", false);
+    form("POST", "/modules/:moduleId/quiz", "/modules/alpha/quiz", "", "303 303 303 303 303 303", false);
+    row("GET", "/attempts/:attemptId", "/attempts/" + attempt, "303 200 404 404 404 404");
+    form("POST", "/attempts/:attemptId", "/attempts/" + attempt, "q.host-state=1", "303 303 404 404 404 404", false);
+    row("GET", "/certificates/:code", "/certificates/" + certificate, "303 200 404 404 404 404");
+    row("GET", "/verify/:code", "/verify/" + certificate, "200 200 200 200 200 200");
+    row("GET", "/api/openapi.yaml", "/api/openapi.yaml", "200 200 200 200 200 200");
+    json("POST", "/api/auth/token", "/api/auth/token", new JsonObject().put("username", "nobody").put("password", "wrong-password"),
+        "401 401 401 401 401 401");
+    TABLE.add(new Row("POST", "/api/auth/logout", "/api/auth/logout", null, null, "401 204 204 204 204 204", true));
+    row("GET", "/api/me", "/api/me", "401 200 200 200 200 200");
+    json("POST", "/api/account/password", "/api/account/password", new JsonObject(), "401 400 400 400 400 400");
+    row("GET", "/api/modules", "/api/modules", "200 200 200 200 200 200");
+    row("GET", "/api/modules/:moduleId", "/api/modules/alpha", "200 200 200 200 200 200");
+    row("GET", "/api/modules/:moduleId/lessons/:lessonId", "/api/modules/alpha/lessons/first", "200 200 200 200 200 200");
+    json("POST", "/api/modules/:moduleId/lessons/:lessonId/read", "/api/modules/alpha/lessons/first/read", null,
+        "401 204 204 204 204 204");
+    row("GET", "/api/modules/:moduleId/quiz", "/api/modules/alpha/quiz", "200 200 200 200 200 200");
+    json("POST", "/api/modules/:moduleId/attempts", "/api/modules/alpha/attempts", new JsonObject(), "401 201 201 201 201 201");
+    row("GET", "/api/attempts/:attemptId", "/api/attempts/" + attempt, "401 200 404 404 404 404");
+    json("POST", "/api/attempts/:attemptId/submit", "/api/attempts/" + attempt + "/submit",
+        new JsonObject().put("answers", new JsonObject()), "401 200 404 404 404 404");
+    row("GET", "/api/progress", "/api/progress", "401 200 200 200 200 200");
+    row("GET", "/api/certificates", "/api/certificates", "401 200 200 200 200 200");
+    row("GET", "/api/verify/:code", "/api/verify/" + certificate, "200 200 200 200 200 200");
+    json("PUT", "/api/admin/accounts/:accountId/role", "/api/admin/accounts/" + target + "/role",
+        new JsonObject().put("role", "learner"), "401 403 403 403 403 204");
+    json("POST", "/api/admin/accounts/:accountId/disable", "/api/admin/accounts/" + switchTarget + "/disable", null,
+        "401 403 403 403 403 204");
+    json("POST", "/api/admin/accounts/:accountId/enable", "/api/admin/accounts/" + switchTarget + "/enable", null,
+        "401 403 403 403 403 204");
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static HttpResponse<Buffer> post(String path, String token, JsonObject body) {
+    return server.send(HttpMethod.POST, path, body == null ? null : body.toBuffer(), "Authorization", "Bearer " + token,
+        "Content-Type", "application/json");
+  }
+
+  @Test
+  @DisplayName("every route answers every caller as the table says")
+  void everyRouteEveryCaller() {
+    List<String> failures = new ArrayList<>();
+    for (Row row : TABLE) {
+      String[] expected = row.statuses().split(" ");
+      for (int c = 0; c < CALLERS.size(); c++) {
+        String caller = CALLERS.get(c);
+        String token = TOKENS.get(caller);
+        if (token != null && row.fresh()) {
+          String username = server.get("/api/me", "Authorization", "Bearer " + token).bodyAsJsonObject().getString("username");
+          token = Accounts.token(server, username);
+        }
+        List<String> headers = new ArrayList<>();
+        if (token != null) {
+          headers.addAll(List.of("Authorization", "Bearer " + token));
+        }
+        Buffer body = null;
+        if (row.body() != null) {
+          headers.addAll(List.of("Content-Type", "application/json"));
+          body = row.body().toBuffer();
+        } else if (row.form() != null) {
+          headers.addAll(List.of("Content-Type", "application/x-www-form-urlencoded"));
+          body = Buffer.buffer(row.form());
+        }
+        if (row.template().equals("/login") || row.template().equals("/api/auth/token")) {
+          // failed logins are slowed down (LoginTest); here each caller's attempt must be judged on its own
+          server.app().database().pool().query("DELETE FROM login_failures").execute().await();
+        }
+        HttpResponse<Buffer> r = server.send(HttpMethod.valueOf(row.method()), row.path(), body, headers.toArray(String[]::new));
+        if (r.statusCode() != Integer.parseInt(expected[c])) {
+          failures.add(row.method() + " " + row.path() + " as " + caller + ": expected " + expected[c] + ", got "
+              + r.statusCode() + " " + r.bodyAsString());
+        }
+        if (caller.equals("anonymous") && expected[c].equals("303") && row.template().matches("/(home|account/password|attempts/.*|certificates/.*)")) {
+          assertTrue(r.getHeader("Location").startsWith("/login?next="), row.path() + " sends strangers to the login page");
+        }
+      }
+    }
+    assertEquals(List.of(), failures);
+  }
+
+  @Test
+  @DisplayName("the table covers every route the code mounts")
+  void tableCoversEveryRoute() throws IOException {
+    Pattern mount = Pattern.compile("router\\.(get|post|put|delete|head|patch)\\(\"([^\"]+)\"\\)");
+    TreeSet<String> mounted = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher m = mount.matcher(Files.readString(f));
+        while (m.find()) {
+          mounted.add(m.group(1).toUpperCase() + " " + m.group(2));
+        }
+      }
+    }
+    TreeSet<String> tested = new TreeSet<>();
+    TABLE.forEach(r -> tested.add(r.method() + " " + r.template()));
+    assertEquals(mounted, tested);
+  }
+}
