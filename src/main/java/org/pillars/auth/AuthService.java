@@ -2,6 +2,7 @@ package org.pillars.auth;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.security.SecureRandom;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -33,27 +34,33 @@ public final class AuthService {
   static final long MAX_DELAY_SECONDS = 15 * 60;
   private static final int MAX_USERNAME = 64;
 
-  private final Vertx vertx;
+  private final WorkerExecutor hashing;
   private final AuthRepository repository;
   private final Tokens tokens;
   private final int sessionHours;
   private final String dummyHash;
 
-  private AuthService(Vertx vertx, AuthRepository repository, Tokens tokens, int sessionHours, String dummyHash) {
-    this.vertx = vertx;
+  private AuthService(WorkerExecutor hashing, AuthRepository repository, Tokens tokens, int sessionHours, String dummyHash) {
+    this.hashing = hashing;
     this.repository = repository;
     this.tokens = tokens;
     this.sessionHours = sessionHours;
     this.dummyHash = dummyHash;
   }
 
-  /** Prepares the stand-in hash that unknown usernames are checked against, so they cost the same time. */
+  /**
+   * Prepares the stand-in hash that unknown usernames are checked against, so they cost the same time.
+   * Hashing runs on its own small pool, at most half the cores: a burst of logins queues there and
+   * cannot take every core from the event loops that serve pages.
+   */
   public static Future<AuthService> create(Vertx vertx, AuthRepository repository, Tokens tokens, int sessionHours) {
-    return vertx.executeBlocking(() -> {
+    int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+    WorkerExecutor hashing = vertx.createSharedWorkerExecutor("pillars-password-hashing", threads);
+    return hashing.executeBlocking(() -> {
       byte[] random = new byte[24];
       new SecureRandom().nextBytes(random);
       return Passwords.hash(Base64.getEncoder().encodeToString(random));
-    }, false).map(hash -> new AuthService(vertx, repository, tokens, sessionHours, hash));
+    }, false).map(hash -> new AuthService(hashing, repository, tokens, sessionHours, hash));
   }
 
   public Tokens tokens() {
@@ -75,7 +82,7 @@ public final class AuthService {
       }
       Future<Optional<AuthRepository.Account>> account = username.isEmpty() || username.length() > MAX_USERNAME
           ? Future.succeededFuture(Optional.empty()) : repository.accountByUsername(username);
-      return account.compose(found -> vertx.executeBlocking(() -> {
+      return account.compose(found -> hashing.executeBlocking(() -> {
         String hash = found.map(AuthRepository.Account::passwordHash).filter(h -> h != null).orElse(dummyHash);
         boolean matches = secret.length() <= PasswordPolicy.MAX && Passwords.matches(secret, hash);
         return matches && found.isPresent() && found.get().passwordHash() != null && !found.get().disabled();
@@ -126,7 +133,7 @@ public final class AuthService {
   public Future<Void> changePassword(Principal principal, String current, String proposed) {
     return repository.accountById(principal.accountId()).compose(found -> {
       AuthRepository.Account account = found.orElseThrow(() -> HttpError.notFound("no such account"));
-      return vertx.executeBlocking(() -> {
+      return hashing.executeBlocking(() -> {
         if (current == null || account.passwordHash() == null || current.length() > PasswordPolicy.MAX
             || !Passwords.matches(current, account.passwordHash())) {
           throw new PasswordRejected("password.wrongCurrent");
