@@ -28,9 +28,17 @@ public final class Tokens {
   public static final String AUDIENCE = "pillars";
   private static final int LEEWAY_SECONDS = 5;
 
+  private static final int CACHE_LIMIT = 20_000;
+
   private final JWTAuth jwt;
   private final String issuer;
   private final int minutes;
+  /**
+   * Tokens whose signature and claims were already checked. An ES256 verification costs over a millisecond
+   * of CPU; a reader sends the same token with every page. Expiry is still checked on every use, and the
+   * session behind the token is still checked in the database on every request.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<String, Claims> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
   public Tokens(Vertx vertx, SigningKeys keys, String issuer, int minutes) {
     JWTOptions checks = new JWTOptions().setIssuer(issuer).setAudience(List.of(AUDIENCE)).setLeeway(LEEWAY_SECONDS);
@@ -62,6 +70,14 @@ public final class Tokens {
 
   /** Fails with {@link InvalidToken} for anything but a well-formed, correctly signed, current token of ours. */
   public Future<Claims> verify(String token) {
+    Claims known = verified.get(token);
+    if (known != null) {
+      if (known.expiresAt() + LEEWAY_SECONDS >= System.currentTimeMillis() / 1000) {
+        return Future.succeededFuture(known);
+      }
+      verified.remove(token);
+      return Future.failedFuture(new InvalidToken("token expired"));
+    }
     try {
       checkHeader(token);
     } catch (InvalidToken e) {
@@ -71,7 +87,15 @@ public final class Tokens {
     // read again here so that every claim is also required, not just checked when present.
     return jwt.authenticate(new TokenCredentials(token))
         .recover(e -> Future.failedFuture(new InvalidToken("token rejected: " + e.getMessage())))
-        .map(user -> claims(payload(token)));
+        .map(user -> remember(token, claims(payload(token))));
+  }
+
+  private Claims remember(String token, Claims claims) {
+    if (verified.size() >= CACHE_LIMIT) {
+      verified.clear();
+    }
+    verified.put(token, claims);
+    return claims;
   }
 
   private static JsonObject payload(String token) {

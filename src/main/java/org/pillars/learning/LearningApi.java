@@ -137,7 +137,7 @@ public final class LearningApi {
     }
     String lang = Language.of(ctx);
     learning.submit(p, ctx.pathParam("attemptId"), answers)
-        .compose(result -> learning.attempt(p, ctx.pathParam("attemptId")).map(view -> resultJson(view, result, lang)))
+        .map(done -> resultJson(done.view(), done.result(), lang))
         .onSuccess(result -> Json.send(ctx, 200, result))
         .onFailure(ctx::fail);
   }

@@ -2,6 +2,7 @@ package org.pillars.learning;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -58,12 +59,11 @@ public final class LearningRepository {
              coalesce(bool_or(passed), false) AS passed, max(coalesce(submitted_at, started_at)) AS last
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
-  private static final String LOCK_LEARNER_MODULE = "SELECT pg_advisory_xact_lock(hashtextextended($1, 0))";
-  private static final String OPEN_ATTEMPT =
-      "SELECT id, module_version FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL";
-  private static final String DELETE_ATTEMPT = "DELETE FROM attempts WHERE id = $1";
-  private static final String SUBMITTED_COUNT =
-      "SELECT count(*) FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NOT NULL";
+  private static final String ATTEMPT_STATE = """
+      SELECT (SELECT id FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL) AS open_id,
+             (SELECT module_version FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL) AS open_version,
+             (SELECT count(*) FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NOT NULL) AS used""";
+  private static final String DELETE_OPEN_ATTEMPT = "DELETE FROM attempts WHERE id = $1 AND submitted_at IS NULL";
   private static final String INSERT_ATTEMPT =
       "INSERT INTO attempts (id, account_id, module_id, module_version) VALUES ($1, $2, $3, $4)";
   private static final String ATTEMPT = """
@@ -132,29 +132,30 @@ public final class LearningRepository {
 
   /**
    * The learner's open attempt at this module version, or a new one if the attempt limit allows it.
-   * Serialised per learner and module, so two clicks cannot both slip under the limit.
+   * The unique index on open attempts keeps two clicks from opening two: the loser of that race finds
+   * the winner's attempt and resumes it. Submitted attempts only grow while an attempt is open, so the
+   * limit read here cannot be overtaken.
    */
   public Future<UUID> startAttempt(long accountId, String moduleId, int moduleVersion, int maxAttempts) {
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER_MODULE).execute(Tuple.of("attempt/" + accountId + "/" + moduleId))
-        .compose(v -> conn.preparedQuery(OPEN_ATTEMPT).execute(Tuple.of(accountId, moduleId)))
-        .compose(open -> {
-          if (open.size() > 0) {
-            Row r = open.iterator().next();
-            if (r.getInteger("module_version") == moduleVersion) {
-              return Future.succeededFuture(r.getUUID("id"));
-            }
-            return conn.preparedQuery(DELETE_ATTEMPT).execute(Tuple.of(r.getUUID("id"))).map((UUID) null);
-          }
-          return Future.succeededFuture((UUID) null);
-        })
-        .compose(existing -> existing != null ? Future.succeededFuture(existing)
-            : conn.preparedQuery(SUBMITTED_COUNT).execute(Tuple.of(accountId, moduleId)).compose(count -> {
-              if (maxAttempts > 0 && count.iterator().next().getLong(0) >= maxAttempts) {
-                return Future.failedFuture(new AttemptLimitReached());
-              }
-              UUID id = UUID.randomUUID();
-              return conn.preparedQuery(INSERT_ATTEMPT).execute(Tuple.of(id, accountId, moduleId, moduleVersion)).map(id);
-            })));
+    return pool.preparedQuery(ATTEMPT_STATE).execute(Tuple.of(accountId, moduleId)).compose(rows -> {
+      Row state = rows.iterator().next();
+      UUID open = state.getUUID("open_id");
+      if (open != null && state.getInteger("open_version") == moduleVersion) {
+        return Future.succeededFuture(open);
+      }
+      Future<?> cleared = open == null ? Future.succeededFuture()
+          : pool.preparedQuery(DELETE_OPEN_ATTEMPT).execute(Tuple.of(open));
+      return cleared.compose(v -> {
+        if (maxAttempts > 0 && state.getLong("used") >= maxAttempts) {
+          return Future.failedFuture(new AttemptLimitReached());
+        }
+        UUID id = UUID.randomUUID();
+        return pool.preparedQuery(INSERT_ATTEMPT).execute(Tuple.of(id, accountId, moduleId, moduleVersion)).map(id)
+            .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
+                ? startAttempt(accountId, moduleId, moduleVersion, maxAttempts)
+                : Future.failedFuture(e));
+      });
+    });
   }
 
   public Future<Optional<Attempt>> attempt(UUID id) {
@@ -176,12 +177,16 @@ public final class LearningRepository {
    * after this future, that is after the commit.
    */
   public Future<Grading.Result> submit(Attempt attempt, JsonObject answers, Grading.Result result, Completion completion) {
-    return pool.withTransaction(conn -> conn.preparedQuery(SUBMIT).execute(Tuple.of(attempt.id(), attempt.accountId(),
-            answers, result.score(), result.passed(), result.toJson()))
-        .compose(updated -> updated.rowCount() == 1
-            ? certifyIfComplete(conn, attempt.accountId(), completion).map(result)
-            : conn.preparedQuery(ATTEMPT).execute(Tuple.of(attempt.id()))
-                .map(rows -> Grading.Result.fromJson((JsonObject) rows.iterator().next().getValue("result")))));
+    Tuple values = Tuple.of(attempt.id(), attempt.accountId(), answers, result.score(), result.passed(), result.toJson());
+    // A pass may complete the module, so it is stored with the certificate check in one transaction;
+    // a fail cannot, and is one atomic statement.
+    Future<Boolean> stored = result.passed()
+        ? pool.withTransaction(conn -> conn.preparedQuery(SUBMIT).execute(values).compose(updated -> updated.rowCount() == 1
+            ? certifyIfComplete(conn, attempt.accountId(), completion).map(true) : Future.succeededFuture(false)))
+        : pool.preparedQuery(SUBMIT).execute(values).map(updated -> updated.rowCount() == 1);
+    return stored.compose(first -> first ? Future.succeededFuture(result)
+        : pool.preparedQuery(ATTEMPT).execute(Tuple.of(attempt.id()))
+            .map(rows -> Grading.Result.fromJson((JsonObject) rows.iterator().next().getValue("result"))));
   }
 
   public Future<Optional<Certificate>> certificate(String code) {

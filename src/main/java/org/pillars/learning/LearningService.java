@@ -83,21 +83,26 @@ public final class LearningService {
     });
   }
 
+  /** A graded attempt and the attempt as it was looked up. */
+  public record Submitted(AttemptView view, Grading.Result result) { }
+
   /** Grades and stores once; a retry of a submitted attempt returns the stored result unchanged. */
-  public Future<Grading.Result> submit(Principal p, String attemptId, Map<String, List<Integer>> answers) {
-    return attempt(p, attemptId).compose(view -> {
-      if (view.attempt().submitted()) {
-        return Future.succeededFuture(view.attempt().result());
-      }
-      if (view.stale()) {
-        return Future.failedFuture(new HttpError(409, "module_changed",
-            "this module was updated after you started; start the quiz again"));
-      }
-      Grading.Result result = Grading.grade(view.quiz(), answers);
-      JsonObject stored = new JsonObject();
-      answers.forEach((q, chosen) -> stored.put(q, new JsonArray(chosen)));
-      return repository.submit(view.attempt(), stored, result, completion(view.module()));
-    });
+  public Future<Submitted> submit(Principal p, String attemptId, Map<String, List<Integer>> answers) {
+    return attempt(p, attemptId).compose(view -> grade(view, answers).map(result -> new Submitted(view, result)));
+  }
+
+  private Future<Grading.Result> grade(AttemptView view, Map<String, List<Integer>> answers) {
+    if (view.attempt().submitted()) {
+      return Future.succeededFuture(view.attempt().result());
+    }
+    if (view.stale()) {
+      return Future.failedFuture(new HttpError(409, "module_changed",
+          "this module was updated after you started; start the quiz again"));
+    }
+    Grading.Result result = Grading.grade(view.quiz(), answers);
+    JsonObject stored = new JsonObject();
+    answers.forEach((q, chosen) -> stored.put(q, new JsonArray(chosen)));
+    return repository.submit(view.attempt(), stored, result, completion(view.module()));
   }
 
   public Future<Map<String, LearningRepository.Progress>> progress(Principal p) {

@@ -155,6 +155,28 @@ class QuizFlowTest {
   }
 
   @Test
+  @DisplayName("five starts at once open one attempt, and all five get it")
+  void concurrentStarts() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    List<Future<HttpResponse<Buffer>>> burst = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      burst.add(server.client().post("/api/modules/alpha/attempts").putHeader("Authorization", "Bearer " + token)
+          .sendJsonObject(new JsonObject()));
+    }
+    Future.all(burst).await();
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (var f : burst) {
+      assertEquals(201, f.result().statusCode(), f.result().bodyAsString());
+      ids.add(f.result().bodyAsJsonObject().getString("attempt"));
+    }
+    assertEquals(1, ids.size(), ids.toString());
+    long rows = server.app().database().pool().preparedQuery("SELECT count(*) FROM attempts WHERE account_id = $1")
+        .execute(Tuple.of(Accounts.id(server, user))).await().iterator().next().getLong(0);
+    assertEquals(1, rows);
+  }
+
+  @Test
   @DisplayName("malformed answers and unknown attempts get 4xx with a reason")
   void badSubmissions() {
     String token = Accounts.token(server, Accounts.create(server, "learner"));
