@@ -44,8 +44,8 @@ quiz_ratio=$(awk -v a="$pillars" -v b="$baseline" 'BEGIN {printf "%.2f", a / b}'
 attempts=$(psql -h localhost -p "$pg_port" -U postgres -d pillars -tAc "SELECT count(*) FROM attempts WHERE module_id = 'bench' AND submitted_at IS NOT NULL" 2>/dev/null || echo "?")
 
 logins=$(driver logins)
-wrong_pw=$(echo "$logins" | awk '/^wrongpassword/ {$1=""; print}' | tr '\n' ' ' | mean)
-unknown=$(echo "$logins" | awk '/^unknownuser/ {$1=""; print}' | tr '\n' ' ' | mean)
+wrong_pw=$(echo "$logins" | awk '/^wrongpassword/ {$1=""; print}' | tr ' ' '\n' | awk NF | median)
+unknown=$(echo "$logins" | awk '/^unknownuser/ {$1=""; print}' | tr ' ' '\n' | awk NF | median)
 login_ratio=$(awk -v a="$unknown" -v b="$wrong_pw" 'BEGIN {printf "%.2f", a / b}')
 
 to_ms() { awk '{v=$1; if (v ~ /us$/) {sub(/us$/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms$/,"",v)} else if (v ~ /s$/) {sub(/s$/,"",v); v*=1000}; printf "%.2f", v}'; }
@@ -84,10 +84,10 @@ cat <<MD
 
 Submitted bench attempts in the database after the run: $attempts.
 
-**Same answer, same time.** Mean time of a refused login over 20 tries each, alternating in rounds of 4 after
-4 warm-up tries (one client, sequential):
+**Same answer, same time.** Median time of a refused login over 30 tries each, the two kinds alternating
+request by request after 4 warm-up tries (one client, sequential):
 
-| what | ms (mean) | ratio |
+| what | ms (median) | ratio |
 |---|---|---|
 | known user, wrong password | $wrong_pw | 1.00 |
 | unknown user | $unknown | **$login_ratio** |
