@@ -190,7 +190,9 @@ public final class LearningRoutes {
         .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "certificate.title"));
       model.put("certificate", certificateModel(c, lang));
-      model.put("verifyUrl", "/verify/" + c.code());
+      String host = ctx.request().getHeader("Host");
+      // On paper the address must be whole: scheme and host as the learner reached us.
+      model.put("verifyUrl", (host == null ? "" : ctx.request().scheme() + "://" + host) + "/verify/" + c.code());
       pages.send(ctx, "certificate", model);
     }).onFailure(ctx::fail);
   }
