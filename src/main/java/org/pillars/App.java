@@ -14,6 +14,8 @@ import org.pillars.auth.Authn;
 import org.pillars.auth.Csrf;
 import org.pillars.auth.SigningKeys;
 import org.pillars.auth.Tokens;
+import org.pillars.cohorts.CohortRepository;
+import org.pillars.cohorts.CohortService;
 import org.pillars.config.AppConfig;
 import org.pillars.learning.LearningRepository;
 import org.pillars.learning.LearningService;
@@ -147,7 +149,8 @@ public final class App {
       Pages pages = new Pages(new Templates(messages), messages, assets);
       Authn authn = new Authn(security.getValue(), new Csrf(security.getKey().csrfKey()), config.cookiesSecure());
       LearningService learning = new LearningService(content, new LearningRepository(database.pool()));
-      return new WebVerticle.Services(config, database, content, assets, pages, security.getValue(), authn, learning);
+      CohortService cohorts = new CohortService(new CohortRepository(database.pool()), content);
+      return new WebVerticle.Services(config, database, content, assets, pages, security.getValue(), authn, learning, cohorts);
     }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();

@@ -154,6 +154,17 @@ public final class AuthService {
     }
   }
 
+  /** Checks a first password against the policy and hashes it, on the hashing pool. */
+  public Future<String> hashNewPassword(String username, String displayName, String proposed) {
+    return hashing.executeBlocking(() -> {
+      Optional<String> problem = PasswordPolicy.problem(proposed, username, displayName);
+      if (problem.isPresent()) {
+        throw new PasswordRejected(problem.get());
+      }
+      return Passwords.hash(proposed);
+    }, false);
+  }
+
   static String accountKey(String username) {
     return "account:" + username;
   }

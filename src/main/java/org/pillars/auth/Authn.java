@@ -64,7 +64,8 @@ public final class Authn implements Handler<RoutingContext> {
 
   private void signedIn(RoutingContext ctx, Principal p) {
     ctx.put(PRINCIPAL, p);
-    ctx.put(org.pillars.web.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId())));
+    ctx.put(org.pillars.web.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId()),
+        "staff", p.role() == Role.COORDINATOR || p.role() == Role.ADMIN));
     checkUnsafe(ctx, p);
   }
 

@@ -34,8 +34,8 @@ public final class Seeds {
       ON CONFLICT (name) DO NOTHING""";
   private static final String EXISTING_ACCOUNTS = "SELECT username FROM accounts WHERE username = ANY($1)";
   private static final String INSERT_ACCOUNT = """
-      INSERT INTO accounts (organisation_id, username, display_name, role, password_hash)
-      SELECT id, $2, $3, $4, $5 FROM organisations WHERE name = $1
+      INSERT INTO accounts (organisation_id, username, display_name, role, password_hash, service_number, rank, unit)
+      SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM organisations WHERE name = $1
       ON CONFLICT (username) DO NOTHING""";
   private static final String INSERT_COHORT = """
       INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on)
@@ -97,7 +97,8 @@ public final class Seeds {
         continue;
       }
       chain = chain.compose(v -> conn.preparedQuery(INSERT_ACCOUNT).execute(Tuple.of(
-          a.getString("organisation"), a.getString("username"), a.getString("displayName"), a.getString("role"), hash)));
+          a.getString("organisation"), a.getString("username"), a.getString("displayName"), a.getString("role"), hash,
+          a.getString("serviceNumber"), a.getString("rank"), a.getString("unit"))));
     }
     for (JsonObject c : objects(seed.getJsonArray("cohorts"))) {
       chain = chain.compose(v -> conn.preparedQuery(INSERT_COHORT).execute(Tuple.of(c.getString("organisation"),

@@ -14,6 +14,10 @@ import org.pillars.auth.AuthRoutes;
 import org.pillars.auth.AuthService;
 import org.pillars.auth.Authn;
 import org.pillars.catalog.CatalogRoutes;
+import org.pillars.cohorts.CohortApi;
+import org.pillars.cohorts.CohortRoutes;
+import org.pillars.cohorts.CohortService;
+import org.pillars.cohorts.SetupRoutes;
 import org.pillars.learning.LearningApi;
 import org.pillars.learning.LearningRoutes;
 import org.pillars.learning.LearningService;
@@ -26,7 +30,7 @@ public final class WebVerticle extends VerticleBase {
 
   /** What every instance shares: immutable or thread-safe. */
   public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
-                         AuthService auth, Authn authn, LearningService learning) { }
+                         AuthService auth, Authn authn, LearningService learning, CohortService cohorts) { }
 
   private final Services services;
   private final int port;
@@ -64,7 +68,8 @@ public final class WebVerticle extends VerticleBase {
     }
     services.assets().mount(router);
     new HealthRoutes(services.database(), services.content()).mount(router);
-    BodyHandler bodies = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    BodyHandler bodies = BodyHandler.create(true).setBodyLimit(config.maxBodyBytes())
+        .setUploadsDirectory(config.dataDir().resolve("uploads").toString()).setDeleteUploadedFilesOnEnd(true);
     router.route().handler(ctx -> {
       if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
         String length = ctx.request().getHeader("Content-Length");
@@ -81,6 +86,9 @@ public final class WebVerticle extends VerticleBase {
     new AuthRoutes(services.auth(), services.authn(), services.pages()).mount(router);
     new LearningApi(services.learning()).mount(router);
     new LearningRoutes(services.learning(), services.pages()).mount(router);
+    new CohortApi(services.cohorts(), services.content()).mount(router);
+    new CohortRoutes(services.cohorts(), services.content(), services.pages()).mount(router);
+    new SetupRoutes(services.cohorts().repository(), services.auth(), services.pages()).mount(router);
     new CatalogRoutes(services.content(), services.pages()).mount(router);
     router.get("/api/openapi.yaml").handler(Access.anyone()).handler(new OpenApi()::handle);
 

@@ -1,0 +1,250 @@
+package org.pillars.cohorts;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.function.Supplier;
+import org.pillars.auth.Access;
+import org.pillars.auth.Principal;
+import org.pillars.auth.Role;
+import org.pillars.content.Catalog;
+import org.pillars.web.HttpError;
+import org.pillars.web.Json;
+
+/** The coordinators' JSON API: cohorts, rosters, assignments, the report and its CSV export. */
+public final class CohortApi {
+
+  /** The export's columns, in this order for good: documented in the README. */
+  public static final String EXPORT_HEADER = "service_number,name,rank,unit,module,due_on,status,overdue,lessons_read,"
+      + "lessons_total,attempts,best_score,completed_on,certificate_score";
+  private static final int EXPORT_FETCH = 500;
+
+  private final CohortService cohorts;
+  private final Supplier<Catalog> catalog;
+
+  public CohortApi(CohortService cohorts, Supplier<Catalog> catalog) {
+    this.cohorts = cohorts;
+    this.catalog = catalog;
+  }
+
+  public void mount(Router router) {
+    var staff = Access.roles(Role.COORDINATOR, Role.ADMIN);
+    router.get("/api/cohorts").handler(staff).handler(this::list);
+    router.post("/api/cohorts").handler(staff).handler(this::create);
+    router.get("/api/cohorts/:cohortId/report").handler(staff).handler(this::report);
+    router.post("/api/cohorts/:cohortId/import").handler(staff).handler(this::importRoster);
+    router.put("/api/cohorts/:cohortId/assignments/:moduleId").handler(staff).handler(this::assign);
+    router.delete("/api/cohorts/:cohortId/assignments/:moduleId").handler(staff).handler(this::unassign);
+    router.get("/api/cohorts/:cohortId/export.csv").handler(staff).handler(ctx -> export(cohorts, catalog, ctx));
+    router.delete("/api/cohorts/:cohortId/members/:accountId").handler(staff).handler(this::removeMember);
+    router.post("/api/cohorts/:cohortId/members/:accountId/move").handler(staff).handler(this::moveMember);
+    router.post("/api/admin/organisations").handler(Access.roles(Role.ADMIN)).handler(this::createOrganisation);
+  }
+
+  private void list(RoutingContext ctx) {
+    cohorts.cohorts(Access.principal(ctx)).onSuccess(list -> {
+      JsonArray array = new JsonArray();
+      list.forEach(c -> array.add(cohortJson(c)));
+      Json.send(ctx, 200, new JsonObject().put("cohorts", array));
+    }).onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    Object org = body.getValue("organisation");
+    if (!(org instanceof Number)) {
+      throw HttpError.invalid("'organisation' must be an organisation id");
+    }
+    cohorts.create(Access.principal(ctx), ((Number) org).longValue(), Json.text(body, "name", 200),
+            date(body.getString("startsOn"), "startsOn"), date(body.getString("deploysOn"), "deploysOn"))
+        .onSuccess(id -> Json.send(ctx, 201, new JsonObject().put("id", id)))
+        .onFailure(ctx::fail);
+  }
+
+  private void report(RoutingContext ctx) {
+    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.request().getParam("unit"),
+        status(ctx.request().getParam("status")), LocalDate.now()).onSuccess(r -> {
+          JsonArray modules = new JsonArray();
+          r.modules().forEach(m -> modules.add(new JsonObject().put("module", m.moduleId()).put("title", m.title())
+              .put("dueOn", m.dueOn().toString()).put("completed", m.completed()).put("inProgress", m.inProgress())
+              .put("notStarted", m.notStarted()).put("overdue", m.overdue())));
+          JsonArray learners = new JsonArray();
+          r.lines().forEach(line -> {
+            JsonArray cells = new JsonArray();
+            line.cells().forEach(c -> cells.add(new JsonObject().put("module", c.moduleId())
+                .put("status", c.status().name().toLowerCase().replace('_', '-')).put("overdue", c.overdue())
+                .put("lessonsRead", c.lessonsRead()).put("lessons", c.lessons()).put("attempts", c.attempts())
+                .put("bestScore", c.bestScore()).put("score", c.score())
+                .put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())));
+            learners.add(new JsonObject().put("id", line.learner().accountId()).put("name", line.learner().name())
+                .put("serviceNumber", line.learner().serviceNumber()).put("rank", line.learner().rank())
+                .put("unit", line.learner().unit()).put("modules", cells));
+          });
+          Json.send(ctx, 200, new JsonObject().put("cohort", cohortJson(r.cohort()))
+              .put("summary", new JsonObject().put("learners", r.totalLearners()).put("completed", r.completed())
+                  .put("inProgress", r.inProgress()).put("notStarted", r.notStarted()).put("overdue", r.overdue()))
+              .put("modules", modules).put("units", new JsonArray(r.units())).put("learners", learners));
+        }).onFailure(ctx::fail);
+  }
+
+  private void importRoster(RoutingContext ctx) {
+    String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (type == null || !(type.startsWith("text/csv") || type.startsWith("text/plain"))) {
+      throw new HttpError(415, "unsupported_media_type", "send the roster as text/csv");
+    }
+    byte[] csv = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    cohorts.importRoster(Access.principal(ctx), ctx.pathParam("cohortId"), csv)
+        .onSuccess(result -> Json.send(ctx, 200, importJson(result)))
+        .onFailure(e -> rosterFailure(ctx, e));
+  }
+
+  static void rosterFailure(RoutingContext ctx, Throwable e) {
+    if (e instanceof CohortService.RosterRejected r) {
+      JsonArray problems = new JsonArray();
+      r.problems().forEach(p -> problems.add(new JsonObject().put("line", p.line()).put("message", p.message())));
+      Json.send(ctx, 400, new JsonObject().put("error", "invalid_roster").put("message", r.getMessage()).put("problems", problems));
+    } else {
+      ctx.fail(e);
+    }
+  }
+
+  static JsonObject importJson(CohortRepository.ImportResult result) {
+    JsonArray fresh = new JsonArray();
+    result.newLearners().forEach(n -> fresh.add(new JsonObject().put("name", n.name()).put("serviceNumber", n.serviceNumber())
+        .put("username", n.username()).put("setupCode", n.setupCode())));
+    return new JsonObject().put("created", result.created()).put("updated", result.updated())
+        .put("unchanged", result.unchanged()).put("enrolled", result.enrolled()).put("newLearners", fresh);
+  }
+
+  private void assign(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    cohorts.assign(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.pathParam("moduleId"), date(body.getString("dueOn"), "dueOn"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void unassign(RoutingContext ctx) {
+    cohorts.unassign(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.pathParam("moduleId"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void removeMember(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    long account = accountId(ctx);
+    cohorts.cohort(p, ctx.pathParam("cohortId")).compose(c -> cohorts.repository().removeMember(c.id(), account))
+        .onSuccess(found -> {
+          if (found) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(HttpError.notFound("this learner is not in this cohort"));
+          }
+        }).onFailure(ctx::fail);
+  }
+
+  private void moveMember(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    long account = accountId(ctx);
+    Object to = Json.body(ctx).getValue("to");
+    if (!(to instanceof Number)) {
+      throw HttpError.invalid("'to' must be a cohort id");
+    }
+    cohorts.cohort(p, ctx.pathParam("cohortId")).compose(from -> cohorts.cohort(p, to.toString()).compose(target -> {
+      if (target.organisationId() != from.organisationId()) {
+        return Future.failedFuture(HttpError.invalid("a learner can only move between cohorts of one organisation"));
+      }
+      return cohorts.repository().moveMember(from.id(), target.id(), account);
+    })).onSuccess(moved -> {
+      if (moved) {
+        ctx.response().setStatusCode(204).end();
+      } else {
+        ctx.fail(HttpError.notFound("this learner is not in this cohort"));
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void createOrganisation(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    Object parent = body.getValue("parent");
+    if (parent != null && !(parent instanceof Number)) {
+      throw HttpError.invalid("'parent' must be an organisation id");
+    }
+    cohorts.repository().createOrganisation(Json.text(body, "name", 200), Json.text(body, "country", 100),
+            parent == null ? null : ((Number) parent).longValue())
+        .onSuccess(id -> Json.send(ctx, 201, new JsonObject().put("id", id)))
+        .onFailure(e -> ctx.fail(CohortService.unique(e) ? new HttpError(409, "duplicate", "an organisation has this name already")
+            : e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
+                ? HttpError.invalid("there is no parent organisation with this id") : e));
+  }
+
+  /**
+   * Streams the report as CSV, one line per learner and assigned module, straight from a database cursor
+   * to the response, pausing the cursor whenever the client reads slower than the database answers.
+   */
+  static void export(CohortService cohorts, Supplier<Catalog> catalog, RoutingContext ctx) {
+    cohorts.cohort(Access.principal(ctx), ctx.pathParam("cohortId")).onSuccess(cohort -> {
+      HttpServerResponse response = ctx.response().setChunked(true)
+          .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+          .putHeader("Content-Disposition", "attachment; filename=\"cohort-" + cohort.id() + ".csv\"");
+      response.write("\uFEFF" + EXPORT_HEADER + "\r\n");
+      LocalDate today = LocalDate.now();
+      Catalog current = catalog.get();
+      cohorts.repository().export(cohort.id(), EXPORT_FETCH, stream -> {
+        Promise<Void> done = Promise.promise();
+        stream.exceptionHandler(done::tryFail);
+        stream.endHandler(v -> done.tryComplete());
+        stream.handler(row -> {
+          response.write(ExportCsv.line(row, current, today));
+          if (response.writeQueueFull()) {
+            stream.pause();
+            response.drainHandler(v -> stream.resume());
+          }
+        });
+        return done.future();
+      }).onSuccess(v -> response.end()).onFailure(e -> response.reset());
+    }).onFailure(ctx::fail);
+  }
+
+  private static JsonObject cohortJson(CohortRepository.Cohort c) {
+    return new JsonObject().put("id", c.id()).put("organisation", c.organisationId())
+        .put("organisationName", c.organisationName()).put("name", c.name())
+        .put("startsOn", c.startsOn().toString()).put("deploysOn", c.deploysOn().toString()).put("learners", c.members());
+  }
+
+  static LocalDate date(String value, String field) {
+    if (value == null) {
+      throw HttpError.invalid("'" + field + "' must be a date as YYYY-MM-DD");
+    }
+    try {
+      return LocalDate.parse(value.strip());
+    } catch (DateTimeParseException e) {
+      throw HttpError.invalid("'" + field + "' must be a date as YYYY-MM-DD, not '" + value + "'");
+    }
+  }
+
+  static String status(String value) {
+    if (value == null || value.isEmpty()) {
+      return null;
+    }
+    if (!CohortService.STATUSES.contains(value)) {
+      throw HttpError.invalid("status must be one of " + CohortService.STATUSES);
+    }
+    return value;
+  }
+
+  private static long accountId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("accountId"));
+    } catch (NumberFormatException e) {
+      throw HttpError.notFound("this learner is not in this cohort");
+    }
+  }
+}

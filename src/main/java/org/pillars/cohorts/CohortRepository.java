@@ -1,0 +1,346 @@
+package org.pillars.cohorts;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowStream;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** All SQL of organisations, cohorts, enrolment, assignments and the completion report. */
+public final class CohortRepository {
+
+  public record Cohort(long id, long organisationId, String organisationName, String name, LocalDate startsOn,
+                       LocalDate deploysOn, int members) { }
+
+  public record Assignment(String moduleId, LocalDate dueOn) { }
+
+  public record Member(long accountId, String name, String serviceNumber, String rank, String unit, String email) { }
+
+  /** A learner's progress in one module: lessons read, attempts, best score, certificate. */
+  public record Cell(int lessonsRead, int attempts, Integer bestScore, Integer certificateScore, OffsetDateTime completedAt) { }
+
+  public record NewLearner(String name, String serviceNumber, String username, String setupCode) { }
+
+  public record ImportResult(int created, int updated, int unchanged, int enrolled, List<NewLearner> newLearners) { }
+
+  public record Organisation(long id, String name, String country, Long parentId) { }
+
+  /** An organisation and all of its units, as far down as they go. */
+  private static final String SCOPE = """
+      WITH RECURSIVE scope AS (
+        SELECT id FROM organisations WHERE id = $1
+        UNION ALL SELECT o.id FROM organisations o JOIN scope s ON o.parent_id = s.id)""";
+  private static final String COHORT_COLUMNS = """
+      SELECT c.id, c.organisation_id, o.name AS organisation_name, c.name, c.starts_on, c.deploys_on,
+             (SELECT count(*) FROM cohort_members m WHERE m.cohort_id = c.id) AS members
+      FROM cohorts c JOIN organisations o ON o.id = c.organisation_id""";
+  private static final String COHORTS_IN_SCOPE = SCOPE + " " + COHORT_COLUMNS
+      + " WHERE $2 OR c.organisation_id IN (SELECT id FROM scope) ORDER BY c.deploys_on, c.name";
+  private static final String COHORT_IN_SCOPE = SCOPE + " " + COHORT_COLUMNS
+      + " WHERE c.id = $3 AND ($2 OR c.organisation_id IN (SELECT id FROM scope))";
+  private static final String ORGANISATIONS_IN_SCOPE = SCOPE
+      + " SELECT id, name, country, parent_id FROM organisations WHERE $2 OR id IN (SELECT id FROM scope) ORDER BY name";
+  private static final String INSERT_COHORT = """
+      INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on) VALUES ($1, $2, $3, $4) RETURNING id""";
+  private static final String INSERT_ORGANISATION =
+      "INSERT INTO organisations (name, country, parent_id) VALUES ($1, $2, $3) RETURNING id";
+  private static final String ASSIGNMENTS = "SELECT module_id, due_on FROM assignments WHERE cohort_id = $1 ORDER BY due_on, module_id";
+  private static final String UPSERT_ASSIGNMENT = """
+      INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, $2, $3)
+      ON CONFLICT (cohort_id, module_id) DO UPDATE SET due_on = excluded.due_on""";
+  private static final String DELETE_ASSIGNMENT = "DELETE FROM assignments WHERE cohort_id = $1 AND module_id = $2";
+  private static final String MEMBERS = """
+      SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email
+      FROM cohort_members m JOIN accounts a ON a.id = m.account_id
+      WHERE m.cohort_id = $1 ORDER BY a.unit NULLS LAST, a.display_name, a.id""";
+  private static final String READS = """
+      SELECT r.account_id, r.module_id, count(*) FROM lesson_reads r
+      JOIN cohort_members m ON m.account_id = r.account_id AND m.cohort_id = $1
+      JOIN assignments x ON x.module_id = r.module_id AND x.cohort_id = $1
+      GROUP BY r.account_id, r.module_id""";
+  private static final String TRIES = """
+      SELECT t.account_id, t.module_id, count(*), max(t.score) FROM attempts t
+      JOIN cohort_members m ON m.account_id = t.account_id AND m.cohort_id = $1
+      JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1
+      WHERE t.submitted_at IS NOT NULL GROUP BY t.account_id, t.module_id""";
+  private static final String CERTIFICATES = """
+      SELECT c.account_id, c.module_id, c.score, c.issued_at FROM certificates c
+      JOIN cohort_members m ON m.account_id = c.account_id AND m.cohort_id = $1
+      JOIN assignments x ON x.module_id = c.module_id AND x.cohort_id = $1""";
+  private static final String EXPORT = """
+      SELECT a.service_number, a.display_name, a.rank, a.unit, x.module_id, x.due_on,
+             (SELECT count(*) FROM lesson_reads r WHERE r.account_id = a.id AND r.module_id = x.module_id) AS lessons_read,
+             (SELECT count(*) FROM attempts t WHERE t.account_id = a.id AND t.module_id = x.module_id
+                AND t.submitted_at IS NOT NULL) AS attempts,
+             (SELECT max(t.score) FROM attempts t WHERE t.account_id = a.id AND t.module_id = x.module_id
+                AND t.submitted_at IS NOT NULL) AS best_score,
+             c.score AS certificate_score, c.issued_at
+      FROM cohort_members m JOIN accounts a ON a.id = m.account_id
+      JOIN assignments x ON x.cohort_id = m.cohort_id
+      LEFT JOIN certificates c ON c.account_id = a.id AND c.module_id = x.module_id
+      WHERE m.cohort_id = $1
+      ORDER BY a.unit NULLS LAST, a.display_name, a.id, x.due_on, x.module_id""";
+  private static final String FIND_BY_SERVICE_NUMBER = """
+      SELECT id, service_number, display_name, rank, unit, email FROM accounts
+      WHERE organisation_id = $1 AND service_number = ANY($2)""";
+  private static final String UPDATE_LEARNER =
+      "UPDATE accounts SET display_name = $2, rank = $3, unit = $4, email = $5 WHERE id = $1";
+  private static final String INSERT_LEARNER = """
+      INSERT INTO accounts (organisation_id, username, display_name, role, service_number, rank, unit, email)
+      VALUES ($1, $2, $3, 'learner', $4, $5, $6, $7) RETURNING id""";
+  private static final String ENROL = "INSERT INTO cohort_members (cohort_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
+  private static final String REMOVE_MEMBER = "DELETE FROM cohort_members WHERE cohort_id = $1 AND account_id = $2";
+  private static final String INSERT_SETUP = "INSERT INTO password_setups (code_hash, account_id, expires_at) VALUES ($1, $2, $3)";
+  private static final String SETUP_ACCOUNT = """
+      SELECT s.account_id, a.username, a.display_name FROM password_setups s JOIN accounts a ON a.id = s.account_id
+      WHERE s.code_hash = $1 AND s.used_at IS NULL AND s.expires_at > now() AND NOT a.disabled""";
+  private static final String USE_SETUP = """
+      UPDATE password_setups SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
+      RETURNING account_id""";
+  private static final String SET_PASSWORD = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final char[] ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz".toCharArray();
+
+  private final Pool pool;
+
+  public CohortRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<Cohort>> cohorts(long organisationId, boolean everything) {
+    return pool.preparedQuery(COHORTS_IN_SCOPE).execute(Tuple.of(organisationId, everything)).map(rows -> list(rows, CohortRepository::cohort));
+  }
+
+  /** The cohort if the caller's organisation (or everything, for an admin) covers it. */
+  public Future<Optional<Cohort>> cohort(long organisationId, boolean everything, long cohortId) {
+    return pool.preparedQuery(COHORT_IN_SCOPE).execute(Tuple.of(organisationId, everything, cohortId))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(cohort(rows.iterator().next())));
+  }
+
+  public Future<List<Organisation>> organisations(long organisationId, boolean everything) {
+    return pool.preparedQuery(ORGANISATIONS_IN_SCOPE).execute(Tuple.of(organisationId, everything))
+        .map(rows -> list(rows, r -> new Organisation(r.getLong(0), r.getString(1), r.getString(2), r.getLong(3))));
+  }
+
+  public Future<Long> createCohort(long organisationId, String name, LocalDate startsOn, LocalDate deploysOn) {
+    return pool.preparedQuery(INSERT_COHORT).execute(Tuple.of(organisationId, name, startsOn, deploysOn))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  public Future<Long> createOrganisation(String name, String country, Long parentId) {
+    return pool.preparedQuery(INSERT_ORGANISATION).execute(Tuple.of(name, country, parentId))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  public Future<List<Assignment>> assignments(long cohortId) {
+    return pool.preparedQuery(ASSIGNMENTS).execute(Tuple.of(cohortId))
+        .map(rows -> list(rows, r -> new Assignment(r.getString(0), r.getLocalDate(1))));
+  }
+
+  public Future<Void> assign(long cohortId, String moduleId, LocalDate dueOn) {
+    return pool.preparedQuery(UPSERT_ASSIGNMENT).execute(Tuple.of(cohortId, moduleId, dueOn)).mapEmpty();
+  }
+
+  public Future<Void> unassign(long cohortId, String moduleId) {
+    return pool.preparedQuery(DELETE_ASSIGNMENT).execute(Tuple.of(cohortId, moduleId)).mapEmpty();
+  }
+
+  public Future<List<Member>> members(long cohortId) {
+    return pool.preparedQuery(MEMBERS).execute(Tuple.of(cohortId)).map(rows -> list(rows, r -> new Member(r.getLong(0),
+        r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5))));
+  }
+
+  /** Progress of every member in every assigned module: three queries, whatever the cohort's size. */
+  public Future<Map<Long, Map<String, Cell>>> cells(long cohortId) {
+    Tuple id = Tuple.of(cohortId);
+    return pool.preparedQuery(READS).execute(id).compose(reads -> pool.preparedQuery(TRIES).execute(id)
+        .compose(tries -> pool.preparedQuery(CERTIFICATES).execute(id).map(certs -> {
+          Map<Long, Map<String, Cell>> cells = new HashMap<>();
+          for (Row r : reads) {
+            cells.computeIfAbsent(r.getLong(0), k -> new HashMap<>())
+                .put(r.getString(1), new Cell(r.getLong(2).intValue(), 0, null, null, null));
+          }
+          for (Row r : tries) {
+            cells.computeIfAbsent(r.getLong(0), k -> new HashMap<>()).merge(r.getString(1),
+                new Cell(0, r.getLong(2).intValue(), r.getInteger(3), null, null),
+                (a, b) -> new Cell(a.lessonsRead(), b.attempts(), b.bestScore(), null, null));
+          }
+          for (Row r : certs) {
+            cells.computeIfAbsent(r.getLong(0), k -> new HashMap<>()).merge(r.getString(1),
+                new Cell(0, 0, null, r.getInteger(2), r.getOffsetDateTime(3)),
+                (a, b) -> new Cell(a.lessonsRead(), a.attempts(), a.bestScore(), b.certificateScore(), b.completedAt()));
+          }
+          return cells;
+        })));
+  }
+
+  /**
+   * Streams the export rows through a cursor, {@code fetch} rows at a time, so no export holds a whole
+   * cohort in memory. {@code open} receives the stream inside a transaction (cursors need one).
+   */
+  public Future<Void> export(long cohortId, int fetch, Function<RowStream<Row>, Future<Void>> open) {
+    return pool.withTransaction(conn -> conn.prepare(EXPORT)
+        .compose(ps -> open.apply(ps.createStream(fetch, Tuple.of(cohortId))).eventually(ps::close)));
+  }
+
+  /**
+   * Enrols a validated roster in one transaction: matches learners on service number within the
+   * cohort's organisation, updates what changed, creates the new ones with a one-time setup code.
+   */
+  public Future<ImportResult> importRoster(Cohort cohort, List<RosterCsv.Row> rows, int setupDays) {
+    return pool.withTransaction(conn -> existing(conn, cohort.organisationId(), rows).compose(found -> {
+      List<Tuple> updates = new ArrayList<>();
+      List<RosterCsv.Row> fresh = new ArrayList<>();
+      int unchanged = 0;
+      List<Long> ids = new ArrayList<>();
+      for (RosterCsv.Row r : rows) {
+        Row known = found.get(r.serviceNumber().toUpperCase(Locale.ROOT));
+        if (known == null) {
+          fresh.add(r);
+          continue;
+        }
+        ids.add(known.getLong("id"));
+        boolean same = r.name().equals(known.getString("display_name")) && r.rank().equals(known.getString("rank"))
+            && r.unit().equals(known.getString("unit")) && java.util.Objects.equals(r.email(), known.getString("email"));
+        if (same) {
+          unchanged++;
+        } else {
+          updates.add(Tuple.of(known.getLong("id"), r.name(), r.rank(), r.unit(), r.email()));
+        }
+      }
+      int unchangedCount = unchanged;
+      Future<?> updated = updates.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(UPDATE_LEARNER).executeBatch(updates);
+      List<NewLearner> created = new ArrayList<>();
+      return updated.compose(v -> createLearners(conn, cohort.organisationId(), fresh, setupDays, created, ids))
+          .compose(v -> ids.isEmpty() ? Future.succeededFuture(0)
+              : conn.preparedQuery(ENROL).executeBatch(ids.stream().map(id -> Tuple.of(cohort.id(), id)).toList())
+                  .map(rs -> {
+                    int enrolled = 0;
+                    for (var r = rs; r != null; r = r.next()) {
+                      enrolled += r.rowCount();
+                    }
+                    return enrolled;
+                  }))
+          .map(enrolled -> new ImportResult(created.size(), updates.size(), unchangedCount, enrolled, created));
+    }));
+  }
+
+  public Future<Boolean> removeMember(long cohortId, long accountId) {
+    return pool.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(cohortId, accountId)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Moves a learner from one cohort to another in one transaction; false when they were not in the first. */
+  public Future<Boolean> moveMember(long fromCohort, long toCohort, long accountId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(fromCohort, accountId))
+        .compose(removed -> removed.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(ENROL).execute(Tuple.of(toCohort, accountId)).map(true)));
+  }
+
+  /** Who a one-time code belongs to, if it is still unused and unexpired. */
+  public Future<Optional<String[]>> setupAccount(String code) {
+    return pool.preparedQuery(SETUP_ACCOUNT).execute(Tuple.of(hash(code))).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(new String[] {rows.iterator().next().getString(1), rows.iterator().next().getString(2)}));
+  }
+
+  /** Uses the code and sets the password in one transaction; false when the code was used or expired meanwhile. */
+  public Future<Boolean> completeSetup(String code, String passwordHash) {
+    return pool.withTransaction(conn -> conn.preparedQuery(USE_SETUP).execute(Tuple.of(hash(code))).compose(rows -> rows.size() == 0
+        ? Future.succeededFuture(false)
+        : conn.preparedQuery(SET_PASSWORD).execute(Tuple.of(rows.iterator().next().getLong(0), passwordHash)).map(true)));
+  }
+
+  /** Issues a one-time code for an account (returned once, stored as a hash). */
+  public Future<String> newSetupCode(SqlConnection conn, long accountId, int days) {
+    String code = code();
+    return conn.preparedQuery(INSERT_SETUP).execute(Tuple.of(hash(code), accountId, OffsetDateTime.now().plusDays(days))).map(code);
+  }
+
+  private Future<Map<String, Row>> existing(SqlConnection conn, long organisationId, List<RosterCsv.Row> rows) {
+    String[] numbers = rows.stream().map(RosterCsv.Row::serviceNumber).toArray(String[]::new);
+    return conn.preparedQuery(FIND_BY_SERVICE_NUMBER).execute(Tuple.of(organisationId, (Object) numbers)).map(found -> {
+      Map<String, Row> map = new HashMap<>();
+      for (Row r : found) {
+        map.put(r.getString("service_number").toUpperCase(Locale.ROOT), r);
+      }
+      return map;
+    });
+  }
+
+  /** Creates the new learners and their setup codes in two batched statements, however many there are. */
+  private Future<Void> createLearners(SqlConnection conn, long organisationId, List<RosterCsv.Row> fresh, int days,
+      List<NewLearner> created, List<Long> ids) {
+    if (fresh.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    List<Tuple> accounts = new ArrayList<>();
+    List<String> usernames = new ArrayList<>();
+    for (RosterCsv.Row r : fresh) {
+      String username = username(organisationId, r.serviceNumber());
+      usernames.add(username);
+      accounts.add(Tuple.of(organisationId, username, r.name(), r.serviceNumber(), r.rank(), r.unit(), r.email()));
+    }
+    return conn.preparedQuery(INSERT_LEARNER).executeBatch(accounts).compose(inserted -> {
+      List<Tuple> setups = new ArrayList<>();
+      OffsetDateTime expires = OffsetDateTime.now().plusDays(days);
+      int i = 0;
+      for (var rs = inserted; rs != null; rs = rs.next(), i++) {
+        long id = rs.iterator().next().getLong(0);
+        ids.add(id);
+        String code = code();
+        setups.add(Tuple.of(hash(code), id, expires));
+        RosterCsv.Row r = fresh.get(i);
+        created.add(new NewLearner(r.name(), r.serviceNumber(), usernames.get(i), code));
+      }
+      return conn.preparedQuery(INSERT_SETUP).executeBatch(setups).mapEmpty();
+    });
+  }
+
+  /** A login name from the organisation and the service number: stable, readable, unique. */
+  static String username(long organisationId, String serviceNumber) {
+    String slug = serviceNumber.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
+    String name = "o" + organisationId + "-" + slug;
+    return name.length() > 64 ? name.substring(0, 64) : name;
+  }
+
+  static String code() {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < 20; i++) {
+      b.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
+    }
+    return b.toString();
+  }
+
+  static byte[] hash(String code) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(code.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Cohort cohort(Row r) {
+    return new Cohort(r.getLong("id"), r.getLong("organisation_id"), r.getString("organisation_name"), r.getString("name"),
+        r.getLocalDate("starts_on"), r.getLocalDate("deploys_on"), r.getLong("members").intValue());
+  }
+
+  private static <T> List<T> list(io.vertx.sqlclient.RowSet<Row> rows, Function<Row, T> map) {
+    List<T> list = new ArrayList<>();
+    rows.forEach(r -> list.add(map.apply(r)));
+    return list;
+  }
+}

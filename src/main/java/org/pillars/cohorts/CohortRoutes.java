@@ -1,0 +1,217 @@
+package org.pillars.cohorts;
+
+import com.github.jknack.handlebars.Handlebars;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.FileUpload;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.pillars.auth.Access;
+import org.pillars.auth.Principal;
+import org.pillars.auth.Role;
+import org.pillars.content.Catalog;
+import org.pillars.web.HttpError;
+import org.pillars.web.Language;
+import org.pillars.web.Pages;
+
+/** The coordinator's pages: cohorts, the completion report with its charts, rosters, assignments, export. */
+public final class CohortRoutes {
+
+  static final int PAGE_SIZE = 100;
+
+  private final CohortService cohorts;
+  private final Supplier<Catalog> catalog;
+  private final Pages pages;
+
+  public CohortRoutes(CohortService cohorts, Supplier<Catalog> catalog, Pages pages) {
+    this.cohorts = cohorts;
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    var staff = Access.roles(Role.COORDINATOR, Role.ADMIN);
+    router.get("/cohorts").handler(staff).handler(this::list);
+    router.post("/cohorts").handler(staff).handler(this::create);
+    router.get("/cohorts/:cohortId").handler(staff).handler(this::report);
+    router.get("/cohorts/:cohortId/export.csv").handler(staff).handler(ctx -> CohortApi.export(cohorts, catalog, ctx));
+    router.post("/cohorts/:cohortId/import").handler(staff).handler(this::importRoster);
+    router.post("/cohorts/:cohortId/assignments").handler(staff).handler(this::assign);
+    router.post("/cohorts/:cohortId/members/:accountId/remove").handler(staff).handler(this::remove);
+  }
+
+  private String t(RoutingContext ctx, String key, Object... args) {
+    return pages.messages().get(Language.of(ctx), key, args);
+  }
+
+  private void list(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    cohorts.cohorts(p).compose(list -> cohorts.repository().organisations(p.organisationId(), p.role() == Role.ADMIN)
+        .map(orgs -> {
+          Map<String, Object> model = pages.model(ctx, t(ctx, "cohorts.title"));
+          List<Map<String, Object>> rows = new ArrayList<>();
+          for (CohortRepository.Cohort c : list) {
+            rows.add(Map.of("href", "/cohorts/" + c.id(), "name", c.name(), "organisation", c.organisationName(),
+                "starts", c.startsOn().toString(), "deploys", c.deploysOn().toString(), "learners", c.members()));
+          }
+          model.put("cohorts", rows);
+          List<Map<String, Object>> options = new ArrayList<>();
+          orgs.forEach(o -> options.add(Map.of("id", o.id(), "name", o.name())));
+          model.put("organisations", options);
+          return model;
+        })).onSuccess(model -> pages.send(ctx, "cohorts", model)).onFailure(ctx::fail);
+  }
+
+  private void create(RoutingContext ctx) {
+    var form = ctx.request().formAttributes();
+    long organisation;
+    try {
+      organisation = Long.parseLong(form.get("organisation"));
+    } catch (NumberFormatException e) {
+      throw HttpError.invalid(t(ctx, "cohorts.badOrganisation"));
+    }
+    cohorts.create(Access.principal(ctx), organisation, form.get("name"), date(form.get("startsOn")), date(form.get("deploysOn")))
+        .onSuccess(id -> redirect(ctx, "/cohorts/" + id))
+        .onFailure(ctx::fail);
+  }
+
+  private void report(RoutingContext ctx) {
+    String unit = ctx.request().getParam("unit");
+    String status = CohortApi.status(ctx.request().getParam("status"));
+    int page = Math.max(1, parseInt(ctx.request().getParam("page"), 1));
+    String lang = Language.of(ctx);
+    LocalDate today = LocalDate.now();
+    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), unit, status, today).onSuccess(r -> {
+      Map<String, Object> model = pages.model(ctx, r.cohort().name());
+      model.put("cohort", Map.of("id", r.cohort().id(), "name", r.cohort().name(), "organisation", r.cohort().organisationName(),
+          "starts", r.cohort().startsOn().toString(), "deploys", r.cohort().deploysOn().toString()));
+      model.put("summary", Map.of("learners", r.totalLearners(), "completed", r.completed(), "inProgress", r.inProgress(),
+          "notStarted", r.notStarted(), "overdue", r.overdue()));
+      List<Map<String, Object>> modules = new ArrayList<>();
+      for (CohortService.ModuleSummary m : r.modules()) {
+        modules.add(Map.of("id", m.moduleId(), "title", catalog.get().module(m.moduleId()).map(x -> x.title().in(lang)).orElse(m.title()),
+            "due", m.dueOn().toString(), "completed", m.completed(), "overdue", m.overdue()));
+      }
+      model.put("modules", modules);
+      model.put("barChart", new Handlebars.SafeString(Charts.moduleBars(r.modules(), t(ctx, "report.barsLabel"))));
+      model.put("timeChart", new Handlebars.SafeString(Charts.completionsOverTime(r.completionsByDay(),
+          r.totalLearners() * r.modules().size(), today, t(ctx, "report.timeLabel"))));
+      int from = (page - 1) * PAGE_SIZE;
+      List<Map<String, Object>> lines = new ArrayList<>();
+      for (CohortService.Line line : r.lines().subList(Math.min(from, r.lines().size()), Math.min(from + PAGE_SIZE, r.lines().size()))) {
+        List<Map<String, Object>> cells = new ArrayList<>();
+        for (CohortService.Cell c : line.cells()) {
+          Map<String, Object> cell = new HashMap<>();
+          cell.put("status", c.status().name().toLowerCase().replace('_', '-'));
+          cell.put("label", switch (c.status()) {
+            case COMPLETED -> t(ctx, "report.completedCell", c.score(), c.completedOn().toString());
+            case IN_PROGRESS -> t(ctx, "report.inProgressCell", c.lessonsRead(), c.lessons());
+            default -> t(ctx, "report.notStarted");
+          });
+          cell.put("overdue", c.overdue());
+          cells.add(cell);
+        }
+        lines.add(Map.of("id", line.learner().accountId(), "name", line.learner().name(),
+            "serviceNumber", java.util.Objects.toString(line.learner().serviceNumber(), ""),
+            "rank", java.util.Objects.toString(line.learner().rank(), ""),
+            "unit", java.util.Objects.toString(line.learner().unit(), ""), "cells", cells,
+            "removeAction", "/cohorts/" + r.cohort().id() + "/members/" + line.learner().accountId() + "/remove"));
+      }
+      model.put("lines", lines);
+      model.put("shown", r.lines().size());
+      model.put("units", r.units().stream().map(u -> Map.of("name", u, "selected", u.equals(unit))).toList());
+      model.put("statuses", CohortService.STATUSES.stream().map(s -> Map.of("value", s, "label", t(ctx, "report.status." + s),
+          "selected", s.equals(status))).toList());
+      String query = "?unit=" + enc(unit) + "&status=" + enc(status) + "&page=";
+      model.put("previous", page > 1 ? query + (page - 1) : null);
+      model.put("next", from + PAGE_SIZE < r.lines().size() ? query + (page + 1) : null);
+      model.put("page", page);
+      model.put("catalog", catalog.get().modules().stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang))).toList());
+      model.put("exportHref", "/cohorts/" + r.cohort().id() + "/export.csv");
+      pages.send(ctx, "cohort", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void importRoster(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    List<FileUpload> uploads = ctx.fileUploads();
+    if (uploads.isEmpty()) {
+      throw HttpError.invalid(t(ctx, "import.noFile"));
+    }
+    FileUpload upload = uploads.get(0);
+    ctx.vertx().fileSystem().readFile(upload.uploadedFileName())
+        .compose(buffer -> cohorts.importRoster(p, ctx.pathParam("cohortId"), buffer.getBytes()))
+        .onSuccess(result -> {
+          Map<String, Object> model = pages.model(ctx, t(ctx, "import.title"));
+          model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
+          model.put("result", Map.of("created", result.created(), "updated", result.updated(), "unchanged", result.unchanged(),
+              "enrolled", result.enrolled()));
+          model.put("newLearners", result.newLearners().stream().map(n -> Map.of("name", n.name(), "serviceNumber",
+              n.serviceNumber(), "username", n.username(), "code", n.setupCode())).toList());
+          pages.send(ctx, "import", model);
+        })
+        .onFailure(e -> {
+          if (e instanceof CohortService.RosterRejected r) {
+            Map<String, Object> model = pages.model(ctx, t(ctx, "import.title"));
+            model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
+            model.put("problems", r.problems().stream().map(x -> Map.of("line", x.line(), "message", x.message())).toList());
+            pages.send(ctx, 400, "import", model);
+          } else {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private void assign(RoutingContext ctx) {
+    var form = ctx.request().formAttributes();
+    cohorts.assign(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("module"), date(form.get("dueOn")))
+        .onSuccess(v -> redirect(ctx, "/cohorts/" + ctx.pathParam("cohortId")))
+        .onFailure(ctx::fail);
+  }
+
+  private void remove(RoutingContext ctx) {
+    long account = parseInt(ctx.pathParam("accountId"), -1);
+    cohorts.cohort(Access.principal(ctx), ctx.pathParam("cohortId"))
+        .compose(c -> account < 0 ? Future.succeededFuture(false) : cohorts.repository().removeMember(c.id(), account))
+        .onSuccess(found -> {
+          if (found) {
+            redirect(ctx, "/cohorts/" + ctx.pathParam("cohortId"));
+          } else {
+            ctx.fail(HttpError.notFound("this learner is not in this cohort"));
+          }
+        }).onFailure(ctx::fail);
+  }
+
+  private LocalDate date(String value) {
+    try {
+      return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
+    } catch (java.time.format.DateTimeParseException e) {
+      throw HttpError.invalid("dates are written YYYY-MM-DD");
+    }
+  }
+
+  private static int parseInt(String value, int fallback) {
+    try {
+      return value == null ? fallback : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return fallback;
+    }
+  }
+
+  private static String enc(String value) {
+    return value == null ? "" : URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+  }
+}

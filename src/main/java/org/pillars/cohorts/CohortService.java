@@ -1,0 +1,212 @@
+package org.pillars.cohorts;
+
+import io.vertx.core.Future;
+import io.vertx.pgclient.PgException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.pillars.auth.Principal;
+import org.pillars.auth.Role;
+import org.pillars.content.Catalog;
+import org.pillars.content.Module;
+import org.pillars.web.HttpError;
+
+/**
+ * Cohorts as a coordinator sees them: only those of their own organisation and its units (an admin sees
+ * all). Anything outside that is "not found", so an id never confirms that another country's cohort exists.
+ */
+public final class CohortService {
+
+  public enum Status { COMPLETED, IN_PROGRESS, NOT_STARTED }
+
+  /** One learner's standing in one assigned module. */
+  public record Cell(String moduleId, Status status, boolean overdue, int lessonsRead, int lessons, int attempts,
+                     Integer bestScore, Integer score, LocalDate completedOn) { }
+
+  public record Line(CohortRepository.Member learner, List<Cell> cells) {
+
+    boolean has(String status) {
+      return cells.stream().anyMatch(c -> switch (status) {
+        case "completed" -> c.status() == Status.COMPLETED;
+        case "in-progress" -> c.status() == Status.IN_PROGRESS;
+        case "not-started" -> c.status() == Status.NOT_STARTED;
+        case "overdue" -> c.overdue();
+        default -> true;
+      });
+    }
+  }
+
+  /** Per assigned module: how many learners completed it, are on it, have not started, are late. */
+  public record ModuleSummary(String moduleId, String title, LocalDate dueOn, int completed, int inProgress, int notStarted,
+                              int overdue) { }
+
+  public record Report(CohortRepository.Cohort cohort, List<ModuleSummary> modules, List<Line> lines, int totalLearners,
+                       int completed, int inProgress, int notStarted, int overdue, List<String> units,
+                       Map<LocalDate, Integer> completionsByDay) { }
+
+  public static final List<String> STATUSES = List.of("completed", "in-progress", "not-started", "overdue");
+  static final int SETUP_DAYS = 30;
+
+  private final CohortRepository repository;
+  private final Supplier<Catalog> catalog;
+
+  public CohortService(CohortRepository repository, Supplier<Catalog> catalog) {
+    this.repository = repository;
+    this.catalog = catalog;
+  }
+
+  public CohortRepository repository() {
+    return repository;
+  }
+
+  public Future<List<CohortRepository.Cohort>> cohorts(Principal p) {
+    return repository.cohorts(p.organisationId(), p.role() == Role.ADMIN);
+  }
+
+  public Future<CohortRepository.Cohort> cohort(Principal p, String rawId) {
+    long id;
+    try {
+      id = Long.parseLong(rawId);
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(HttpError.notFound("there is no such cohort"));
+    }
+    return repository.cohort(p.organisationId(), p.role() == Role.ADMIN, id)
+        .map(found -> found.orElseThrow(() -> HttpError.notFound("there is no such cohort")));
+  }
+
+  public Future<Long> create(Principal p, long organisationId, String name, LocalDate startsOn, LocalDate deploysOn) {
+    if (name == null || name.isBlank() || name.length() > 200) {
+      return Future.failedFuture(HttpError.invalid("a cohort needs a name of 1 to 200 characters"));
+    }
+    if (startsOn == null || deploysOn == null || deploysOn.isBefore(startsOn)) {
+      return Future.failedFuture(HttpError.invalid("give a start date and a deployment date on or after it"));
+    }
+    return repository.organisations(p.organisationId(), p.role() == Role.ADMIN).compose(orgs -> {
+      if (orgs.stream().noneMatch(o -> o.id() == organisationId)) {
+        return Future.failedFuture(HttpError.notFound("there is no such organisation"));
+      }
+      return repository.createCohort(organisationId, name.strip(), startsOn, deploysOn)
+          .recover(e -> Future.failedFuture(unique(e) ? new HttpError(409, "duplicate", "this organisation already has a cohort named '"
+              + name.strip() + "'") : e));
+    });
+  }
+
+  public Future<Void> assign(Principal p, String cohortId, String moduleId, LocalDate dueOn) {
+    if (moduleId == null || catalog.get().module(moduleId).isEmpty()) {
+      return Future.failedFuture(HttpError.invalid("there is no module '" + moduleId + "'"));
+    }
+    if (dueOn == null) {
+      return Future.failedFuture(HttpError.invalid("give a due date as YYYY-MM-DD"));
+    }
+    return cohort(p, cohortId).compose(c -> repository.assign(c.id(), moduleId, dueOn));
+  }
+
+  public Future<Void> unassign(Principal p, String cohortId, String moduleId) {
+    return cohort(p, cohortId).compose(c -> repository.unassign(c.id(), moduleId));
+  }
+
+  /** Validates the whole file first; writes all rows in one transaction or none. */
+  public Future<CohortRepository.ImportResult> importRoster(Principal p, String cohortId, byte[] csv) {
+    return cohort(p, cohortId).compose(c -> {
+      RosterCsv.Parsed parsed = RosterCsv.parse(csv);
+      if (!parsed.ok()) {
+        return Future.failedFuture(new RosterRejected(parsed.problems()));
+      }
+      return repository.importRoster(c, parsed.rows(), SETUP_DAYS)
+          .recover(e -> Future.failedFuture(unique(e) ? new HttpError(409, "duplicate",
+              "two service numbers in this file or in the organisation differ only in punctuation; correct them and try again") : e));
+    });
+  }
+
+  /** The completion report: five queries (cohort, assignments, members, and progress in three), whatever the size. */
+  public Future<Report> report(Principal p, String cohortId, String unit, String status, LocalDate today) {
+    return cohort(p, cohortId).compose(c -> repository.assignments(c.id()).compose(assignments ->
+        repository.members(c.id()).compose(members -> repository.cells(c.id()).map(cells ->
+            build(c, assignments, members, cells, unit, status, today)))));
+  }
+
+  private Report build(CohortRepository.Cohort cohort, List<CohortRepository.Assignment> assignments,
+      List<CohortRepository.Member> members, Map<Long, Map<String, CohortRepository.Cell>> cells, String unit, String status,
+      LocalDate today) {
+    Catalog current = catalog.get();
+    int[][] perModule = new int[assignments.size()][4];
+    int completed = 0;
+    int inProgress = 0;
+    int notStarted = 0;
+    int overdue = 0;
+    TreeSet<String> units = new TreeSet<>();
+    Map<LocalDate, Integer> byDay = new java.util.TreeMap<>();
+    List<Line> lines = new ArrayList<>();
+    for (CohortRepository.Member m : members) {
+      if (m.unit() != null) {
+        units.add(m.unit());
+      }
+      Map<String, CohortRepository.Cell> mine = cells.getOrDefault(m.accountId(), Map.of());
+      List<Cell> row = new ArrayList<>();
+      for (int i = 0; i < assignments.size(); i++) {
+        CohortRepository.Assignment a = assignments.get(i);
+        CohortRepository.Cell raw = mine.get(a.moduleId());
+        int lessons = current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0);
+        Status s = raw != null && raw.certificateScore() != null ? Status.COMPLETED
+            : raw != null && (raw.lessonsRead() > 0 || raw.attempts() > 0) ? Status.IN_PROGRESS : Status.NOT_STARTED;
+        boolean late = s != Status.COMPLETED && today.isAfter(a.dueOn());
+        LocalDate completedOn = raw != null && raw.completedAt() != null ? raw.completedAt().toLocalDate() : null;
+        row.add(new Cell(a.moduleId(), s, late, raw == null ? 0 : Math.min(raw.lessonsRead(), lessons), lessons,
+            raw == null ? 0 : raw.attempts(), raw == null ? null : raw.bestScore(), raw == null ? null : raw.certificateScore(),
+            completedOn));
+        perModule[i][s.ordinal()]++;
+        if (late) {
+          perModule[i][3]++;
+          overdue++;
+        }
+        switch (s) {
+          case COMPLETED -> completed++;
+          case IN_PROGRESS -> inProgress++;
+          default -> notStarted++;
+        }
+        if (completedOn != null) {
+          byDay.merge(completedOn, 1, Integer::sum);
+        }
+      }
+      Line line = new Line(m, row);
+      if ((unit == null || unit.isEmpty() || unit.equals(m.unit())) && (status == null || status.isEmpty() || line.has(status))) {
+        lines.add(line);
+      }
+    }
+    List<ModuleSummary> modules = new ArrayList<>();
+    for (int i = 0; i < assignments.size(); i++) {
+      CohortRepository.Assignment a = assignments.get(i);
+      String title = current.module(a.moduleId()).map(mod -> mod.title().in("en")).orElse(a.moduleId());
+      modules.add(new ModuleSummary(a.moduleId(), title, a.dueOn(), perModule[i][0], perModule[i][1], perModule[i][2],
+          perModule[i][3]));
+    }
+    return new Report(cohort, modules, lines, members.size(), completed, inProgress, notStarted, overdue,
+        List.copyOf(units), new LinkedHashMap<>(byDay));
+  }
+
+  public List<Module> modules() {
+    return catalog.get().modules();
+  }
+
+  static boolean unique(Throwable e) {
+    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+  }
+
+  /** The roster had bad rows; nothing was written. */
+  public static final class RosterRejected extends RuntimeException {
+    private final List<RosterCsv.Problem> problems;
+
+    public RosterRejected(List<RosterCsv.Problem> problems) {
+      super(problems.size() + " problem(s) in the file; nothing was imported", null, false, false);
+      this.problems = List.copyOf(problems);
+    }
+
+    public List<RosterCsv.Problem> problems() {
+      return problems;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package org.pillars.cohorts;
+
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Map;
+import org.pillars.auth.Access;
+import org.pillars.auth.AuthService;
+import org.pillars.auth.PasswordPolicy;
+import org.pillars.web.HttpError;
+import org.pillars.web.Json;
+import org.pillars.web.Language;
+import org.pillars.web.Pages;
+
+/**
+ * A new learner's first password, set with the one-time code their coordinator handed them. Open to
+ * anyone holding a code; a used, expired or unknown code is simply not found.
+ */
+public final class SetupRoutes {
+
+  private final CohortRepository repository;
+  private final AuthService auth;
+  private final Pages pages;
+
+  public SetupRoutes(CohortRepository repository, AuthService auth, Pages pages) {
+    this.repository = repository;
+    this.auth = auth;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    router.get("/setup/:code").handler(Access.anyone()).handler(this::page);
+    router.post("/setup/:code").handler(Access.anyone()).handler(this::form);
+    router.post("/api/setup/:code").handler(Access.anyone()).handler(this::api);
+  }
+
+  private String t(RoutingContext ctx, String key, Object... args) {
+    return pages.messages().get(Language.of(ctx), key, args);
+  }
+
+  private Future<String[]> account(RoutingContext ctx) {
+    String code = ctx.pathParam("code");
+    if (code.length() > 64) {
+      return Future.failedFuture(HttpError.notFound(t(ctx, "setup.unknown")));
+    }
+    return repository.setupAccount(code).map(found -> found.orElseThrow(() -> HttpError.notFound(t(ctx, "setup.unknown"))));
+  }
+
+  private void page(RoutingContext ctx) {
+    account(ctx).onSuccess(account -> render(ctx, 200, account, null)).onFailure(ctx::fail);
+  }
+
+  private void render(RoutingContext ctx, int status, String[] account, String error) {
+    Map<String, Object> model = pages.model(ctx, t(ctx, "setup.title"));
+    model.put("username", account[0]);
+    model.put("name", account[1]);
+    model.put("error", error);
+    model.put("action", ctx.request().path());
+    pages.send(ctx, status, "setup", model);
+  }
+
+  private void form(RoutingContext ctx) {
+    String password = ctx.request().getFormAttribute("password");
+    account(ctx).compose(account -> auth.hashNewPassword(account[0], account[1], password)
+        .compose(hash -> repository.completeSetup(ctx.pathParam("code"), hash))
+        .map(done -> {
+          if (!done) {
+            throw HttpError.notFound(t(ctx, "setup.unknown"));
+          }
+          return account;
+        })
+        .onFailure(e -> {
+          if (e instanceof AuthService.PasswordRejected r) {
+            render(ctx, 400, account, t(ctx, r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX));
+          }
+        }))
+        .onSuccess(account -> ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login?next=%2Fhome").end())
+        .onFailure(e -> {
+          if (!(e instanceof AuthService.PasswordRejected)) {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private void api(RoutingContext ctx) {
+    String password = Json.text(Json.body(ctx), "password", 1000);
+    account(ctx).compose(account -> auth.hashNewPassword(account[0], account[1], password)
+            .compose(hash -> repository.completeSetup(ctx.pathParam("code"), hash)))
+        .onSuccess(done -> {
+          if (done) {
+            ctx.response().setStatusCode(204).end();
+          } else {
+            ctx.fail(HttpError.notFound("this code is unknown, used or expired"));
+          }
+        })
+        .onFailure(e -> ctx.fail(e instanceof AuthService.PasswordRejected r
+            ? new HttpError(400, "password_rejected", pages.messages().get("en", r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX))
+            : e));
+  }
+}

@@ -1,0 +1,257 @@
+package org.pillars.cohorts;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.pillars.support.Accounts;
+import org.pillars.support.TestApp;
+import org.pillars.support.TestPostgres;
+
+@ExtendWith(TestPostgres.class)
+class CohortTest {
+
+  private static final String ROSTER = "name,service number,rank,unit,email\n"
+      + "Ama Mensah,GH-1001,Captain,A Company,ama@example.org\n"
+      + "Kofi Boateng,GH-1002,Private,B Company,\n"
+      + "Esi Owusu,GH-1003,Corporal,A Company,\n";
+  private static TestApp server;
+  private static long countryA;
+  private static long unitA;
+  private static long countryB;
+  private static String coordinatorA;
+  private static String coordinatorB;
+
+  @BeforeAll
+  static void start() {
+    server = TestApp.start();
+    var pool = server.app().database().pool();
+    countryA = pool.query("INSERT INTO organisations (name, country) VALUES ('Country A', 'A') RETURNING id").execute().await()
+        .iterator().next().getLong(0);
+    unitA = pool.preparedQuery("INSERT INTO organisations (name, country, parent_id) VALUES ('Country A, 1st Battalion', 'A', $1) RETURNING id")
+        .execute(Tuple.of(countryA)).await().iterator().next().getLong(0);
+    countryB = pool.query("INSERT INTO organisations (name, country) VALUES ('Country B', 'B') RETURNING id").execute().await()
+        .iterator().next().getLong(0);
+    coordinatorA = Accounts.token(server, Accounts.create(server, "coordinator", countryA));
+    coordinatorB = Accounts.token(server, Accounts.create(server, "coordinator", countryB));
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  private static HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) {
+    if (body instanceof String csv) {
+      return server.send(method, path, Buffer.buffer(csv.getBytes(StandardCharsets.UTF_8)), "Authorization", "Bearer " + token,
+          "Content-Type", "text/csv");
+    }
+    if (body instanceof byte[] raw) {
+      return server.send(method, path, Buffer.buffer(raw), "Authorization", "Bearer " + token, "Content-Type", "text/csv");
+    }
+    return server.send(method, path, body == null ? null : ((JsonObject) body).toBuffer(), "Authorization", "Bearer " + token,
+        "Content-Type", "application/json");
+  }
+
+  private static long cohort(String token, long organisation, String name) {
+    HttpResponse<Buffer> r = call(HttpMethod.POST, "/api/cohorts", token, new JsonObject().put("organisation", organisation)
+        .put("name", name).put("startsOn", "2027-01-10").put("deploysOn", "2027-03-01"));
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject().getLong("id");
+  }
+
+  private static long count(String sql, Object... args) {
+    return server.app().database().pool().preparedQuery(sql).execute(Tuple.from(args)).await().iterator().next().getLong(0);
+  }
+
+  @Test
+  @DisplayName("another organisation's coordinator gets 404 for every cohort route; learners and trainers get 403")
+  void scoping() {
+    long id = cohort(coordinatorA, unitA, "Scoped rotation");
+    String base = "/api/cohorts/" + id;
+    assertEquals(200, call(HttpMethod.GET, base + "/report", coordinatorA, null).statusCode(), "the unit belongs to country A");
+    assertEquals(404, call(HttpMethod.GET, base + "/report", coordinatorB, null).statusCode());
+    assertEquals(404, call(HttpMethod.GET, base + "/export.csv", coordinatorB, null).statusCode());
+    assertEquals(404, call(HttpMethod.POST, base + "/import", coordinatorB, ROSTER).statusCode());
+    assertEquals(404, call(HttpMethod.PUT, base + "/assignments/alpha", coordinatorB, new JsonObject().put("dueOn", "2027-02-01")).statusCode());
+    assertEquals(404, call(HttpMethod.DELETE, base + "/members/1", coordinatorB, null).statusCode());
+    assertEquals(404, server.get("/cohorts/" + id, "Authorization", "Bearer " + coordinatorB).statusCode());
+    assertFalse(call(HttpMethod.GET, "/api/cohorts", coordinatorB, null).bodyAsString().contains("Scoped rotation"));
+    assertEquals(404, call(HttpMethod.POST, "/api/cohorts", coordinatorB, new JsonObject().put("organisation", countryA)
+        .put("name", "Intrusion").put("startsOn", "2027-01-10").put("deploysOn", "2027-03-01")).statusCode(),
+        "nor can they create a cohort in another organisation");
+
+    String learner = Accounts.token(server, Accounts.create(server, "learner", countryA));
+    String trainer = Accounts.token(server, Accounts.create(server, "trainer", countryA));
+    assertEquals(403, call(HttpMethod.GET, "/api/cohorts", learner, null).statusCode());
+    assertEquals(403, call(HttpMethod.GET, base + "/report", learner, null).statusCode());
+    assertEquals(403, call(HttpMethod.GET, base + "/export.csv", trainer, null).statusCode());
+    String admin = Accounts.token(server, Accounts.create(server, "admin"));
+    assertEquals(200, call(HttpMethod.GET, base + "/report", admin, null).statusCode(), "an admin sees every cohort");
+  }
+
+  @Test
+  @DisplayName("a roster imports all at once; the same file again changes nothing; a corrected file updates")
+  void importIsIdempotent() {
+    long id = cohort(coordinatorA, countryA, "Import rotation");
+    HttpResponse<Buffer> first = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, "\uFEFF" + ROSTER);
+    assertEquals(200, first.statusCode(), first.bodyAsString());
+    JsonObject result = first.bodyAsJsonObject();
+    assertEquals(3, result.getInteger("created"));
+    assertEquals(3, result.getInteger("enrolled"));
+    JsonArray fresh = result.getJsonArray("newLearners");
+    assertEquals(3, fresh.size());
+    assertTrue(fresh.getJsonObject(0).getString("setupCode").matches("[a-z2-9]{20}"));
+    assertFalse(first.bodyAsString().contains("password"), "no password travels");
+
+    JsonObject again = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, ROSTER).bodyAsJsonObject();
+    assertEquals(new JsonObject().put("created", 0).put("updated", 0).put("unchanged", 3).put("enrolled", 0)
+        .put("newLearners", new JsonArray()), again);
+
+    JsonObject corrected = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA,
+        ROSTER.replace("Kofi Boateng,GH-1002,Private", "Kofi Boateng,GH-1002,Lance Corporal").replace(";", ","))
+        .bodyAsJsonObject();
+    assertEquals(1, corrected.getInteger("updated"));
+    assertEquals(2, corrected.getInteger("unchanged"));
+    assertEquals(1, count("SELECT count(*) FROM accounts WHERE service_number = 'GH-1002' AND rank = 'Lance Corporal'"));
+  }
+
+  @Test
+  @DisplayName("a bad roster is refused whole, with every bad line, and writes nothing")
+  void badRosters() {
+    long id = cohort(coordinatorA, countryA, "Bad rosters");
+    long accounts = count("SELECT count(*) FROM accounts");
+    HttpResponse<Buffer> r = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA,
+        ROSTER + "Mallory,=HYPERLINK(\"http://evil.example\"),Private,A Company,\nDup,GH-1001,Private,A Company,\n");
+    assertEquals(400, r.statusCode(), r.bodyAsString());
+    JsonArray problems = r.bodyAsJsonObject().getJsonArray("problems");
+    assertTrue(problems.stream().anyMatch(p -> ((JsonObject) p).getInteger("line") == 5), problems.encode());
+    assertTrue(problems.stream().anyMatch(p -> ((JsonObject) p).getInteger("line") == 6
+        && ((JsonObject) p).getString("message").contains("also on line 2")), problems.encode());
+    assertEquals(accounts, count("SELECT count(*) FROM accounts"), "nothing was written");
+    assertEquals(0, count("SELECT count(*) FROM cohort_members WHERE cohort_id = $1", id));
+
+    assertEquals(400, call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, "").statusCode());
+    assertEquals(400, call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, "surname,rank\nX,Y\n").statusCode());
+    assertEquals(400, call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA,
+        "name,service number,rank,unit\nCaf\u00e9,1,B,C\n".getBytes(StandardCharsets.ISO_8859_1)).statusCode());
+    byte[] huge = new byte[20 * 1024 * 1024];
+    java.util.Arrays.fill(huge, (byte) 'a');
+    assertEquals(413, call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, huge).statusCode());
+    assertEquals(415, server.send(HttpMethod.POST, "/api/cohorts/" + id + "/import", Buffer.buffer(ROSTER),
+        "Authorization", "Bearer " + coordinatorA, "Content-Type", "application/json").statusCode());
+    assertEquals(accounts, count("SELECT count(*) FROM accounts"));
+  }
+
+  @Test
+  @DisplayName("a new learner sets a password once with their code, then logs in")
+  void setupCode() {
+    long id = cohort(coordinatorA, countryA, "Setup rotation");
+    JsonObject learner = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA,
+        "name,service number,rank,unit\nYaw Asante,GH-2001,Private,C Company\n").bodyAsJsonObject().getJsonArray("newLearners")
+        .getJsonObject(0);
+    String code = learner.getString("setupCode");
+    assertEquals(200, server.get("/setup/" + code).statusCode());
+    assertEquals(400, server.send(HttpMethod.POST, "/api/setup/" + code, new JsonObject().put("password", "password1").toBuffer(),
+        "Content-Type", "application/json").statusCode(), "the policy applies");
+    assertEquals(204, server.send(HttpMethod.POST, "/api/setup/" + code, new JsonObject().put("password", "quiet harbour lantern 7").toBuffer(),
+        "Content-Type", "application/json").statusCode());
+    assertEquals(404, server.send(HttpMethod.POST, "/api/setup/" + code, new JsonObject().put("password", "another quiet harbour").toBuffer(),
+        "Content-Type", "application/json").statusCode(), "a code works once");
+    assertEquals(404, server.get("/setup/" + code).statusCode());
+    assertEquals(404, server.get("/setup/not-a-code").statusCode());
+    HttpResponse<Buffer> login = server.send(HttpMethod.POST, "/api/auth/token", new JsonObject()
+        .put("username", learner.getString("username")).put("password", "quiet harbour lantern 7").toBuffer(), "Content-Type", "application/json");
+    assertEquals(200, login.statusCode(), login.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("the report shows each learner's state per assigned module, with filters, and the export streams it as CSV")
+  void reportAndExport() {
+    long id = cohort(coordinatorA, countryA, "Report rotation");
+    JsonArray fresh = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, ROSTER.replace("GH-100", "GH-300"))
+        .bodyAsJsonObject().getJsonArray("newLearners");
+    String yesterday = LocalDate.now().minusDays(1).toString();
+    assertEquals(204, call(HttpMethod.PUT, "/api/cohorts/" + id + "/assignments/alpha", coordinatorA, new JsonObject().put("dueOn", yesterday)).statusCode());
+    assertEquals(204, call(HttpMethod.PUT, "/api/cohorts/" + id + "/assignments/beta", coordinatorA, new JsonObject().put("dueOn", "2099-01-01")).statusCode());
+    assertEquals(400, call(HttpMethod.PUT, "/api/cohorts/" + id + "/assignments/nope", coordinatorA, new JsonObject().put("dueOn", "2099-01-01")).statusCode());
+
+    String ama = fresh.getJsonObject(0).getString("username");
+    server.send(HttpMethod.POST, "/api/setup/" + fresh.getJsonObject(0).getString("setupCode"),
+        new JsonObject().put("password", "quiet harbour lantern 7").toBuffer(), "Content-Type", "application/json");
+    String token = server.send(HttpMethod.POST, "/api/auth/token", new JsonObject().put("username", ama).put("password", "quiet harbour lantern 7")
+        .toBuffer(), "Content-Type", "application/json").bodyAsJsonObject().getString("token");
+    String attempt = call(HttpMethod.POST, "/api/modules/alpha/attempts", token, new JsonObject()).bodyAsJsonObject().getString("attempt");
+    call(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", token, new JsonObject().put("answers", new JsonObject()
+        .put("host-state", 1).put("tiers", new JsonArray().add(0).add(1).add(3)).put("mandate-not-r2p", 1).put("checkpoint", 0)));
+    call(HttpMethod.POST, "/api/modules/alpha/lessons/first/read", token, null);
+    call(HttpMethod.POST, "/api/modules/alpha/lessons/second/read", token, null);
+    call(HttpMethod.POST, "/api/modules/beta/lessons/only/read", token, null);
+
+    JsonObject report = call(HttpMethod.GET, "/api/cohorts/" + id + "/report", coordinatorA, null).bodyAsJsonObject();
+    assertEquals(new JsonObject().put("learners", 3).put("completed", 1).put("inProgress", 1).put("notStarted", 4).put("overdue", 2),
+        report.getJsonObject("summary"));
+    JsonObject amaRow = report.getJsonArray("learners").stream().map(o -> (JsonObject) o)
+        .filter(o -> o.getString("name").equals("Ama Mensah")).findFirst().orElseThrow();
+    JsonObject alpha = amaRow.getJsonArray("modules").getJsonObject(0);
+    assertEquals("completed", alpha.getString("status"));
+    assertEquals(100, alpha.getInteger("score"));
+    assertEquals(LocalDate.now().toString(), alpha.getString("completedOn"));
+    assertEquals("in-progress", amaRow.getJsonArray("modules").getJsonObject(1).getString("status"));
+
+    assertEquals(2, call(HttpMethod.GET, "/api/cohorts/" + id + "/report?status=overdue", coordinatorA, null).bodyAsJsonObject()
+        .getJsonArray("learners").size());
+    assertEquals(1, call(HttpMethod.GET, "/api/cohorts/" + id + "/report?unit=B%20Company", coordinatorA, null).bodyAsJsonObject()
+        .getJsonArray("learners").size());
+    assertEquals(400, call(HttpMethod.GET, "/api/cohorts/" + id + "/report?status=whatever", coordinatorA, null).statusCode());
+
+    String page = server.get("/cohorts/" + id, "Authorization", "Bearer " + coordinatorA).bodyAsString();
+    assertTrue(page.contains("<svg class=\"chart\"") && page.contains("Completed 100 %"), page);
+
+    long mallory = server.app().database().pool().preparedQuery("INSERT INTO accounts (organisation_id, username, display_name, role, "
+        + "service_number, rank, unit) VALUES ($1, 'mallory-x', '=HYPERLINK(\"http://evil\",\"x\")', 'learner', '@SUM(1)', '+1', '-cmd') RETURNING id")
+        .execute(Tuple.of(countryA)).await().iterator().next().getLong(0);
+    server.app().database().pool().preparedQuery("INSERT INTO cohort_members VALUES ($1, $2)").execute(Tuple.of(id, mallory)).await();
+
+    HttpResponse<Buffer> export = call(HttpMethod.GET, "/api/cohorts/" + id + "/export.csv", coordinatorA, null);
+    assertEquals(200, export.statusCode());
+    assertTrue(export.getHeader("Content-Type").startsWith("text/csv"));
+    String[] lines = export.bodyAsString().split("\r\n");
+    assertEquals("\uFEFF" + CohortApi.EXPORT_HEADER, lines[0]);
+    assertEquals(1 + 4 * 2, lines.length, export.bodyAsString());
+    assertTrue(export.bodyAsString().contains("GH-3001,Ama Mensah,Captain,A Company,alpha," + yesterday + ",completed,false,2,2,1,100,"
+        + LocalDate.now() + ",100"), export.bodyAsString());
+    assertTrue(export.bodyAsString().contains("'@SUM(1),\"'=HYPERLINK(\"\"http://evil\"\",\"\"x\"\")\",'+1,'-cmd,alpha"), export.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("a learner can be removed from a cohort, or moved to another cohort of the same organisation")
+  void moveAndRemove() {
+    long from = cohort(coordinatorA, countryA, "Move from");
+    long to = cohort(coordinatorA, countryA, "Move to");
+    long elsewhere = cohort(coordinatorB, countryB, "Other country");
+    call(HttpMethod.POST, "/api/cohorts/" + from + "/import", coordinatorA, ROSTER.replace("GH-100", "GH-400"));
+    long learner = count("SELECT id FROM accounts WHERE service_number = 'GH-4001'");
+    assertEquals(404, call(HttpMethod.POST, "/api/cohorts/" + from + "/members/" + learner + "/move", coordinatorA,
+        new JsonObject().put("to", elsewhere)).statusCode(), "not into another country's cohort");
+    assertEquals(204, call(HttpMethod.POST, "/api/cohorts/" + from + "/members/" + learner + "/move", coordinatorA,
+        new JsonObject().put("to", to)).statusCode());
+    assertEquals(1, count("SELECT count(*) FROM cohort_members WHERE cohort_id = $1 AND account_id = $2", to, learner));
+    assertEquals(0, count("SELECT count(*) FROM cohort_members WHERE cohort_id = $1 AND account_id = $2", from, learner));
+    assertEquals(204, call(HttpMethod.DELETE, "/api/cohorts/" + to + "/members/" + learner, coordinatorA, null).statusCode());
+    assertEquals(404, call(HttpMethod.DELETE, "/api/cohorts/" + to + "/members/" + learner, coordinatorA, null).statusCode());
+  }
+}
