@@ -50,6 +50,9 @@ public final class LearningRepository {
     }
   }
 
+  private static final String ASSIGNED = """
+      SELECT x.module_id, min(x.due_on) FROM assignments x JOIN cohort_members m ON m.cohort_id = x.cohort_id
+      WHERE m.account_id = $1 GROUP BY x.module_id""";
   private static final String MARK_READ = """
       INSERT INTO lesson_reads (account_id, module_id, lesson_id) VALUES ($1, $2, $3)
       ON CONFLICT (account_id, module_id, lesson_id) DO UPDATE SET last_read_at = now()""";
@@ -97,6 +100,15 @@ public final class LearningRepository {
   public Future<Void> markRead(long accountId, String lessonId, Completion completion) {
     return pool.withTransaction(conn -> conn.preparedQuery(MARK_READ).execute(Tuple.of(accountId, completion.moduleId(), lessonId))
         .compose(v -> certifyIfComplete(conn, accountId, completion)).mapEmpty());
+  }
+
+  /** The modules the learner's cohorts must complete, each with its earliest due date. */
+  public Future<Map<String, java.time.LocalDate>> assigned(long accountId) {
+    return pool.preparedQuery(ASSIGNED).execute(Tuple.of(accountId)).map(rows -> {
+      Map<String, java.time.LocalDate> due = new HashMap<>();
+      rows.forEach(r -> due.put(r.getString(0), r.getLocalDate(1)));
+      return due;
+    });
   }
 
   public Future<Map<String, Progress>> progress(long accountId) {

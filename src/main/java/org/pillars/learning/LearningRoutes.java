@@ -53,7 +53,9 @@ public final class LearningRoutes {
   private void home(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
     String lang = Language.of(ctx);
-    learning.progress(p).onSuccess(progress -> {
+    learning.repository().assigned(p.accountId()).compose(assigned -> learning.progress(p).map(progress -> {
+      java.time.LocalDate today = java.time.LocalDate.now();
+      List<Map<String, Object>> assignedCards = new ArrayList<>();
       List<Map<String, Object>> started = new ArrayList<>();
       List<Map<String, Object>> others = new ArrayList<>();
       List<Module> modules = new ArrayList<>(learning.catalogModules());
@@ -80,13 +82,24 @@ public final class LearningRoutes {
         card.put("best", pr.bestScore());
         card.put("passed", pr.passed());
         card.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
-        (pr.lessonsRead().isEmpty() && pr.attempts() == 0 ? others : started).add(card);
+        java.time.LocalDate due = assigned.get(m.id());
+        if (due != null) {
+          boolean late = pr.certificateCode() == null && today.isAfter(due);
+          card.put("due", t(ctx, late ? "home.overdue" : "home.due", due.toString()));
+          card.put("late", late);
+          card.put("dueOn", due);
+          assignedCards.add(card);
+        } else {
+          (pr.lessonsRead().isEmpty() && pr.attempts() == 0 ? others : started).add(card);
+        }
       }
+      assignedCards.sort(java.util.Comparator.comparing(c -> (java.time.LocalDate) c.get("dueOn")));
       Map<String, Object> model = pages.model(ctx, t(ctx, "home.title"));
+      model.put("assigned", assignedCards);
       model.put("started", started);
       model.put("others", others);
-      pages.send(ctx, "home", model);
-    }).onFailure(ctx::fail);
+      return model;
+    })).onSuccess(model -> pages.send(ctx, "home", model)).onFailure(ctx::fail);
   }
 
   private void markRead(RoutingContext ctx) {

@@ -81,6 +81,14 @@ class AccessControlTest {
         .getJsonArray("certificates").getJsonObject(0).getString("code");
     attempt = post("/api/modules/alpha/attempts", ownerToken, new JsonObject()).bodyAsJsonObject().getString("attempt");
     target = Accounts.id(server, Accounts.create(server, "learner"));
+    String coordinatorName = server.get("/api/me", "Authorization", "Bearer " + TOKENS.get("coordinator")).bodyAsJsonObject()
+        .getString("username");
+    long coordinatorOrg = server.app().database().pool().preparedQuery("SELECT organisation_id FROM accounts WHERE username = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(coordinatorName)).await().iterator().next().getLong(0);
+    long cohort = server.app().database().pool().preparedQuery("INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on) "
+        + "VALUES ($1, 'Access rotation', '2027-01-01', '2027-02-01') RETURNING id")
+        .execute(io.vertx.sqlclient.Tuple.of(coordinatorOrg)).await().iterator().next().getLong(0);
+    String c = "/cohorts/" + cohort;
     switchTarget = Accounts.id(server, Accounts.create(server, "learner"));
 
     //                                                                         anon owner learner trainer coord admin
@@ -123,6 +131,29 @@ class AccessControlTest {
     row("GET", "/api/progress", "/api/progress", "401 200 200 200 200 200");
     row("GET", "/api/certificates", "/api/certificates", "401 200 200 200 200 200");
     row("GET", "/api/verify/:code", "/api/verify/" + certificate, "200 200 200 200 200 200");
+    row("GET", "/cohorts", "/cohorts", "303 403 403 403 200 200");
+    form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 400 400", false);
+    row("GET", "/cohorts/:cohortId", c, "303 403 403 403 200 200");
+    row("GET", "/cohorts/:cohortId/export.csv", c + "/export.csv", "303 403 403 403 200 200");
+    form("POST", "/cohorts/:cohortId/import", c + "/import", "", "303 403 403 403 400 400", false);
+    form("POST", "/cohorts/:cohortId/assignments", c + "/assignments", "module=alpha&dueOn=2030-01-01", "303 403 403 403 303 303", false);
+    form("POST", "/cohorts/:cohortId/members/:accountId/remove", c + "/members/" + target + "/remove", "", "303 403 403 403 404 404", false);
+    row("GET", "/setup/:code", "/setup/unknowncode", "404 404 404 404 404 404");
+    form("POST", "/setup/:code", "/setup/unknowncode", "password=irrelevant", "404 404 404 404 404 404", false);
+    json("POST", "/api/setup/:code", "/api/setup/unknowncode", new JsonObject().put("password", "irrelevant"), "404 404 404 404 404 404");
+    row("GET", "/api/cohorts", "/api/cohorts", "401 403 403 403 200 200");
+    json("POST", "/api/cohorts", "/api/cohorts", new JsonObject(), "401 403 403 403 400 400");
+    row("GET", "/api/cohorts/:cohortId/report", "/api" + c + "/report", "401 403 403 403 200 200");
+    json("POST", "/api/cohorts/:cohortId/import", "/api" + c + "/import", new JsonObject(), "401 403 403 403 415 415");
+    json("PUT", "/api/cohorts/:cohortId/assignments/:moduleId", "/api" + c + "/assignments/beta", new JsonObject().put("dueOn", "2030-01-01"),
+        "401 403 403 403 204 204");
+    json("DELETE", "/api/cohorts/:cohortId/assignments/:moduleId", "/api" + c + "/assignments/beta", null, "401 403 403 403 204 204");
+    row("GET", "/api/cohorts/:cohortId/export.csv", "/api" + c + "/export.csv", "401 403 403 403 200 200");
+    json("DELETE", "/api/cohorts/:cohortId/members/:accountId", "/api" + c + "/members/" + target, null, "401 403 403 403 404 404");
+    json("POST", "/api/cohorts/:cohortId/members/:accountId/move", "/api" + c + "/members/" + target + "/move",
+        new JsonObject().put("to", cohort), "401 403 403 403 404 404");
+    json("POST", "/api/admin/organisations", "/api/admin/organisations", new JsonObject().put("name", "Access org").put("country", "X"),
+        "401 403 403 403 403 201");
     json("PUT", "/api/admin/accounts/:accountId/role", "/api/admin/accounts/" + target + "/role",
         new JsonObject().put("role", "learner"), "401 403 403 403 403 204");
     json("POST", "/api/admin/accounts/:accountId/disable", "/api/admin/accounts/" + switchTarget + "/disable", null,

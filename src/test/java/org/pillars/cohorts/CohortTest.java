@@ -218,6 +218,9 @@ class CohortTest {
         .getJsonArray("learners").size());
     assertEquals(400, call(HttpMethod.GET, "/api/cohorts/" + id + "/report?status=whatever", coordinatorA, null).statusCode());
 
+    String home = server.get("/home", "Authorization", "Bearer " + token).bodyAsString();
+    assertTrue(home.contains("Assigned to you"), home);
+    assertTrue(home.indexOf("Assigned to you") < home.indexOf("Beta module") && home.contains("due 2099-01-01"), home);
     String page = server.get("/cohorts/" + id, "Authorization", "Bearer " + coordinatorA).bodyAsString();
     assertTrue(page.contains("<svg class=\"chart\"") && page.contains("Completed 100 %"), page);
 
