@@ -50,6 +50,17 @@ public final class LearningRepository {
     }
   }
 
+  private static final String ITEM_VERDICTS = """
+      SELECT q->>'question', count(*), count(*) FILTER (WHERE (q->>'correct')::boolean)
+      FROM attempts a CROSS JOIN LATERAL jsonb_array_elements(a.result->'questions') q
+      WHERE a.module_id = $1 AND a.module_version = $2 AND a.submitted_at IS NOT NULL
+      GROUP BY 1""";
+  private static final String ITEM_CHOICES = """
+      SELECT q->>'question', c::int, count(*)
+      FROM attempts a CROSS JOIN LATERAL jsonb_array_elements(a.result->'questions') q
+      CROSS JOIN LATERAL jsonb_array_elements_text(q->'chosen') c
+      WHERE a.module_id = $1 AND a.module_version = $2 AND a.submitted_at IS NOT NULL
+      GROUP BY 1, 2""";
   private static final String ASSIGNED = """
       SELECT x.module_id, min(x.due_on) FROM assignments x JOIN cohort_members m ON m.cohort_id = x.cohort_id
       WHERE m.account_id = $1 GROUP BY x.module_id""";
@@ -100,6 +111,21 @@ public final class LearningRepository {
   public Future<Void> markRead(long accountId, String lessonId, Completion completion) {
     return pool.withTransaction(conn -> conn.preparedQuery(MARK_READ).execute(Tuple.of(accountId, completion.moduleId(), lessonId))
         .compose(v -> certifyIfComplete(conn, accountId, completion)).mapEmpty());
+  }
+
+  /** Per question of a module version: attempts that answered it, how many were right, and each option's picks. */
+  public record ItemStats(Map<String, long[]> verdicts, Map<String, Map<Integer, Long>> choices) { }
+
+  /** Aggregates over every submitted attempt at this module version: two queries, no learner named. */
+  public Future<ItemStats> itemStats(String moduleId, int version) {
+    Tuple key = Tuple.of(moduleId, version);
+    return pool.preparedQuery(ITEM_VERDICTS).execute(key).compose(verdicts -> pool.preparedQuery(ITEM_CHOICES).execute(key).map(choices -> {
+      Map<String, long[]> v = new HashMap<>();
+      verdicts.forEach(r -> v.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)}));
+      Map<String, Map<Integer, Long>> c = new HashMap<>();
+      choices.forEach(r -> c.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getInteger(1), r.getLong(2)));
+      return new ItemStats(v, c);
+    }));
   }
 
   /** The modules the learner's cohorts must complete, each with its earliest due date. */

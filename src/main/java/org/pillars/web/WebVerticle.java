@@ -18,6 +18,7 @@ import org.pillars.cohorts.CohortApi;
 import org.pillars.cohorts.CohortRoutes;
 import org.pillars.cohorts.CohortService;
 import org.pillars.cohorts.SetupRoutes;
+import org.pillars.learning.AnalysisRoutes;
 import org.pillars.learning.LearningApi;
 import org.pillars.learning.LearningRoutes;
 import org.pillars.learning.LearningService;
@@ -85,6 +86,7 @@ public final class WebVerticle extends VerticleBase {
     new LanguageRoutes().mount(router);
     new AuthRoutes(services.auth(), services.authn(), services.pages()).mount(router);
     new LearningApi(services.learning()).mount(router);
+    new AnalysisRoutes(services.learning(), services.pages()).mount(router);
     new LearningRoutes(services.learning(), services.pages()).mount(router);
     new CohortApi(services.cohorts(), services.content()).mount(router);
     new CohortRoutes(services.cohorts(), services.content(), services.pages()).mount(router);

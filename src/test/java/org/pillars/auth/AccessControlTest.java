@@ -131,6 +131,8 @@ class AccessControlTest {
     row("GET", "/api/progress", "/api/progress", "401 200 200 200 200 200");
     row("GET", "/api/certificates", "/api/certificates", "401 200 200 200 200 200");
     row("GET", "/api/verify/:code", "/api/verify/" + certificate, "200 200 200 200 200 200");
+    row("GET", "/modules/:moduleId/analysis", "/modules/alpha/analysis", "303 403 403 200 403 200");
+    row("GET", "/api/modules/:moduleId/analysis", "/api/modules/alpha/analysis", "401 403 403 200 403 200");
     row("GET", "/cohorts", "/cohorts", "303 403 403 403 200 200");
     form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 400 400", false);
     row("GET", "/cohorts/:cohortId", c, "303 403 403 403 200 200");
