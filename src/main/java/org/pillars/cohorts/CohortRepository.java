@@ -113,6 +113,23 @@ public final class CohortRepository {
       RETURNING account_id""";
   private static final String SET_PASSWORD = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
 
+  private static final String MEMBER = MEMBERS.replace("ORDER BY a.unit NULLS LAST, a.display_name, a.id", "AND a.id = $2");
+  private static final String LEARNER_ATTEMPTS = """
+      SELECT t.module_id, t.submitted_at, t.score, t.passed FROM attempts t
+      JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1
+      WHERE t.account_id = $2 AND t.submitted_at IS NOT NULL ORDER BY t.module_id, t.submitted_at""";
+  private static final String LEARNER_READS = """
+      SELECT r.module_id, count(*) FROM lesson_reads r JOIN assignments x ON x.module_id = r.module_id AND x.cohort_id = $1
+      WHERE r.account_id = $2 GROUP BY r.module_id""";
+  private static final String LEARNER_CERTIFICATES = """
+      SELECT c.module_id, c.score, c.issued_at, c.code FROM certificates c JOIN assignments x ON x.module_id = c.module_id
+      AND x.cohort_id = $1 WHERE c.account_id = $2""";
+  private static final String INSERT_ACCOUNT = """
+      INSERT INTO accounts (organisation_id, username, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id""";
+
+  /** One submitted attempt, for the drill-down. */
+  public record AttemptLine(String moduleId, OffsetDateTime submittedAt, int score, boolean passed) { }
+
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz".toCharArray();
 
@@ -238,6 +255,36 @@ public final class CohortRepository {
                   }))
           .map(enrolled -> new ImportResult(created.size(), updates.size(), unchangedCount, enrolled, created));
     }));
+  }
+
+  public Future<Optional<Member>> member(long cohortId, long accountId) {
+    return pool.preparedQuery(MEMBER).execute(Tuple.of(cohortId, accountId)).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(list(rows, r -> new Member(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
+            r.getString(5))).get(0)));
+  }
+
+  public Future<List<AttemptLine>> learnerAttempts(long cohortId, long accountId) {
+    return pool.preparedQuery(LEARNER_ATTEMPTS).execute(Tuple.of(cohortId, accountId)).map(rows -> list(rows,
+        r -> new AttemptLine(r.getString(0), r.getOffsetDateTime(1), r.getInteger(2), r.getBoolean(3))));
+  }
+
+  /** Lessons read per assigned module, and certificates (score, date) per assigned module, of one learner. */
+  public Future<Map<String, Object[]>> learnerModules(long cohortId, long accountId) {
+    Tuple key = Tuple.of(cohortId, accountId);
+    return pool.preparedQuery(LEARNER_READS).execute(key).compose(reads -> pool.preparedQuery(LEARNER_CERTIFICATES).execute(key)
+        .map(certs -> {
+          Map<String, Object[]> modules = new HashMap<>();
+          reads.forEach(r -> modules.put(r.getString(0), new Object[] {r.getLong(1).intValue(), null, null}));
+          certs.forEach(r -> modules.computeIfAbsent(r.getString(0), k -> new Object[] {0, null, null})[1] = r.getInteger(1));
+          certs.forEach(r -> modules.get(r.getString(0))[2] = r.getOffsetDateTime(2).toLocalDate());
+          return modules;
+        }));
+  }
+
+  /** Creates an account without a password and returns its one-time setup code. */
+  public Future<String> createAccount(long organisationId, String username, String displayName, String role, int days) {
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_ACCOUNT).execute(Tuple.of(organisationId, username, displayName, role))
+        .compose(rows -> newSetupCode(conn, rows.iterator().next().getLong(0), days)));
   }
 
   public Future<Boolean> removeMember(long cohortId, long accountId) {

@@ -17,6 +17,7 @@ import org.pillars.catalog.CatalogRoutes;
 import org.pillars.cohorts.CohortApi;
 import org.pillars.cohorts.CohortRoutes;
 import org.pillars.cohorts.CohortService;
+import org.pillars.cohorts.MemberRoutes;
 import org.pillars.cohorts.SetupRoutes;
 import org.pillars.learning.AnalysisRoutes;
 import org.pillars.learning.LearningApi;
@@ -90,6 +91,7 @@ public final class WebVerticle extends VerticleBase {
     new LearningRoutes(services.learning(), services.pages()).mount(router);
     new CohortApi(services.cohorts(), services.content()).mount(router);
     new CohortRoutes(services.cohorts(), services.content(), services.pages()).mount(router);
+    new MemberRoutes(services.cohorts(), services.content(), services.pages()).mount(router);
     new SetupRoutes(services.cohorts().repository(), services.auth(), services.pages()).mount(router);
     new CatalogRoutes(services.content(), services.pages()).mount(router);
     router.get("/api/openapi.yaml").handler(Access.anyone()).handler(new OpenApi()::handle);

@@ -140,6 +140,12 @@ class AccessControlTest {
     form("POST", "/cohorts/:cohortId/import", c + "/import", "", "303 403 403 403 400 400", false);
     form("POST", "/cohorts/:cohortId/assignments", c + "/assignments", "module=alpha&dueOn=2030-01-01", "303 403 403 403 303 303", false);
     form("POST", "/cohorts/:cohortId/members/:accountId/remove", c + "/members/" + target + "/remove", "", "303 403 403 403 404 404", false);
+    row("GET", "/cohorts/:cohortId/learners/:accountId", c + "/learners/" + target, "303 403 403 403 404 404");
+    row("GET", "/api/cohorts/:cohortId/learners/:accountId", "/api" + c + "/learners/" + target, "401 403 403 403 404 404");
+    form("POST", "/cohorts/:cohortId/members", c + "/members", "name=", "303 403 403 403 400 400", false);
+    json("POST", "/api/cohorts/:cohortId/members", "/api" + c + "/members", new JsonObject(), "401 403 403 403 400 400");
+    row("GET", "/cohorts/:cohortId/readiness", c + "/readiness", "303 403 403 403 200 200");
+    json("POST", "/api/admin/accounts", "/api/admin/accounts", new JsonObject(), "401 403 403 403 403 400");
     row("GET", "/setup/:code", "/setup/unknowncode", "404 404 404 404 404 404");
     form("POST", "/setup/:code", "/setup/unknowncode", "password=irrelevant", "404 404 404 404 404 404", false);
     json("POST", "/api/setup/:code", "/api/setup/unknowncode", new JsonObject().put("password", "irrelevant"), "404 404 404 404 404 404");

@@ -257,4 +257,54 @@ class CohortTest {
     assertEquals(204, call(HttpMethod.DELETE, "/api/cohorts/" + to + "/members/" + learner, coordinatorA, null).statusCode());
     assertEquals(404, call(HttpMethod.DELETE, "/api/cohorts/" + to + "/members/" + learner, coordinatorA, null).statusCode());
   }
+
+  @Test
+  @DisplayName("one learner added by hand passes the same checks; the drill-down and readiness summary show them")
+  void oneLearnerDrillDownAndReadiness() {
+    long id = cohort(coordinatorA, countryA, "Drill rotation");
+    call(HttpMethod.PUT, "/api/cohorts/" + id + "/assignments/alpha", coordinatorA, new JsonObject().put("dueOn", "2099-01-01"));
+    HttpResponse<Buffer> added = call(HttpMethod.POST, "/api/cohorts/" + id + "/members", coordinatorA, new JsonObject()
+        .put("name", "Abena Darko").put("serviceNumber", "GH-5001").put("rank", "Sergeant").put("unit", "D Company"));
+    assertEquals(201, added.statusCode(), added.bodyAsString());
+    assertEquals(1, added.bodyAsJsonObject().getJsonArray("newLearners").size());
+    HttpResponse<Buffer> formula = call(HttpMethod.POST, "/api/cohorts/" + id + "/members", coordinatorA, new JsonObject()
+        .put("name", "=cmd|' /C calc'!A0").put("serviceNumber", "GH-5002").put("rank", "Private").put("unit", "D Company"));
+    assertEquals(400, formula.statusCode(), formula.bodyAsString());
+    assertEquals("invalid_roster", formula.bodyAsJsonObject().getString("error"));
+
+    long abena = count("SELECT id FROM accounts WHERE service_number = 'GH-5001'");
+    JsonObject detail = call(HttpMethod.GET, "/api/cohorts/" + id + "/learners/" + abena, coordinatorA, null).bodyAsJsonObject();
+    assertEquals("Abena Darko", detail.getString("name"));
+    assertEquals("alpha", detail.getJsonArray("modules").getJsonObject(0).getString("module"));
+    assertEquals(404, call(HttpMethod.GET, "/api/cohorts/" + id + "/learners/" + abena, coordinatorB, null).statusCode());
+    long outsider = Accounts.id(server, Accounts.create(server, "learner", countryA));
+    assertEquals(404, call(HttpMethod.GET, "/api/cohorts/" + id + "/learners/" + outsider, coordinatorA, null).statusCode(),
+        "a learner of the organisation who is not in this cohort");
+    String page = server.get("/cohorts/" + id + "/learners/" + abena, "Authorization", "Bearer " + coordinatorA).bodyAsString();
+    assertTrue(page.contains("Abena Darko") && page.contains("No quiz attempt yet."), page);
+
+    String readiness = server.get("/cohorts/" + id + "/readiness", "Authorization", "Bearer " + coordinatorA).bodyAsString();
+    assertTrue(readiness.contains("0 of 1 learners have completed every assigned module."), readiness);
+    assertTrue(readiness.contains("<h3>D Company</h3>") && readiness.contains("Abena Darko (Sergeant, GH-5001): 1 module to complete"), readiness);
+  }
+
+  @Test
+  @DisplayName("an admin creates a coordinator, who sets a password with the one-time code and then sees only their organisation")
+  void adminCreatesCoordinator() {
+    String admin = Accounts.token(server, Accounts.create(server, "admin"));
+    HttpResponse<Buffer> created = call(HttpMethod.POST, "/api/admin/accounts", admin, new JsonObject().put("username", "coord-b2")
+        .put("displayName", "Second Coordinator").put("role", "coordinator").put("organisation", countryB));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    assertEquals(409, call(HttpMethod.POST, "/api/admin/accounts", admin, new JsonObject().put("username", "coord-b2")
+        .put("displayName", "Again").put("role", "coordinator").put("organisation", countryB)).statusCode());
+    String code = created.bodyAsJsonObject().getString("setupCode");
+    assertEquals(204, server.send(HttpMethod.POST, "/api/setup/" + code, new JsonObject().put("password", "amber valley compass 42")
+        .toBuffer(), "Content-Type", "application/json").statusCode());
+    String token = server.send(HttpMethod.POST, "/api/auth/token", new JsonObject().put("username", "coord-b2")
+        .put("password", "amber valley compass 42").toBuffer(), "Content-Type", "application/json").bodyAsJsonObject().getString("token");
+    long mine = cohort(token, countryB, "B's own rotation");
+    JsonArray visible = call(HttpMethod.GET, "/api/cohorts", token, null).bodyAsJsonObject().getJsonArray("cohorts");
+    assertTrue(visible.stream().allMatch(c -> ((JsonObject) c).getLong("organisation") == countryB), visible.encode());
+    assertTrue(visible.stream().anyMatch(c -> ((JsonObject) c).getLong("id") == mine));
+  }
 }

@@ -1,0 +1,113 @@
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/**
+ * Makes a synthetic organisation with one cohort of N learners, six assigned modules (bench, bench-2 ...
+ * bench-6, three lessons each but the first) and realistic progress: about 40 % of learner-module pairs
+ * completed (lessons read, one or two attempts, a certificate), 30 % in progress, 30 % not started.
+ * Also a coordinator "coord-N" with the demo learner's password, to read the report.
+ * Run: java -cp target/pillars.jar bench/Generate.java PG_PORT LEARNERS   (prints "cohort ID")
+ *      java -cp target/pillars.jar bench/Generate.java PG_PORT explain COHORT_ID   (prints the query plans)
+ *      java -cp target/pillars.jar bench/Generate.java PG_PORT scans   (table and index scans so far on the report's tables)
+ */
+public class Generate {
+
+  public static void main(String[] args) throws Exception {
+    String jdbc = "jdbc:postgresql://localhost:" + args[0] + "/pillars?user=postgres";
+    try (Connection c = DriverManager.getConnection(jdbc)) {
+      if (args[1].equals("explain")) {
+        explain(c, Long.parseLong(args[2]));
+        return;
+      }
+      if (args[1].equals("scans")) {
+        // Table and index scans so far on the tables a report reads: a query per learner would multiply them.
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)) FROM pg_stat_user_tables "
+                 + "WHERE relname IN ('accounts', 'cohort_members', 'cohorts', 'assignments', 'lesson_reads', 'attempts', "
+                 + "'certificates', 'sessions', 'organisations')")) {
+          rs.next();
+          System.out.println("scans " + rs.getLong(1));
+        }
+        return;
+      }
+      int n = Integer.parseInt(args[1]);
+      c.setAutoCommit(false);
+      long org;
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO organisations (name, country) VALUES (?, 'Synthetic') RETURNING id")) {
+        ps.setString(1, "Synthetic country " + n + " " + System.nanoTime());
+        ResultSet rs = ps.executeQuery();
+        rs.next();
+        org = rs.getLong(1);
+      }
+      long cohort;
+      try (PreparedStatement ps = c.prepareStatement(
+          "INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on) VALUES (?, ?, current_date - 60, current_date + 30) RETURNING id")) {
+        ps.setLong(1, org);
+        ps.setString(2, n + " learners");
+        ResultSet rs = ps.executeQuery();
+        rs.next();
+        cohort = rs.getLong(1);
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("CREATE TEMP TABLE gen_learners AS SELECT g AS n FROM generate_series(1, " + n + ") g");
+        s.execute("INSERT INTO accounts (organisation_id, username, display_name, role, service_number, rank, unit) "
+            + "SELECT " + org + ", 'syn" + org + "-' || n, 'Learner ' || n, 'learner', 'SYN-' || lpad(n::text, 7, '0'), "
+            + "(ARRAY['Private','Corporal','Sergeant','Lieutenant','Captain'])[1 + n % 5], 'Company ' || (1 + n % 12) FROM gen_learners");
+        s.execute("INSERT INTO cohort_members (cohort_id, account_id) SELECT " + cohort + ", id FROM accounts WHERE organisation_id = " + org);
+        s.execute("INSERT INTO assignments (cohort_id, module_id, due_on) SELECT " + cohort + ", m, current_date + (i * 10 - 30)::int "
+            + "FROM unnest(ARRAY['bench','bench-2','bench-3','bench-4','bench-5','bench-6']) WITH ORDINALITY AS t(m, i)");
+        // state per learner and module: 0 not started, 1 in progress, 2 completed
+        s.execute("CREATE TEMP TABLE gen_state AS SELECT a.id AS account_id, x.module_id, "
+            + "CASE WHEN random() < 0.4 THEN 2 WHEN random() < 0.5 THEN 1 ELSE 0 END AS state "
+            + "FROM accounts a JOIN assignments x ON x.cohort_id = " + cohort + " WHERE a.organisation_id = " + org);
+        s.execute("INSERT INTO lesson_reads (account_id, module_id, lesson_id, first_read_at, last_read_at) "
+            + "SELECT g.account_id, g.module_id, l.lesson_id, now() - interval '20 days', now() - interval '10 days' FROM gen_state g "
+            + "JOIN LATERAL (SELECT unnest(CASE WHEN g.module_id = 'bench' THEN ARRAY['only'] ELSE ARRAY['lesson-1','lesson-2','lesson-3'] END) AS lesson_id) l ON true "
+            + "WHERE g.state = 2 OR (g.state = 1 AND l.lesson_id IN ('only', 'lesson-1'))");
+        s.execute("INSERT INTO attempts (id, account_id, module_id, module_version, started_at, submitted_at, answers, score, passed, result) "
+            + "SELECT gen_random_uuid(), g.account_id, g.module_id, 1, now() - interval '9 days', now() - interval '9 days', '{}', "
+            + "CASE WHEN g.state = 2 THEN 90 ELSE 40 END, g.state = 2, '{\"score\":0,\"passed\":false,\"questions\":[]}' "
+            + "FROM gen_state g WHERE g.state = 2 OR (g.state = 1 AND random() < 0.3)");
+        s.execute("INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score, issued_at) "
+            + "SELECT 'SYN-' || g.account_id || '-' || g.module_id, g.account_id, g.module_id, g.module_id, 1, 90, "
+            + "now() - (random() * 40)::int * interval '1 day' FROM gen_state g WHERE g.state = 2");
+        s.execute("INSERT INTO accounts (organisation_id, username, display_name, role, password_hash) SELECT " + org
+            + ", 'coord-" + cohort + "', 'Bench Coordinator', 'coordinator', password_hash FROM accounts WHERE username = 'learner'");
+        s.execute("DROP TABLE gen_learners");
+        s.execute("DROP TABLE gen_state");
+      }
+      c.commit();
+      try (Statement s = c.createStatement()) {
+        c.setAutoCommit(true);
+        s.execute("ANALYZE");
+      }
+      System.out.println("cohort " + cohort);
+    }
+  }
+
+  private static void explain(Connection c, long cohort) throws Exception {
+    String[] names = {"members", "lessons read", "attempts", "certificates"};
+    String[] queries = {
+        "SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email FROM cohort_members m JOIN accounts a ON a.id = m.account_id "
+            + "WHERE m.cohort_id = $1 ORDER BY a.unit NULLS LAST, a.display_name, a.id",
+        "SELECT r.account_id, r.module_id, count(*) FROM lesson_reads r JOIN cohort_members m ON m.account_id = r.account_id AND m.cohort_id = $1 "
+            + "JOIN assignments x ON x.module_id = r.module_id AND x.cohort_id = $1 GROUP BY r.account_id, r.module_id",
+        "SELECT t.account_id, t.module_id, count(*), max(t.score) FROM attempts t JOIN cohort_members m ON m.account_id = t.account_id AND m.cohort_id = $1 "
+            + "JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1 WHERE t.submitted_at IS NOT NULL GROUP BY t.account_id, t.module_id",
+        "SELECT c.account_id, c.module_id, c.score, c.issued_at FROM certificates c JOIN cohort_members m ON m.account_id = c.account_id AND m.cohort_id = $1 "
+            + "JOIN assignments x ON x.module_id = c.module_id AND x.cohort_id = $1"};
+    for (int i = 0; i < queries.length; i++) {
+      System.out.println("-- " + names[i]);
+      try (Statement s = c.createStatement();
+           ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + queries[i].replace("$1", Long.toString(cohort)))) {
+        while (rs.next()) {
+          System.out.println(rs.getString(1));
+        }
+      }
+    }
+  }
+}

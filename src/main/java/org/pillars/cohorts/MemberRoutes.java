@@ -1,0 +1,205 @@
+package org.pillars.cohorts;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.pillars.auth.Access;
+import org.pillars.auth.Principal;
+import org.pillars.auth.Role;
+import org.pillars.content.Catalog;
+import org.pillars.web.HttpError;
+import org.pillars.web.Json;
+import org.pillars.web.Language;
+import org.pillars.web.Pages;
+
+/**
+ * One learner at a time: the drill-down into their attempts, adding one learner by hand, the printable
+ * readiness summary, and the admin's account creation. Same scoping as the rest of the cohort pages.
+ */
+public final class MemberRoutes {
+
+  private final CohortService cohorts;
+  private final Supplier<Catalog> catalog;
+  private final Pages pages;
+
+  public MemberRoutes(CohortService cohorts, Supplier<Catalog> catalog, Pages pages) {
+    this.cohorts = cohorts;
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  public void mount(Router router) {
+    var staff = Access.roles(Role.COORDINATOR, Role.ADMIN);
+    router.get("/cohorts/:cohortId/learners/:accountId").handler(staff).handler(this::learnerPage);
+    router.get("/api/cohorts/:cohortId/learners/:accountId").handler(staff).handler(this::learnerApi);
+    router.post("/cohorts/:cohortId/members").handler(staff).handler(this::addForm);
+    router.post("/api/cohorts/:cohortId/members").handler(staff).handler(this::addApi);
+    router.get("/cohorts/:cohortId/readiness").handler(staff).handler(this::readiness);
+    router.post("/api/admin/accounts").handler(Access.roles(Role.ADMIN)).handler(this::createAccount);
+  }
+
+  private record Detail(CohortRepository.Cohort cohort, CohortRepository.Member member, List<CohortRepository.Assignment> assignments,
+                        Map<String, Object[]> modules, List<CohortRepository.AttemptLine> attempts) { }
+
+  private Future<Detail> detail(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    long account;
+    try {
+      account = Long.parseLong(ctx.pathParam("accountId"));
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(HttpError.notFound("this learner is not in this cohort"));
+    }
+    CohortRepository repo = cohorts.repository();
+    return cohorts.cohort(p, ctx.pathParam("cohortId")).compose(c -> repo.member(c.id(), account).compose(found -> {
+      CohortRepository.Member m = found.orElseThrow(() -> HttpError.notFound("this learner is not in this cohort"));
+      return repo.assignments(c.id()).compose(assignments -> repo.learnerModules(c.id(), account).compose(modules ->
+          repo.learnerAttempts(c.id(), account).map(attempts -> new Detail(c, m, assignments, modules, attempts))));
+    }));
+  }
+
+  private void learnerPage(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    detail(ctx).onSuccess(d -> {
+      Map<String, Object> model = pages.model(ctx, d.member().name());
+      model.put("cohort", Map.of("href", "/cohorts/" + d.cohort().id(), "name", d.cohort().name()));
+      model.put("learner", Map.of("name", d.member().name(), "rank", String.valueOf(d.member().rank()),
+          "serviceNumber", String.valueOf(d.member().serviceNumber()), "unit", String.valueOf(d.member().unit())));
+      List<Map<String, Object>> modules = new ArrayList<>();
+      for (CohortRepository.Assignment a : d.assignments()) {
+        Object[] m = d.modules().getOrDefault(a.moduleId(), new Object[] {0, null, null});
+        Map<String, Object> row = new HashMap<>();
+        row.put("title", catalog.get().module(a.moduleId()).map(x -> x.title().in(lang)).orElse(a.moduleId()));
+        row.put("due", a.dueOn().toString());
+        row.put("read", m[0]);
+        row.put("lessons", catalog.get().module(a.moduleId()).map(x -> x.lessons().size()).orElse(0));
+        row.put("score", m[1]);
+        row.put("completed", m[2] == null ? null : m[2].toString());
+        row.put("attempts", d.attempts().stream().filter(t -> t.moduleId().equals(a.moduleId()))
+            .map(t -> Map.of("date", t.submittedAt().toLocalDate().toString(), "score", t.score(), "passed", t.passed())).toList());
+        modules.add(row);
+      }
+      model.put("modules", modules);
+      pages.send(ctx, "learner", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void learnerApi(RoutingContext ctx) {
+    detail(ctx).onSuccess(d -> {
+      JsonArray modules = new JsonArray();
+      for (CohortRepository.Assignment a : d.assignments()) {
+        Object[] m = d.modules().getOrDefault(a.moduleId(), new Object[] {0, null, null});
+        JsonArray attempts = new JsonArray();
+        d.attempts().stream().filter(t -> t.moduleId().equals(a.moduleId())).forEach(t -> attempts.add(new JsonObject()
+            .put("submittedAt", t.submittedAt().toString()).put("score", t.score()).put("passed", t.passed())));
+        modules.add(new JsonObject().put("module", a.moduleId()).put("dueOn", a.dueOn().toString()).put("lessonsRead", m[0])
+            .put("certificateScore", m[1]).put("completedOn", m[2] == null ? null : m[2].toString()).put("attempts", attempts));
+      }
+      Json.send(ctx, 200, new JsonObject().put("id", d.member().accountId()).put("name", d.member().name())
+          .put("serviceNumber", d.member().serviceNumber()).put("rank", d.member().rank()).put("unit", d.member().unit())
+          .put("modules", modules));
+    }).onFailure(ctx::fail);
+  }
+
+  /** One learner added by hand goes through the very same checks as a roster file of one row. */
+  static byte[] oneRow(String name, String serviceNumber, String rank, String unit, String email) {
+    return ("name,service number,rank,unit,email\n" + String.join(",", quote(name), quote(serviceNumber), quote(rank), quote(unit),
+        quote(email)) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  private static String quote(String value) {
+    return "\"" + (value == null ? "" : value.replace("\"", "\"\"").replace("\n", " ").replace("\r", " ")) + "\"";
+  }
+
+  private void addForm(RoutingContext ctx) {
+    var f = ctx.request().formAttributes();
+    cohorts.importRoster(Access.principal(ctx), ctx.pathParam("cohortId"),
+            oneRow(f.get("name"), f.get("serviceNumber"), f.get("rank"), f.get("unit"), f.get("email")))
+        .onSuccess(result -> {
+          Map<String, Object> model = pages.model(ctx, pages.messages().get(Language.of(ctx), "import.title"));
+          model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
+          model.put("result", Map.of("created", result.created(), "updated", result.updated(), "unchanged", result.unchanged(),
+              "enrolled", result.enrolled()));
+          model.put("newLearners", result.newLearners().stream().map(n -> Map.of("name", n.name(), "serviceNumber",
+              n.serviceNumber(), "username", n.username(), "code", n.setupCode())).toList());
+          pages.send(ctx, "import", model);
+        })
+        .onFailure(e -> {
+          if (e instanceof CohortService.RosterRejected r) {
+            Map<String, Object> model = pages.model(ctx, pages.messages().get(Language.of(ctx), "import.title"));
+            model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
+            model.put("problems", r.problems().stream().map(x -> Map.of("line", x.line(), "message", x.message())).toList());
+            pages.send(ctx, 400, "import", model);
+          } else {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private void addApi(RoutingContext ctx) {
+    JsonObject b = Json.body(ctx);
+    cohorts.importRoster(Access.principal(ctx), ctx.pathParam("cohortId"),
+            oneRow(b.getString("name"), b.getString("serviceNumber"), b.getString("rank"), b.getString("unit"), b.getString("email")))
+        .onSuccess(result -> Json.send(ctx, result.created() > 0 ? 201 : 200, CohortApi.importJson(result)))
+        .onFailure(e -> CohortApi.rosterFailure(ctx, e));
+  }
+
+  /** The pre-deployment check on one printed page: completion per module, and who is not ready yet, by unit. */
+  private void readiness(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    LocalDate today = LocalDate.now();
+    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), null, null, today).onSuccess(r -> {
+      Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "readiness.title") + " · " + r.cohort().name());
+      model.put("cohort", Map.of("name", r.cohort().name(), "organisation", r.cohort().organisationName(),
+          "deploys", r.cohort().deploysOn().toString(), "href", "/cohorts/" + r.cohort().id()));
+      model.put("today", today.toString());
+      model.put("modules", r.modules().stream().map(m -> Map.of("title", catalog.get().module(m.moduleId()).map(x -> x.title().in(lang))
+          .orElse(m.title()), "completed", m.completed(), "total", r.totalLearners(),
+          "percent", r.totalLearners() == 0 ? 0 : Math.round(100f * m.completed() / r.totalLearners()), "overdue", m.overdue())).toList());
+      Map<String, List<Map<String, Object>>> byUnit = new java.util.TreeMap<>();
+      int ready = 0;
+      for (CohortService.Line line : r.lines()) {
+        long missing = line.cells().stream().filter(c -> c.status() != CohortService.Status.COMPLETED).count();
+        if (missing == 0) {
+          ready++;
+          continue;
+        }
+        byUnit.computeIfAbsent(String.valueOf(line.learner().unit()), k -> new ArrayList<>()).add(Map.of(
+            "name", line.learner().name(), "rank", String.valueOf(line.learner().rank()),
+            "serviceNumber", String.valueOf(line.learner().serviceNumber()), "missing", missing));
+      }
+      model.put("ready", ready);
+      model.put("total", r.totalLearners());
+      model.put("units", byUnit.entrySet().stream().map(e -> Map.of("unit", e.getKey(), "learners", e.getValue())).toList());
+      pages.send(ctx, "readiness", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void createAccount(RoutingContext ctx) {
+    JsonObject b = Json.body(ctx);
+    String username = Json.text(b, "username", 64).strip().toLowerCase(java.util.Locale.ROOT);
+    if (!username.matches("[a-z0-9][a-z0-9._-]{1,63}")) {
+      throw HttpError.invalid("a username has 2 to 64 lowercase letters, digits, '.', '_' or '-'");
+    }
+    String role = Json.text(b, "role", 20);
+    if (Role.of(role).isEmpty()) {
+      throw HttpError.invalid("unknown role '" + role + "'");
+    }
+    Object org = b.getValue("organisation");
+    if (!(org instanceof Number)) {
+      throw HttpError.invalid("'organisation' must be an organisation id");
+    }
+    cohorts.repository().createAccount(((Number) org).longValue(), username, Json.text(b, "displayName", 200), role, CohortService.SETUP_DAYS)
+        .onSuccess(code -> Json.send(ctx, 201, new JsonObject().put("username", username).put("setupCode", code)))
+        .onFailure(e -> ctx.fail(CohortService.unique(e) ? new HttpError(409, "duplicate", "this username is taken")
+            : e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
+                ? HttpError.invalid("there is no organisation with this id") : e));
+  }
+}
