@@ -81,16 +81,22 @@ public final class CohortRepository {
       SELECT c.account_id, c.module_id, c.score, c.issued_at FROM certificates c
       JOIN cohort_members m ON m.account_id = c.account_id AND m.cohort_id = $1
       JOIN assignments x ON x.module_id = c.module_id AND x.cohort_id = $1""";
+  /** Progress pre-aggregated once per table and joined, rather than looked up per row. */
   private static final String EXPORT = """
+      WITH reads AS (
+        SELECT r.account_id, r.module_id, count(*) AS n FROM lesson_reads r
+        JOIN cohort_members m ON m.account_id = r.account_id AND m.cohort_id = $1 GROUP BY r.account_id, r.module_id),
+      tries AS (
+        SELECT t.account_id, t.module_id, count(*) AS n, max(t.score) AS best FROM attempts t
+        JOIN cohort_members m ON m.account_id = t.account_id AND m.cohort_id = $1
+        WHERE t.submitted_at IS NOT NULL GROUP BY t.account_id, t.module_id)
       SELECT a.service_number, a.display_name, a.rank, a.unit, x.module_id, x.due_on,
-             (SELECT count(*) FROM lesson_reads r WHERE r.account_id = a.id AND r.module_id = x.module_id) AS lessons_read,
-             (SELECT count(*) FROM attempts t WHERE t.account_id = a.id AND t.module_id = x.module_id
-                AND t.submitted_at IS NOT NULL) AS attempts,
-             (SELECT max(t.score) FROM attempts t WHERE t.account_id = a.id AND t.module_id = x.module_id
-                AND t.submitted_at IS NOT NULL) AS best_score,
+             coalesce(r.n, 0) AS lessons_read, coalesce(t.n, 0) AS attempts, t.best AS best_score,
              c.score AS certificate_score, c.issued_at
       FROM cohort_members m JOIN accounts a ON a.id = m.account_id
       JOIN assignments x ON x.cohort_id = m.cohort_id
+      LEFT JOIN reads r ON r.account_id = a.id AND r.module_id = x.module_id
+      LEFT JOIN tries t ON t.account_id = a.id AND t.module_id = x.module_id
       LEFT JOIN certificates c ON c.account_id = a.id AND c.module_id = x.module_id
       WHERE m.cohort_id = $1
       ORDER BY a.unit NULLS LAST, a.display_name, a.id, x.due_on, x.module_id""";
