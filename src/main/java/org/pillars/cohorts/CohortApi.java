@@ -1,6 +1,5 @@
 package org.pillars.cohorts;
 
-import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -150,24 +149,14 @@ public final class CohortApi {
   }
 
   private void moveMember(RoutingContext ctx) {
-    Principal p = Access.principal(ctx);
     long account = accountId(ctx);
     Object to = Json.body(ctx).getValue("to");
     if (!(to instanceof Number)) {
       throw HttpError.invalid("'to' must be a cohort id");
     }
-    cohorts.cohort(p, ctx.pathParam("cohortId")).compose(from -> cohorts.cohort(p, to.toString()).compose(target -> {
-      if (target.organisationId() != from.organisationId()) {
-        return Future.failedFuture(HttpError.invalid("a learner can only move between cohorts of one organisation"));
-      }
-      return cohorts.repository().moveMember(from.id(), target.id(), account);
-    })).onSuccess(moved -> {
-      if (moved) {
-        ctx.response().setStatusCode(204).end();
-      } else {
-        ctx.fail(HttpError.notFound("this learner is not in this cohort"));
-      }
-    }).onFailure(ctx::fail);
+    cohorts.move(Access.principal(ctx), ctx.pathParam("cohortId"), to.toString(), account)
+        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private void createOrganisation(RoutingContext ctx) {

@@ -122,6 +122,16 @@ public final class CohortService {
     });
   }
 
+  /** Moves a learner between two cohorts of one organisation, both in the caller's scope. */
+  public Future<Void> move(Principal p, String fromId, String toId, long accountId) {
+    return cohort(p, fromId).compose(from -> cohort(p, toId).compose(target -> {
+      if (target.organisationId() != from.organisationId()) {
+        return Future.failedFuture(HttpError.invalid("a learner can only move between cohorts of one organisation"));
+      }
+      return repository.moveMember(from.id(), target.id(), accountId);
+    })).compose(moved -> moved ? Future.succeededFuture() : Future.failedFuture(HttpError.notFound("this learner is not in this cohort")));
+  }
+
   /** The completion report: five queries (cohort, assignments, members, and progress in three), whatever the size. */
   public Future<Report> report(Principal p, String cohortId, String unit, String status, LocalDate today) {
     return cohort(p, cohortId).compose(c -> repository.assignments(c.id()).compose(assignments ->

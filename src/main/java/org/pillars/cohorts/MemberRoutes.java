@@ -42,6 +42,7 @@ public final class MemberRoutes {
     router.get("/api/cohorts/:cohortId/learners/:accountId").handler(staff).handler(this::learnerApi);
     router.post("/cohorts/:cohortId/members").handler(staff).handler(this::addForm);
     router.post("/api/cohorts/:cohortId/members").handler(staff).handler(this::addApi);
+    router.post("/cohorts/:cohortId/members/:accountId/move").handler(staff).handler(this::moveForm);
     router.get("/cohorts/:cohortId/readiness").handler(staff).handler(this::readiness);
     router.post("/api/admin/accounts").handler(Access.roles(Role.ADMIN)).handler(this::createAccount);
   }
@@ -87,7 +88,12 @@ public final class MemberRoutes {
         modules.add(row);
       }
       model.put("modules", modules);
-      pages.send(ctx, "learner", model);
+      model.put("moveAction", "/cohorts/" + d.cohort().id() + "/members/" + d.member().accountId() + "/move");
+      cohorts.cohorts(Access.principal(ctx)).onSuccess(all -> {
+        model.put("targets", all.stream().filter(c -> c.organisationId() == d.cohort().organisationId() && c.id() != d.cohort().id())
+            .map(c -> Map.of("id", c.id(), "name", c.name())).toList());
+        pages.send(ctx, "learner", model);
+      }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 
@@ -106,6 +112,19 @@ public final class MemberRoutes {
           .put("serviceNumber", d.member().serviceNumber()).put("rank", d.member().rank()).put("unit", d.member().unit())
           .put("modules", modules));
     }).onFailure(ctx::fail);
+  }
+
+  private void moveForm(RoutingContext ctx) {
+    long account;
+    try {
+      account = Long.parseLong(ctx.pathParam("accountId"));
+    } catch (NumberFormatException e) {
+      throw HttpError.notFound("this learner is not in this cohort");
+    }
+    String to = ctx.request().getFormAttribute("to");
+    cohorts.move(Access.principal(ctx), ctx.pathParam("cohortId"), to == null ? "" : to, account)
+        .onSuccess(v -> ctx.response().setStatusCode(303).putHeader("Location", "/cohorts/" + to + "/learners/" + account).end())
+        .onFailure(ctx::fail);
   }
 
   /** One learner added by hand goes through the very same checks as a roster file of one row. */

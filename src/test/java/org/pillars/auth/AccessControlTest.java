@@ -143,6 +143,8 @@ class AccessControlTest {
     row("GET", "/cohorts/:cohortId/learners/:accountId", c + "/learners/" + target, "303 403 403 403 404 404");
     row("GET", "/api/cohorts/:cohortId/learners/:accountId", "/api" + c + "/learners/" + target, "401 403 403 403 404 404");
     form("POST", "/cohorts/:cohortId/members", c + "/members", "name=", "303 403 403 403 400 400", false);
+    form("POST", "/cohorts/:cohortId/members/:accountId/move", c + "/members/" + target + "/move", "to=" + cohort,
+        "303 403 403 403 404 404", false);
     json("POST", "/api/cohorts/:cohortId/members", "/api" + c + "/members", new JsonObject(), "401 403 403 403 400 400");
     row("GET", "/cohorts/:cohortId/readiness", c + "/readiness", "303 403 403 403 200 200");
     json("POST", "/api/admin/accounts", "/api/admin/accounts", new JsonObject(), "401 403 403 403 403 400");

@@ -254,6 +254,14 @@ class CohortTest {
         new JsonObject().put("to", to)).statusCode());
     assertEquals(1, count("SELECT count(*) FROM cohort_members WHERE cohort_id = $1 AND account_id = $2", to, learner));
     assertEquals(0, count("SELECT count(*) FROM cohort_members WHERE cohort_id = $1 AND account_id = $2", from, learner));
+    String drill = server.get("/cohorts/" + to + "/learners/" + learner, "Authorization", "Bearer " + coordinatorA).bodyAsString();
+    assertTrue(drill.contains("Move to another cohort") && drill.contains("Move from"), drill);
+    HttpResponse<Buffer> back = server.send(HttpMethod.POST, "/cohorts/" + to + "/members/" + learner + "/move",
+        Buffer.buffer("to=" + from), "Authorization", "Bearer " + coordinatorA, "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(303, back.statusCode(), back.bodyAsString());
+    assertEquals(1, count("SELECT count(*) FROM cohort_members WHERE cohort_id = $1 AND account_id = $2", from, learner));
+    assertEquals(204, call(HttpMethod.POST, "/api/cohorts/" + from + "/members/" + learner + "/move", coordinatorA,
+        new JsonObject().put("to", to)).statusCode());
     assertEquals(204, call(HttpMethod.DELETE, "/api/cohorts/" + to + "/members/" + learner, coordinatorA, null).statusCode());
     assertEquals(404, call(HttpMethod.DELETE, "/api/cohorts/" + to + "/members/" + learner, coordinatorA, null).statusCode());
   }
