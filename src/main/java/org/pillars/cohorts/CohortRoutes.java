@@ -147,27 +147,28 @@ public final class CohortRoutes {
       throw HttpError.invalid(t(ctx, "import.noFile"));
     }
     FileUpload upload = uploads.get(0);
-    ctx.vertx().fileSystem().readFile(upload.uploadedFileName())
-        .compose(buffer -> cohorts.importRoster(p, ctx.pathParam("cohortId"), buffer.getBytes()))
-        .onSuccess(result -> {
-          Map<String, Object> model = pages.model(ctx, t(ctx, "import.title"));
-          model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
-          model.put("result", Map.of("created", result.created(), "updated", result.updated(), "unchanged", result.unchanged(),
-              "enrolled", result.enrolled()));
-          model.put("newLearners", result.newLearners().stream().map(n -> Map.of("name", n.name(), "serviceNumber",
-              n.serviceNumber(), "username", n.username(), "code", n.setupCode())).toList());
-          pages.send(ctx, "import", model);
-        })
-        .onFailure(e -> {
-          if (e instanceof CohortService.RosterRejected r) {
-            Map<String, Object> model = pages.model(ctx, t(ctx, "import.title"));
-            model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
-            model.put("problems", r.problems().stream().map(x -> Map.of("line", x.line(), "message", x.message())).toList());
-            pages.send(ctx, 400, "import", model);
-          } else {
-            ctx.fail(e);
-          }
-        });
+    showImport(ctx, pages, ctx.vertx().fileSystem().readFile(upload.uploadedFileName())
+        .compose(buffer -> cohorts.importRoster(p, ctx.pathParam("cohortId"), buffer.getBytes())));
+  }
+
+  /** The import page: what was imported with the new learners' codes, or every refused line. */
+  static void showImport(RoutingContext ctx, Pages pages, Future<CohortRepository.ImportResult> importing) {
+    Map<String, Object> model = pages.model(ctx, pages.messages().get(Language.of(ctx), "import.title"));
+    model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
+    importing.onSuccess(result -> {
+      model.put("result", Map.of("created", result.created(), "updated", result.updated(), "unchanged", result.unchanged(),
+          "enrolled", result.enrolled()));
+      model.put("newLearners", result.newLearners().stream().map(n -> Map.of("name", n.name(), "serviceNumber",
+          n.serviceNumber(), "username", n.username(), "code", n.setupCode())).toList());
+      pages.send(ctx, "import", model);
+    }).onFailure(e -> {
+      if (e instanceof CohortService.RosterRejected r) {
+        model.put("problems", r.problems().stream().map(x -> Map.of("line", x.line(), "message", x.message())).toList());
+        pages.send(ctx, 400, "import", model);
+      } else {
+        ctx.fail(e);
+      }
+    });
   }
 
   private void assign(RoutingContext ctx) {

@@ -139,27 +139,8 @@ public final class MemberRoutes {
 
   private void addForm(RoutingContext ctx) {
     var f = ctx.request().formAttributes();
-    cohorts.importRoster(Access.principal(ctx), ctx.pathParam("cohortId"),
-            oneRow(f.get("name"), f.get("serviceNumber"), f.get("rank"), f.get("unit"), f.get("email")))
-        .onSuccess(result -> {
-          Map<String, Object> model = pages.model(ctx, pages.messages().get(Language.of(ctx), "import.title"));
-          model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
-          model.put("result", Map.of("created", result.created(), "updated", result.updated(), "unchanged", result.unchanged(),
-              "enrolled", result.enrolled()));
-          model.put("newLearners", result.newLearners().stream().map(n -> Map.of("name", n.name(), "serviceNumber",
-              n.serviceNumber(), "username", n.username(), "code", n.setupCode())).toList());
-          pages.send(ctx, "import", model);
-        })
-        .onFailure(e -> {
-          if (e instanceof CohortService.RosterRejected r) {
-            Map<String, Object> model = pages.model(ctx, pages.messages().get(Language.of(ctx), "import.title"));
-            model.put("back", "/cohorts/" + ctx.pathParam("cohortId"));
-            model.put("problems", r.problems().stream().map(x -> Map.of("line", x.line(), "message", x.message())).toList());
-            pages.send(ctx, 400, "import", model);
-          } else {
-            ctx.fail(e);
-          }
-        });
+    CohortRoutes.showImport(ctx, pages, cohorts.importRoster(Access.principal(ctx), ctx.pathParam("cohortId"),
+        oneRow(f.get("name"), f.get("serviceNumber"), f.get("rank"), f.get("unit"), f.get("email"))));
   }
 
   private void addApi(RoutingContext ctx) {

@@ -3,11 +3,9 @@ package org.pillars.content;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -15,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.pillars.config.AppConfig;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
+import org.pillars.support.Trees;
 
 @ExtendWith(TestPostgres.class)
 class ContentReloadTest {
@@ -25,7 +24,7 @@ class ContentReloadTest {
   @Test
   @DisplayName("an edit under courses/ is served without a restart; a broken edit keeps the other modules up")
   void picksUpEdits() throws Exception {
-    copy(Path.of(TestApp.GOOD_COURSES), courses);
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
     try (TestApp server = TestApp.start(Map.of(AppConfig.COURSES, courses.toString(), AppConfig.RELOAD, "true"))) {
       assertTrue(server.get("/modules/alpha/first").bodyAsString().contains("The first lesson"));
 
@@ -59,18 +58,5 @@ class ContentReloadTest {
       Thread.sleep(200);
     }
     throw new AssertionError(path + " never answered " + status);
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
-    }
   }
 }

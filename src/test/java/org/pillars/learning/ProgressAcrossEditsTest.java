@@ -6,11 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,6 +17,7 @@ import org.pillars.config.AppConfig;
 import org.pillars.support.Accounts;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
+import org.pillars.support.Trees;
 
 @ExtendWith(TestPostgres.class)
 class ProgressAcrossEditsTest {
@@ -29,7 +28,7 @@ class ProgressAcrossEditsTest {
   @Test
   @DisplayName("editing a module keeps progress (keyed on ids) and each attempt keeps the version it was taken against")
   void progressSurvivesEdits() throws Exception {
-    copy(Path.of(TestApp.GOOD_COURSES), courses);
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
     try (TestApp server = TestApp.start(Map.of(AppConfig.COURSES, courses.toString(), AppConfig.RELOAD, "true"))) {
       String token = Accounts.token(server, Accounts.create(server, "learner"));
       String auth = "Bearer " + token;
@@ -69,19 +68,6 @@ class ProgressAcrossEditsTest {
       assertEquals(4, server.get("/api/attempts/" + fresh, "Authorization", auth).bodyAsJsonObject().getInteger("moduleVersion"));
       assertTrue(new JsonArray().add(1).equals(old.getJsonObject("result").getJsonArray("questions").getJsonObject(0)
           .getJsonArray("chosen")));
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> files = Files.walk(from)) {
-      for (Path f : files.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
     }
   }
 }
