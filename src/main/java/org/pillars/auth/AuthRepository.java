@@ -34,7 +34,7 @@ public final class AuthRepository {
   private static final String REVOKE_SESSION = "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL";
   private static final String REVOKE_OTHER_SESSIONS =
       "UPDATE sessions SET revoked_at = now() WHERE account_id = $1 AND id <> $2 AND revoked_at IS NULL";
-  private static final String UPDATE_PASSWORD = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
+  private static final String NEW_HASH = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
   private static final String FAILURES = "SELECT key, failures, last_failure FROM login_failures WHERE key = ANY($1)";
   private static final String RECORD_FAILURE = """
       INSERT INTO login_failures (key, failures, last_failure) SELECT k, 1, now() FROM unnest($1::text[]) AS k
@@ -82,7 +82,7 @@ public final class AuthRepository {
 
   /** Sets a new password and ends every other session of the account, in one transaction. */
   public Future<Void> changePassword(long accountId, UUID keepSession, String hash) {
-    return pool.withTransaction(conn -> conn.preparedQuery(UPDATE_PASSWORD).execute(Tuple.of(accountId, hash))
+    return pool.withTransaction(conn -> conn.preparedQuery(NEW_HASH).execute(Tuple.of(accountId, hash))
         .compose(v -> conn.preparedQuery(REVOKE_OTHER_SESSIONS).execute(Tuple.of(accountId, keepSession)))
         .mapEmpty());
   }

@@ -117,7 +117,7 @@ public final class CohortRepository {
   private static final String USE_SETUP = """
       UPDATE password_setups SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
       RETURNING account_id""";
-  private static final String SET_PASSWORD = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
+  private static final String STORE_HASH = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
 
   private static final String MEMBER = MEMBERS.replace("ORDER BY a.unit NULLS LAST, a.display_name, a.id", "AND a.id = $2");
   private static final String LEARNER_ATTEMPTS = """
@@ -314,7 +314,7 @@ public final class CohortRepository {
   public Future<Boolean> completeSetup(String code, String passwordHash) {
     return pool.withTransaction(conn -> conn.preparedQuery(USE_SETUP).execute(Tuple.of(hash(code))).compose(rows -> rows.size() == 0
         ? Future.succeededFuture(false)
-        : conn.preparedQuery(SET_PASSWORD).execute(Tuple.of(rows.iterator().next().getLong(0), passwordHash)).map(true)));
+        : conn.preparedQuery(STORE_HASH).execute(Tuple.of(rows.iterator().next().getLong(0), passwordHash)).map(true)));
   }
 
   /** Issues a one-time code for an account (returned once, stored as a hash). */

@@ -186,7 +186,7 @@ class JwtAttackTest {
         "Authorization", "Bearer " + adminToken).statusCode());
     assertEquals(401, me(cToken), "after the account is disabled");
     HttpResponse<Buffer> relogin = server.send(HttpMethod.POST, "/api/auth/token",
-        new JsonObject().put("username", c).put("password", Accounts.PASSWORD).toBuffer(), "Content-Type", "application/json");
+        new JsonObject().put("username", c).put("password", Accounts.PASSPHRASE).toBuffer(), "Content-Type", "application/json");
     assertEquals(401, relogin.statusCode(), "a disabled account cannot log in");
   }
 

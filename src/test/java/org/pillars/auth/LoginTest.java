@@ -47,7 +47,7 @@ class LoginTest {
   @DisplayName("the API issues a short-lived bearer token that carries the account's role and organisation")
   void apiToken() {
     String user = Accounts.create(server, "coordinator");
-    HttpResponse<Buffer> r = apiLogin(user, Accounts.PASSWORD);
+    HttpResponse<Buffer> r = apiLogin(user, Accounts.PASSPHRASE);
     assertEquals(200, r.statusCode(), r.bodyAsString());
     assertEquals(30 * 60, r.bodyAsJsonObject().getInteger("expiresIn"));
     JsonObject me = server.get("/api/me", "Authorization", "Bearer " + r.bodyAsJsonObject().getString("token")).bodyAsJsonObject();
@@ -61,13 +61,13 @@ class LoginTest {
   void sameAnswer() {
     String user = Accounts.create(server, "learner");
     HttpResponse<Buffer> wrongPassword = apiLogin(user, "not-the-password");
-    HttpResponse<Buffer> wrongUser = apiLogin("nobody-" + user, Accounts.PASSWORD);
+    HttpResponse<Buffer> wrongUser = apiLogin("nobody-" + user, Accounts.PASSPHRASE);
     assertEquals(401, wrongPassword.statusCode());
     assertEquals(wrongPassword.statusCode(), wrongUser.statusCode());
     assertEquals(wrongPassword.bodyAsString(), wrongUser.bodyAsString());
 
     HttpResponse<Buffer> formWrongPassword = formLogin(user, "not-the-password");
-    HttpResponse<Buffer> formWrongUser = formLogin("nobody-" + user, Accounts.PASSWORD);
+    HttpResponse<Buffer> formWrongUser = formLogin("nobody-" + user, Accounts.PASSPHRASE);
     assertEquals(401, formWrongPassword.statusCode());
     assertEquals(formWrongPassword.bodyAsString().replace("nobody-" + user, user), formWrongUser.bodyAsString()
         .replace("nobody-" + user, user), "the page differs only in the echoed username");
@@ -81,16 +81,16 @@ class LoginTest {
     for (int i = 0; i < 5; i++) {
       assertEquals(401, apiLogin(user, "wrong-" + i).statusCode());
     }
-    HttpResponse<Buffer> slowed = apiLogin(user, Accounts.PASSWORD);
+    HttpResponse<Buffer> slowed = apiLogin(user, Accounts.PASSPHRASE);
     assertEquals(429, slowed.statusCode(), slowed.bodyAsString());
     assertTrue(Integer.parseInt(slowed.getHeader("Retry-After")) >= 1);
     assertEquals("throttled", slowed.bodyAsJsonObject().getString("error"));
-    HttpResponse<Buffer> page = formLogin(user, Accounts.PASSWORD);
+    HttpResponse<Buffer> page = formLogin(user, Accounts.PASSPHRASE);
     assertEquals(429, page.statusCode());
     assertTrue(page.bodyAsString().contains("Too many failed attempts"), page.bodyAsString());
 
     String other = Accounts.create(server, "learner");
-    assertEquals(200, apiLogin(other, Accounts.PASSWORD).statusCode(), "another account on the same address is not blocked yet");
+    assertEquals(200, apiLogin(other, Accounts.PASSPHRASE).statusCode(), "another account on the same address is not blocked yet");
   }
 
   @Test
@@ -100,7 +100,7 @@ class LoginTest {
     for (int i = 0; i < AuthService.ADDRESS_FREE_FAILURES; i++) {
       apiLogin("guess-" + i + "-" + victim, "password" + i);
     }
-    assertEquals(429, apiLogin(victim, Accounts.PASSWORD).statusCode());
+    assertEquals(429, apiLogin(victim, Accounts.PASSPHRASE).statusCode());
     server.app().database().pool().query("DELETE FROM login_failures").execute().await();
   }
 
@@ -109,7 +109,7 @@ class LoginTest {
   void formLoginCookie() {
     String user = Accounts.create(server, "learner");
     HttpResponse<Buffer> r = server.send(HttpMethod.POST, "/login",
-        Buffer.buffer("username=" + user + "&password=" + Accounts.PASSWORD + "&next=https%3A%2F%2Fevil.example%2F"),
+        Buffer.buffer("username=" + user + "&password=" + Accounts.PASSPHRASE + "&next=https%3A%2F%2Fevil.example%2F"),
         "Content-Type", "application/x-www-form-urlencoded");
     assertEquals(303, r.statusCode());
     assertEquals("/home", r.getHeader("Location"), "an outside next is ignored");
@@ -138,7 +138,7 @@ class LoginTest {
     String other = Accounts.token(server, user);
     for (String weak : new String[] {"short", "password123", "qwertyuiop", "x".repeat(129)}) {
       HttpResponse<Buffer> r = server.send(HttpMethod.POST, "/api/account/password",
-          new JsonObject().put("current", Accounts.PASSWORD).put("password", weak).toBuffer(),
+          new JsonObject().put("current", Accounts.PASSPHRASE).put("password", weak).toBuffer(),
           "Authorization", "Bearer " + token, "Content-Type", "application/json");
       assertEquals(400, r.statusCode(), weak + ": " + r.bodyAsString());
       assertEquals("password_rejected", r.bodyAsJsonObject().getString("error"));
@@ -149,12 +149,12 @@ class LoginTest {
     assertEquals(400, wrongCurrent.statusCode());
 
     HttpResponse<Buffer> ok = server.send(HttpMethod.POST, "/api/account/password",
-        new JsonObject().put("current", Accounts.PASSWORD).put("password", "lantern orchard mosaic river").toBuffer(),
+        new JsonObject().put("current", Accounts.PASSPHRASE).put("password", "lantern orchard mosaic river").toBuffer(),
         "Authorization", "Bearer " + token, "Content-Type", "application/json");
     assertEquals(204, ok.statusCode(), ok.bodyAsString());
     assertEquals(200, server.get("/api/me", "Authorization", "Bearer " + token).statusCode(), "this session goes on");
     assertEquals(401, server.get("/api/me", "Authorization", "Bearer " + other).statusCode(), "other sessions end");
-    assertEquals(401, apiLogin(user, Accounts.PASSWORD).statusCode());
+    assertEquals(401, apiLogin(user, Accounts.PASSPHRASE).statusCode());
     assertEquals(200, apiLogin(user, "lantern orchard mosaic river").statusCode());
   }
 

@@ -13,9 +13,9 @@ import org.pillars.auth.Passwords;
 /** Accounts made straight in the test database, and ways to sign them in over HTTP. */
 public final class Accounts {
 
-  public static final String PASSWORD = "correct-horse-battery-staple";
+  public static final String PASSPHRASE = "correct-horse-battery-staple";
   private static final AtomicInteger COUNTER = new AtomicInteger();
-  private static final String HASH = Passwords.hash(PASSWORD);
+  private static final String HASH = Passwords.hash(PASSPHRASE);
   private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
 
   /** A signed-in browser: its session cookie and the CSRF token its pages carry. */
@@ -24,7 +24,7 @@ public final class Accounts {
   private Accounts() {
   }
 
-  /** Creates an account with {@link #PASSWORD} in a fresh organisation (or the given one); returns its username. */
+  /** Creates an account with {@link #PASSPHRASE} in a fresh organisation (or the given one); returns its username. */
   public static String create(TestApp server, String role) {
     return create(server, role, null);
   }
@@ -49,7 +49,7 @@ public final class Accounts {
   /** A bearer token from POST /api/auth/token. */
   public static String token(TestApp server, String username) {
     HttpResponse<Buffer> r = server.send(HttpMethod.POST, "/api/auth/token",
-        new JsonObject().put("username", username).put("password", PASSWORD).toBuffer(), "Content-Type", "application/json");
+        new JsonObject().put("username", username).put("password", PASSPHRASE).toBuffer(), "Content-Type", "application/json");
     if (r.statusCode() != 200) {
       throw new AssertionError("login of " + username + " failed: " + r.statusCode() + " " + r.bodyAsString());
     }
@@ -59,7 +59,7 @@ public final class Accounts {
   /** Logs in through the login form like a browser, then reads the CSRF token from the home page. */
   public static Browser browser(TestApp server, String username) {
     HttpResponse<Buffer> r = server.send(HttpMethod.POST, "/login",
-        Buffer.buffer("username=" + username + "&password=" + PASSWORD + "&next=%2Fhome"),
+        Buffer.buffer("username=" + username + "&password=" + PASSPHRASE + "&next=%2Fhome"),
         "Content-Type", "application/x-www-form-urlencoded");
     if (r.statusCode() != 303) {
       throw new AssertionError("form login of " + username + " failed: " + r.statusCode() + " " + r.bodyAsString());
