@@ -69,7 +69,7 @@ public final class CohortApi {
 
   private void report(RoutingContext ctx) {
     cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.request().getParam("unit"),
-        status(ctx.request().getParam("status")), LocalDate.now()).onSuccess(r -> {
+        status(ctx.request().getParam("status")), LocalDate.now(), 0, Integer.MAX_VALUE).onSuccess(r -> {
           JsonArray modules = new JsonArray();
           r.modules().forEach(m -> modules.add(new JsonObject().put("module", m.moduleId()).put("title", m.title())
               .put("dueOn", m.dueOn().toString()).put("completed", m.completed()).put("inProgress", m.inProgress())

@@ -188,25 +188,35 @@ public final class CohortRepository {
         r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5))));
   }
 
-  /** Progress of every member in every assigned module: three queries, whatever the cohort's size. */
-  public Future<Map<Long, Map<String, Cell>>> cells(long cohortId) {
+  /**
+   * Progress of every member in every assigned module: three queries, whatever the cohort's size. Each
+   * member maps to one array of cells in {@code modules} order (null where nothing happened yet).
+   */
+  public Future<Map<Long, Cell[]>> cells(long cohortId, List<String> modules) {
+    Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < modules.size(); i++) {
+      index.put(modules.get(i), i);
+    }
     Tuple id = Tuple.of(cohortId);
     return pool.preparedQuery(READS).execute(id).compose(reads -> pool.preparedQuery(TRIES).execute(id)
         .compose(tries -> pool.preparedQuery(CERTIFICATES).execute(id).map(certs -> {
-          Map<Long, Map<String, Cell>> cells = new HashMap<>();
+          Map<Long, Cell[]> cells = new HashMap<>();
           for (Row r : reads) {
-            cells.computeIfAbsent(r.getLong(0), k -> new HashMap<>())
-                .put(r.getString(1), new Cell(r.getLong(2).intValue(), 0, null, null, null));
+            Cell[] row = cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()]);
+            row[index.get(r.getString(1))] = new Cell(r.getLong(2).intValue(), 0, null, null, null);
           }
           for (Row r : tries) {
-            cells.computeIfAbsent(r.getLong(0), k -> new HashMap<>()).merge(r.getString(1),
-                new Cell(0, r.getLong(2).intValue(), r.getInteger(3), null, null),
-                (a, b) -> new Cell(a.lessonsRead(), b.attempts(), b.bestScore(), null, null));
+            Cell[] row = cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()]);
+            int i = index.get(r.getString(1));
+            Cell a = row[i];
+            row[i] = new Cell(a == null ? 0 : a.lessonsRead(), r.getLong(2).intValue(), r.getInteger(3), null, null);
           }
           for (Row r : certs) {
-            cells.computeIfAbsent(r.getLong(0), k -> new HashMap<>()).merge(r.getString(1),
-                new Cell(0, 0, null, r.getInteger(2), r.getOffsetDateTime(3)),
-                (a, b) -> new Cell(a.lessonsRead(), a.attempts(), a.bestScore(), b.certificateScore(), b.completedAt()));
+            Cell[] row = cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()]);
+            int i = index.get(r.getString(1));
+            Cell a = row[i];
+            row[i] = new Cell(a == null ? 0 : a.lessonsRead(), a == null ? 0 : a.attempts(), a == null ? null : a.bestScore(),
+                r.getInteger(2), r.getOffsetDateTime(3));
           }
           return cells;
         })));

@@ -89,7 +89,8 @@ public final class CohortRoutes {
     int page = Math.max(1, parseInt(ctx.request().getParam("page"), 1));
     String lang = Language.of(ctx);
     LocalDate today = LocalDate.now();
-    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), unit, status, today).onSuccess(r -> {
+    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), unit, status, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        .onSuccess(r -> {
       Map<String, Object> model = pages.model(ctx, r.cohort().name());
       model.put("cohort", Map.of("id", r.cohort().id(), "name", r.cohort().name(), "organisation", r.cohort().organisationName(),
           "starts", r.cohort().startsOn().toString(), "deploys", r.cohort().deploysOn().toString()));
@@ -106,7 +107,7 @@ public final class CohortRoutes {
           r.totalLearners() * r.modules().size(), today, t(ctx, "report.timeLabel"))));
       int from = (page - 1) * PAGE_SIZE;
       List<Map<String, Object>> lines = new ArrayList<>();
-      for (CohortService.Line line : r.lines().subList(Math.min(from, r.lines().size()), Math.min(from + PAGE_SIZE, r.lines().size()))) {
+      for (CohortService.Line line : r.lines()) {
         List<Map<String, Object>> cells = new ArrayList<>();
         for (CohortService.Cell c : line.cells()) {
           Map<String, Object> cell = new HashMap<>();
@@ -126,13 +127,13 @@ public final class CohortRoutes {
             "removeAction", "/cohorts/" + r.cohort().id() + "/members/" + line.learner().accountId() + "/remove"));
       }
       model.put("lines", lines);
-      model.put("shown", r.lines().size());
+      model.put("shown", r.matching());
       model.put("units", r.units().stream().map(u -> Map.of("name", u, "selected", u.equals(unit))).toList());
       model.put("statuses", CohortService.STATUSES.stream().map(s -> Map.of("value", s, "label", t(ctx, "report.status." + s),
           "selected", s.equals(status))).toList());
       String query = "?unit=" + enc(unit) + "&status=" + enc(status) + "&page=";
       model.put("previous", page > 1 ? query + (page - 1) : null);
-      model.put("next", from + PAGE_SIZE < r.lines().size() ? query + (page + 1) : null);
+      model.put("next", from + PAGE_SIZE < r.matching() ? query + (page + 1) : null);
       model.put("page", page);
       model.put("catalog", catalog.get().modules().stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang))).toList());
       model.put("exportHref", "/cohorts/" + r.cohort().id() + "/export.csv");

@@ -44,7 +44,8 @@ public final class CohortService {
   public record ModuleSummary(String moduleId, String title, LocalDate dueOn, int completed, int inProgress, int notStarted,
                               int overdue) { }
 
-  public record Report(CohortRepository.Cohort cohort, List<ModuleSummary> modules, List<Line> lines, int totalLearners,
+  /** The whole cohort's counts, and the requested window of the learners matching the filters ({@code matching} of them). */
+  public record Report(CohortRepository.Cohort cohort, List<ModuleSummary> modules, List<Line> lines, int matching, int totalLearners,
                        int completed, int inProgress, int notStarted, int overdue, List<String> units,
                        Map<LocalDate, Integer> completionsByDay) { }
 
@@ -133,15 +134,16 @@ public final class CohortService {
   }
 
   /** The completion report: five queries (cohort, assignments, members, and progress in three), whatever the size. */
-  public Future<Report> report(Principal p, String cohortId, String unit, String status, LocalDate today) {
+  public Future<Report> report(Principal p, String cohortId, String unit, String status, LocalDate today, int offset, int limit) {
     return cohort(p, cohortId).compose(c -> repository.assignments(c.id()).compose(assignments ->
-        repository.members(c.id()).compose(members -> repository.cells(c.id()).map(cells ->
-            build(c, assignments, members, cells, unit, status, today)))));
+        repository.members(c.id()).compose(members -> repository.cells(c.id(),
+                assignments.stream().map(CohortRepository.Assignment::moduleId).toList())
+            .map(cells -> build(c, assignments, members, cells, unit, status, today, offset, limit)))));
   }
 
   private Report build(CohortRepository.Cohort cohort, List<CohortRepository.Assignment> assignments,
-      List<CohortRepository.Member> members, Map<Long, Map<String, CohortRepository.Cell>> cells, String unit, String status,
-      LocalDate today) {
+      List<CohortRepository.Member> members, Map<Long, CohortRepository.Cell[]> cells, String unit, String status,
+      LocalDate today, int offset, int limit) {
     Catalog current = catalog.get();
     int[][] perModule = new int[assignments.size()][4];
     int completed = 0;
@@ -151,16 +153,20 @@ public final class CohortService {
     TreeSet<String> units = new TreeSet<>();
     Map<LocalDate, Integer> byDay = new java.util.TreeMap<>();
     List<Line> lines = new ArrayList<>();
+    int matching = 0;
+    int[] lessonCounts = assignments.stream().mapToInt(a -> current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0))
+        .toArray();
+    CohortRepository.Cell[] nothing = new CohortRepository.Cell[assignments.size()];
     for (CohortRepository.Member m : members) {
       if (m.unit() != null) {
         units.add(m.unit());
       }
-      Map<String, CohortRepository.Cell> mine = cells.getOrDefault(m.accountId(), Map.of());
+      CohortRepository.Cell[] mine = cells.getOrDefault(m.accountId(), nothing);
       List<Cell> row = new ArrayList<>();
       for (int i = 0; i < assignments.size(); i++) {
         CohortRepository.Assignment a = assignments.get(i);
-        CohortRepository.Cell raw = mine.get(a.moduleId());
-        int lessons = current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0);
+        CohortRepository.Cell raw = mine[i];
+        int lessons = lessonCounts[i];
         Status s = raw != null && raw.certificateScore() != null ? Status.COMPLETED
             : raw != null && (raw.lessonsRead() > 0 || raw.attempts() > 0) ? Status.IN_PROGRESS : Status.NOT_STARTED;
         boolean late = s != Status.COMPLETED && today.isAfter(a.dueOn());
@@ -184,7 +190,10 @@ public final class CohortService {
       }
       Line line = new Line(m, row);
       if ((unit == null || unit.isEmpty() || unit.equals(m.unit())) && (status == null || status.isEmpty() || line.has(status))) {
-        lines.add(line);
+        if (matching >= offset && lines.size() < limit) {
+          lines.add(line);
+        }
+        matching++;
       }
     }
     List<ModuleSummary> modules = new ArrayList<>();
@@ -194,7 +203,7 @@ public final class CohortService {
       modules.add(new ModuleSummary(a.moduleId(), title, a.dueOn(), perModule[i][0], perModule[i][1], perModule[i][2],
           perModule[i][3]));
     }
-    return new Report(cohort, modules, lines, members.size(), completed, inProgress, notStarted, overdue,
+    return new Report(cohort, modules, lines, matching, members.size(), completed, inProgress, notStarted, overdue,
         List.copyOf(units), new LinkedHashMap<>(byDay));
   }
 

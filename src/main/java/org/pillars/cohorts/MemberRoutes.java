@@ -155,7 +155,7 @@ public final class MemberRoutes {
   private void readiness(RoutingContext ctx) {
     String lang = Language.of(ctx);
     LocalDate today = LocalDate.now();
-    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), null, null, today).onSuccess(r -> {
+    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), null, null, today, 0, Integer.MAX_VALUE).onSuccess(r -> {
       Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "readiness.title") + " · " + r.cohort().name());
       model.put("cohort", Map.of("name", r.cohort().name(), "organisation", r.cohort().organisationName(),
           "deploys", r.cohort().deploysOn().toString(), "href", "/cohorts/" + r.cohort().id()));
