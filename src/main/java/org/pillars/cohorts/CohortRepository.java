@@ -192,7 +192,19 @@ public final class CohortRepository {
    * Progress of every member in every assigned module: three queries, whatever the cohort's size. Each
    * member maps to one array of cells in {@code modules} order (null where nothing happened yet).
    */
+  /** Members and their cells read in one transaction with room to sort and aggregate in memory. */
+  public Future<Map.Entry<List<Member>, Map<Long, Cell[]>>> membersAndCells(long cohortId, List<String> modules) {
+    return pool.withTransaction(conn -> conn.query("SET LOCAL work_mem = '64MB'").execute()
+        .compose(v -> conn.preparedQuery(MEMBERS).execute(Tuple.of(cohortId)))
+        .compose(rows -> cells(conn, cohortId, modules).map(cells -> Map.entry(list(rows, r -> new Member(r.getLong(0),
+            r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5))), cells))));
+  }
+
   public Future<Map<Long, Cell[]>> cells(long cohortId, List<String> modules) {
+    return cells(pool, cohortId, modules);
+  }
+
+  private static Future<Map<Long, Cell[]>> cells(io.vertx.sqlclient.SqlClient pool, long cohortId, List<String> modules) {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < modules.size(); i++) {
       index.put(modules.get(i), i);

@@ -136,9 +136,8 @@ public final class CohortService {
   /** The completion report: five queries (cohort, assignments, members, and progress in three), whatever the size. */
   public Future<Report> report(Principal p, String cohortId, String unit, String status, LocalDate today, int offset, int limit) {
     return cohort(p, cohortId).compose(c -> repository.assignments(c.id()).compose(assignments ->
-        repository.members(c.id()).compose(members -> repository.cells(c.id(),
-                assignments.stream().map(CohortRepository.Assignment::moduleId).toList())
-            .map(cells -> build(c, assignments, members, cells, unit, status, today, offset, limit)))));
+        repository.membersAndCells(c.id(), assignments.stream().map(CohortRepository.Assignment::moduleId).toList())
+            .map(mc -> build(c, assignments, mc.getKey(), mc.getValue(), unit, status, today, offset, limit))));
   }
 
   private Report build(CohortRepository.Cohort cohort, List<CohortRepository.Assignment> assignments,
