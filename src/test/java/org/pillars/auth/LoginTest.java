@@ -39,7 +39,7 @@ class LoginTest {
   }
 
   private static HttpResponse<Buffer> formLogin(String username, String password) {
-    return server.send(HttpMethod.POST, "/login", Buffer.buffer("username=" + username + "&password=" + password),
+    return server.send(HttpMethod.POST, "/login", Accounts.form("username", username, "password", password),
         "Content-Type", "application/x-www-form-urlencoded");
   }
 
@@ -109,7 +109,7 @@ class LoginTest {
   void formLoginCookie() {
     String user = Accounts.create(server, "learner");
     HttpResponse<Buffer> r = server.send(HttpMethod.POST, "/login",
-        Buffer.buffer("username=" + user + "&password=" + Accounts.PASSPHRASE + "&next=https%3A%2F%2Fevil.example%2F"),
+        Accounts.form("username", user, "password", Accounts.PASSPHRASE, "next", "https://evil.example/"),
         "Content-Type", "application/x-www-form-urlencoded");
     assertEquals(303, r.statusCode());
     assertEquals("/home", r.getHeader("Location"), "an outside next is ignored");

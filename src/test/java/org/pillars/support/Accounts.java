@@ -59,7 +59,7 @@ public final class Accounts {
   /** Logs in through the login form like a browser, then reads the CSRF token from the home page. */
   public static Browser browser(TestApp server, String username) {
     HttpResponse<Buffer> r = server.send(HttpMethod.POST, "/login",
-        Buffer.buffer("username=" + username + "&password=" + PASSPHRASE + "&next=%2Fhome"),
+        form("username", username, "password", PASSPHRASE, "next", "/home"),
         "Content-Type", "application/x-www-form-urlencoded");
     if (r.statusCode() != 303) {
       throw new AssertionError("form login of " + username + " failed: " + r.statusCode() + " " + r.bodyAsString());
@@ -72,6 +72,18 @@ public final class Accounts {
       throw new AssertionError("no CSRF token on the home page: " + home);
     }
     return new Browser(cookie, m.group(1));
+  }
+
+  /** An application/x-www-form-urlencoded body from name, value pairs, each value properly encoded. */
+  public static Buffer form(String... pairs) {
+    StringBuilder body = new StringBuilder();
+    for (int i = 0; i + 1 < pairs.length; i += 2) {
+      if (body.length() > 0) {
+        body.append('&');
+      }
+      body.append(pairs[i]).append('=').append(java.net.URLEncoder.encode(pairs[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+    }
+    return Buffer.buffer(body.toString());
   }
 
   public static String bearer(String token) {
