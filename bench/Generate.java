@@ -3,6 +3,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Map;
+import org.pillars.cohorts.CohortRepository;
 
 /**
  * Makes a synthetic organisation with one cohort of N learners, six assigned modules (bench, bench-2 ...
@@ -27,7 +29,7 @@ public class Generate {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT sum(coalesce(seq_scan, 0) + coalesce(idx_scan, 0)) FROM pg_stat_user_tables "
                  + "WHERE relname IN ('accounts', 'cohort_members', 'cohorts', 'assignments', 'lesson_reads', 'attempts', "
-                 + "'certificates', 'sessions', 'organisations')")) {
+                 + "'certificates', 'sessions', 'organisations', 'module_progress')")) {
           rs.next();
           System.out.println("scans " + rs.getLong(1));
         }
@@ -89,23 +91,26 @@ public class Generate {
     }
   }
 
+  /** EXPLAIN ANALYZE of the server's own report queries (from CohortRepository), with a first page of 100 learners. */
   private static void explain(Connection c, long cohort) throws Exception {
-    String[] names = {"members", "lessons read", "attempts", "certificates"};
-    String[] queries = {
-        "SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email FROM cohort_members m JOIN accounts a ON a.id = m.account_id "
-            + "WHERE m.cohort_id = $1 ORDER BY a.unit NULLS LAST, a.display_name, a.id",
-        "SELECT r.account_id, r.module_id, count(*) FROM lesson_reads r JOIN cohort_members m ON m.account_id = r.account_id AND m.cohort_id = $1 "
-            + "JOIN assignments x ON x.module_id = r.module_id AND x.cohort_id = $1 GROUP BY r.account_id, r.module_id",
-        "SELECT t.account_id, t.module_id, count(*), max(t.score) FROM attempts t JOIN cohort_members m ON m.account_id = t.account_id AND m.cohort_id = $1 "
-            + "JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1 WHERE t.submitted_at IS NOT NULL GROUP BY t.account_id, t.module_id",
-        "SELECT c.account_id, c.module_id, c.score, c.issued_at FROM certificates c JOIN cohort_members m ON m.account_id = c.account_id AND m.cohort_id = $1 "
-            + "JOIN assignments x ON x.module_id = c.module_id AND x.cohort_id = $1"};
-    for (int i = 0; i < queries.length; i++) {
-      System.out.println("-- " + names[i]);
-      try (Statement s = c.createStatement();
-           ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + queries[i].replace("$1", Long.toString(cohort)))) {
-        while (rs.next()) {
-          System.out.println(rs.getString(1));
+    Map<String, String> args = Map.of(
+        "module counts", "(" + cohort + ")",
+        "completions by day", "(" + cohort + ")",
+        "units", "(" + cohort + ")",
+        "page", "(" + cohort + ", NULL, NULL, current_date, 0, 100)",
+        "page cells", "(" + cohort + ", ARRAY(SELECT account_id FROM cohort_members WHERE cohort_id = " + cohort
+            + " ORDER BY account_id LIMIT 100))",
+        "export", "(" + cohort + ")");
+    int n = 0;
+    for (Map.Entry<String, String> q : CohortRepository.reportQueries().entrySet()) {
+      System.out.println("-- " + q.getKey());
+      String name = "q" + n++;
+      try (Statement s = c.createStatement()) {
+        s.execute("PREPARE " + name + " AS " + q.getValue());
+        try (ResultSet rs = s.executeQuery("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) EXECUTE " + name + args.get(q.getKey()))) {
+          while (rs.next()) {
+            System.out.println(rs.getString(1));
+          }
         }
       }
     }

@@ -20,6 +20,9 @@ import org.pillars.web.Json;
 /** The coordinators' JSON API: cohorts, rosters, assignments, the report and its CSV export. */
 public final class CohortApi {
 
+  /** The most learners one report answer lists; page through larger cohorts with offset. */
+  static final int REPORT_LIMIT = 1000;
+
   /** The export's columns, in this order for good: documented in the README. */
   public static final String EXPORT_HEADER = "service_number,name,rank,unit,module,due_on,status,overdue,lessons_read,"
       + "lessons_total,attempts,best_score,completed_on,certificate_score";
@@ -68,8 +71,10 @@ public final class CohortApi {
   }
 
   private void report(RoutingContext ctx) {
+    int offset = number(ctx.request().getParam("offset"), "offset", 0, 0, Integer.MAX_VALUE);
+    int limit = number(ctx.request().getParam("limit"), "limit", REPORT_LIMIT, 1, REPORT_LIMIT);
     cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.request().getParam("unit"),
-        status(ctx.request().getParam("status")), LocalDate.now(), 0, Integer.MAX_VALUE).onSuccess(r -> {
+        status(ctx.request().getParam("status")), LocalDate.now(), offset, limit).onSuccess(r -> {
           JsonArray modules = new JsonArray();
           r.modules().forEach(m -> modules.add(new JsonObject().put("module", m.moduleId()).put("title", m.title())
               .put("dueOn", m.dueOn().toString()).put("completed", m.completed()).put("inProgress", m.inProgress())
@@ -89,7 +94,8 @@ public final class CohortApi {
           Json.send(ctx, 200, new JsonObject().put("cohort", cohortJson(r.cohort()))
               .put("summary", new JsonObject().put("learners", r.totalLearners()).put("completed", r.completed())
                   .put("inProgress", r.inProgress()).put("notStarted", r.notStarted()).put("overdue", r.overdue()))
-              .put("modules", modules).put("units", new JsonArray(r.units())).put("learners", learners));
+              .put("modules", modules).put("units", new JsonArray(r.units())).put("matching", r.matching())
+              .put("offset", offset).put("learners", learners));
         }).onFailure(ctx::fail);
   }
 
@@ -191,7 +197,16 @@ public final class CohortApi {
         stream.exceptionHandler(done::tryFail);
         stream.endHandler(v -> done.tryComplete());
         stream.handler(row -> {
-          response.write(ExportCsv.line(row, current, today));
+          String line;
+          try {
+            line = ExportCsv.line(row, current, today);
+          } catch (RuntimeException e) {
+            // a bad row must end the download visibly, not leave the client waiting on a paused cursor
+            stream.close();
+            done.tryFail(e);
+            return;
+          }
+          response.write(line);
           if (response.writeQueueFull()) {
             stream.pause();
             response.drainHandler(v -> stream.resume());
@@ -206,6 +221,22 @@ public final class CohortApi {
     return new JsonObject().put("id", c.id()).put("organisation", c.organisationId())
         .put("organisationName", c.organisationName()).put("name", c.name())
         .put("startsOn", c.startsOn().toString()).put("deploysOn", c.deploysOn().toString()).put("learners", c.members());
+  }
+
+  /** A whole number query parameter within [min, max]; absent means {@code fallback}. */
+  static int number(String value, String field, int fallback, int min, int max) {
+    if (value == null || value.isEmpty()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.strip());
+      if (n >= min && n <= max) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw HttpError.invalid("'" + field + "' must be a whole number from " + min + " to " + max);
   }
 
   static LocalDate date(String value, String field) {

@@ -63,41 +63,55 @@ public final class CohortRepository {
       INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, $2, $3)
       ON CONFLICT (cohort_id, module_id) DO UPDATE SET due_on = excluded.due_on""";
   private static final String DELETE_ASSIGNMENT = "DELETE FROM assignments WHERE cohort_id = $1 AND module_id = $2";
-  private static final String MEMBERS = """
-      SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email
-      FROM cohort_members m JOIN accounts a ON a.id = m.account_id
-      WHERE m.cohort_id = $1 ORDER BY a.unit NULLS LAST, a.display_name, a.id""";
-  private static final String READS = """
-      SELECT r.account_id, r.module_id, count(*) FROM lesson_reads r
-      JOIN cohort_members m ON m.account_id = r.account_id AND m.cohort_id = $1
-      JOIN assignments x ON x.module_id = r.module_id AND x.cohort_id = $1
-      GROUP BY r.account_id, r.module_id""";
-  private static final String TRIES = """
-      SELECT t.account_id, t.module_id, count(*), max(t.score) FROM attempts t
-      JOIN cohort_members m ON m.account_id = t.account_id AND m.cohort_id = $1
-      JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1
-      WHERE t.submitted_at IS NOT NULL GROUP BY t.account_id, t.module_id""";
-  private static final String CERTIFICATES = """
-      SELECT c.account_id, c.module_id, c.score, c.issued_at FROM certificates c
-      JOIN cohort_members m ON m.account_id = c.account_id AND m.cohort_id = $1
-      JOIN assignments x ON x.module_id = c.module_id AND x.cohort_id = $1""";
-  /** Progress pre-aggregated once per table and joined, rather than looked up per row. */
+  /** Per assigned module: learners, completed, started but not completed (module_progress is kept by triggers, V4). */
+  private static final String MODULE_COUNTS = """
+      SELECT x.module_id, count(*) AS learners, count(p.certificate_score) AS completed,
+             count(*) FILTER (WHERE p.certificate_score IS NULL AND (p.lessons_read > 0 OR p.attempts > 0)) AS in_progress
+      FROM assignments x JOIN cohort_members m ON m.cohort_id = x.cohort_id
+      LEFT JOIN module_progress p ON p.account_id = m.account_id AND p.module_id = x.module_id
+      WHERE x.cohort_id = $1 GROUP BY x.module_id""";
+  private static final String COMPLETIONS_BY_DAY = """
+      SELECT (p.completed_at AT TIME ZONE 'UTC')::date AS day, count(*) FROM cohort_members m
+      JOIN module_progress p ON p.account_id = m.account_id
+      JOIN assignments x ON x.cohort_id = m.cohort_id AND x.module_id = p.module_id
+      WHERE m.cohort_id = $1 AND p.completed_at IS NOT NULL GROUP BY 1 ORDER BY 1""";
+  private static final String UNITS = """
+      SELECT DISTINCT a.unit FROM cohort_members m JOIN accounts a ON a.id = m.account_id
+      WHERE m.cohort_id = $1 AND a.unit IS NOT NULL ORDER BY 1""";
+  /**
+   * The learners matching a unit ($2, null for all) and a status ($3, null for all; on $4, today), the window
+   * $5/$6 of them in report order, and how many match: one row even when the window is empty.
+   */
+  private static final String PAGE = """
+      WITH matched AS MATERIALIZED (
+        SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email FROM cohort_members m
+        JOIN accounts a ON a.id = m.account_id
+        WHERE m.cohort_id = $1 AND ($2::text IS NULL OR a.unit = $2) AND CASE $3::text
+          WHEN 'completed' THEN EXISTS (SELECT 1 FROM assignments x JOIN module_progress p ON p.module_id = x.module_id
+            WHERE x.cohort_id = $1 AND p.account_id = a.id AND p.certificate_score IS NOT NULL)
+          WHEN 'in-progress' THEN EXISTS (SELECT 1 FROM assignments x JOIN module_progress p ON p.module_id = x.module_id
+            WHERE x.cohort_id = $1 AND p.account_id = a.id AND p.certificate_score IS NULL AND (p.lessons_read > 0 OR p.attempts > 0))
+          WHEN 'not-started' THEN EXISTS (SELECT 1 FROM assignments x WHERE x.cohort_id = $1 AND NOT EXISTS (
+            SELECT 1 FROM module_progress p WHERE p.account_id = a.id AND p.module_id = x.module_id
+            AND (p.lessons_read > 0 OR p.attempts > 0 OR p.certificate_score IS NOT NULL)))
+          WHEN 'overdue' THEN EXISTS (SELECT 1 FROM assignments x WHERE x.cohort_id = $1 AND x.due_on < $4 AND NOT EXISTS (
+            SELECT 1 FROM module_progress p WHERE p.account_id = a.id AND p.module_id = x.module_id AND p.certificate_score IS NOT NULL))
+          WHEN 'incomplete' THEN EXISTS (SELECT 1 FROM assignments x WHERE x.cohort_id = $1 AND NOT EXISTS (
+            SELECT 1 FROM module_progress p WHERE p.account_id = a.id AND p.module_id = x.module_id AND p.certificate_score IS NOT NULL))
+          ELSE true END)
+      SELECT n.matching, w.* FROM (SELECT count(*) AS matching FROM matched) n
+      LEFT JOIN LATERAL (SELECT * FROM matched ORDER BY unit NULLS LAST, display_name, id OFFSET $5 LIMIT $6) w ON true""";
+  private static final String PAGE_CELLS = """
+      SELECT p.account_id, p.module_id, p.lessons_read, p.attempts, p.best_score, p.certificate_score, p.completed_at
+      FROM module_progress p JOIN assignments x ON x.module_id = p.module_id AND x.cohort_id = $1
+      WHERE p.account_id = ANY($2)""";
   private static final String EXPORT = """
-      WITH reads AS (
-        SELECT r.account_id, r.module_id, count(*) AS n FROM lesson_reads r
-        JOIN cohort_members m ON m.account_id = r.account_id AND m.cohort_id = $1 GROUP BY r.account_id, r.module_id),
-      tries AS (
-        SELECT t.account_id, t.module_id, count(*) AS n, max(t.score) AS best FROM attempts t
-        JOIN cohort_members m ON m.account_id = t.account_id AND m.cohort_id = $1
-        WHERE t.submitted_at IS NOT NULL GROUP BY t.account_id, t.module_id)
       SELECT a.service_number, a.display_name, a.rank, a.unit, x.module_id, x.due_on,
-             coalesce(r.n, 0) AS lessons_read, coalesce(t.n, 0) AS attempts, t.best AS best_score,
-             c.score AS certificate_score, c.issued_at
+             coalesce(p.lessons_read, 0) AS lessons_read, coalesce(p.attempts, 0) AS attempts, p.best_score,
+             p.certificate_score, p.completed_at
       FROM cohort_members m JOIN accounts a ON a.id = m.account_id
       JOIN assignments x ON x.cohort_id = m.cohort_id
-      LEFT JOIN reads r ON r.account_id = a.id AND r.module_id = x.module_id
-      LEFT JOIN tries t ON t.account_id = a.id AND t.module_id = x.module_id
-      LEFT JOIN certificates c ON c.account_id = a.id AND c.module_id = x.module_id
+      LEFT JOIN module_progress p ON p.account_id = a.id AND p.module_id = x.module_id
       WHERE m.cohort_id = $1
       ORDER BY a.unit NULLS LAST, a.display_name, a.id, x.due_on, x.module_id""";
   private static final String FIND_BY_SERVICE_NUMBER = """
@@ -119,7 +133,9 @@ public final class CohortRepository {
       RETURNING account_id""";
   private static final String STORE_HASH = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
 
-  private static final String MEMBER = MEMBERS.replace("ORDER BY a.unit NULLS LAST, a.display_name, a.id", "AND a.id = $2");
+  private static final String MEMBER = """
+      SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email
+      FROM cohort_members m JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1 AND a.id = $2""";
   private static final String LEARNER_ATTEMPTS = """
       SELECT t.module_id, t.submitted_at, t.score, t.passed FROM attempts t
       JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1
@@ -132,6 +148,18 @@ public final class CohortRepository {
       AND x.cohort_id = $1 WHERE c.account_id = $2""";
   private static final String INSERT_ACCOUNT = """
       INSERT INTO accounts (organisation_id, username, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id""";
+
+  /** The report's queries by name, for bench/Generate.java to explain the very SQL the server runs. */
+  public static Map<String, String> reportQueries() {
+    Map<String, String> queries = new java.util.LinkedHashMap<>();
+    queries.put("module counts", MODULE_COUNTS);
+    queries.put("completions by day", COMPLETIONS_BY_DAY);
+    queries.put("units", UNITS);
+    queries.put("page", PAGE);
+    queries.put("page cells", PAGE_CELLS);
+    queries.put("export", EXPORT);
+    return queries;
+  }
 
   /** One submitted attempt, for the drill-down. */
   public record AttemptLine(String moduleId, OffsetDateTime submittedAt, int score, boolean passed) { }
@@ -183,55 +211,69 @@ public final class CohortRepository {
     return pool.preparedQuery(DELETE_ASSIGNMENT).execute(Tuple.of(cohortId, moduleId)).mapEmpty();
   }
 
-  public Future<List<Member>> members(long cohortId) {
-    return pool.preparedQuery(MEMBERS).execute(Tuple.of(cohortId)).map(rows -> list(rows, r -> new Member(r.getLong(0),
-        r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5))));
+
+  /** How the whole cohort stands: per-module counts, completions per day, and the units present. */
+  public record Summary(Map<String, int[]> modules, Map<LocalDate, Integer> completionsByDay, List<String> units) { }
+
+  /** One window of the report: its learners in order, their cells in {@code modules} order, and how many match. */
+  public record Page(List<Member> learners, Map<Long, Cell[]> cells, int matching) { }
+
+  /**
+   * The cohort's counts in three aggregate queries over module_progress (one row per learner-module),
+   * whatever the size; per module: {learners, completed, in progress}.
+   */
+  public Future<Summary> summary(long cohortId) {
+    Tuple id = Tuple.of(cohortId);
+    return pool.withTransaction(conn -> conn.preparedQuery(MODULE_COUNTS).execute(id)
+        .compose(counts -> conn.preparedQuery(COMPLETIONS_BY_DAY).execute(id)
+            .compose(days -> conn.preparedQuery(UNITS).execute(id).map(units -> {
+              Map<String, int[]> modules = new HashMap<>();
+              counts.forEach(r -> modules.put(r.getString(0),
+                  new int[] {r.getLong(1).intValue(), r.getLong(2).intValue(), r.getLong(3).intValue()}));
+              Map<LocalDate, Integer> byDay = new java.util.LinkedHashMap<>();
+              days.forEach(r -> byDay.put(r.getLocalDate(0), r.getLong(1).intValue()));
+              return new Summary(modules, byDay, list(units, r -> r.getString(0)));
+            }))));
   }
 
   /**
-   * Progress of every member in every assigned module: three queries, whatever the cohort's size. Each
-   * member maps to one array of cells in {@code modules} order (null where nothing happened yet).
+   * The learners matching {@code unit} and {@code status} (either null for all), the window from
+   * {@code offset}, and the cells of only those learners: two queries, whatever the cohort's size.
    */
-  /** Members and their cells read in one transaction with room to sort and aggregate in memory. */
-  public Future<Map.Entry<List<Member>, Map<Long, Cell[]>>> membersAndCells(long cohortId, List<String> modules) {
-    return pool.withTransaction(conn -> conn.query("SET LOCAL work_mem = '64MB'").execute()
-        .compose(v -> conn.preparedQuery(MEMBERS).execute(Tuple.of(cohortId)))
-        .compose(rows -> cells(conn, cohortId, modules).map(cells -> Map.entry(list(rows, r -> new Member(r.getLong(0),
-            r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5))), cells))));
+  public Future<Page> page(long cohortId, List<String> modules, String unit, String status, LocalDate today, int offset,
+      int limit) {
+    return pool.withTransaction(conn -> conn.preparedQuery(PAGE).execute(Tuple.of(cohortId, unit, status, today, offset, limit))
+        .compose(rows -> {
+          int matching = rows.iterator().next().getLong(0).intValue();
+          List<Member> learners = new ArrayList<>();
+          for (Row r : rows) {
+            if (r.getLong(1) != null) {
+              learners.add(new Member(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6)));
+            }
+          }
+          if (learners.isEmpty()) {
+            return Future.succeededFuture(new Page(learners, Map.of(), matching));
+          }
+          Long[] ids = learners.stream().map(Member::accountId).toArray(Long[]::new);
+          return conn.preparedQuery(PAGE_CELLS).execute(Tuple.of(cohortId, (Object) ids))
+              .map(cells -> new Page(learners, cells(cells, modules), matching));
+        }));
   }
 
-  public Future<Map<Long, Cell[]>> cells(long cohortId, List<String> modules) {
-    return cells(pool, cohortId, modules);
-  }
-
-  private static Future<Map<Long, Cell[]>> cells(io.vertx.sqlclient.SqlClient pool, long cohortId, List<String> modules) {
+  private static Map<Long, Cell[]> cells(io.vertx.sqlclient.RowSet<Row> rows, List<String> modules) {
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < modules.size(); i++) {
       index.put(modules.get(i), i);
     }
-    Tuple id = Tuple.of(cohortId);
-    return pool.preparedQuery(READS).execute(id).compose(reads -> pool.preparedQuery(TRIES).execute(id)
-        .compose(tries -> pool.preparedQuery(CERTIFICATES).execute(id).map(certs -> {
-          Map<Long, Cell[]> cells = new HashMap<>();
-          for (Row r : reads) {
-            Cell[] row = cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()]);
-            row[index.get(r.getString(1))] = new Cell(r.getLong(2).intValue(), 0, null, null, null);
-          }
-          for (Row r : tries) {
-            Cell[] row = cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()]);
-            int i = index.get(r.getString(1));
-            Cell a = row[i];
-            row[i] = new Cell(a == null ? 0 : a.lessonsRead(), r.getLong(2).intValue(), r.getInteger(3), null, null);
-          }
-          for (Row r : certs) {
-            Cell[] row = cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()]);
-            int i = index.get(r.getString(1));
-            Cell a = row[i];
-            row[i] = new Cell(a == null ? 0 : a.lessonsRead(), a == null ? 0 : a.attempts(), a == null ? null : a.bestScore(),
-                r.getInteger(2), r.getOffsetDateTime(3));
-          }
-          return cells;
-        })));
+    Map<Long, Cell[]> cells = new HashMap<>();
+    for (Row r : rows) {
+      Integer i = index.get(r.getString(1));
+      if (i != null) {
+        cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()])[i] = new Cell(r.getInteger(2), r.getInteger(3),
+            r.getInteger(4), r.getInteger(5), r.getOffsetDateTime(6));
+      }
+    }
+    return cells;
   }
 
   /**

@@ -4,10 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.pgclient.PgException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.pillars.auth.Principal;
 import org.pillars.auth.Role;
@@ -27,18 +25,7 @@ public final class CohortService {
   public record Cell(String moduleId, Status status, boolean overdue, int lessonsRead, int lessons, int attempts,
                      Integer bestScore, Integer score, LocalDate completedOn) { }
 
-  public record Line(CohortRepository.Member learner, List<Cell> cells) {
-
-    boolean has(String status) {
-      return cells.stream().anyMatch(c -> switch (status) {
-        case "completed" -> c.status() == Status.COMPLETED;
-        case "in-progress" -> c.status() == Status.IN_PROGRESS;
-        case "not-started" -> c.status() == Status.NOT_STARTED;
-        case "overdue" -> c.overdue();
-        default -> true;
-      });
-    }
-  }
+  public record Line(CohortRepository.Member learner, List<Cell> cells) { }
 
   /** Per assigned module: how many learners completed it, are on it, have not started, are late. */
   public record ModuleSummary(String moduleId, String title, LocalDate dueOn, int completed, int inProgress, int notStarted,
@@ -50,6 +37,8 @@ public final class CohortService {
                        Map<LocalDate, Integer> completionsByDay) { }
 
   public static final List<String> STATUSES = List.of("completed", "in-progress", "not-started", "overdue");
+  /** Learners with at least one assigned module not completed: who is not ready to deploy. */
+  static final String INCOMPLETE = "incomplete";
   static final int SETUP_DAYS = 30;
 
   private final CohortRepository repository;
@@ -133,77 +122,66 @@ public final class CohortService {
     })).compose(moved -> moved ? Future.succeededFuture() : Future.failedFuture(HttpError.notFound("this learner is not in this cohort")));
   }
 
-  /** The completion report: five queries (cohort, assignments, members, and progress in three), whatever the size. */
+  /**
+   * The completion report: the whole cohort's counts, and the cells of only the learners in the window.
+   * Seven queries (cohort, assignments, three for the summary, two for the window), whatever the size.
+   */
   public Future<Report> report(Principal p, String cohortId, String unit, String status, LocalDate today, int offset, int limit) {
-    return cohort(p, cohortId).compose(c -> repository.assignments(c.id()).compose(assignments ->
-        repository.membersAndCells(c.id(), assignments.stream().map(CohortRepository.Assignment::moduleId).toList())
-            .map(mc -> build(c, assignments, mc.getKey(), mc.getValue(), unit, status, today, offset, limit))));
+    String unitFilter = unit == null || unit.isEmpty() ? null : unit;
+    String statusFilter = status == null || status.isEmpty() ? null : status;
+    return cohort(p, cohortId).compose(c -> repository.assignments(c.id()).compose(assignments -> {
+      List<String> modules = assignments.stream().map(CohortRepository.Assignment::moduleId).toList();
+      return repository.summary(c.id()).compose(summary -> repository.page(c.id(), modules, unitFilter, statusFilter, today, offset, limit)
+          .map(page -> build(c, assignments, summary, page, today)));
+    }));
   }
 
-  private Report build(CohortRepository.Cohort cohort, List<CohortRepository.Assignment> assignments,
-      List<CohortRepository.Member> members, Map<Long, CohortRepository.Cell[]> cells, String unit, String status,
-      LocalDate today, int offset, int limit) {
+  private Report build(CohortRepository.Cohort cohort, List<CohortRepository.Assignment> assignments, CohortRepository.Summary summary,
+      CohortRepository.Page page, LocalDate today) {
     Catalog current = catalog.get();
-    int[][] perModule = new int[assignments.size()][4];
+    int[] lessonCounts = assignments.stream().mapToInt(a -> current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0))
+        .toArray();
+    int learners = 0;
     int completed = 0;
     int inProgress = 0;
     int notStarted = 0;
     int overdue = 0;
-    TreeSet<String> units = new TreeSet<>();
-    Map<LocalDate, Integer> byDay = new java.util.TreeMap<>();
-    List<Line> lines = new ArrayList<>();
-    int matching = 0;
-    int[] lessonCounts = assignments.stream().mapToInt(a -> current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0))
-        .toArray();
+    List<ModuleSummary> modules = new ArrayList<>();
+    for (CohortRepository.Assignment a : assignments) {
+      int[] counts = summary.modules().getOrDefault(a.moduleId(), new int[3]);
+      learners = Math.max(learners, counts[0]);
+      int waiting = counts[0] - counts[1] - counts[2];
+      int late = today.isAfter(a.dueOn()) ? counts[0] - counts[1] : 0;
+      String title = current.module(a.moduleId()).map(mod -> mod.title().in("en")).orElse(a.moduleId());
+      modules.add(new ModuleSummary(a.moduleId(), title, a.dueOn(), counts[1], counts[2], waiting, late));
+      completed += counts[1];
+      inProgress += counts[2];
+      notStarted += waiting;
+      overdue += late;
+    }
     CohortRepository.Cell[] nothing = new CohortRepository.Cell[assignments.size()];
-    for (CohortRepository.Member m : members) {
-      if (m.unit() != null) {
-        units.add(m.unit());
-      }
-      CohortRepository.Cell[] mine = cells.getOrDefault(m.accountId(), nothing);
+    List<Line> lines = new ArrayList<>();
+    for (CohortRepository.Member m : page.learners()) {
+      CohortRepository.Cell[] mine = page.cells().getOrDefault(m.accountId(), nothing);
       List<Cell> row = new ArrayList<>();
       for (int i = 0; i < assignments.size(); i++) {
-        CohortRepository.Assignment a = assignments.get(i);
-        CohortRepository.Cell raw = mine[i];
-        int lessons = lessonCounts[i];
-        Status s = raw != null && raw.certificateScore() != null ? Status.COMPLETED
-            : raw != null && (raw.lessonsRead() > 0 || raw.attempts() > 0) ? Status.IN_PROGRESS : Status.NOT_STARTED;
-        boolean late = s != Status.COMPLETED && today.isAfter(a.dueOn());
-        LocalDate completedOn = raw != null && raw.completedAt() != null ? raw.completedAt().toLocalDate() : null;
-        row.add(new Cell(a.moduleId(), s, late, raw == null ? 0 : Math.min(raw.lessonsRead(), lessons), lessons,
-            raw == null ? 0 : raw.attempts(), raw == null ? null : raw.bestScore(), raw == null ? null : raw.certificateScore(),
-            completedOn));
-        perModule[i][s.ordinal()]++;
-        if (late) {
-          perModule[i][3]++;
-          overdue++;
-        }
-        switch (s) {
-          case COMPLETED -> completed++;
-          case IN_PROGRESS -> inProgress++;
-          default -> notStarted++;
-        }
-        if (completedOn != null) {
-          byDay.merge(completedOn, 1, Integer::sum);
-        }
+        row.add(cell(assignments.get(i), mine[i], lessonCounts[i], today));
       }
-      Line line = new Line(m, row);
-      if ((unit == null || unit.isEmpty() || unit.equals(m.unit())) && (status == null || status.isEmpty() || line.has(status))) {
-        if (matching >= offset && lines.size() < limit) {
-          lines.add(line);
-        }
-        matching++;
-      }
+      lines.add(new Line(m, row));
     }
-    List<ModuleSummary> modules = new ArrayList<>();
-    for (int i = 0; i < assignments.size(); i++) {
-      CohortRepository.Assignment a = assignments.get(i);
-      String title = current.module(a.moduleId()).map(mod -> mod.title().in("en")).orElse(a.moduleId());
-      modules.add(new ModuleSummary(a.moduleId(), title, a.dueOn(), perModule[i][0], perModule[i][1], perModule[i][2],
-          perModule[i][3]));
-    }
-    return new Report(cohort, modules, lines, matching, members.size(), completed, inProgress, notStarted, overdue,
-        List.copyOf(units), new LinkedHashMap<>(byDay));
+    int total = assignments.isEmpty() ? cohort.members() : learners;
+    return new Report(cohort, modules, lines, page.matching(), total, completed, inProgress, notStarted, overdue,
+        summary.units(), summary.completionsByDay());
+  }
+
+  private static Cell cell(CohortRepository.Assignment a, CohortRepository.Cell raw, int lessons, LocalDate today) {
+    Status s = raw != null && raw.certificateScore() != null ? Status.COMPLETED
+        : raw != null && (raw.lessonsRead() > 0 || raw.attempts() > 0) ? Status.IN_PROGRESS : Status.NOT_STARTED;
+    boolean late = s != Status.COMPLETED && today.isAfter(a.dueOn());
+    LocalDate completedOn = raw != null && raw.completedAt() != null ? raw.completedAt().toLocalDate() : null;
+    return new Cell(a.moduleId(), s, late, raw == null ? 0 : Math.min(raw.lessonsRead(), lessons), lessons,
+        raw == null ? 0 : raw.attempts(), raw == null ? null : raw.bestScore(), raw == null ? null : raw.certificateScore(),
+        completedOn);
   }
 
   public List<Module> modules() {

@@ -18,7 +18,7 @@ final class ExportCsv {
     long read = Math.min(r.getLong("lessons_read"), lessons);
     long attempts = r.getLong("attempts");
     Integer certificate = r.getInteger("certificate_score");
-    OffsetDateTime issued = r.getOffsetDateTime("issued_at");
+    OffsetDateTime issued = r.getOffsetDateTime("completed_at");
     String status = certificate != null ? "completed" : read > 0 || attempts > 0 ? "in-progress" : "not-started";
     boolean overdue = certificate == null && today.isAfter(due);
     Integer best = r.getInteger("best_score");

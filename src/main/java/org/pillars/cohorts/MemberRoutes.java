@@ -155,7 +155,7 @@ public final class MemberRoutes {
   private void readiness(RoutingContext ctx) {
     String lang = Language.of(ctx);
     LocalDate today = LocalDate.now();
-    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), null, null, today, 0, Integer.MAX_VALUE).onSuccess(r -> {
+    cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), null, CohortService.INCOMPLETE, today, 0, Integer.MAX_VALUE).onSuccess(r -> {
       Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "readiness.title") + " · " + r.cohort().name());
       model.put("cohort", Map.of("name", r.cohort().name(), "organisation", r.cohort().organisationName(),
           "deploys", r.cohort().deploysOn().toString(), "href", "/cohorts/" + r.cohort().id()));
@@ -164,18 +164,13 @@ public final class MemberRoutes {
           .orElse(m.title()), "completed", m.completed(), "total", r.totalLearners(),
           "percent", r.totalLearners() == 0 ? 0 : Math.round(100f * m.completed() / r.totalLearners()), "overdue", m.overdue())).toList());
       Map<String, List<Map<String, Object>>> byUnit = new java.util.TreeMap<>();
-      int ready = 0;
       for (CohortService.Line line : r.lines()) {
         long missing = line.cells().stream().filter(c -> c.status() != CohortService.Status.COMPLETED).count();
-        if (missing == 0) {
-          ready++;
-          continue;
-        }
         byUnit.computeIfAbsent(String.valueOf(line.learner().unit()), k -> new ArrayList<>()).add(Map.of(
             "name", line.learner().name(), "rank", String.valueOf(line.learner().rank()),
             "serviceNumber", String.valueOf(line.learner().serviceNumber()), "missing", missing));
       }
-      model.put("ready", ready);
+      model.put("ready", r.totalLearners() - r.matching());
       model.put("total", r.totalLearners());
       model.put("units", byUnit.entrySet().stream().map(e -> Map.of("unit", e.getKey(), "learners", e.getValue())).toList());
       pages.send(ctx, "readiness", model);

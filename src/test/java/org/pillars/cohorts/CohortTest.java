@@ -12,6 +12,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -178,6 +179,12 @@ class CohortTest {
     assertEquals(200, login.statusCode(), login.bodyAsString());
   }
 
+  private static List<String> names(long cohort, String query) {
+    HttpResponse<Buffer> r = call(HttpMethod.GET, "/api/cohorts/" + cohort + "/report?" + query, coordinatorA, null);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject().getJsonArray("learners").stream().map(o -> ((JsonObject) o).getString("name")).toList();
+  }
+
   @Test
   @DisplayName("the report shows each learner's state per assigned module, with filters, and the export streams it as CSV")
   void reportAndExport() {
@@ -217,6 +224,18 @@ class CohortTest {
     assertEquals(1, call(HttpMethod.GET, "/api/cohorts/" + id + "/report?unit=B%20Company", coordinatorA, null).bodyAsJsonObject()
         .getJsonArray("learners").size());
     assertEquals(400, call(HttpMethod.GET, "/api/cohorts/" + id + "/report?status=whatever", coordinatorA, null).statusCode());
+    assertEquals(List.of("Ama Mensah"), names(id, "status=completed"));
+    assertEquals(List.of("Ama Mensah"), names(id, "status=in-progress"));
+    assertEquals(List.of("Esi Owusu", "Kofi Boateng"), names(id, "status=not-started"));
+    assertEquals(List.of("Esi Owusu"), names(id, "offset=1&limit=1"));
+    JsonObject past = call(HttpMethod.GET, "/api/cohorts/" + id + "/report?offset=5", coordinatorA, null).bodyAsJsonObject();
+    assertEquals(0, past.getJsonArray("learners").size());
+    assertEquals(3, past.getInteger("matching"), "the count of matching learners does not depend on the window");
+    for (String bad : List.of("limit=0", "limit=1001", "offset=-1", "offset=x", "limit=1e3")) {
+      HttpResponse<Buffer> refused = call(HttpMethod.GET, "/api/cohorts/" + id + "/report?" + bad, coordinatorA, null);
+      assertEquals(400, refused.statusCode(), bad);
+      assertTrue(refused.bodyAsJsonObject().getString("message").contains("whole number"), refused.bodyAsString());
+    }
 
     String home = server.get("/home", "Authorization", "Bearer " + token).bodyAsString();
     assertTrue(home.contains("Assigned to you"), home);

@@ -27,7 +27,8 @@ public final class TestApp implements AutoCloseable {
     this.app = app;
     this.client = WebClient.create(app.vertx(), new WebClientOptions()
         .setDefaultHost("localhost").setDefaultPort(app.port())
-        .setFollowRedirects(false).setDecompressionSupported(false));
+        .setFollowRedirects(false).setDecompressionSupported(false)
+        .setIdleTimeout(60));  // a response that stalls fails the test instead of hanging the build
   }
 
   /** Starts against a fresh database with the good fixture modules; {@code env} overrides any key. */
