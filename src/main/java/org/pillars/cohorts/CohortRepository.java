@@ -63,30 +63,27 @@ public final class CohortRepository {
       INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, $2, $3)
       ON CONFLICT (cohort_id, module_id) DO UPDATE SET due_on = excluded.due_on""";
   private static final String DELETE_ASSIGNMENT = "DELETE FROM assignments WHERE cohort_id = $1 AND module_id = $2";
-  /** Per assigned module: learners, completed, started but not completed (module_progress is kept by triggers, V4). */
-  private static final String MODULE_COUNTS = """
-      SELECT x.module_id, count(*) AS learners, count(p.certificate_score) AS completed,
+  /**
+   * One pass over the cohort's module_progress rows (kept by triggers, V4), grouped two ways: per assigned
+   * module (completed, started but not completed), and per day of completion (module_id null).
+   */
+  private static final String SUMMARY = """
+      SELECT p.module_id, (p.completed_at AT TIME ZONE 'UTC')::date AS day, count(p.certificate_score) AS completed,
              count(*) FILTER (WHERE p.certificate_score IS NULL AND (p.lessons_read > 0 OR p.attempts > 0)) AS in_progress
-      FROM assignments x JOIN cohort_members m ON m.cohort_id = x.cohort_id
-      LEFT JOIN module_progress p ON p.account_id = m.account_id AND p.module_id = x.module_id
-      WHERE x.cohort_id = $1 GROUP BY x.module_id""";
-  private static final String COMPLETIONS_BY_DAY = """
-      SELECT (p.completed_at AT TIME ZONE 'UTC')::date AS day, count(*) FROM cohort_members m
-      JOIN module_progress p ON p.account_id = m.account_id
+      FROM cohort_members m JOIN module_progress p ON p.account_id = m.account_id
       JOIN assignments x ON x.cohort_id = m.cohort_id AND x.module_id = p.module_id
-      WHERE m.cohort_id = $1 AND p.completed_at IS NOT NULL GROUP BY 1 ORDER BY 1""";
-  private static final String UNITS = """
-      SELECT DISTINCT a.unit FROM cohort_members m JOIN accounts a ON a.id = m.account_id
-      WHERE m.cohort_id = $1 AND a.unit IS NOT NULL ORDER BY 1""";
+      WHERE m.cohort_id = $1
+      GROUP BY GROUPING SETS ((p.module_id), ((p.completed_at AT TIME ZONE 'UTC')::date))""";
   /**
    * The learners matching a unit ($2, null for all) and a status ($3, null for all; on $4, today), the window
-   * $5/$6 of them in report order, and how many match: one row even when the window is empty.
+   * $5/$6 of them in report order, how many match, and the cohort's units: one row even when the window is empty.
    */
   private static final String PAGE = """
-      WITH matched AS MATERIALIZED (
+      WITH members AS MATERIALIZED (
         SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email FROM cohort_members m
-        JOIN accounts a ON a.id = m.account_id
-        WHERE m.cohort_id = $1 AND ($2::text IS NULL OR a.unit = $2) AND CASE $3::text
+        JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1),
+      matched AS MATERIALIZED (
+        SELECT * FROM members a WHERE ($2::text IS NULL OR a.unit = $2) AND CASE $3::text
           WHEN 'completed' THEN EXISTS (SELECT 1 FROM assignments x JOIN module_progress p ON p.module_id = x.module_id
             WHERE x.cohort_id = $1 AND p.account_id = a.id AND p.certificate_score IS NOT NULL)
           WHEN 'in-progress' THEN EXISTS (SELECT 1 FROM assignments x JOIN module_progress p ON p.module_id = x.module_id
@@ -99,7 +96,8 @@ public final class CohortRepository {
           WHEN 'incomplete' THEN EXISTS (SELECT 1 FROM assignments x WHERE x.cohort_id = $1 AND NOT EXISTS (
             SELECT 1 FROM module_progress p WHERE p.account_id = a.id AND p.module_id = x.module_id AND p.certificate_score IS NOT NULL))
           ELSE true END)
-      SELECT n.matching, w.* FROM (SELECT count(*) AS matching FROM matched) n
+      SELECT n.matching, (SELECT array_agg(DISTINCT unit ORDER BY unit) FROM members WHERE unit IS NOT NULL) AS units, w.*
+      FROM (SELECT count(*) AS matching FROM matched) n
       LEFT JOIN LATERAL (SELECT * FROM matched ORDER BY unit NULLS LAST, display_name, id OFFSET $5 LIMIT $6) w ON true""";
   private static final String PAGE_CELLS = """
       SELECT p.account_id, p.module_id, p.lessons_read, p.attempts, p.best_score, p.certificate_score, p.completed_at
@@ -131,7 +129,12 @@ public final class CohortRepository {
   private static final String USE_SETUP = """
       UPDATE password_setups SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
       RETURNING account_id""";
-  private static final String STORE_HASH = "UPDATE accounts SET password_hash = $2 WHERE id = $1";
+  private static final String EXPIRE_SETUPS = "UPDATE password_setups SET used_at = now() WHERE account_id = $1 AND used_at IS NULL";
+  private static final String LEARNER_IN_COHORT = """
+      SELECT 1 FROM cohort_members m JOIN accounts a ON a.id = m.account_id
+      WHERE m.cohort_id = $1 AND a.id = $2 AND a.role = 'learner' FOR UPDATE OF a""";
+  /** A new password ends every session the account had (a re-issued code is a reset). */
+  private static final String STORE_HASH = "UPDATE accounts SET password_hash = $2, token_version = token_version + 1 WHERE id = $1";
 
   private static final String MEMBER = """
       SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email
@@ -152,9 +155,7 @@ public final class CohortRepository {
   /** The report's queries by name, for bench/Generate.java to explain the very SQL the server runs. */
   public static Map<String, String> reportQueries() {
     Map<String, String> queries = new java.util.LinkedHashMap<>();
-    queries.put("module counts", MODULE_COUNTS);
-    queries.put("completions by day", COMPLETIONS_BY_DAY);
-    queries.put("units", UNITS);
+    queries.put("summary", SUMMARY);
     queries.put("page", PAGE);
     queries.put("page cells", PAGE_CELLS);
     queries.put("export", EXPORT);
@@ -212,28 +213,26 @@ public final class CohortRepository {
   }
 
 
-  /** How the whole cohort stands: per-module counts, completions per day, and the units present. */
-  public record Summary(Map<String, int[]> modules, Map<LocalDate, Integer> completionsByDay, List<String> units) { }
+  /** How the whole cohort stands: per assigned module {completed, in progress}, and completions per day. */
+  public record Summary(Map<String, int[]> modules, Map<LocalDate, Integer> completionsByDay) { }
 
-  /** One window of the report: its learners in order, their cells in {@code modules} order, and how many match. */
-  public record Page(List<Member> learners, Map<Long, Cell[]> cells, int matching) { }
+  /** One window of the report: its learners in order, their cells in {@code modules} order, how many match, the units. */
+  public record Page(List<Member> learners, Map<Long, Cell[]> cells, int matching, List<String> units) { }
 
-  /**
-   * The cohort's counts in three aggregate queries over module_progress (one row per learner-module),
-   * whatever the size; per module: {learners, completed, in progress}.
-   */
+  /** The cohort's counts in one aggregate query over module_progress (one row per learner-module), whatever the size. */
   public Future<Summary> summary(long cohortId) {
-    Tuple id = Tuple.of(cohortId);
-    return pool.withTransaction(conn -> conn.preparedQuery(MODULE_COUNTS).execute(id)
-        .compose(counts -> conn.preparedQuery(COMPLETIONS_BY_DAY).execute(id)
-            .compose(days -> conn.preparedQuery(UNITS).execute(id).map(units -> {
-              Map<String, int[]> modules = new HashMap<>();
-              counts.forEach(r -> modules.put(r.getString(0),
-                  new int[] {r.getLong(1).intValue(), r.getLong(2).intValue(), r.getLong(3).intValue()}));
-              Map<LocalDate, Integer> byDay = new java.util.LinkedHashMap<>();
-              days.forEach(r -> byDay.put(r.getLocalDate(0), r.getLong(1).intValue()));
-              return new Summary(modules, byDay, list(units, r -> r.getString(0)));
-            }))));
+    return pool.preparedQuery(SUMMARY).execute(Tuple.of(cohortId)).map(rows -> {
+      Map<String, int[]> modules = new HashMap<>();
+      Map<LocalDate, Integer> byDay = new java.util.TreeMap<>();
+      for (Row r : rows) {
+        if (r.getString(0) != null) {
+          modules.put(r.getString(0), new int[] {r.getLong(2).intValue(), r.getLong(3).intValue()});
+        } else if (r.getLocalDate(1) != null) {
+          byDay.put(r.getLocalDate(1), r.getLong(2).intValue());
+        }
+      }
+      return new Summary(modules, byDay);
+    });
   }
 
   /**
@@ -244,19 +243,22 @@ public final class CohortRepository {
       int limit) {
     return pool.withTransaction(conn -> conn.preparedQuery(PAGE).execute(Tuple.of(cohortId, unit, status, today, offset, limit))
         .compose(rows -> {
-          int matching = rows.iterator().next().getLong(0).intValue();
+          Row first = rows.iterator().next();
+          int matching = first.getLong(0).intValue();
+          String[] units = first.getArrayOfStrings(1);
+          List<String> unitList = units == null ? List.of() : List.of(units);
           List<Member> learners = new ArrayList<>();
           for (Row r : rows) {
-            if (r.getLong(1) != null) {
-              learners.add(new Member(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6)));
+            if (r.getLong(2) != null) {
+              learners.add(new Member(r.getLong(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7)));
             }
           }
           if (learners.isEmpty()) {
-            return Future.succeededFuture(new Page(learners, Map.of(), matching));
+            return Future.succeededFuture(new Page(learners, Map.of(), matching, unitList));
           }
           Long[] ids = learners.stream().map(Member::accountId).toArray(Long[]::new);
           return conn.preparedQuery(PAGE_CELLS).execute(Tuple.of(cohortId, (Object) ids))
-              .map(cells -> new Page(learners, cells(cells, modules), matching));
+              .map(cells -> new Page(learners, cells(cells, modules), matching, unitList));
         }));
   }
 
@@ -379,6 +381,17 @@ public final class CohortRepository {
     return pool.withTransaction(conn -> conn.preparedQuery(USE_SETUP).execute(Tuple.of(hash(code))).compose(rows -> rows.size() == 0
         ? Future.succeededFuture(false)
         : conn.preparedQuery(STORE_HASH).execute(Tuple.of(rows.iterator().next().getLong(0), passwordHash)).map(true)));
+  }
+
+  /**
+   * A fresh one-time code for a learner of the cohort who lost theirs (or never used it): earlier unused codes
+   * stop working, the password (if any) stays until the code is used. Empty when no such learner is in the cohort.
+   */
+  public Future<Optional<String>> reissueSetupCode(long cohortId, long accountId, int days) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LEARNER_IN_COHORT).execute(Tuple.of(cohortId, accountId))
+        .compose(found -> found.size() == 0 ? Future.succeededFuture(Optional.<String>empty())
+            : conn.preparedQuery(EXPIRE_SETUPS).execute(Tuple.of(accountId))
+                .compose(v -> newSetupCode(conn, accountId, days)).map(Optional::of)));
   }
 
   /** Issues a one-time code for an account (returned once, stored as a hash). */

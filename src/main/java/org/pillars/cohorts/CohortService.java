@@ -112,6 +112,18 @@ public final class CohortService {
     });
   }
 
+  /** A new one-time setup code for a learner of a cohort in the caller's scope; the old ones stop working. */
+  public Future<String> reissueSetupCode(Principal p, String cohortId, String accountId) {
+    long account;
+    try {
+      account = Long.parseLong(accountId);
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(HttpError.notFound("this learner is not in this cohort"));
+    }
+    return cohort(p, cohortId).compose(c -> repository.reissueSetupCode(c.id(), account, SETUP_DAYS))
+        .map(code -> code.orElseThrow(() -> HttpError.notFound("this learner is not in this cohort")));
+  }
+
   /** Moves a learner between two cohorts of one organisation, both in the caller's scope. */
   public Future<Void> move(Principal p, String fromId, String toId, long accountId) {
     return cohort(p, fromId).compose(from -> cohort(p, toId).compose(target -> {
@@ -124,15 +136,17 @@ public final class CohortService {
 
   /**
    * The completion report: the whole cohort's counts, and the cells of only the learners in the window.
-   * Seven queries (cohort, assignments, three for the summary, two for the window), whatever the size.
+   * Five queries (cohort, assignments, one for the summary, two for the window), whatever the size.
    */
   public Future<Report> report(Principal p, String cohortId, String unit, String status, LocalDate today, int offset, int limit) {
     String unitFilter = unit == null || unit.isEmpty() ? null : unit;
     String statusFilter = status == null || status.isEmpty() ? null : status;
     return cohort(p, cohortId).compose(c -> repository.assignments(c.id()).compose(assignments -> {
       List<String> modules = assignments.stream().map(CohortRepository.Assignment::moduleId).toList();
-      return repository.summary(c.id()).compose(summary -> repository.page(c.id(), modules, unitFilter, statusFilter, today, offset, limit)
-          .map(page -> build(c, assignments, summary, page, today)));
+      // two connections at once: the summary and the page do not depend on each other
+      Future<CohortRepository.Summary> summary = repository.summary(c.id());
+      Future<CohortRepository.Page> page = repository.page(c.id(), modules, unitFilter, statusFilter, today, offset, limit);
+      return Future.all(summary, page).map(both -> build(c, assignments, summary.result(), page.result(), today));
     }));
   }
 
@@ -141,21 +155,20 @@ public final class CohortService {
     Catalog current = catalog.get();
     int[] lessonCounts = assignments.stream().mapToInt(a -> current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0))
         .toArray();
-    int learners = 0;
+    int learners = cohort.members();
     int completed = 0;
     int inProgress = 0;
     int notStarted = 0;
     int overdue = 0;
     List<ModuleSummary> modules = new ArrayList<>();
     for (CohortRepository.Assignment a : assignments) {
-      int[] counts = summary.modules().getOrDefault(a.moduleId(), new int[3]);
-      learners = Math.max(learners, counts[0]);
-      int waiting = counts[0] - counts[1] - counts[2];
-      int late = today.isAfter(a.dueOn()) ? counts[0] - counts[1] : 0;
+      int[] counts = summary.modules().getOrDefault(a.moduleId(), new int[2]);
+      int waiting = Math.max(0, learners - counts[0] - counts[1]);  // members may change between the two reads
+      int late = today.isAfter(a.dueOn()) ? Math.max(0, learners - counts[0]) : 0;
       String title = current.module(a.moduleId()).map(mod -> mod.title().in("en")).orElse(a.moduleId());
-      modules.add(new ModuleSummary(a.moduleId(), title, a.dueOn(), counts[1], counts[2], waiting, late));
-      completed += counts[1];
-      inProgress += counts[2];
+      modules.add(new ModuleSummary(a.moduleId(), title, a.dueOn(), counts[0], counts[1], waiting, late));
+      completed += counts[0];
+      inProgress += counts[1];
       notStarted += waiting;
       overdue += late;
     }
@@ -169,9 +182,8 @@ public final class CohortService {
       }
       lines.add(new Line(m, row));
     }
-    int total = assignments.isEmpty() ? cohort.members() : learners;
-    return new Report(cohort, modules, lines, page.matching(), total, completed, inProgress, notStarted, overdue,
-        summary.units(), summary.completionsByDay());
+    return new Report(cohort, modules, lines, page.matching(), learners, completed, inProgress, notStarted, overdue,
+        page.units(), summary.completionsByDay());
   }
 
   private static Cell cell(CohortRepository.Assignment a, CohortRepository.Cell raw, int lessons, LocalDate today) {

@@ -43,6 +43,8 @@ public final class MemberRoutes {
     router.post("/cohorts/:cohortId/members").handler(staff).handler(this::addForm);
     router.post("/api/cohorts/:cohortId/members").handler(staff).handler(this::addApi);
     router.post("/cohorts/:cohortId/members/:accountId/move").handler(staff).handler(this::moveForm);
+    router.post("/cohorts/:cohortId/learners/:accountId/setup-code").handler(staff).handler(this::setupCodeForm);
+    router.post("/api/cohorts/:cohortId/learners/:accountId/setup-code").handler(staff).handler(this::setupCodeApi);
     router.get("/cohorts/:cohortId/readiness").handler(staff).handler(this::readiness);
     router.post("/api/admin/accounts").handler(Access.roles(Role.ADMIN)).handler(this::createAccount);
   }
@@ -67,6 +69,11 @@ public final class MemberRoutes {
   }
 
   private void learnerPage(RoutingContext ctx) {
+    showLearner(ctx, null);
+  }
+
+  /** The drill-down page; {@code setupCode} is shown once, right after it was issued. */
+  private void showLearner(RoutingContext ctx, String setupCode) {
     String lang = Language.of(ctx);
     detail(ctx).onSuccess(d -> {
       Map<String, Object> model = pages.model(ctx, d.member().name());
@@ -89,6 +96,11 @@ public final class MemberRoutes {
       }
       model.put("modules", modules);
       model.put("moveAction", "/cohorts/" + d.cohort().id() + "/members/" + d.member().accountId() + "/move");
+      model.put("setupAction", "/cohorts/" + d.cohort().id() + "/learners/" + d.member().accountId() + "/setup-code");
+      if (setupCode != null) {
+        model.put("setupCode", setupCode);
+        model.put("setupLink", "/setup/" + setupCode);
+      }
       cohorts.cohorts(Access.principal(ctx)).onSuccess(all -> {
         model.put("targets", all.stream().filter(c -> c.organisationId() == d.cohort().organisationId() && c.id() != d.cohort().id())
             .map(c -> Map.of("id", c.id(), "name", c.name())).toList());
@@ -112,6 +124,17 @@ public final class MemberRoutes {
           .put("serviceNumber", d.member().serviceNumber()).put("rank", d.member().rank()).put("unit", d.member().unit())
           .put("modules", modules));
     }).onFailure(ctx::fail);
+  }
+
+  private void setupCodeForm(RoutingContext ctx) {
+    cohorts.reissueSetupCode(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.pathParam("accountId"))
+        .onSuccess(code -> showLearner(ctx, code)).onFailure(ctx::fail);
+  }
+
+  private void setupCodeApi(RoutingContext ctx) {
+    cohorts.reissueSetupCode(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.pathParam("accountId"))
+        .onSuccess(code -> Json.send(ctx, 201, new JsonObject().put("setupCode", code)))
+        .onFailure(ctx::fail);
   }
 
   private void moveForm(RoutingContext ctx) {

@@ -142,6 +142,10 @@ class AccessControlTest {
     form("POST", "/cohorts/:cohortId/members/:accountId/remove", c + "/members/" + target + "/remove", "", "303 403 403 403 404 404", false);
     row("GET", "/cohorts/:cohortId/learners/:accountId", c + "/learners/" + target, "303 403 403 403 404 404");
     row("GET", "/api/cohorts/:cohortId/learners/:accountId", "/api" + c + "/learners/" + target, "401 403 403 403 404 404");
+    form("POST", "/cohorts/:cohortId/learners/:accountId/setup-code", c + "/learners/" + target + "/setup-code", "",
+        "303 403 403 403 404 404", false);
+    json("POST", "/api/cohorts/:cohortId/learners/:accountId/setup-code", "/api" + c + "/learners/" + target + "/setup-code", null,
+        "401 403 403 403 404 404");
     form("POST", "/cohorts/:cohortId/members", c + "/members", "name=", "303 403 403 403 400 400", false);
     form("POST", "/cohorts/:cohortId/members/:accountId/move", c + "/members/" + target + "/move", "to=" + cohort,
         "303 403 403 403 404 404", false);

@@ -177,6 +177,27 @@ class CohortTest {
     HttpResponse<Buffer> login = server.send(HttpMethod.POST, "/api/auth/token", new JsonObject()
         .put("username", learner.getString("username")).put("password", "quiet harbour lantern 7").toBuffer(), "Content-Type", "application/json");
     assertEquals(200, login.statusCode(), login.bodyAsString());
+    String oldToken = login.bodyAsJsonObject().getString("token");
+
+    // the learner forgot the password: the coordinator issues a new code, which resets it and ends the old sessions
+    long account = Accounts.id(server, learner.getString("username"));
+    String path = "/api/cohorts/" + id + "/learners/" + account + "/setup-code";
+    assertEquals(404, call(HttpMethod.POST, path, coordinatorB, null).statusCode(), "another country's coordinator");
+    assertEquals(404, call(HttpMethod.POST, "/api/cohorts/" + id + "/learners/" + Accounts.id(server, Accounts.create(server, "learner"))
+        + "/setup-code", coordinatorA, null).statusCode(), "a learner who is not in this cohort");
+    String first = call(HttpMethod.POST, path, coordinatorA, null).bodyAsJsonObject().getString("setupCode");
+    HttpResponse<Buffer> second = call(HttpMethod.POST, path, coordinatorA, null);
+    assertEquals(201, second.statusCode(), second.bodyAsString());
+    String fresh = second.bodyAsJsonObject().getString("setupCode");
+    assertEquals(404, server.get("/setup/" + first).statusCode(), "an earlier unused code stops working");
+    assertEquals(200, server.get("/api/me", "Authorization", "Bearer " + oldToken).statusCode(), "nothing changes until the code is used");
+    assertEquals(204, server.send(HttpMethod.POST, "/api/setup/" + fresh, new JsonObject().put("password", "amber signal orchard 42").toBuffer(),
+        "Content-Type", "application/json").statusCode());
+    assertEquals(401, server.get("/api/me", "Authorization", "Bearer " + oldToken).statusCode(), "the old session ended");
+    assertEquals(401, server.send(HttpMethod.POST, "/api/auth/token", new JsonObject().put("username", learner.getString("username"))
+        .put("password", "quiet harbour lantern 7").toBuffer(), "Content-Type", "application/json").statusCode());
+    assertEquals(200, server.send(HttpMethod.POST, "/api/auth/token", new JsonObject().put("username", learner.getString("username"))
+        .put("password", "amber signal orchard 42").toBuffer(), "Content-Type", "application/json").statusCode());
   }
 
   private static List<String> names(long cohort, String query) {
