@@ -77,7 +77,7 @@ $(for n in $SIZES; do echo "| $n | ${gentime[$n]} s | ${page[$n]} | ${csv[$n]} |
 
 Report at $large / report at $small learners: **$ratio** (goal: at most 12). Server resident memory after the run: $rss MiB.
 Scans per page are the growth of \`seq_scan + idx_scan\` in \`pg_stat_user_tables\` (the report's tables) around one page
-load: six queries (session check, cohort, assignments, one summary aggregate over `module_progress`, the page of learners, their cells) whatever the size; a query
+load: six queries (session check, cohort, assignments, one summary aggregate over \`module_progress\`, the page of learners, their cells) whatever the size; a query
 per learner would add thousands.
 
 ### Query plans of the report queries (EXPLAIN ANALYZE)

@@ -283,7 +283,9 @@ public final class CohortRepository {
    * cohort in memory. {@code open} receives the stream inside a transaction (cursors need one).
    */
   public Future<Void> export(long cohortId, int fetch, Function<RowStream<Row>, Future<Void>> open) {
-    return pool.withTransaction(conn -> conn.prepare(EXPORT)
+    // the whole result is read, so plan for all rows rather than the cursor default of the first tenth
+    return pool.withTransaction(conn -> conn.query("SET LOCAL cursor_tuple_fraction = 1.0").execute()
+        .compose(v -> conn.prepare(EXPORT))
         .compose(ps -> open.apply(ps.createStream(fetch, Tuple.of(cohortId))).eventually(ps::close)));
   }
 

@@ -39,6 +39,24 @@ class ValidatorTest {
   }
 
   @Test
+  @DisplayName("validate on one module's folder checks that module only, among its neighbours")
+  void oneModule() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Validator.run(Path.of("src/test/resources/courses/mixed/broken-link"), new PrintStream(out, true, StandardCharsets.UTF_8));
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertEquals(1, code, text);
+    assertTrue(text.contains("src/test/resources/courses/mixed/broken-link/02-two.md:9: broken link"), text);
+    assertTrue(text.lines().filter(l -> l.contains(": ")).allMatch(l -> l.startsWith("src/test/resources/courses/mixed/broken-link/")
+        || l.contains("problem(s)")), "only this module's problems: " + text);
+
+    out.reset();
+    code = Validator.run(Path.of("src/test/resources/courses/good/alpha"), new PrintStream(out, true, StandardCharsets.UTF_8));
+    text = out.toString(StandardCharsets.UTF_8).strip();
+    assertEquals(0, code, text);
+    assertTrue(text.matches("OK: 1 module\\(s\\) and \\d+ lesson\\(s\\) valid in src/test/resources/courses/good/alpha"), text);
+  }
+
+  @Test
   @DisplayName("the command line 'validate PATH' gives the exit code of the check")
   void commandLineExitCode() throws Exception {
     assertEquals(1, runMain("validate", "src/test/resources/courses/mixed"));
