@@ -47,6 +47,11 @@ public final class Seeds {
       WHERE o.name = $1 AND c.name = $2 AND a.username = $3
       ON CONFLICT DO NOTHING""";
 
+  private static final String INSERT_ASSIGNMENT = """
+      INSERT INTO assignments (cohort_id, module_id, due_on)
+      SELECT c.id, $3, $4 FROM cohorts c JOIN organisations o ON o.id = c.organisation_id WHERE o.name = $1 AND c.name = $2
+      ON CONFLICT (cohort_id, module_id) DO NOTHING""";
+
   private final Vertx vertx;
   private final Pool pool;
 
@@ -106,6 +111,10 @@ public final class Seeds {
       for (Object member : c.getJsonArray("members", new JsonArray())) {
         chain = chain.compose(v -> conn.preparedQuery(INSERT_MEMBER)
             .execute(Tuple.of(c.getString("organisation"), c.getString("name"), member)));
+      }
+      for (JsonObject a : objects(c.getJsonArray("assignments"))) {
+        chain = chain.compose(v -> conn.preparedQuery(INSERT_ASSIGNMENT).execute(Tuple.of(c.getString("organisation"),
+            c.getString("name"), a.getString("module"), LocalDate.parse(a.getString("dueOn")))));
       }
     }
     return chain.mapEmpty();

@@ -68,6 +68,9 @@ class EmbeddedDatabaseTest {
       long members = second.app().database().pool().query("SELECT count(*) FROM cohort_members").execute().await()
           .iterator().next().getLong(0);
       assertEquals(1, members);
+      long assignments = second.app().database().pool().query("SELECT count(*) FROM assignments").execute().await()
+          .iterator().next().getLong(0);
+      assertEquals(3, assignments, "the demo cohort has its three assigned modules, once");
     }
   }
 
