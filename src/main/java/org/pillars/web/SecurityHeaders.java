@@ -16,7 +16,9 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     HttpServerResponse response = ctx.response();
     response.putHeader("Content-Security-Policy", CSP)
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Referrer-Policy", "no-referrer")
+        // same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on form posts, which the
+        // CSRF origin check must refuse; same-origin still keeps setup and certificate codes from other sites
+        .putHeader("Referrer-Policy", "same-origin")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Cross-Origin-Opener-Policy", "same-origin")
         .putHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");

@@ -45,6 +45,7 @@ public final class Chrome implements AutoCloseable {
           .usingAnyFreePort().build();
       ChromeDriver driver = new ChromeDriver(service, options);
       driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+      driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
       return new Chrome(driver, profile);
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -58,6 +59,39 @@ public final class Chrome implements AutoCloseable {
   public ChromeDriver driver() {
     return driver;
   }
+
+  /** Files the browser downloads from now on land in {@code folder}, without a prompt. */
+  public void downloadTo(Path folder) {
+    driver.executeCdpCommand("Browser.setDownloadBehavior", Map.of("behavior", "allow",
+        "downloadPath", folder.toAbsolutePath().toString(), "eventsEnabled", false));
+  }
+
+  /** Runs the vendored axe-core engine on the current page; returns its serious and critical violations. */
+  public java.util.List<String> seriousViolations() {
+    String axe = AXE.get();
+    Object json = driver.executeAsyncScript(axe + "\n;var done = arguments[arguments.length - 1];"
+        + "axe.run(document, {resultTypes: ['violations']}).then(function (r) {"
+        + "  done(JSON.stringify(r.violations.filter(function (v) { return v.impact === 'serious' || v.impact === 'critical'; })"
+        + "    .map(function (v) { return v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', '); })));"
+        + "}).catch(function (e) { done(JSON.stringify(['axe failed: ' + e])); });");
+    return new io.vertx.core.json.JsonArray(String.valueOf(json)).stream().map(String::valueOf).toList();
+  }
+
+  private static final java.util.function.Supplier<String> AXE = new java.util.function.Supplier<>() {
+    private String source;
+
+    @Override
+    public synchronized String get() {
+      if (source == null) {
+        try (var in = Chrome.class.getResourceAsStream("/axe/axe.min.js")) {
+          source = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | NullPointerException e) {
+          throw new IllegalStateException("axe.min.js is missing: run src/test/resources/axe/vendor.sh", e);
+        }
+      }
+      return source;
+    }
+  };
 
   /** Saves what the browser shows now as target/screenshots/NAME.png. */
   public Path screenshot(String name) {

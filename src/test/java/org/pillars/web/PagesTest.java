@@ -170,7 +170,7 @@ class PagesTest {
       assertTrue(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), csp);
       assertTrue(csp.contains("frame-ancestors 'none'"), csp);
       assertEquals("nosniff", r.getHeader("X-Content-Type-Options"), path);
-      assertEquals("no-referrer", r.getHeader("Referrer-Policy"), path);
+      assertEquals("same-origin", r.getHeader("Referrer-Policy"), path);
     }
   }
 
