@@ -9,17 +9,22 @@ LOAD_SECONDS=${LOAD_SECONDS:-60}
 RAMP=${RAMP:-30}
 BASE_LEARNERS=${BASE_LEARNERS:-20}
 BASE_SECONDS=${BASE_SECONDS:-30}
+BASE_RAMP=${BASE_RAMP:-10}   # 2 logins/s: each baseline login meets an idle hashing pool
 THINK_MIN=${THINK_MIN:-1000}
 THINK_MAX=${THINK_MAX:-3000}
 APP_PORT=${APP_PORT:-18580}
-[ -f target/pillars.jar ] || mvn -q -B package -DskipTests >&2
+JAR=${JAR:-target/pillars.jar}
+[ -f "$JAR" ] || mvn -q -B package -DskipTests >&2
 
 work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-CP="$work/pillars.jar"   # a copy: a build elsewhere may rewrite target/pillars.jar during the run
-cp target/pillars.jar "$CP"
+CP="$work/pillars.jar"   # a copy: a build elsewhere may rewrite the jar during the run
+for _ in $(seq 1 120); do   # not while a build is writing it
+  [ $(( $(date +%s) - $(stat -c %Y "$JAR") )) -ge 5 ] && break; sleep 1
+done
+cp "$JAR" "$CP"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PILLARS_DATA="$work/data" PORT=$APP_PORT PILLARS_ACCESS_LOG=false PILLARS_RELOAD=false PILLARS_COURSES=bench/courses \
@@ -44,7 +49,7 @@ cpu_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; }
 
 rss_start=$(rss); heap_start=$(heap)
 drive $((LEARNERS + BASE_LEARNERS)) 16 1 10 0 20 >/dev/null   # warm-up (JIT): 16 learners without think time
-drive "$LEARNERS" "$BASE_LEARNERS" 2 "$BASE_SECONDS" "$THINK_MIN" "$THINK_MAX" >"$work/base" 2>"$work/base.err"
+drive "$LEARNERS" "$BASE_LEARNERS" "$BASE_RAMP" "$BASE_SECONDS" "$THINK_MIN" "$THINK_MAX" >"$work/base" 2>"$work/base.err"
 rss_base=$(rss)
 
 ( while sleep 5; do rss >>"$work/rss"; echo >>"$work/rss"; done ) &
@@ -87,7 +92,7 @@ cat <<MD
   Times are per request, from the driver, on loopback.
 - Load: $LEARNERS learners arriving over ${RAMP} s, then measured for ${LOAD_SECONDS} s (page, read, start, submit: requests
   started in those ${LOAD_SECONDS} s; login: all of them, during the ramp-up). Baseline, same server and driver, measured
-  just before: $BASE_LEARNERS learners arriving over 2 s, measured for ${BASE_SECONDS} s. Before both, a 10 s JIT warm-up
+  just before: $BASE_LEARNERS learners arriving over ${BASE_RAMP} s, measured for ${BASE_SECONDS} s. Before both, a 10 s JIT warm-up
   (16 other learners without think time).
 
 | request | baseline n | p50 ms | p99 ms | load n | p50 ms | p99 ms | max ms | p50 ratio | p99 ratio | load errors |

@@ -8,14 +8,18 @@ MODULES=${MODULES:-100}
 ROUNDS=${ROUNDS:-3}
 SOURCE=${SOURCE:-protection-of-civilians}   # the real module copied MODULES times
 APP_PORT=${APP_PORT:-18780}
-[ -f target/pillars.jar ] || mvn -q -B package -DskipTests >&2
+JAR=${JAR:-target/pillars.jar}
+[ -f "$JAR" ] || mvn -q -B package -DskipTests >&2
 
 work=$(mktemp -d)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-CP="$work/pillars.jar"   # a copy: a build elsewhere may rewrite target/pillars.jar during the run
-cp target/pillars.jar "$CP"
+CP="$work/pillars.jar"   # a copy: a build elsewhere may rewrite the jar during the run
+for _ in $(seq 1 120); do   # not while a build is writing it
+  [ $(( $(date +%s) - $(stat -c %Y "$JAR") )) -ge 5 ] && break; sleep 1
+done
+cp "$JAR" "$CP"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # MODULES copies of a real module (English and French), each with its own id in module.md / module.fr.md

@@ -9,6 +9,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
+import org.pillars.web.ErrorHandler;
 import org.pillars.web.HttpError;
 
 /**
@@ -46,7 +47,7 @@ public final class Authn implements Handler<RoutingContext> {
       }
       auth.authenticate(header.substring(7).strip(), false)
           .onSuccess(p -> signedIn(ctx, p))
-          .onFailure(e -> ctx.fail(new HttpError(401, "unauthenticated", reason(e))));
+          .onFailure(e -> ctx.fail(ErrorHandler.databaseUnavailable(e) ? e : new HttpError(401, "unauthenticated", reason(e))));
     } else if (cookie != null && !cookie.getValue().isEmpty()) {
       auth.authenticate(cookie.getValue(), true)
           .onSuccess(p -> {
@@ -54,6 +55,10 @@ public final class Authn implements Handler<RoutingContext> {
             signedIn(ctx, p);
           })
           .onFailure(e -> {
+            if (ErrorHandler.databaseUnavailable(e)) {
+              ctx.fail(e);  // the session may be fine: keep the cookie, answer 503
+              return;
+            }
             ctx.response().addCookie(cookie(ctx, "", 0));
             checkUnsafe(ctx, null);
           });

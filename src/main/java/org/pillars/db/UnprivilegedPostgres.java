@@ -55,6 +55,11 @@ final class UnprivilegedPostgres implements Closeable {
   }
 
   static UnprivilegedPostgres start(Path dataDir) throws IOException {
+    return start(dataDir, 0);
+  }
+
+  /** As {@link #start(Path)} on {@code port}, or on a free port when it is 0. */
+  static UnprivilegedPostgres start(Path dataDir, int requestedPort) throws IOException {
     Path bin = binaries().resolve("bin");
     Path data = dataDir.toAbsolutePath();
     Files.createDirectories(data);
@@ -66,7 +71,7 @@ final class UnprivilegedPostgres implements Closeable {
       run(List.of(bin.resolve("initdb").toString(), "-A", "trust", "-U", EmbeddedPostgresServer.USER, "-D", data.toString(),
           "-E", "UTF-8", "--no-locale"));
     }
-    int port = freePort();
+    int port = requestedPort > 0 ? requestedPort : freePort();
     run(List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-l", data.resolve("postgres.log").toString(),
         "-o", "-p " + port + " -F -c listen_addresses=localhost -k /tmp", "-w", "-t", "60", "start"));
     LOG.info(() -> "PostgreSQL runs as user nobody (user namespaces are not available to root here)");

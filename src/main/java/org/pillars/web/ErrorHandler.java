@@ -15,6 +15,8 @@ public final class ErrorHandler {
 
   private static final Logger LOG = Logger.getLogger(ErrorHandler.class.getName());
 
+  static final String RETRY_AFTER_SECONDS = "5";
+
   private final Pages pages;
   private final long maxBodyBytes;
 
@@ -33,6 +35,13 @@ public final class ErrorHandler {
       status = e.status();
       code = e.code();
       message = e.getMessage();
+    } else if (databaseUnavailable(failure)) {
+      // the pool reconnects by itself once PostgreSQL is back: tell clients when to retry, keep the log to one line
+      status = 503;
+      code = "unavailable";
+      message = pages.messages().get(lang, "error.503.reason");
+      ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      LOG.warning(() -> "database unavailable for " + ctx.request().method() + " " + ctx.request().path() + ": " + failure);
     } else if (failure == null && ctx.statusCode() >= 400 && ctx.statusCode() < 500) {
       status = ctx.statusCode();
       code = codeFor(status);
@@ -64,6 +73,24 @@ public final class ErrorHandler {
       LOG.log(Level.SEVERE, "the error page itself failed", e);
       ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(message);
     }
+  }
+
+  /**
+   * Whether the request failed because PostgreSQL cannot be reached or went away: a refused or dropped
+   * connection, or the server shutting down or starting up (SQLSTATE class 08, 57P01-57P03).
+   */
+  public static boolean databaseUnavailable(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException
+          || t instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+      if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
+          && (pg.getSqlState().startsWith("08") || pg.getSqlState().matches("57P0[123]"))) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean wantsJson(RoutingContext ctx) {

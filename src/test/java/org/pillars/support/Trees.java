@@ -23,4 +23,14 @@ public final class Trees {
       }
     }
   }
+
+  /** Deletes a folder and everything in it; a file that will not go is left (temporary folders only). */
+  public static void delete(Path folder) throws IOException {
+    if (!Files.exists(folder)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(folder)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
 }
