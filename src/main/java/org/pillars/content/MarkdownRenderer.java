@@ -84,6 +84,19 @@ public final class MarkdownRenderer {
   /** Renders a piece of {@code file} that starts on line {@code firstLine}. */
   public String render(java.nio.file.Path file, String markdown, int firstLine,
       BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
+    try {
+      return renderChecked(file, markdown, firstLine, links, problems);
+    } catch (StackOverflowError e) {
+      // flexmark recurses once per nesting level (and its regex once per character of a '***' line): a text
+      // nested hundreds deep is refused as a problem of this file, and the other files and modules still load
+      problems.add(new Problem(file, firstLine, "the text is nested too deeply, or has a line of *, - or _ too long, to be "
+          + "rendered; keep quotes and lists a few levels deep"));
+      return "";
+    }
+  }
+
+  private String renderChecked(java.nio.file.Path file, String markdown, int firstLine,
+      BiFunction<String, Integer, Optional<LinkTarget>> links, List<Problem> problems) {
     Document document = parser.parse(markdown);
     for (Node node : document.getDescendants()) {
       int line = firstLine + node.getStartLineNumber();

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
@@ -65,6 +66,7 @@ public final class WebVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ErrorHandler errors = new ErrorHandler(services.pages(), config.maxBodyBytes());
     router.route().handler(new SecurityHeaders());
+    router.route().handler(WebVerticle::wellFormedQuery);
     if (config.accessLog()) {
       router.route().handler(LoggerHandler.create(LoggerFormat.TINY));
     }
@@ -97,10 +99,23 @@ public final class WebVerticle extends VerticleBase {
     router.get("/api/openapi.yaml").handler(Access.anyone()).handler(new OpenApi()::handle);
 
     router.route().failureHandler(errors::handle);
+    router.errorHandler(400, errors::handle);
     router.errorHandler(404, errors::handle);
     router.errorHandler(405, errors::handle);
     router.errorHandler(413, errors::handle);
     router.errorHandler(500, errors::handle);
     return router;
+  }
+
+  /** A query string that does not decode (a % without two hex digits) is refused here, before any handler reads it. */
+  private static void wellFormedQuery(RoutingContext ctx) {
+    try {
+      ctx.request().params();
+      ctx.queryParams();
+    } catch (IllegalArgumentException e) {
+      ctx.fail(HttpError.invalid("the address has a malformed query string (a % must be followed by two hexadecimal digits)"));
+      return;
+    }
+    ctx.next();
   }
 }
