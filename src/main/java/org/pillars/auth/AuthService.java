@@ -35,12 +35,17 @@ public final class AuthService {
   private static final int MAX_USERNAME = 64;
 
   private final WorkerExecutor hashing;
+  /** Password checks waiting for or on the hashing pool; past {@link #maxWaiting} a login is asked to come back. */
+  private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+  private final int maxWaiting;
   private final AuthRepository repository;
   private final Tokens tokens;
   private final int sessionHours;
   private final String dummyHash;
 
   private AuthService(WorkerExecutor hashing, AuthRepository repository, Tokens tokens, int sessionHours, String dummyHash) {
+    // about two seconds of queue at ~50 ms a hash per thread: longer waits help nobody on a slow link
+    this.maxWaiting = 40 * Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     this.hashing = hashing;
     this.repository = repository;
     this.tokens = tokens;
@@ -80,15 +85,24 @@ public final class AuthService {
       if (wait > 0) {
         return Future.succeededFuture(new Login.Throttled(wait));
       }
+      if (waiting.incrementAndGet() > maxWaiting) {
+        waiting.decrementAndGet();
+        return Future.failedFuture(new org.pillars.web.HttpError(503, "busy",
+            "the server is checking many logins at once; try again in a few seconds"));
+      }
       Future<Optional<AuthRepository.Account>> account = username.isEmpty() || username.length() > MAX_USERNAME
           ? Future.succeededFuture(Optional.empty()) : repository.accountByUsername(username);
-      return account.compose(found -> hashing.executeBlocking(() -> {
+      Future<Boolean> checked = account.compose(found -> hashing.executeBlocking(() -> {
         String hash = found.map(AuthRepository.Account::passwordHash).filter(h -> h != null).orElse(dummyHash);
         boolean matches = secret.length() <= PasswordPolicy.MAX && Passwords.matches(secret, hash);
         return matches && found.isPresent() && found.get().passwordHash() != null && !found.get().disabled();
-      }, false).compose(ok -> ok
-          ? startSession(found.get()).compose(s -> repository.clearFailures(keys.get(0)).map(s))
-          : repository.recordFailure(keys, WINDOW_SECONDS).map(v -> new Login.Refused())));
+      }, false)).eventually(() -> {
+        waiting.decrementAndGet();  // whatever happened, this check no longer waits
+        return Future.succeededFuture();
+      });
+      return checked.compose(ok -> ok
+          ? startSession(account.result().get()).compose(s -> repository.clearFailures(keys.get(0)).map(s))
+          : repository.recordFailure(keys, WINDOW_SECONDS).map(v -> new Login.Refused()));
     });
   }
 

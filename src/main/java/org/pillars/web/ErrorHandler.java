@@ -35,6 +35,9 @@ public final class ErrorHandler {
       status = e.status();
       code = e.code();
       message = e.getMessage();
+      if (status == 503 && ctx.response().headers().get(HttpHeaders.RETRY_AFTER) == null) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+      }
     } else if (databaseUnavailable(failure)) {
       // the pool reconnects by itself once PostgreSQL is back: tell clients when to retry, keep the log to one line
       status = 503;

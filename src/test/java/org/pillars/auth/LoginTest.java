@@ -159,6 +159,31 @@ class LoginTest {
   }
 
   @Test
+  @DisplayName("a burst of logins beyond what the hashing pool can check in about two seconds gets 503 + Retry-After, not a long wait")
+  void loginBurst() {
+    String username = Accounts.create(server, "learner");
+    Buffer body = new JsonObject().put("username", username).put("password", Accounts.PASSPHRASE).toBuffer();
+    java.util.List<io.vertx.core.Future<HttpResponse<Buffer>>> burst = new java.util.ArrayList<>();
+    // 150 connections at once, as 150 phones would open (the shared test client keeps 5)
+    io.vertx.ext.web.client.WebClient many = io.vertx.ext.web.client.WebClient.create(server.app().vertx(),
+        new io.vertx.ext.web.client.WebClientOptions().setDefaultHost("localhost").setDefaultPort(server.app().port()),
+        new io.vertx.core.http.PoolOptions().setHttp1MaxSize(150));
+    for (int i = 0; i < 150; i++) {
+      burst.add(many.post("/api/auth/token").putHeader("Content-Type", "application/json").sendBuffer(body));
+    }
+    io.vertx.core.Future.join(burst).await();
+    many.close();
+    java.util.Map<Integer, Long> statuses = burst.stream().collect(java.util.stream.Collectors.groupingBy(f -> f.result().statusCode(),
+        java.util.stream.Collectors.counting()));
+    assertEquals(java.util.Set.of(200, 503), statuses.keySet(), statuses.toString());
+    HttpResponse<Buffer> busy = burst.stream().map(io.vertx.core.Future::result).filter(r -> r.statusCode() == 503).findFirst().orElseThrow();
+    assertEquals("busy", busy.bodyAsJsonObject().getString("error"));
+    assertNotNull(busy.getHeader("Retry-After"));
+    assertEquals(200, server.send(HttpMethod.POST, "/api/auth/token", body, "Content-Type", "application/json").statusCode(),
+        "once the burst is checked, logins go through again");
+  }
+
+  @Test
   @DisplayName("malformed login requests get 400 or 415 with a reason")
   void malformedLogin() {
     assertEquals(415, server.send(HttpMethod.POST, "/api/auth/token", Buffer.buffer("username=a"),
