@@ -176,6 +176,11 @@ class JourneyTest {
   private static void learnerJourney(Chrome chrome, String serviceNumber, String lang, String shots, boolean checkAccessibility) {
     WebDriver driver = chrome.driver();
     String[] account = learners.get(serviceNumber);
+    if (checkAccessibility) {
+      driver.get(url("/"));
+      chrome.screenshot(shots + "-0-catalogue");
+      assertAccessible(chrome, "the catalogue");
+    }
     driver.get(url("/setup/" + account[1]));
     driver.findElement(By.id("password")).sendKeys(PASSWORD);
     submit(driver, By.id("password"));
