@@ -20,11 +20,9 @@ work=$(mktemp -d)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-CP="$work/pillars.jar"   # a copy: a build elsewhere may rewrite the jar during the run
-for _ in $(seq 1 120); do   # not while a build is writing it
-  [ $(( $(date +%s) - $(stat -c %Y "$JAR") )) -ge 5 ] && break; sleep 1
-done
-cp "$JAR" "$CP"
+. bench/lib.sh   # the scripts run from the repository root
+CP="$work/pillars.jar"
+stable_jar_copy "$CP"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PILLARS_DATA="$work/data" PORT=$APP_PORT PILLARS_ACCESS_LOG=false PILLARS_RELOAD=false PILLARS_COURSES=bench/courses \

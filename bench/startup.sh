@@ -15,11 +15,9 @@ work=$(mktemp -d)
 pid=""
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
-CP="$work/pillars.jar"   # a copy: a build elsewhere may rewrite the jar during the run
-for _ in $(seq 1 120); do   # not while a build is writing it
-  [ $(( $(date +%s) - $(stat -c %Y "$JAR") )) -ge 5 ] && break; sleep 1
-done
-cp "$JAR" "$CP"
+. bench/lib.sh   # the scripts run from the repository root
+CP="$work/pillars.jar"
+stable_jar_copy "$CP"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # MODULES copies of a real module (English and French), each with its own id in module.md / module.fr.md
