@@ -202,7 +202,7 @@ public final class LearningRoutes {
             .orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound"))))
         .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "certificate.title"));
-      model.put("certificate", certificateModel(c, lang));
+      model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));
       String host = ctx.request().getHeader("Host");
       // On paper the address must be whole: scheme and host as the learner reached us.
       model.put("verifyUrl", (host == null ? "" : ctx.request().scheme() + "://" + host) + "/verify/" + c.code());
@@ -220,16 +220,16 @@ public final class LearningRoutes {
         .map(found -> found.orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound"))))
         .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "verify.title"));
-      model.put("certificate", certificateModel(c, lang));
+      model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));
       pages.send(ctx, "verify", model);
     }).onFailure(ctx::fail);
   }
 
-  static Map<String, Object> certificateModel(LearningRepository.Certificate c, String lang) {
+  static Map<String, Object> certificateModel(LearningRepository.Certificate c, String title, String lang) {
     Map<String, Object> model = new HashMap<>();
     model.put("code", c.code());
     model.put("name", c.learnerName());
-    model.put("module", c.moduleTitle());
+    model.put("module", title);
     model.put("score", c.score());
     model.put("version", c.moduleVersion());
     model.put("date", c.issuedAt().toLocalDate().format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)

@@ -48,6 +48,14 @@ public final class LearningService {
     return catalog.get().module(id).orElseThrow(() -> HttpError.notFound("there is no module '" + id + "'"));
   }
 
+  /**
+   * A certificate's module title in {@code lang} while the module is still served; otherwise the English
+   * title recorded when it was issued.
+   */
+  public String certificateTitle(LearningRepository.Certificate c, String lang) {
+    return catalog.get().module(c.moduleId()).map(m -> m.title().in(lang)).orElse(c.moduleTitle());
+  }
+
   public Quiz quiz(Module module) {
     return module.quiz().orElseThrow(() -> HttpError.notFound("this module has no quiz"));
   }
