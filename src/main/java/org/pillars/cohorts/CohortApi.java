@@ -41,6 +41,8 @@ public final class CohortApi {
     router.get("/api/cohorts").handler(staff).handler(this::list);
     router.post("/api/cohorts").handler(staff).handler(this::create);
     router.get("/api/cohorts/:cohortId/report").handler(staff).handler(this::report);
+    router.put("/api/cohorts/:cohortId").handler(staff).handler(this::update);
+    router.delete("/api/cohorts/:cohortId").handler(staff).handler(this::delete);
     router.post("/api/cohorts/:cohortId/import").handler(staff).handler(this::importRoster);
     router.put("/api/cohorts/:cohortId/assignments/:moduleId").handler(staff).handler(this::assign);
     router.delete("/api/cohorts/:cohortId/assignments/:moduleId").handler(staff).handler(this::unassign);
@@ -68,6 +70,28 @@ public final class CohortApi {
             date(body.getString("startsOn"), "startsOn"), date(body.getString("deploysOn"), "deploysOn"))
         .onSuccess(id -> Json.send(ctx, 201, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);
+  }
+
+  private void update(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    cohorts.update(Access.principal(ctx), ctx.pathParam("cohortId"), Json.text(body, "name", 200),
+            date(text(body, "startsOn"), "startsOn"), date(text(body, "deploysOn"), "deploysOn"))
+        .onSuccess(c -> Json.send(ctx, 200, cohortJson(c)))
+        .onFailure(ctx::fail);
+  }
+
+  private void delete(RoutingContext ctx) {
+    cohorts.delete(Access.principal(ctx), ctx.pathParam("cohortId")).onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
+  }
+
+  /** A field that must be a string when present: a number or an object is refused with its name. */
+  private static String text(JsonObject body, String field) {
+    Object value = body.getValue(field);
+    if (value != null && !(value instanceof String)) {
+      throw HttpError.invalid("'" + field + "' must be a date as YYYY-MM-DD");
+    }
+    return (String) value;
   }
 
   private void report(RoutingContext ctx) {

@@ -56,6 +56,9 @@ public final class CohortRepository {
       + " SELECT id, name, country, parent_id FROM organisations WHERE $2 OR id IN (SELECT id FROM scope) ORDER BY name";
   private static final String INSERT_COHORT = """
       INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on) VALUES ($1, $2, $3, $4) RETURNING id""";
+  private static final String UPDATE_COHORT = "UPDATE cohorts SET name = $2, starts_on = $3, deploys_on = $4 WHERE id = $1";
+  /** Memberships and assignments go with the cohort (ON DELETE CASCADE); learners, progress and certificates stay. */
+  private static final String DELETE_COHORT = "DELETE FROM cohorts WHERE id = $1";
   private static final String INSERT_ORGANISATION =
       "INSERT INTO organisations (name, country, parent_id) VALUES ($1, $2, $3) RETURNING id";
   private static final String ASSIGNMENTS = "SELECT module_id, due_on FROM assignments WHERE cohort_id = $1 ORDER BY due_on, module_id";
@@ -192,6 +195,14 @@ public final class CohortRepository {
   public Future<Long> createCohort(long organisationId, String name, LocalDate startsOn, LocalDate deploysOn) {
     return pool.preparedQuery(INSERT_COHORT).execute(Tuple.of(organisationId, name, startsOn, deploysOn))
         .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  public Future<Void> updateCohort(long cohortId, String name, LocalDate startsOn, LocalDate deploysOn) {
+    return pool.preparedQuery(UPDATE_COHORT).execute(Tuple.of(cohortId, name, startsOn, deploysOn)).mapEmpty();
+  }
+
+  public Future<Void> deleteCohort(long cohortId) {
+    return pool.preparedQuery(DELETE_COHORT).execute(Tuple.of(cohortId)).mapEmpty();
   }
 
   public Future<Long> createOrganisation(String name, String country, Long parentId) {

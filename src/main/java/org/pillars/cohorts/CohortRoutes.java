@@ -43,6 +43,8 @@ public final class CohortRoutes {
     router.post("/cohorts").handler(staff).handler(this::create);
     router.get("/cohorts/:cohortId").handler(staff).handler(this::report);
     router.get("/cohorts/:cohortId/export.csv").handler(staff).handler(ctx -> CohortApi.export(cohorts, catalog, ctx));
+    router.post("/cohorts/:cohortId/edit").handler(staff).handler(this::edit);
+    router.post("/cohorts/:cohortId/delete").handler(staff).handler(this::delete);
     router.post("/cohorts/:cohortId/import").handler(staff).handler(this::importRoster);
     router.post("/cohorts/:cohortId/assignments").handler(staff).handler(this::assign);
     router.post("/cohorts/:cohortId/members/:accountId/remove").handler(staff).handler(this::remove);
@@ -81,6 +83,21 @@ public final class CohortRoutes {
     cohorts.create(Access.principal(ctx), organisation, form.get("name"), date(form.get("startsOn")), date(form.get("deploysOn")))
         .onSuccess(id -> redirect(ctx, "/cohorts/" + id))
         .onFailure(ctx::fail);
+  }
+
+  private void edit(RoutingContext ctx) {
+    var form = ctx.request().formAttributes();
+    cohorts.update(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("name"), date(form.get("startsOn")), date(form.get("deploysOn")))
+        .onSuccess(c -> redirect(ctx, "/cohorts/" + c.id()))
+        .onFailure(ctx::fail);
+  }
+
+  /** Deleting needs the box ticked that says what goes (the report) and what stays (the learners and their progress). */
+  private void delete(RoutingContext ctx) {
+    if (!"yes".equals(ctx.request().getFormAttribute("confirm"))) {
+      throw HttpError.invalid(t(ctx, "cohorts.deleteUnconfirmed"));
+    }
+    cohorts.delete(Access.principal(ctx), ctx.pathParam("cohortId")).onSuccess(v -> redirect(ctx, "/cohorts")).onFailure(ctx::fail);
   }
 
   private void report(RoutingContext ctx) {

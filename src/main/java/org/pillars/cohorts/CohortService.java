@@ -69,11 +69,9 @@ public final class CohortService {
   }
 
   public Future<Long> create(Principal p, long organisationId, String name, LocalDate startsOn, LocalDate deploysOn) {
-    if (name == null || name.isBlank() || name.length() > 200) {
-      return Future.failedFuture(HttpError.invalid("a cohort needs a name of 1 to 200 characters"));
-    }
-    if (startsOn == null || deploysOn == null || deploysOn.isBefore(startsOn)) {
-      return Future.failedFuture(HttpError.invalid("give a start date and a deployment date on or after it"));
+    HttpError bad = invalidCohort(name, startsOn, deploysOn);
+    if (bad != null) {
+      return Future.failedFuture(bad);
     }
     return repository.organisations(p.organisationId(), p.role() == Role.ADMIN).compose(orgs -> {
       if (orgs.stream().noneMatch(o -> o.id() == organisationId)) {
@@ -83,6 +81,33 @@ public final class CohortService {
           .recover(e -> Future.failedFuture(unique(e) ? new HttpError(409, "duplicate", "this organisation already has a cohort named '"
               + name.strip() + "'") : e));
     });
+  }
+
+  private static HttpError invalidCohort(String name, LocalDate startsOn, LocalDate deploysOn) {
+    if (name == null || name.isBlank() || name.length() > 200) {
+      return HttpError.invalid("a cohort needs a name of 1 to 200 characters");
+    }
+    if (startsOn == null || deploysOn == null || deploysOn.isBefore(startsOn)) {
+      return HttpError.invalid("give a start date and a deployment date on or after it");
+    }
+    return null;
+  }
+
+  /** Renames a cohort or moves its dates; its learners, assignments and their progress are untouched. */
+  public Future<CohortRepository.Cohort> update(Principal p, String cohortId, String name, LocalDate startsOn, LocalDate deploysOn) {
+    HttpError bad = invalidCohort(name, startsOn, deploysOn);
+    if (bad != null) {
+      return Future.failedFuture(bad);
+    }
+    return cohort(p, cohortId).compose(c -> repository.updateCohort(c.id(), name.strip(), startsOn, deploysOn)
+        .recover(e -> Future.failedFuture(unique(e) ? new HttpError(409, "duplicate", "this organisation already has a cohort named '"
+            + name.strip() + "'") : e))
+        .compose(v -> cohort(p, cohortId)));
+  }
+
+  /** Deletes a cohort with its memberships and assignments; the learners keep their accounts, progress and certificates. */
+  public Future<Void> delete(Principal p, String cohortId) {
+    return cohort(p, cohortId).compose(c -> repository.deleteCohort(c.id()));
   }
 
   public Future<Void> assign(Principal p, String cohortId, String moduleId, LocalDate dueOn) {

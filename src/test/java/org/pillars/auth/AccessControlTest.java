@@ -89,6 +89,12 @@ class AccessControlTest {
         + "VALUES ($1, 'Access rotation', '2027-01-01', '2027-02-01') RETURNING id")
         .execute(io.vertx.sqlclient.Tuple.of(coordinatorOrg)).await().iterator().next().getLong(0);
     String c = "/cohorts/" + cohort;
+    long[] doomed = new long[2];
+    for (int i = 0; i < 2; i++) {
+      doomed[i] = server.app().database().pool().preparedQuery("INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on) "
+          + "VALUES ($1, $2, '2027-01-01', '2027-02-01') RETURNING id")
+          .execute(io.vertx.sqlclient.Tuple.of(coordinatorOrg, "Doomed " + i)).await().iterator().next().getLong(0);
+    }
     switchTarget = Accounts.id(server, Accounts.create(server, "learner"));
 
     //                                                                         anon owner learner trainer coord admin
@@ -158,6 +164,13 @@ class AccessControlTest {
     row("GET", "/api/cohorts", "/api/cohorts", "401 403 403 403 200 200");
     json("POST", "/api/cohorts", "/api/cohorts", new JsonObject(), "401 403 403 403 400 400");
     row("GET", "/api/cohorts/:cohortId/report", "/api" + c + "/report", "401 403 403 403 200 200");
+    json("PUT", "/api/cohorts/:cohortId", "/api" + c, new JsonObject().put("name", "Access rotation").put("startsOn", "2027-01-01")
+        .put("deploysOn", "2027-02-01"), "401 403 403 403 200 200");
+    form("POST", "/cohorts/:cohortId/edit", c + "/edit", "name=Access+rotation&startsOn=2027-01-01&deploysOn=2027-02-01",
+        "303 403 403 403 303 303", false);
+    // callers go in column order: the coordinator deletes the cohort, so the admin then finds nothing
+    json("DELETE", "/api/cohorts/:cohortId", "/api/cohorts/" + doomed[0], null, "401 403 403 403 204 404");
+    form("POST", "/cohorts/:cohortId/delete", "/cohorts/" + doomed[1] + "/delete", "confirm=yes", "303 403 403 403 303 404", false);
     json("POST", "/api/cohorts/:cohortId/import", "/api" + c + "/import", new JsonObject(), "401 403 403 403 415 415");
     json("PUT", "/api/cohorts/:cohortId/assignments/:moduleId", "/api" + c + "/assignments/beta", new JsonObject().put("dueOn", "2030-01-01"),
         "401 403 403 403 204 204");

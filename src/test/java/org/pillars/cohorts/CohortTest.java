@@ -281,6 +281,38 @@ class CohortTest {
   }
 
   @Test
+  @DisplayName("a cohort can be renamed and re-dated, and deleted without touching its learners' accounts or progress")
+  void editAndDelete() {
+    long id = cohort(coordinatorA, countryA, "Typo rotaton");
+    cohort(coordinatorA, countryA, "Taken name");
+    JsonObject renamed = new JsonObject().put("name", "Typo rotation").put("startsOn", "2027-01-10").put("deploysOn", "2027-04-01");
+    HttpResponse<Buffer> ok = call(HttpMethod.PUT, "/api/cohorts/" + id, coordinatorA, renamed);
+    assertEquals(200, ok.statusCode(), ok.bodyAsString());
+    assertEquals("Typo rotation", ok.bodyAsJsonObject().getString("name"));
+    assertEquals("2027-04-01", ok.bodyAsJsonObject().getString("deploysOn"));
+    assertEquals(409, call(HttpMethod.PUT, "/api/cohorts/" + id, coordinatorA, renamed.copy().put("name", "Taken name")).statusCode());
+    assertEquals(400, call(HttpMethod.PUT, "/api/cohorts/" + id, coordinatorA, renamed.copy().put("deploysOn", "2026-12-31")).statusCode());
+    assertEquals(400, call(HttpMethod.PUT, "/api/cohorts/" + id, coordinatorA, renamed.copy().put("startsOn", 20270110)).statusCode());
+    assertEquals(404, call(HttpMethod.PUT, "/api/cohorts/" + id, coordinatorB, renamed).statusCode(), "another country's cohort");
+    assertEquals(404, call(HttpMethod.DELETE, "/api/cohorts/" + id, coordinatorB, null).statusCode(), "another country's cohort");
+
+    JsonArray fresh = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, ROSTER.replace("GH-100", "GH-400"))
+        .bodyAsJsonObject().getJsonArray("newLearners");
+    long learner = Accounts.id(server, fresh.getJsonObject(0).getString("username"));
+    assertEquals(204, call(HttpMethod.PUT, "/api/cohorts/" + id + "/assignments/alpha", coordinatorA,
+        new JsonObject().put("dueOn", "2027-02-01")).statusCode());
+    server.app().database().pool().preparedQuery("INSERT INTO lesson_reads (account_id, module_id, lesson_id) VALUES ($1, 'alpha', 'first')")
+        .execute(Tuple.of(learner)).await();
+
+    assertEquals(204, call(HttpMethod.DELETE, "/api/cohorts/" + id, coordinatorA, null).statusCode());
+    assertEquals(404, call(HttpMethod.GET, "/api/cohorts/" + id + "/report", coordinatorA, null).statusCode());
+    assertEquals(0L, count("SELECT count(*) FROM cohort_members WHERE cohort_id = $1", id));
+    assertEquals(0L, count("SELECT count(*) FROM assignments WHERE cohort_id = $1", id));
+    assertEquals(1L, count("SELECT count(*) FROM accounts WHERE id = $1", learner), "the learner keeps the account");
+    assertEquals(1L, count("SELECT count(*) FROM lesson_reads WHERE account_id = $1", learner), "and the progress");
+  }
+
+  @Test
   @DisplayName("a learner can be removed from a cohort, or moved to another cohort of the same organisation")
   void moveAndRemove() {
     long from = cohort(coordinatorA, countryA, "Move from");
