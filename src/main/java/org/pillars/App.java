@@ -147,7 +147,8 @@ public final class App {
       Messages messages = new Messages(CourseLoader.LANGUAGES);
       Assets assets = Assets.load(config.webRoot());
       Pages pages = new Pages(new Templates(messages), messages, assets);
-      Authn authn = new Authn(security.getValue(), new Csrf(security.getKey().csrfKey()), config.cookiesSecure());
+      Authn authn = new Authn(security.getValue(), new Csrf(security.getKey().csrfKey()), config.cookiesSecure(),
+          config.trustedProxies());
       LearningService learning = new LearningService(content, new LearningRepository(database.pool()));
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), content);
       return new WebVerticle.Services(config, database, content, assets, pages, security.getValue(), authn, learning, cohorts);

@@ -65,7 +65,7 @@ public final class AuthRoutes {
   private void loginForm(RoutingContext ctx) {
     String username = ctx.request().getFormAttribute("username");
     String password = ctx.request().getFormAttribute("password");
-    auth.login(username, password, address(ctx)).onSuccess(result -> {
+    auth.login(username, password, authn.clientAddress(ctx)).onSuccess(result -> {
       if (result instanceof AuthService.Login.Success s) {
         ctx.response().addCookie(authn.cookie(ctx, s.token(), auth.tokens().minutes() * 60L));
         redirect(ctx, next(ctx.request().getFormAttribute("next")));
@@ -113,7 +113,7 @@ public final class AuthRoutes {
     JsonObject body = Json.body(ctx);
     String username = Json.text(body, "username", 200);
     String password = Json.text(body, "password", 1000);
-    auth.login(username, password, address(ctx)).onSuccess(result -> {
+    auth.login(username, password, authn.clientAddress(ctx)).onSuccess(result -> {
       if (result instanceof AuthService.Login.Success s) {
         Json.send(ctx, 200, new JsonObject().put("token", s.token()).put("tokenType", "Bearer")
             .put("expiresIn", auth.tokens().minutes() * 60));
@@ -174,11 +174,6 @@ public final class AuthRoutes {
     } catch (NumberFormatException e) {
       throw HttpError.notFound("there is no such account");
     }
-  }
-
-  private static String address(RoutingContext ctx) {
-    var remote = ctx.request().remoteAddress();
-    return remote == null ? "unknown" : remote.hostAddress();
   }
 
   /** Where to go after logging in: a path on this site only, never another site. */

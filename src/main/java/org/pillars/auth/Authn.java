@@ -29,11 +29,42 @@ public final class Authn implements Handler<RoutingContext> {
   private final AuthService auth;
   private final Csrf csrf;
   private final boolean secureCookies;
+  private final Set<String> trustedProxies;
 
   public Authn(AuthService auth, Csrf csrf, boolean secureCookies) {
+    this(auth, csrf, secureCookies, Set.of());
+  }
+
+  public Authn(AuthService auth, Csrf csrf, boolean secureCookies, Set<String> trustedProxies) {
     this.auth = auth;
     this.csrf = csrf;
     this.secureCookies = secureCookies;
+    this.trustedProxies = Set.copyOf(trustedProxies);
+  }
+
+  /**
+   * The client's address, for login throttling. X-Forwarded-For is believed only when the peer is one of
+   * PILLARS_TRUSTED_PROXIES, and then read from the right, skipping our own proxies: the left part is
+   * whatever the client chose to send.
+   */
+  public String clientAddress(RoutingContext ctx) {
+    var remote = ctx.request().remoteAddress();
+    String peer = remote == null ? "unknown" : remote.hostAddress();
+    String forwarded = ctx.request().getHeader("X-Forwarded-For");
+    if (!trustedProxies.contains(peer) || forwarded == null) {
+      return peer;
+    }
+    String[] hops = forwarded.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].strip();
+      if (!hop.matches("[0-9a-fA-F:.]{2,45}")) {
+        return peer;  // not an address: a proxy of ours would not write that
+      }
+      if (!trustedProxies.contains(hop)) {
+        return hop;
+      }
+    }
+    return peer;
   }
 
   @Override

@@ -29,7 +29,8 @@ public record AppConfig(
     String jwtIssuer,
     int tokenMinutes,
     int sessionHours,
-    Optional<Boolean> secureCookies) {
+    Optional<Boolean> secureCookies,
+    java.util.Set<String> trustedProxies) {
 
   public static final String PORT = "PORT";
   public static final String HOST = "PILLARS_HOST";
@@ -48,6 +49,7 @@ public record AppConfig(
   public static final String TOKEN_MINUTES = "PILLARS_TOKEN_MINUTES";
   public static final String SESSION_HOURS = "PILLARS_SESSION_HOURS";
   public static final String SECURE_COOKIES = "PILLARS_SECURE_COOKIES";
+  public static final String TRUSTED_PROXIES = "PILLARS_TRUSTED_PROXIES";
 
   /** Reads the process environment and system properties. */
   public static AppConfig load() {
@@ -76,7 +78,8 @@ public record AppConfig(
         src.text(JWT_ISSUER, "pillars"),
         src.integer(TOKEN_MINUTES, 30, 1, 24 * 60),
         src.integer(SESSION_HOURS, 12, 1, 24 * 30),
-        src.optional(SECURE_COOKIES).map(v -> src.bool(SECURE_COOKIES, v)));
+        src.optional(SECURE_COOKIES).map(v -> src.bool(SECURE_COOKIES, v)),
+        src.addresses(TRUSTED_PROXIES));
   }
 
   /** Cookies are Secure (HTTPS only) unless this is the embedded development set-up or told otherwise. */
@@ -95,6 +98,22 @@ public record AppConfig(
   }
 
   private record Source(Map<String, String> env, Function<String, String> properties) {
+
+    /** A comma-separated list of IP addresses (IPv4 or IPv6 literals); anything else stops the start. */
+    java.util.Set<String> addresses(String key) {
+      java.util.Set<String> addresses = new java.util.LinkedHashSet<>();
+      for (String part : optional(key).orElse("").split(",")) {
+        String a = part.strip();
+        if (a.isEmpty()) {
+          continue;
+        }
+        if (!a.matches("[0-9a-fA-F:.]+") || !(a.contains(".") || a.contains(":"))) {
+          throw new ConfigException(key + " must list IP addresses separated by commas, not '" + a + "'");
+        }
+        addresses.add(a);
+      }
+      return java.util.Set.copyOf(addresses);
+    }
 
     String raw(String key) {
       String prop = properties.apply(key.toLowerCase(Locale.ROOT).replace('_', '.'));
