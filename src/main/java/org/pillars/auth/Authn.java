@@ -9,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
-import org.pillars.web.ErrorHandler;
 import org.pillars.web.HttpError;
 
 /**
@@ -78,7 +77,8 @@ public final class Authn implements Handler<RoutingContext> {
       }
       auth.authenticate(header.substring(7).strip(), false)
           .onSuccess(p -> signedIn(ctx, p))
-          .onFailure(e -> ctx.fail(ErrorHandler.databaseUnavailable(e) ? e : new HttpError(401, "unauthenticated", reason(e))));
+          // only a token found wanting is a 401: anything else (the database, say) must not log anyone out
+          .onFailure(e -> ctx.fail(e instanceof Tokens.InvalidToken ? new HttpError(401, "unauthenticated", e.getMessage()) : e));
     } else if (cookie != null && !cookie.getValue().isEmpty()) {
       auth.authenticate(cookie.getValue(), true)
           .onSuccess(p -> {
@@ -86,8 +86,8 @@ public final class Authn implements Handler<RoutingContext> {
             signedIn(ctx, p);
           })
           .onFailure(e -> {
-            if (ErrorHandler.databaseUnavailable(e)) {
-              ctx.fail(e);  // the session may be fine: keep the cookie, answer 503
+            if (!(e instanceof Tokens.InvalidToken)) {
+              ctx.fail(e);  // the session may be fine: keep the cookie, answer 503 (or 500)
               return;
             }
             ctx.response().addCookie(cookie(ctx, "", 0));
@@ -163,9 +163,5 @@ public final class Authn implements Handler<RoutingContext> {
 
   public static java.util.Optional<Principal> principal(RoutingContext ctx) {
     return java.util.Optional.ofNullable(ctx.get(PRINCIPAL));
-  }
-
-  private static String reason(Throwable e) {
-    return e instanceof Tokens.InvalidToken ? e.getMessage() : "token rejected";
   }
 }

@@ -89,13 +89,15 @@ public final class ErrorHandler {
   }
 
   /**
-   * Whether the request failed because PostgreSQL cannot be reached or went away: a refused or dropped
-   * connection, or the server shutting down or starting up (SQLSTATE class 08, 57P01-57P03).
+   * Whether the request failed because PostgreSQL cannot be reached or went away: a refused, reset or dropped
+   * connection, no connection free in time, or the server shutting down or starting up (SQLSTATE class 08,
+   * 57P01-57P03).
    */
   public static boolean databaseUnavailable(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof java.net.ConnectException || t instanceof io.vertx.sqlclient.ClosedConnectionException
-          || t instanceof java.nio.channels.ClosedChannelException) {
+      // IOException covers refused, reset and closed connections (ConnectException, Netty's native errors)
+      if (t instanceof java.io.IOException || t instanceof io.vertx.sqlclient.ClosedConnectionException
+          || t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
         return true;
       }
       if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
