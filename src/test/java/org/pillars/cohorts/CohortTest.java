@@ -304,6 +304,10 @@ class CohortTest {
     server.app().database().pool().preparedQuery("INSERT INTO lesson_reads (account_id, module_id, lesson_id) VALUES ($1, 'alpha', 'first')")
         .execute(Tuple.of(learner)).await();
 
+    HttpResponse<Buffer> unticked = server.send(HttpMethod.POST, "/cohorts/" + id + "/delete", Accounts.form("confirm", ""),
+        "Authorization", "Bearer " + coordinatorA, "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(400, unticked.statusCode(), "the form deletes only with the box ticked");
+    assertEquals(1L, count("SELECT count(*) FROM cohorts WHERE id = $1", id));
     assertEquals(204, call(HttpMethod.DELETE, "/api/cohorts/" + id, coordinatorA, null).statusCode());
     assertEquals(404, call(HttpMethod.GET, "/api/cohorts/" + id + "/report", coordinatorA, null).statusCode());
     assertEquals(0L, count("SELECT count(*) FROM cohort_members WHERE cohort_id = $1", id));
