@@ -7,27 +7,38 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Logger;
+import java.util.List;
 import java.util.Map;
 import org.pillars.auth.AuthRepository;
+import org.pillars.auth.AuthRoutes;
 import org.pillars.auth.AuthService;
 import org.pillars.auth.Authn;
 import org.pillars.auth.Csrf;
 import org.pillars.auth.SigningKeys;
 import org.pillars.auth.Tokens;
+import org.pillars.catalog.CatalogRoutes;
+import org.pillars.cohorts.CohortApi;
 import org.pillars.cohorts.CohortRepository;
+import org.pillars.cohorts.CohortRoutes;
 import org.pillars.cohorts.CohortService;
+import org.pillars.cohorts.MemberRoutes;
+import org.pillars.cohorts.SetupRoutes;
 import org.pillars.config.AppConfig;
+import org.pillars.core.Routes;
+import org.pillars.learning.AnalysisRoutes;
+import org.pillars.learning.LearningApi;
 import org.pillars.learning.LearningRepository;
+import org.pillars.learning.LearningRoutes;
 import org.pillars.learning.LearningService;
 import org.pillars.content.ContentStore;
 import org.pillars.content.CourseLoader;
 import org.pillars.db.Database;
 import org.pillars.db.StartupException;
 import org.pillars.seeds.Seeds;
-import org.pillars.web.Assets;
-import org.pillars.web.Messages;
-import org.pillars.web.Pages;
-import org.pillars.web.Templates;
+import org.pillars.http.Assets;
+import org.pillars.http.Messages;
+import org.pillars.http.Pages;
+import org.pillars.http.Templates;
 import org.pillars.web.WebVerticle;
 
 /**
@@ -147,11 +158,21 @@ public final class App {
       Messages messages = new Messages(CourseLoader.LANGUAGES);
       Assets assets = Assets.load(config.webRoot());
       Pages pages = new Pages(new Templates(messages), messages, assets);
-      Authn authn = new Authn(security.getValue(), new Csrf(security.getKey().csrfKey()), config.cookiesSecure(),
-          config.trustedProxies());
+      AuthService auth = security.getValue();
+      Authn authn = new Authn(auth, new Csrf(security.getKey().csrfKey()), config.cookiesSecure(), config.trustedProxies());
       LearningService learning = new LearningService(content, new LearningRepository(database.pool()));
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), content);
-      return new WebVerticle.Services(config, database, content, assets, pages, security.getValue(), authn, learning, cohorts);
+      List<Routes> features = List.of(
+          new AuthRoutes(auth, authn, pages),
+          new LearningApi(learning),
+          new AnalysisRoutes(learning, pages),
+          new LearningRoutes(learning, pages),
+          new CohortApi(cohorts, content),
+          new CohortRoutes(cohorts, content, pages),
+          new MemberRoutes(cohorts, content, pages),
+          new SetupRoutes(cohorts.repository(), auth, pages),
+          new CatalogRoutes(content, pages));
+      return new WebVerticle.Services(config, database, content, assets, pages, authn, features);
     }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.pillars.core.Role;
 
 /** All SQL of accounts, sessions and login throttling. */
 public final class AuthRepository {

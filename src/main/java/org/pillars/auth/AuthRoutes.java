@@ -6,13 +6,20 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.pillars.web.HttpError;
-import org.pillars.web.Json;
-import org.pillars.web.Language;
-import org.pillars.web.Pages;
+import org.pillars.http.Json;
+import org.pillars.http.Language;
+import org.pillars.http.Pages;
+import org.pillars.core.NotFound;
+import org.pillars.core.Invalid;
+import org.pillars.core.Throttled;
+import org.pillars.core.Unauthenticated;
+import org.pillars.core.Principal;
+import org.pillars.core.Role;
+import org.pillars.core.Access;
+import org.pillars.core.Routes;
 
 /** Logging in and out (pages and API), changing one's password, and the admin's role and access switches. */
-public final class AuthRoutes {
+public final class AuthRoutes implements Routes {
 
   private static final Pattern LOCAL_PATH = Pattern.compile("/(?![/\\\\])[^\\\\\\p{Cntrl}\\s]{0,500}");
 
@@ -26,6 +33,7 @@ public final class AuthRoutes {
     this.pages = pages;
   }
 
+  @Override
   public void mount(Router router) {
     router.get("/login").handler(Access.anyone()).handler(this::loginPage);
     router.post("/login").handler(Access.anyone()).handler(this::loginForm);
@@ -47,7 +55,7 @@ public final class AuthRoutes {
   }
 
   private void loginPage(RoutingContext ctx) {
-    if (Authn.principal(ctx).isPresent()) {
+    if (Access.current(ctx).isPresent()) {
       redirect(ctx, next(ctx.request().getParam("next")));
       return;
     }
@@ -118,10 +126,9 @@ public final class AuthRoutes {
         Json.send(ctx, 200, new JsonObject().put("token", s.token()).put("tokenType", "Bearer")
             .put("expiresIn", auth.tokens().minutes() * 60));
       } else if (result instanceof AuthService.Login.Throttled th) {
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(th.retryAfterSeconds()));
-        ctx.fail(new HttpError(429, "throttled", "too many failed logins; try again in " + th.retryAfterSeconds() + " s"));
+        ctx.fail(new Throttled("too many failed logins; try again in " + th.retryAfterSeconds() + " s", th.retryAfterSeconds()));
       } else {
-        ctx.fail(new HttpError(401, "invalid_credentials", "wrong username or password"));
+        ctx.fail(new Unauthenticated("invalid_credentials", "wrong username or password"));
       }
     }).onFailure(ctx::fail);
   }
@@ -141,17 +148,17 @@ public final class AuthRoutes {
     auth.changePassword(Access.principal(ctx), Json.text(body, "current", 1000), Json.text(body, "password", 1000))
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
         .onFailure(e -> ctx.fail(e instanceof AuthService.PasswordRejected r
-            ? new HttpError(400, "password_rejected", pages.messages().get("en", r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX))
+            ? new Invalid("password_rejected", pages.messages().get("en", r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX))
             : e));
   }
 
   private void setRole(RoutingContext ctx) {
     long id = accountId(ctx);
     String code = Json.text(Json.body(ctx), "role", 20);
-    Role role = Role.of(code).orElseThrow(() -> HttpError.invalid("unknown role '" + code + "'"));
+    Role role = Role.of(code).orElseThrow(() -> new Invalid("unknown role '" + code + "'"));
     auth.repository().setRole(id, role).onSuccess(found -> {
       if (!found) {
-        ctx.fail(HttpError.notFound("there is no such account"));
+        ctx.fail(new NotFound("there is no such account"));
       } else {
         ctx.response().setStatusCode(204).end();
       }
@@ -161,7 +168,7 @@ public final class AuthRoutes {
   private void setDisabled(RoutingContext ctx, boolean disabled) {
     auth.repository().setDisabled(accountId(ctx), disabled).onSuccess(found -> {
       if (!found) {
-        ctx.fail(HttpError.notFound("there is no such account"));
+        ctx.fail(new NotFound("there is no such account"));
       } else {
         ctx.response().setStatusCode(204).end();
       }
@@ -172,7 +179,7 @@ public final class AuthRoutes {
     try {
       return Long.parseLong(ctx.pathParam("accountId"));
     } catch (NumberFormatException e) {
-      throw HttpError.notFound("there is no such account");
+      throw new NotFound("there is no such account");
     }
   }
 

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
-import org.pillars.web.HttpError;
+import org.pillars.core.NotFound;
+import org.pillars.core.Principal;
+import org.pillars.core.Unavailable;
 
 /**
  * Logging in and out, sessions and passwords. A wrong username and a wrong password get the same answer
@@ -33,6 +35,7 @@ public final class AuthService {
   static final int ADDRESS_FREE_FAILURES = 30;
   static final long MAX_DELAY_SECONDS = 15 * 60;
   private static final int MAX_USERNAME = 64;
+  private static final long BUSY_RETRY_SECONDS = 5;
 
   private final WorkerExecutor hashing;
   /** Password checks waiting for or on the hashing pool; past {@link #maxWaiting} a login is asked to come back. */
@@ -87,8 +90,8 @@ public final class AuthService {
       }
       if (waiting.incrementAndGet() > maxWaiting) {
         waiting.decrementAndGet();
-        return Future.failedFuture(new org.pillars.web.HttpError(503, "busy",
-            "the server is checking many logins at once; try again in a few seconds"));
+        return Future.failedFuture(new Unavailable("busy",
+            "the server is checking many logins at once; try again in a few seconds", BUSY_RETRY_SECONDS));
       }
       Future<Optional<AuthRepository.Account>> account = username.isEmpty() || username.length() > MAX_USERNAME
           ? Future.succeededFuture(Optional.empty()) : repository.accountByUsername(username);
@@ -146,7 +149,7 @@ public final class AuthService {
   /** Checks the current password, the policy, then stores the new hash and ends the account's other sessions. */
   public Future<Void> changePassword(Principal principal, String current, String proposed) {
     return repository.accountById(principal.accountId()).compose(found -> {
-      AuthRepository.Account account = found.orElseThrow(() -> HttpError.notFound("no such account"));
+      AuthRepository.Account account = found.orElseThrow(() -> new NotFound("no such account"));
       return hashing.executeBlocking(() -> {
         if (current == null || account.passwordHash() == null || current.length() > PasswordPolicy.MAX
             || !Passwords.matches(current, account.passwordHash())) {

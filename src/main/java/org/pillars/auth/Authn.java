@@ -9,7 +9,11 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URI;
 import java.util.Map;
 import java.util.Set;
-import org.pillars.web.HttpError;
+import org.pillars.core.Access;
+import org.pillars.core.Forbidden;
+import org.pillars.core.Unauthenticated;
+import org.pillars.core.Principal;
+import org.pillars.core.Role;
 
 /**
  * Runs before every route: finds the token (an Authorization bearer header, else the HttpOnly cookie),
@@ -22,7 +26,6 @@ public final class Authn implements Handler<RoutingContext> {
   public static final String COOKIE = "pillars_token";
   public static final String CSRF_FIELD = "_csrf";
   public static final String CSRF_HEADER = "X-CSRF-Token";
-  static final String PRINCIPAL = "pillars.principal";
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final AuthService auth;
@@ -72,13 +75,13 @@ public final class Authn implements Handler<RoutingContext> {
     Cookie cookie = ctx.request().getCookie(COOKIE);
     if (header != null) {
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-        ctx.fail(new HttpError(401, "unauthenticated", "use 'Authorization: Bearer <token>'"));
+        ctx.fail(new Unauthenticated("unauthenticated", "use 'Authorization: Bearer <token>'"));
         return;
       }
       auth.authenticate(header.substring(7).strip(), false)
           .onSuccess(p -> signedIn(ctx, p))
           // only a token found wanting is a 401: anything else (the database, say) must not log anyone out
-          .onFailure(e -> ctx.fail(e instanceof Tokens.InvalidToken ? new HttpError(401, "unauthenticated", e.getMessage()) : e));
+          .onFailure(e -> ctx.fail(e instanceof Tokens.InvalidToken ? new Unauthenticated("unauthenticated", e.getMessage()) : e));
     } else if (cookie != null && !cookie.getValue().isEmpty()) {
       auth.authenticate(cookie.getValue(), true)
           .onSuccess(p -> {
@@ -99,8 +102,8 @@ public final class Authn implements Handler<RoutingContext> {
   }
 
   private void signedIn(RoutingContext ctx, Principal p) {
-    ctx.put(PRINCIPAL, p);
-    ctx.put(org.pillars.web.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId()),
+    Access.signIn(ctx, p);
+    ctx.put(org.pillars.http.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId()),
         "staff", p.role() == Role.COORDINATOR || p.role() == Role.ADMIN));
     checkUnsafe(ctx, p);
   }
@@ -112,7 +115,7 @@ public final class Authn implements Handler<RoutingContext> {
     }
     if (p == null || p.viaCookie()) {
       if (!sameOrigin(ctx)) {
-        ctx.fail(new HttpError(403, "cross_origin", "cross-site requests are refused"));
+        ctx.fail(new Forbidden("cross_origin", "cross-site requests are refused"));
         return;
       }
     }
@@ -122,7 +125,7 @@ public final class Authn implements Handler<RoutingContext> {
         token = ctx.request().getFormAttribute(CSRF_FIELD);
       }
       if (!csrf.matches(p.sessionId(), token)) {
-        ctx.fail(new HttpError(403, "csrf", "the form has expired or did not come from this site; reload the page and try again"));
+        ctx.fail(new Forbidden("csrf", "the form has expired or did not come from this site; reload the page and try again"));
         return;
       }
     }
@@ -159,9 +162,5 @@ public final class Authn implements Handler<RoutingContext> {
   public Cookie cookie(RoutingContext ctx, String token, long maxAgeSeconds) {
     return Cookie.cookie(COOKIE, token).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.LAX)
         .setSecure(secureCookies).setMaxAge(maxAgeSeconds);
-  }
-
-  public static java.util.Optional<Principal> principal(RoutingContext ctx) {
-    return java.util.Optional.ofNullable(ctx.get(PRINCIPAL));
   }
 }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
+import org.pillars.core.Role;
 
 /**
  * Issues and verifies the JSON Web Tokens: ES256 only, with subject, role, organisation, session,

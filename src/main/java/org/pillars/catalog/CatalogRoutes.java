@@ -8,16 +8,17 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.pillars.auth.Access;
+import org.pillars.core.Access;
 import org.pillars.content.Catalog;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
-import org.pillars.web.HttpError;
-import org.pillars.web.Language;
-import org.pillars.web.Pages;
+import org.pillars.http.Language;
+import org.pillars.http.Pages;
+import org.pillars.core.NotFound;
+import org.pillars.core.Routes;
 
 /** The reading pages: the catalogue, a module's overview and its lessons. Open to everyone. */
-public final class CatalogRoutes {
+public final class CatalogRoutes implements Routes {
 
   private final Supplier<Catalog> catalog;
   private final Pages pages;
@@ -27,6 +28,7 @@ public final class CatalogRoutes {
     this.pages = pages;
   }
 
+  @Override
   public void mount(Router router) {
     router.get("/").handler(Access.anyone()).handler(this::catalogPage);
     router.get("/modules/:moduleId").handler(Access.anyone()).handler(this::modulePage);
@@ -79,7 +81,7 @@ public final class CatalogRoutes {
     String lang = Language.of(ctx);
     Module m = module(ctx, lang);
     Lesson lesson = m.lesson(ctx.pathParam("lessonId"))
-        .orElseThrow(() -> HttpError.notFound(pages.messages().get(lang, "error.lesson.missing")));
+        .orElseThrow(() -> new NotFound(pages.messages().get(lang, "error.lesson.missing")));
     Map<String, Object> model = pages.model(ctx, lesson.title().in(lang) + " · " + m.title().in(lang));
     model.put("module", moduleModel(m, lang));
     model.put("lesson", lessonLink(m, lesson, lang));
@@ -103,7 +105,7 @@ public final class CatalogRoutes {
 
   private Module module(RoutingContext ctx, String lang) {
     return catalog.get().module(ctx.pathParam("moduleId"))
-        .orElseThrow(() -> HttpError.notFound(pages.messages().get(lang, "error.module.missing")));
+        .orElseThrow(() -> new NotFound(pages.messages().get(lang, "error.module.missing")));
   }
 
   private static Map<String, Object> moduleModel(Module m, String lang) {

@@ -10,15 +10,19 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.function.Supplier;
-import org.pillars.auth.Access;
-import org.pillars.auth.Principal;
-import org.pillars.auth.Role;
+import org.pillars.core.Access;
+import org.pillars.core.Principal;
+import org.pillars.core.Role;
 import org.pillars.content.Catalog;
-import org.pillars.web.HttpError;
-import org.pillars.web.Json;
+import org.pillars.http.Json;
+import org.pillars.core.NotFound;
+import org.pillars.core.Invalid;
+import org.pillars.core.Conflict;
+import org.pillars.core.Unsupported;
+import org.pillars.core.Routes;
 
 /** The coordinators' JSON API: cohorts, rosters, assignments, the report and its CSV export. */
-public final class CohortApi {
+public final class CohortApi implements Routes {
 
   /** The most learners one report answer lists; page through larger cohorts with offset. */
   static final int REPORT_LIMIT = 1000;
@@ -36,6 +40,7 @@ public final class CohortApi {
     this.catalog = catalog;
   }
 
+  @Override
   public void mount(Router router) {
     var staff = Access.roles(Role.COORDINATOR, Role.ADMIN);
     router.get("/api/cohorts").handler(staff).handler(this::list);
@@ -64,7 +69,7 @@ public final class CohortApi {
     JsonObject body = Json.body(ctx);
     Object org = body.getValue("organisation");
     if (!(org instanceof Number)) {
-      throw HttpError.invalid("'organisation' must be an organisation id");
+      throw new Invalid("'organisation' must be an organisation id");
     }
     cohorts.create(Access.principal(ctx), ((Number) org).longValue(), Json.text(body, "name", 200),
             date(body.getString("startsOn"), "startsOn"), date(body.getString("deploysOn"), "deploysOn"))
@@ -89,7 +94,7 @@ public final class CohortApi {
   private static String text(JsonObject body, String field) {
     Object value = body.getValue(field);
     if (value != null && !(value instanceof String)) {
-      throw HttpError.invalid("'" + field + "' must be a date as YYYY-MM-DD");
+      throw new Invalid("'" + field + "' must be a date as YYYY-MM-DD");
     }
     return (String) value;
   }
@@ -107,7 +112,7 @@ public final class CohortApi {
           r.lines().forEach(line -> {
             JsonArray cells = new JsonArray();
             line.cells().forEach(c -> cells.add(new JsonObject().put("module", c.moduleId())
-                .put("status", c.status().name().toLowerCase().replace('_', '-')).put("overdue", c.overdue())
+                .put("status", c.status().code()).put("overdue", c.overdue())
                 .put("lessonsRead", c.lessonsRead()).put("lessons", c.lessons()).put("attempts", c.attempts())
                 .put("bestScore", c.bestScore()).put("score", c.score())
                 .put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())));
@@ -126,7 +131,7 @@ public final class CohortApi {
   private void importRoster(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !(type.startsWith("text/csv") || type.startsWith("text/plain"))) {
-      throw new HttpError(415, "unsupported_media_type", "send the roster as text/csv");
+      throw new Unsupported("unsupported_media_type", "send the roster as text/csv");
     }
     byte[] csv = ctx.body() == null || ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     cohorts.importRoster(Access.principal(ctx), ctx.pathParam("cohortId"), csv)
@@ -173,7 +178,7 @@ public final class CohortApi {
           if (found) {
             ctx.response().setStatusCode(204).end();
           } else {
-            ctx.fail(HttpError.notFound("this learner is not in this cohort"));
+            ctx.fail(new NotFound("this learner is not in this cohort"));
           }
         }).onFailure(ctx::fail);
   }
@@ -182,7 +187,7 @@ public final class CohortApi {
     long account = accountId(ctx);
     Object to = Json.body(ctx).getValue("to");
     if (!(to instanceof Number)) {
-      throw HttpError.invalid("'to' must be a cohort id");
+      throw new Invalid("'to' must be a cohort id");
     }
     cohorts.move(Access.principal(ctx), ctx.pathParam("cohortId"), to.toString(), account)
         .onSuccess(v -> ctx.response().setStatusCode(204).end())
@@ -193,14 +198,14 @@ public final class CohortApi {
     JsonObject body = Json.body(ctx);
     Object parent = body.getValue("parent");
     if (parent != null && !(parent instanceof Number)) {
-      throw HttpError.invalid("'parent' must be an organisation id");
+      throw new Invalid("'parent' must be an organisation id");
     }
     cohorts.repository().createOrganisation(Json.text(body, "name", 200), Json.text(body, "country", 100),
             parent == null ? null : ((Number) parent).longValue())
         .onSuccess(id -> Json.send(ctx, 201, new JsonObject().put("id", id)))
-        .onFailure(e -> ctx.fail(CohortService.unique(e) ? new HttpError(409, "duplicate", "an organisation has this name already")
+        .onFailure(e -> ctx.fail(CohortService.unique(e) ? new Conflict("duplicate", "an organisation has this name already")
             : e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
-                ? HttpError.invalid("there is no parent organisation with this id") : e));
+                ? new Invalid("there is no parent organisation with this id") : e));
   }
 
   /**
@@ -216,14 +221,14 @@ public final class CohortApi {
       response.write("\uFEFF" + EXPORT_HEADER + "\r\n");
       LocalDate today = LocalDate.now();
       Catalog current = catalog.get();
-      cohorts.repository().export(cohort.id(), EXPORT_FETCH, stream -> {
+      cohorts.repository().export(cohort.id(), today, EXPORT_FETCH, stream -> {
         Promise<Void> done = Promise.promise();
         stream.exceptionHandler(done::tryFail);
         stream.endHandler(v -> done.tryComplete());
         stream.handler(row -> {
           String line;
           try {
-            line = ExportCsv.line(row, current, today);
+            line = ExportCsv.line(row, current);
           } catch (RuntimeException e) {
             // a bad row must end the download visibly, not leave the client waiting on a paused cursor
             stream.close();
@@ -260,17 +265,17 @@ public final class CohortApi {
     } catch (NumberFormatException e) {
       // answered below
     }
-    throw HttpError.invalid("'" + field + "' must be a whole number from " + min + " to " + max);
+    throw new Invalid("'" + field + "' must be a whole number from " + min + " to " + max);
   }
 
   static LocalDate date(String value, String field) {
     if (value == null) {
-      throw HttpError.invalid("'" + field + "' must be a date as YYYY-MM-DD");
+      throw new Invalid("'" + field + "' must be a date as YYYY-MM-DD");
     }
     try {
       return LocalDate.parse(value.strip());
     } catch (DateTimeParseException e) {
-      throw HttpError.invalid("'" + field + "' must be a date as YYYY-MM-DD, not '" + value + "'");
+      throw new Invalid("'" + field + "' must be a date as YYYY-MM-DD, not '" + value + "'");
     }
   }
 
@@ -279,7 +284,7 @@ public final class CohortApi {
       return null;
     }
     if (!CohortService.STATUSES.contains(value)) {
-      throw HttpError.invalid("status must be one of " + CohortService.STATUSES);
+      throw new Invalid("status must be one of " + CohortService.STATUSES);
     }
     return value;
   }
@@ -288,7 +293,7 @@ public final class CohortApi {
     try {
       return Long.parseLong(ctx.pathParam("accountId"));
     } catch (NumberFormatException e) {
-      throw HttpError.notFound("this learner is not in this cohort");
+      throw new NotFound("this learner is not in this cohort");
     }
   }
 }

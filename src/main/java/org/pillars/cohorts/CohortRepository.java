@@ -3,7 +3,6 @@ package org.pillars.cohorts;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowStream;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.pillars.db.MappedStream;
 
 /** All SQL of organisations, cohorts, enrolment, assignments and the completion report. */
 public final class CohortRepository {
@@ -30,8 +30,13 @@ public final class CohortRepository {
 
   public record Member(long accountId, String name, String serviceNumber, String rank, String unit, String email) { }
 
-  /** A learner's progress in one module: lessons read, attempts, best score, certificate. */
-  public record Cell(int lessonsRead, int attempts, Integer bestScore, Integer certificateScore, OffsetDateTime completedAt) { }
+  /** A learner's progress in one assigned module, with its status and lateness as the database's one rule says (V5). */
+  public record Cell(Status status, boolean overdue, int lessonsRead, int attempts, Integer bestScore, Integer certificateScore,
+                     OffsetDateTime completedAt) { }
+
+  /** One line of the export: a learner and one assigned module. */
+  public record ExportLine(String serviceNumber, String name, String rank, String unit, String moduleId, LocalDate dueOn,
+                           Cell cell) { }
 
   public record NewLearner(String name, String serviceNumber, String username, String setupCode) { }
 
@@ -71,50 +76,44 @@ public final class CohortRepository {
    * module (completed, started but not completed), and per day of completion (module_id null).
    */
   private static final String SUMMARY = """
-      SELECT p.module_id, (p.completed_at AT TIME ZONE 'UTC')::date AS day, count(p.certificate_score) AS completed,
-             count(*) FILTER (WHERE p.certificate_score IS NULL AND (p.lessons_read > 0 OR p.attempts > 0)) AS in_progress
-      FROM cohort_members m JOIN module_progress p ON p.account_id = m.account_id
-      JOIN assignments x ON x.cohort_id = m.cohort_id AND x.module_id = p.module_id
-      WHERE m.cohort_id = $1
-      GROUP BY GROUPING SETS ((p.module_id), ((p.completed_at AT TIME ZONE 'UTC')::date))""";
+      SELECT module_id, (completed_at AT TIME ZONE 'UTC')::date AS day,
+             count(*) FILTER (WHERE status = 'completed') AS completed,
+             count(*) FILTER (WHERE status = 'in-progress') AS in_progress,
+             count(*) FILTER (WHERE status = 'not-started') AS not_started,
+             count(*) FILTER (WHERE progress_overdue(certificate_score, due_on, $2)) AS overdue
+      FROM assigned_progress WHERE cohort_id = $1
+      GROUP BY GROUPING SETS ((module_id), ((completed_at AT TIME ZONE 'UTC')::date))""";
   /**
-   * The learners matching a unit ($2, null for all) and a status ($3, null for all; on $4, today), the window
-   * $5/$6 of them in report order, how many match, and the cohort's units: one row even when the window is empty.
+   * The learners matching a unit ($2, null for all) and a status ($3, null for all; on $4, today): any assigned
+   * module in that status, or overdue, or not completed ('incomplete'). Then the window $5/$6 of them in report
+   * order, how many match, and the cohort's units: one row even when the window is empty.
    */
   private static final String PAGE = """
       WITH members AS MATERIALIZED (
         SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email FROM cohort_members m
         JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1),
       matched AS MATERIALIZED (
-        SELECT * FROM members a WHERE ($2::text IS NULL OR a.unit = $2) AND CASE $3::text
-          WHEN 'completed' THEN EXISTS (SELECT 1 FROM assignments x JOIN module_progress p ON p.module_id = x.module_id
-            WHERE x.cohort_id = $1 AND p.account_id = a.id AND p.certificate_score IS NOT NULL)
-          WHEN 'in-progress' THEN EXISTS (SELECT 1 FROM assignments x JOIN module_progress p ON p.module_id = x.module_id
-            WHERE x.cohort_id = $1 AND p.account_id = a.id AND p.certificate_score IS NULL AND (p.lessons_read > 0 OR p.attempts > 0))
-          WHEN 'not-started' THEN EXISTS (SELECT 1 FROM assignments x WHERE x.cohort_id = $1 AND NOT EXISTS (
-            SELECT 1 FROM module_progress p WHERE p.account_id = a.id AND p.module_id = x.module_id
-            AND (p.lessons_read > 0 OR p.attempts > 0 OR p.certificate_score IS NOT NULL)))
-          WHEN 'overdue' THEN EXISTS (SELECT 1 FROM assignments x WHERE x.cohort_id = $1 AND x.due_on < $4 AND NOT EXISTS (
-            SELECT 1 FROM module_progress p WHERE p.account_id = a.id AND p.module_id = x.module_id AND p.certificate_score IS NOT NULL))
-          WHEN 'incomplete' THEN EXISTS (SELECT 1 FROM assignments x WHERE x.cohort_id = $1 AND NOT EXISTS (
-            SELECT 1 FROM module_progress p WHERE p.account_id = a.id AND p.module_id = x.module_id AND p.certificate_score IS NOT NULL))
-          ELSE true END)
+        SELECT * FROM members a WHERE ($2::text IS NULL OR a.unit = $2) AND ($3::text IS NULL OR EXISTS (
+          SELECT 1 FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = a.id AND CASE $3::text
+            WHEN 'overdue' THEN progress_overdue(v.certificate_score, v.due_on, $4)
+            WHEN 'incomplete' THEN v.status <> 'completed'
+            ELSE v.status = $3::text END)))
       SELECT n.matching, (SELECT array_agg(DISTINCT unit ORDER BY unit) FROM members WHERE unit IS NOT NULL) AS units, w.*
       FROM (SELECT count(*) AS matching FROM matched) n
       LEFT JOIN LATERAL (SELECT * FROM matched ORDER BY unit NULLS LAST, display_name, id OFFSET $5 LIMIT $6) w ON true""";
-  private static final String PAGE_CELLS = """
-      SELECT p.account_id, p.module_id, p.lessons_read, p.attempts, p.best_score, p.certificate_score, p.completed_at
-      FROM module_progress p JOIN assignments x ON x.module_id = p.module_id AND x.cohort_id = $1
-      WHERE p.account_id = ANY($2)""";
-  private static final String EXPORT = """
-      SELECT a.service_number, a.display_name, a.rank, a.unit, x.module_id, x.due_on,
-             coalesce(p.lessons_read, 0) AS lessons_read, coalesce(p.attempts, 0) AS attempts, p.best_score,
-             p.certificate_score, p.completed_at
-      FROM cohort_members m JOIN accounts a ON a.id = m.account_id
-      JOIN assignments x ON x.cohort_id = m.cohort_id
-      LEFT JOIN module_progress p ON p.account_id = a.id AND p.module_id = x.module_id
-      WHERE m.cohort_id = $1
-      ORDER BY a.unit NULLS LAST, a.display_name, a.id, x.due_on, x.module_id""";
+  private static final String CELL_COLUMNS = """
+      v.status, progress_overdue(v.certificate_score, v.due_on, $2) AS overdue, v.lessons_read, v.attempts, v.best_score,
+      v.certificate_score, v.completed_at""";
+  private static final String PAGE_CELLS = "SELECT v.account_id, v.module_id, " + CELL_COLUMNS
+      + " FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = ANY($3)";
+  private static final String EXPORT = "SELECT a.service_number, a.display_name, a.rank, a.unit, v.module_id, v.due_on, "
+      + CELL_COLUMNS + """
+
+      FROM assigned_progress v JOIN accounts a ON a.id = v.account_id
+      WHERE v.cohort_id = $1
+      ORDER BY a.unit NULLS LAST, a.display_name, a.id, v.due_on, v.module_id""";
+  private static final String LEARNER_CELLS = "SELECT v.module_id, " + CELL_COLUMNS
+      + " FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = $3";
   private static final String FIND_BY_SERVICE_NUMBER = """
       SELECT id, service_number, display_name, rank, unit, email FROM accounts
       WHERE organisation_id = $1 AND service_number = ANY($2)""";
@@ -146,12 +145,6 @@ public final class CohortRepository {
       SELECT t.module_id, t.submitted_at, t.score, t.passed FROM attempts t
       JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1
       WHERE t.account_id = $2 AND t.submitted_at IS NOT NULL ORDER BY t.module_id, t.submitted_at""";
-  private static final String LEARNER_READS = """
-      SELECT r.module_id, count(*) FROM lesson_reads r JOIN assignments x ON x.module_id = r.module_id AND x.cohort_id = $1
-      WHERE r.account_id = $2 GROUP BY r.module_id""";
-  private static final String LEARNER_CERTIFICATES = """
-      SELECT c.module_id, c.score, c.issued_at, c.code FROM certificates c JOIN assignments x ON x.module_id = c.module_id
-      AND x.cohort_id = $1 WHERE c.account_id = $2""";
   private static final String INSERT_ACCOUNT = """
       INSERT INTO accounts (organisation_id, username, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id""";
 
@@ -224,20 +217,26 @@ public final class CohortRepository {
   }
 
 
-  /** How the whole cohort stands: per assigned module {completed, in progress}, and completions per day. */
-  public record Summary(Map<String, int[]> modules, Map<LocalDate, Integer> completionsByDay) { }
+  /** How many of a module's assigned learners are in each status, and how many are overdue. */
+  public record Counts(int completed, int inProgress, int notStarted, int overdue) {
+    public static final Counts NONE = new Counts(0, 0, 0, 0);
+  }
+
+  /** How the whole cohort stands: counts per assigned module, and completions per day. */
+  public record Summary(Map<String, Counts> modules, Map<LocalDate, Integer> completionsByDay) { }
 
   /** One window of the report: its learners in order, their cells in {@code modules} order, how many match, the units. */
   public record Page(List<Member> learners, Map<Long, Cell[]> cells, int matching, List<String> units) { }
 
-  /** The cohort's counts in one aggregate query over module_progress (one row per learner-module), whatever the size. */
-  public Future<Summary> summary(long cohortId) {
-    return pool.preparedQuery(SUMMARY).execute(Tuple.of(cohortId)).map(rows -> {
-      Map<String, int[]> modules = new HashMap<>();
+  /** The cohort's counts in one aggregate query over assigned_progress (one row per learner-module), whatever the size. */
+  public Future<Summary> summary(long cohortId, LocalDate today) {
+    return pool.preparedQuery(SUMMARY).execute(Tuple.of(cohortId, today)).map(rows -> {
+      Map<String, Counts> modules = new HashMap<>();
       Map<LocalDate, Integer> byDay = new java.util.TreeMap<>();
       for (Row r : rows) {
         if (r.getString(0) != null) {
-          modules.put(r.getString(0), new int[] {r.getLong(2).intValue(), r.getLong(3).intValue()});
+          modules.put(r.getString(0), new Counts(r.getLong(2).intValue(), r.getLong(3).intValue(), r.getLong(4).intValue(),
+              r.getLong(5).intValue()));
         } else if (r.getLocalDate(1) != null) {
           byDay.put(r.getLocalDate(1), r.getLong(2).intValue());
         }
@@ -268,7 +267,7 @@ public final class CohortRepository {
             return Future.succeededFuture(new Page(learners, Map.of(), matching, unitList));
           }
           Long[] ids = learners.stream().map(Member::accountId).toArray(Long[]::new);
-          return conn.preparedQuery(PAGE_CELLS).execute(Tuple.of(cohortId, (Object) ids))
+          return conn.preparedQuery(PAGE_CELLS).execute(Tuple.of(cohortId, today, (Object) ids))
               .map(cells -> new Page(learners, cells(cells, modules), matching, unitList));
         }));
   }
@@ -282,22 +281,29 @@ public final class CohortRepository {
     for (Row r : rows) {
       Integer i = index.get(r.getString(1));
       if (i != null) {
-        cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()])[i] = new Cell(r.getInteger(2), r.getInteger(3),
-            r.getInteger(4), r.getInteger(5), r.getOffsetDateTime(6));
+        cells.computeIfAbsent(r.getLong(0), k -> new Cell[modules.size()])[i] = cell(r, 2);
       }
     }
     return cells;
+  }
+
+  /** The cell columns of {@link #CELL_COLUMNS}, starting at column {@code at}. */
+  private static Cell cell(Row r, int at) {
+    return new Cell(Status.of(r.getString(at)), r.getBoolean(at + 1), r.getInteger(at + 2), r.getInteger(at + 3),
+        r.getInteger(at + 4), r.getInteger(at + 5), r.getOffsetDateTime(at + 6));
   }
 
   /**
    * Streams the export rows through a cursor, {@code fetch} rows at a time, so no export holds a whole
    * cohort in memory. {@code open} receives the stream inside a transaction (cursors need one).
    */
-  public Future<Void> export(long cohortId, int fetch, Function<RowStream<Row>, Future<Void>> open) {
+  public Future<Void> export(long cohortId, LocalDate today, int fetch, Function<MappedStream<ExportLine>, Future<Void>> open) {
     // the whole result is read, so plan for all rows rather than the cursor default of the first tenth
     return pool.withTransaction(conn -> conn.query("SET LOCAL cursor_tuple_fraction = 1.0").execute()
         .compose(v -> conn.prepare(EXPORT))
-        .compose(ps -> open.apply(ps.createStream(fetch, Tuple.of(cohortId))).eventually(ps::close)));
+        .compose(ps -> open.apply(new MappedStream<>(ps.createStream(fetch, Tuple.of(cohortId, today)), r -> new ExportLine(
+            r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getLocalDate(5), cell(r, 6))))
+            .eventually(ps::close)));
   }
 
   /**
@@ -353,17 +359,13 @@ public final class CohortRepository {
         r -> new AttemptLine(r.getString(0), r.getOffsetDateTime(1), r.getInteger(2), r.getBoolean(3))));
   }
 
-  /** Lessons read per assigned module, and certificates (score, date) per assigned module, of one learner. */
-  public Future<Map<String, Object[]>> learnerModules(long cohortId, long accountId) {
-    Tuple key = Tuple.of(cohortId, accountId);
-    return pool.preparedQuery(LEARNER_READS).execute(key).compose(reads -> pool.preparedQuery(LEARNER_CERTIFICATES).execute(key)
-        .map(certs -> {
-          Map<String, Object[]> modules = new HashMap<>();
-          reads.forEach(r -> modules.put(r.getString(0), new Object[] {r.getLong(1).intValue(), null, null}));
-          certs.forEach(r -> modules.computeIfAbsent(r.getString(0), k -> new Object[] {0, null, null})[1] = r.getInteger(1));
-          certs.forEach(r -> modules.get(r.getString(0))[2] = r.getOffsetDateTime(2).toLocalDate());
-          return modules;
-        }));
+  /** One learner's cell in each module assigned to the cohort, by module id. */
+  public Future<Map<String, Cell>> learnerCells(long cohortId, long accountId, LocalDate today) {
+    return pool.preparedQuery(LEARNER_CELLS).execute(Tuple.of(cohortId, today, accountId)).map(rows -> {
+      Map<String, Cell> cells = new HashMap<>();
+      rows.forEach(r -> cells.put(r.getString(0), cell(r, 1)));
+      return cells;
+    });
   }
 
   /** Creates an account without a password and returns its one-time setup code. */

@@ -14,16 +14,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.pillars.auth.Access;
-import org.pillars.auth.Principal;
-import org.pillars.auth.Role;
+import org.pillars.core.Access;
+import org.pillars.core.Principal;
+import org.pillars.core.Role;
 import org.pillars.content.Catalog;
-import org.pillars.web.HttpError;
-import org.pillars.web.Language;
-import org.pillars.web.Pages;
+import org.pillars.http.Language;
+import org.pillars.http.Pages;
+import org.pillars.core.NotFound;
+import org.pillars.core.Invalid;
+import org.pillars.core.Routes;
 
 /** The coordinator's pages: cohorts, the completion report with its charts, rosters, assignments, export. */
-public final class CohortRoutes {
+public final class CohortRoutes implements Routes {
 
   static final int PAGE_SIZE = 100;
 
@@ -37,6 +39,7 @@ public final class CohortRoutes {
     this.pages = pages;
   }
 
+  @Override
   public void mount(Router router) {
     var staff = Access.roles(Role.COORDINATOR, Role.ADMIN);
     router.get("/cohorts").handler(staff).handler(this::list);
@@ -78,7 +81,7 @@ public final class CohortRoutes {
     try {
       organisation = Long.parseLong(form.get("organisation"));
     } catch (NumberFormatException e) {
-      throw HttpError.invalid(t(ctx, "cohorts.badOrganisation"));
+      throw new Invalid(t(ctx, "cohorts.badOrganisation"));
     }
     cohorts.create(Access.principal(ctx), organisation, form.get("name"), date(form.get("startsOn")), date(form.get("deploysOn")))
         .onSuccess(id -> redirect(ctx, "/cohorts/" + id))
@@ -95,7 +98,7 @@ public final class CohortRoutes {
   /** Deleting needs the box ticked that says what goes (the report) and what stays (the learners and their progress). */
   private void delete(RoutingContext ctx) {
     if (!"yes".equals(ctx.request().getFormAttribute("confirm"))) {
-      throw HttpError.invalid(t(ctx, "cohorts.deleteUnconfirmed"));
+      throw new Invalid(t(ctx, "cohorts.deleteUnconfirmed"));
     }
     cohorts.delete(Access.principal(ctx), ctx.pathParam("cohortId")).onSuccess(v -> redirect(ctx, "/cohorts")).onFailure(ctx::fail);
   }
@@ -128,7 +131,7 @@ public final class CohortRoutes {
         List<Map<String, Object>> cells = new ArrayList<>();
         for (CohortService.Cell c : line.cells()) {
           Map<String, Object> cell = new HashMap<>();
-          cell.put("status", c.status().name().toLowerCase().replace('_', '-'));
+          cell.put("status", c.status().code());
           cell.put("label", switch (c.status()) {
             case COMPLETED -> t(ctx, "report.completedCell", c.score(), c.completedOn().toString());
             case IN_PROGRESS -> t(ctx, "report.inProgressCell", c.lessonsRead(), c.lessons());
@@ -162,7 +165,7 @@ public final class CohortRoutes {
     Principal p = Access.principal(ctx);
     List<FileUpload> uploads = ctx.fileUploads();
     if (uploads.isEmpty()) {
-      throw HttpError.invalid(t(ctx, "import.noFile"));
+      throw new Invalid(t(ctx, "import.noFile"));
     }
     FileUpload upload = uploads.get(0);
     showImport(ctx, pages, ctx.vertx().fileSystem().readFile(upload.uploadedFileName())
@@ -204,7 +207,7 @@ public final class CohortRoutes {
           if (found) {
             redirect(ctx, "/cohorts/" + ctx.pathParam("cohortId"));
           } else {
-            ctx.fail(HttpError.notFound("this learner is not in this cohort"));
+            ctx.fail(new NotFound("this learner is not in this cohort"));
           }
         }).onFailure(ctx::fail);
   }
@@ -213,7 +216,7 @@ public final class CohortRoutes {
     try {
       return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
     } catch (java.time.format.DateTimeParseException e) {
-      throw HttpError.invalid("dates are written YYYY-MM-DD");
+      throw new Invalid("dates are written YYYY-MM-DD");
     }
   }
 

@@ -7,11 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.pillars.auth.Principal;
-import org.pillars.auth.Role;
+import org.pillars.core.Principal;
+import org.pillars.core.Role;
 import org.pillars.content.Catalog;
 import org.pillars.content.Module;
-import org.pillars.web.HttpError;
+import org.pillars.core.NotFound;
+import org.pillars.core.Invalid;
+import org.pillars.core.Conflict;
 
 /**
  * Cohorts as a coordinator sees them: only those of their own organisation and its units (an admin sees
@@ -19,13 +21,17 @@ import org.pillars.web.HttpError;
  */
 public final class CohortService {
 
-  public enum Status { COMPLETED, IN_PROGRESS, NOT_STARTED }
-
   /** One learner's standing in one assigned module. */
   public record Cell(String moduleId, Status status, boolean overdue, int lessonsRead, int lessons, int attempts,
                      Integer bestScore, Integer score, LocalDate completedOn) { }
 
   public record Line(CohortRepository.Member learner, List<Cell> cells) { }
+
+  /** One assigned module in the drill-down: the learner's cell, its due date, and every submitted attempt. */
+  public record LearnerModule(LocalDate dueOn, Cell cell, List<CohortRepository.AttemptLine> attempts) { }
+
+  /** The drill-down into one learner of a cohort. */
+  public record LearnerDetail(CohortRepository.Cohort cohort, CohortRepository.Member member, List<LearnerModule> modules) { }
 
   /** Per assigned module: how many learners completed it, are on it, have not started, are late. */
   public record ModuleSummary(String moduleId, String title, LocalDate dueOn, int completed, int inProgress, int notStarted,
@@ -62,45 +68,45 @@ public final class CohortService {
     try {
       id = Long.parseLong(rawId);
     } catch (NumberFormatException e) {
-      return Future.failedFuture(HttpError.notFound("there is no such cohort"));
+      return Future.failedFuture(new NotFound("there is no such cohort"));
     }
     return repository.cohort(p.organisationId(), p.role() == Role.ADMIN, id)
-        .map(found -> found.orElseThrow(() -> HttpError.notFound("there is no such cohort")));
+        .map(found -> found.orElseThrow(() -> new NotFound("there is no such cohort")));
   }
 
   public Future<Long> create(Principal p, long organisationId, String name, LocalDate startsOn, LocalDate deploysOn) {
-    HttpError bad = invalidCohort(name, startsOn, deploysOn);
+    Invalid bad = invalidCohort(name, startsOn, deploysOn);
     if (bad != null) {
       return Future.failedFuture(bad);
     }
     return repository.organisations(p.organisationId(), p.role() == Role.ADMIN).compose(orgs -> {
       if (orgs.stream().noneMatch(o -> o.id() == organisationId)) {
-        return Future.failedFuture(HttpError.notFound("there is no such organisation"));
+        return Future.failedFuture(new NotFound("there is no such organisation"));
       }
       return repository.createCohort(organisationId, name.strip(), startsOn, deploysOn)
-          .recover(e -> Future.failedFuture(unique(e) ? new HttpError(409, "duplicate", "this organisation already has a cohort named '"
+          .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate", "this organisation already has a cohort named '"
               + name.strip() + "'") : e));
     });
   }
 
-  private static HttpError invalidCohort(String name, LocalDate startsOn, LocalDate deploysOn) {
+  private static Invalid invalidCohort(String name, LocalDate startsOn, LocalDate deploysOn) {
     if (name == null || name.isBlank() || name.length() > 200) {
-      return HttpError.invalid("a cohort needs a name of 1 to 200 characters");
+      return new Invalid("a cohort needs a name of 1 to 200 characters");
     }
     if (startsOn == null || deploysOn == null || deploysOn.isBefore(startsOn)) {
-      return HttpError.invalid("give a start date and a deployment date on or after it");
+      return new Invalid("give a start date and a deployment date on or after it");
     }
     return null;
   }
 
   /** Renames a cohort or moves its dates; its learners, assignments and their progress are untouched. */
   public Future<CohortRepository.Cohort> update(Principal p, String cohortId, String name, LocalDate startsOn, LocalDate deploysOn) {
-    HttpError bad = invalidCohort(name, startsOn, deploysOn);
+    Invalid bad = invalidCohort(name, startsOn, deploysOn);
     if (bad != null) {
       return Future.failedFuture(bad);
     }
     return cohort(p, cohortId).compose(c -> repository.updateCohort(c.id(), name.strip(), startsOn, deploysOn)
-        .recover(e -> Future.failedFuture(unique(e) ? new HttpError(409, "duplicate", "this organisation already has a cohort named '"
+        .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate", "this organisation already has a cohort named '"
             + name.strip() + "'") : e))
         .compose(v -> cohort(p, cohortId)));
   }
@@ -112,10 +118,10 @@ public final class CohortService {
 
   public Future<Void> assign(Principal p, String cohortId, String moduleId, LocalDate dueOn) {
     if (moduleId == null || catalog.get().module(moduleId).isEmpty()) {
-      return Future.failedFuture(HttpError.invalid("there is no module '" + moduleId + "'"));
+      return Future.failedFuture(new Invalid("there is no module '" + moduleId + "'"));
     }
     if (dueOn == null) {
-      return Future.failedFuture(HttpError.invalid("give a due date as YYYY-MM-DD"));
+      return Future.failedFuture(new Invalid("give a due date as YYYY-MM-DD"));
     }
     return cohort(p, cohortId).compose(c -> repository.assign(c.id(), moduleId, dueOn));
   }
@@ -132,7 +138,7 @@ public final class CohortService {
         return Future.failedFuture(new RosterRejected(parsed.problems()));
       }
       return repository.importRoster(c, parsed.rows(), SETUP_DAYS)
-          .recover(e -> Future.failedFuture(unique(e) ? new HttpError(409, "duplicate",
+          .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate",
               "two service numbers in this file or in the organisation differ only in punctuation; correct them and try again") : e));
     });
   }
@@ -143,20 +149,20 @@ public final class CohortService {
     try {
       account = Long.parseLong(accountId);
     } catch (NumberFormatException e) {
-      return Future.failedFuture(HttpError.notFound("this learner is not in this cohort"));
+      return Future.failedFuture(new NotFound("this learner is not in this cohort"));
     }
     return cohort(p, cohortId).compose(c -> repository.reissueSetupCode(c.id(), account, SETUP_DAYS))
-        .map(code -> code.orElseThrow(() -> HttpError.notFound("this learner is not in this cohort")));
+        .map(code -> code.orElseThrow(() -> new NotFound("this learner is not in this cohort")));
   }
 
   /** Moves a learner between two cohorts of one organisation, both in the caller's scope. */
   public Future<Void> move(Principal p, String fromId, String toId, long accountId) {
     return cohort(p, fromId).compose(from -> cohort(p, toId).compose(target -> {
       if (target.organisationId() != from.organisationId()) {
-        return Future.failedFuture(HttpError.invalid("a learner can only move between cohorts of one organisation"));
+        return Future.failedFuture(new Invalid("a learner can only move between cohorts of one organisation"));
       }
       return repository.moveMember(from.id(), target.id(), accountId);
-    })).compose(moved -> moved ? Future.succeededFuture() : Future.failedFuture(HttpError.notFound("this learner is not in this cohort")));
+    })).compose(moved -> moved ? Future.succeededFuture() : Future.failedFuture(new NotFound("this learner is not in this cohort")));
   }
 
   /**
@@ -169,14 +175,14 @@ public final class CohortService {
     return cohort(p, cohortId).compose(c -> repository.assignments(c.id()).compose(assignments -> {
       List<String> modules = assignments.stream().map(CohortRepository.Assignment::moduleId).toList();
       // two connections at once: the summary and the page do not depend on each other
-      Future<CohortRepository.Summary> summary = repository.summary(c.id());
+      Future<CohortRepository.Summary> summary = repository.summary(c.id(), today);
       Future<CohortRepository.Page> page = repository.page(c.id(), modules, unitFilter, statusFilter, today, offset, limit);
-      return Future.all(summary, page).map(both -> build(c, assignments, summary.result(), page.result(), today));
+      return Future.all(summary, page).map(both -> build(c, assignments, summary.result(), page.result()));
     }));
   }
 
   private Report build(CohortRepository.Cohort cohort, List<CohortRepository.Assignment> assignments, CohortRepository.Summary summary,
-      CohortRepository.Page page, LocalDate today) {
+      CohortRepository.Page page) {
     Catalog current = catalog.get();
     int[] lessonCounts = assignments.stream().mapToInt(a -> current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0))
         .toArray();
@@ -187,15 +193,14 @@ public final class CohortService {
     int overdue = 0;
     List<ModuleSummary> modules = new ArrayList<>();
     for (CohortRepository.Assignment a : assignments) {
-      int[] counts = summary.modules().getOrDefault(a.moduleId(), new int[2]);
-      int waiting = Math.max(0, learners - counts[0] - counts[1]);  // members may change between the two reads
-      int late = today.isAfter(a.dueOn()) ? Math.max(0, learners - counts[0]) : 0;
+      CohortRepository.Counts counts = summary.modules().getOrDefault(a.moduleId(), CohortRepository.Counts.NONE);
       String title = current.module(a.moduleId()).map(mod -> mod.title().in("en")).orElse(a.moduleId());
-      modules.add(new ModuleSummary(a.moduleId(), title, a.dueOn(), counts[0], counts[1], waiting, late));
-      completed += counts[0];
-      inProgress += counts[1];
-      notStarted += waiting;
-      overdue += late;
+      modules.add(new ModuleSummary(a.moduleId(), title, a.dueOn(), counts.completed(), counts.inProgress(), counts.notStarted(),
+          counts.overdue()));
+      completed += counts.completed();
+      inProgress += counts.inProgress();
+      notStarted += counts.notStarted();
+      overdue += counts.overdue();
     }
     CohortRepository.Cell[] nothing = new CohortRepository.Cell[assignments.size()];
     List<Line> lines = new ArrayList<>();
@@ -203,7 +208,7 @@ public final class CohortService {
       CohortRepository.Cell[] mine = page.cells().getOrDefault(m.accountId(), nothing);
       List<Cell> row = new ArrayList<>();
       for (int i = 0; i < assignments.size(); i++) {
-        row.add(cell(assignments.get(i), mine[i], lessonCounts[i], today));
+        row.add(cell(assignments.get(i), mine[i], lessonCounts[i]));
       }
       lines.add(new Line(m, row));
     }
@@ -211,14 +216,40 @@ public final class CohortService {
         page.units(), summary.completionsByDay());
   }
 
-  private static Cell cell(CohortRepository.Assignment a, CohortRepository.Cell raw, int lessons, LocalDate today) {
-    Status s = raw != null && raw.certificateScore() != null ? Status.COMPLETED
-        : raw != null && (raw.lessonsRead() > 0 || raw.attempts() > 0) ? Status.IN_PROGRESS : Status.NOT_STARTED;
-    boolean late = s != Status.COMPLETED && today.isAfter(a.dueOn());
-    LocalDate completedOn = raw != null && raw.completedAt() != null ? raw.completedAt().toLocalDate() : null;
-    return new Cell(a.moduleId(), s, late, raw == null ? 0 : Math.min(raw.lessonsRead(), lessons), lessons,
-        raw == null ? 0 : raw.attempts(), raw == null ? null : raw.bestScore(), raw == null ? null : raw.certificateScore(),
-        completedOn);
+  /** A member with no row yet (added between the page's two reads) has not started; lateness still comes from SQL. */
+  private static Cell cell(CohortRepository.Assignment a, CohortRepository.Cell raw, int lessons) {
+    if (raw == null) {
+      return new Cell(a.moduleId(), Status.NOT_STARTED, false, 0, lessons, 0, null, null, null);
+    }
+    LocalDate completedOn = raw.completedAt() == null ? null : raw.completedAt().toLocalDate();
+    return new Cell(a.moduleId(), raw.status(), raw.overdue(), Math.min(raw.lessonsRead(), lessons), lessons, raw.attempts(),
+        raw.bestScore(), raw.certificateScore(), completedOn);
+  }
+
+  /** One learner of a cohort in the caller's scope; any other learner, or an id that is not a number, is not found. */
+  public Future<LearnerDetail> learner(Principal p, String cohortId, String rawAccountId, LocalDate today) {
+    long account;
+    try {
+      account = Long.parseLong(rawAccountId);
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(new NotFound("this learner is not in this cohort"));
+    }
+    Catalog current = catalog.get();
+    return cohort(p, cohortId).compose(c -> repository.member(c.id(), account).compose(found -> {
+      CohortRepository.Member m = found.orElseThrow(() -> new NotFound("this learner is not in this cohort"));
+      Future<List<CohortRepository.Assignment>> assignments = repository.assignments(c.id());
+      Future<Map<String, CohortRepository.Cell>> cells = repository.learnerCells(c.id(), account, today);
+      Future<List<CohortRepository.AttemptLine>> attempts = repository.learnerAttempts(c.id(), account);
+      return Future.all(assignments, cells, attempts).map(all -> {
+        List<LearnerModule> modules = new ArrayList<>();
+        for (CohortRepository.Assignment a : assignments.result()) {
+          int lessons = current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0);
+          modules.add(new LearnerModule(a.dueOn(), cell(a, cells.result().get(a.moduleId()), lessons),
+              attempts.result().stream().filter(t -> t.moduleId().equals(a.moduleId())).toList()));
+        }
+        return new LearnerDetail(c, m, modules);
+      });
+    }));
   }
 
   public List<Module> modules() {

@@ -1,7 +1,5 @@
 package org.pillars.cohorts;
 
-import io.vertx.sqlclient.Row;
-import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import org.pillars.content.Catalog;
 
@@ -11,20 +9,17 @@ final class ExportCsv {
   private ExportCsv() {
   }
 
-  static String line(Row r, Catalog catalog, LocalDate today) {
-    String module = r.getString("module_id");
-    LocalDate due = r.getLocalDate("due_on");
-    int lessons = catalog.module(module).map(m -> m.lessons().size()).orElse(0);
-    long read = Math.min(r.getLong("lessons_read"), lessons);
-    long attempts = r.getLong("attempts");
-    Integer certificate = r.getInteger("certificate_score");
-    OffsetDateTime issued = r.getOffsetDateTime("completed_at");
-    String status = certificate != null ? "completed" : read > 0 || attempts > 0 ? "in-progress" : "not-started";
-    boolean overdue = certificate == null && today.isAfter(due);
-    Integer best = r.getInteger("best_score");
-    return String.join(",", cell(r.getString("service_number")), cell(r.getString("display_name")), cell(r.getString("rank")),
-        cell(r.getString("unit")), cell(module), due.toString(), status, Boolean.toString(overdue), Long.toString(read),
-        Integer.toString(lessons), Long.toString(attempts), best == null ? "" : best.toString(),
+  /** Status and lateness come as the database decided them (V5); lessons read are capped at the module's lessons. */
+  static String line(CohortRepository.ExportLine l, Catalog catalog) {
+    CohortRepository.Cell c = l.cell();
+    int lessons = catalog.module(l.moduleId()).map(m -> m.lessons().size()).orElse(0);
+    long read = Math.min(c.lessonsRead(), lessons);
+    Integer certificate = c.certificateScore();
+    OffsetDateTime issued = c.completedAt();
+    Integer best = c.bestScore();
+    return String.join(",", cell(l.serviceNumber()), cell(l.name()), cell(l.rank()), cell(l.unit()), cell(l.moduleId()),
+        l.dueOn().toString(), c.status().code(), Boolean.toString(c.overdue()), Long.toString(read), Integer.toString(lessons),
+        Integer.toString(c.attempts()), best == null ? "" : best.toString(),
         issued == null ? "" : issued.toLocalDate().toString(), certificate == null ? "" : certificate.toString()) + "\r\n";
   }
 

@@ -11,20 +11,23 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.pillars.auth.Access;
-import org.pillars.auth.Principal;
-import org.pillars.auth.Role;
+import org.pillars.core.Access;
+import org.pillars.core.Principal;
+import org.pillars.core.Role;
 import org.pillars.content.Catalog;
-import org.pillars.web.HttpError;
-import org.pillars.web.Json;
-import org.pillars.web.Language;
-import org.pillars.web.Pages;
+import org.pillars.http.Json;
+import org.pillars.http.Language;
+import org.pillars.http.Pages;
+import org.pillars.core.NotFound;
+import org.pillars.core.Invalid;
+import org.pillars.core.Conflict;
+import org.pillars.core.Routes;
 
 /**
  * One learner at a time: the drill-down into their attempts, adding one learner by hand, the printable
  * readiness summary, and the admin's account creation. Same scoping as the rest of the cohort pages.
  */
-public final class MemberRoutes {
+public final class MemberRoutes implements Routes {
 
   private final CohortService cohorts;
   private final Supplier<Catalog> catalog;
@@ -36,6 +39,7 @@ public final class MemberRoutes {
     this.pages = pages;
   }
 
+  @Override
   public void mount(Router router) {
     var staff = Access.roles(Role.COORDINATOR, Role.ADMIN);
     router.get("/cohorts/:cohortId/learners/:accountId").handler(staff).handler(this::learnerPage);
@@ -49,23 +53,8 @@ public final class MemberRoutes {
     router.post("/api/admin/accounts").handler(Access.roles(Role.ADMIN)).handler(this::createAccount);
   }
 
-  private record Detail(CohortRepository.Cohort cohort, CohortRepository.Member member, List<CohortRepository.Assignment> assignments,
-                        Map<String, Object[]> modules, List<CohortRepository.AttemptLine> attempts) { }
-
-  private Future<Detail> detail(RoutingContext ctx) {
-    Principal p = Access.principal(ctx);
-    long account;
-    try {
-      account = Long.parseLong(ctx.pathParam("accountId"));
-    } catch (NumberFormatException e) {
-      return Future.failedFuture(HttpError.notFound("this learner is not in this cohort"));
-    }
-    CohortRepository repo = cohorts.repository();
-    return cohorts.cohort(p, ctx.pathParam("cohortId")).compose(c -> repo.member(c.id(), account).compose(found -> {
-      CohortRepository.Member m = found.orElseThrow(() -> HttpError.notFound("this learner is not in this cohort"));
-      return repo.assignments(c.id()).compose(assignments -> repo.learnerModules(c.id(), account).compose(modules ->
-          repo.learnerAttempts(c.id(), account).map(attempts -> new Detail(c, m, assignments, modules, attempts))));
-    }));
+  private Future<CohortService.LearnerDetail> detail(RoutingContext ctx) {
+    return cohorts.learner(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.pathParam("accountId"), LocalDate.now());
   }
 
   private void learnerPage(RoutingContext ctx) {
@@ -81,16 +70,19 @@ public final class MemberRoutes {
       model.put("learner", Map.of("name", d.member().name(), "rank", String.valueOf(d.member().rank()),
           "serviceNumber", String.valueOf(d.member().serviceNumber()), "unit", String.valueOf(d.member().unit())));
       List<Map<String, Object>> modules = new ArrayList<>();
-      for (CohortRepository.Assignment a : d.assignments()) {
-        Object[] m = d.modules().getOrDefault(a.moduleId(), new Object[] {0, null, null});
+      for (CohortService.LearnerModule lm : d.modules()) {
+        CohortService.Cell c = lm.cell();
         Map<String, Object> row = new HashMap<>();
-        row.put("title", catalog.get().module(a.moduleId()).map(x -> x.title().in(lang)).orElse(a.moduleId()));
-        row.put("due", a.dueOn().toString());
-        row.put("read", m[0]);
-        row.put("lessons", catalog.get().module(a.moduleId()).map(x -> x.lessons().size()).orElse(0));
-        row.put("score", m[1]);
-        row.put("completed", m[2] == null ? null : m[2].toString());
-        row.put("attempts", d.attempts().stream().filter(t -> t.moduleId().equals(a.moduleId()))
+        row.put("title", catalog.get().module(c.moduleId()).map(x -> x.title().in(lang)).orElse(c.moduleId()));
+        row.put("due", lm.dueOn().toString());
+        row.put("status", c.status().code());
+        row.put("statusLabel", pages.messages().get(lang, "report.status." + c.status().code()));
+        row.put("overdue", c.overdue());
+        row.put("read", c.lessonsRead());
+        row.put("lessons", c.lessons());
+        row.put("score", c.score());
+        row.put("completed", c.completedOn() == null ? null : c.completedOn().toString());
+        row.put("attempts", lm.attempts().stream()
             .map(t -> Map.of("date", t.submittedAt().toLocalDate().toString(), "score", t.score(), "passed", t.passed())).toList());
         modules.add(row);
       }
@@ -112,13 +104,15 @@ public final class MemberRoutes {
   private void learnerApi(RoutingContext ctx) {
     detail(ctx).onSuccess(d -> {
       JsonArray modules = new JsonArray();
-      for (CohortRepository.Assignment a : d.assignments()) {
-        Object[] m = d.modules().getOrDefault(a.moduleId(), new Object[] {0, null, null});
+      for (CohortService.LearnerModule lm : d.modules()) {
+        CohortService.Cell c = lm.cell();
         JsonArray attempts = new JsonArray();
-        d.attempts().stream().filter(t -> t.moduleId().equals(a.moduleId())).forEach(t -> attempts.add(new JsonObject()
+        lm.attempts().forEach(t -> attempts.add(new JsonObject()
             .put("submittedAt", t.submittedAt().toString()).put("score", t.score()).put("passed", t.passed())));
-        modules.add(new JsonObject().put("module", a.moduleId()).put("dueOn", a.dueOn().toString()).put("lessonsRead", m[0])
-            .put("certificateScore", m[1]).put("completedOn", m[2] == null ? null : m[2].toString()).put("attempts", attempts));
+        modules.add(new JsonObject().put("module", c.moduleId()).put("dueOn", lm.dueOn().toString())
+            .put("status", c.status().code()).put("overdue", c.overdue()).put("lessonsRead", c.lessonsRead())
+            .put("certificateScore", c.score()).put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())
+            .put("attempts", attempts));
       }
       Json.send(ctx, 200, new JsonObject().put("id", d.member().accountId()).put("name", d.member().name())
           .put("serviceNumber", d.member().serviceNumber()).put("rank", d.member().rank()).put("unit", d.member().unit())
@@ -142,7 +136,7 @@ public final class MemberRoutes {
     try {
       account = Long.parseLong(ctx.pathParam("accountId"));
     } catch (NumberFormatException e) {
-      throw HttpError.notFound("this learner is not in this cohort");
+      throw new NotFound("this learner is not in this cohort");
     }
     String to = ctx.request().getFormAttribute("to");
     cohorts.move(Access.principal(ctx), ctx.pathParam("cohortId"), to == null ? "" : to, account)
@@ -188,7 +182,7 @@ public final class MemberRoutes {
           "percent", r.totalLearners() == 0 ? 0 : Math.round(100f * m.completed() / r.totalLearners()), "overdue", m.overdue())).toList());
       Map<String, List<Map<String, Object>>> byUnit = new java.util.TreeMap<>();
       for (CohortService.Line line : r.lines()) {
-        long missing = line.cells().stream().filter(c -> c.status() != CohortService.Status.COMPLETED).count();
+        long missing = line.cells().stream().filter(c -> c.status() != Status.COMPLETED).count();
         byUnit.computeIfAbsent(String.valueOf(line.learner().unit()), k -> new ArrayList<>()).add(Map.of(
             "name", line.learner().name(), "rank", String.valueOf(line.learner().rank()),
             "serviceNumber", String.valueOf(line.learner().serviceNumber()), "missing", missing));
@@ -204,20 +198,20 @@ public final class MemberRoutes {
     JsonObject b = Json.body(ctx);
     String username = Json.text(b, "username", 64).strip().toLowerCase(java.util.Locale.ROOT);
     if (!username.matches("[a-z0-9][a-z0-9._-]{1,63}")) {
-      throw HttpError.invalid("a username has 2 to 64 lowercase letters, digits, '.', '_' or '-'");
+      throw new Invalid("a username has 2 to 64 lowercase letters, digits, '.', '_' or '-'");
     }
     String role = Json.text(b, "role", 20);
     if (Role.of(role).isEmpty()) {
-      throw HttpError.invalid("unknown role '" + role + "'");
+      throw new Invalid("unknown role '" + role + "'");
     }
     Object org = b.getValue("organisation");
     if (!(org instanceof Number)) {
-      throw HttpError.invalid("'organisation' must be an organisation id");
+      throw new Invalid("'organisation' must be an organisation id");
     }
     cohorts.repository().createAccount(((Number) org).longValue(), username, Json.text(b, "displayName", 200), role, CohortService.SETUP_DAYS)
         .onSuccess(code -> Json.send(ctx, 201, new JsonObject().put("username", username).put("setupCode", code)))
-        .onFailure(e -> ctx.fail(CohortService.unique(e) ? new HttpError(409, "duplicate", "this username is taken")
+        .onFailure(e -> ctx.fail(CohortService.unique(e) ? new Conflict("duplicate", "this username is taken")
             : e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
-                ? HttpError.invalid("there is no organisation with this id") : e));
+                ? new Invalid("there is no organisation with this id") : e));
   }
 }

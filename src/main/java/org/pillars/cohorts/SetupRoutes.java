@@ -5,19 +5,21 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
-import org.pillars.auth.Access;
+import org.pillars.core.Access;
 import org.pillars.auth.AuthService;
 import org.pillars.auth.PasswordPolicy;
-import org.pillars.web.HttpError;
-import org.pillars.web.Json;
-import org.pillars.web.Language;
-import org.pillars.web.Pages;
+import org.pillars.http.Json;
+import org.pillars.http.Language;
+import org.pillars.http.Pages;
+import org.pillars.core.NotFound;
+import org.pillars.core.Invalid;
+import org.pillars.core.Routes;
 
 /**
  * A new learner's first password, set with the one-time code their coordinator handed them. Open to
  * anyone holding a code; a used, expired or unknown code is simply not found.
  */
-public final class SetupRoutes {
+public final class SetupRoutes implements Routes {
 
   private final CohortRepository repository;
   private final AuthService auth;
@@ -29,6 +31,7 @@ public final class SetupRoutes {
     this.pages = pages;
   }
 
+  @Override
   public void mount(Router router) {
     router.get("/setup/:code").handler(Access.anyone()).handler(this::page);
     router.post("/setup/:code").handler(Access.anyone()).handler(this::form);
@@ -42,9 +45,9 @@ public final class SetupRoutes {
   private Future<String[]> account(RoutingContext ctx) {
     String code = ctx.pathParam("code");
     if (code.length() > 64) {
-      return Future.failedFuture(HttpError.notFound(t(ctx, "setup.unknown")));
+      return Future.failedFuture(new NotFound(t(ctx, "setup.unknown")));
     }
-    return repository.setupAccount(code).map(found -> found.orElseThrow(() -> HttpError.notFound(t(ctx, "setup.unknown"))));
+    return repository.setupAccount(code).map(found -> found.orElseThrow(() -> new NotFound(t(ctx, "setup.unknown"))));
   }
 
   private void page(RoutingContext ctx) {
@@ -66,7 +69,7 @@ public final class SetupRoutes {
         .compose(hash -> repository.completeSetup(ctx.pathParam("code"), hash))
         .map(done -> {
           if (!done) {
-            throw HttpError.notFound(t(ctx, "setup.unknown"));
+            throw new NotFound(t(ctx, "setup.unknown"));
           }
           return account;
         })
@@ -91,11 +94,11 @@ public final class SetupRoutes {
           if (done) {
             ctx.response().setStatusCode(204).end();
           } else {
-            ctx.fail(HttpError.notFound("this code is unknown, used or expired"));
+            ctx.fail(new NotFound("this code is unknown, used or expired"));
           }
         })
         .onFailure(e -> ctx.fail(e instanceof AuthService.PasswordRejected r
-            ? new HttpError(400, "password_rejected", pages.messages().get("en", r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX))
+            ? new Invalid("password_rejected", pages.messages().get("en", r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX))
             : e));
   }
 }

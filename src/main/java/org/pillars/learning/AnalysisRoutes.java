@@ -9,19 +9,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.pillars.auth.Access;
-import org.pillars.auth.Role;
+import org.pillars.core.Access;
+import org.pillars.core.Role;
+import org.pillars.core.Routes;
 import org.pillars.content.Module;
 import org.pillars.content.Quiz;
-import org.pillars.web.Json;
-import org.pillars.web.Language;
-import org.pillars.web.Pages;
+import org.pillars.http.Json;
+import org.pillars.http.Language;
+import org.pillars.http.Pages;
 
 /**
  * Item analysis for trainers: per question of the current module version, how many answered it, the
  * share who got it right and the wrong option chosen most. Aggregates only; no learner is named.
  */
-public final class AnalysisRoutes {
+public final class AnalysisRoutes implements Routes {
 
   /** One question's figures; {@code likelyWrong} is -1 when nobody chose a wrong option. */
   record Item(Quiz.Question question, int number, long answered, long correct, int likelyWrong, long likelyWrongCount) {
@@ -38,6 +39,7 @@ public final class AnalysisRoutes {
     this.pages = pages;
   }
 
+  @Override
   public void mount(Router router) {
     var trainers = Access.roles(Role.TRAINER, Role.ADMIN);
     router.get("/modules/:moduleId/analysis").handler(trainers).handler(this::page);

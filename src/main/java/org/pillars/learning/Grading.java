@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import org.pillars.content.Quiz;
-import org.pillars.web.HttpError;
+import org.pillars.core.Invalid;
 
 /**
  * Marks a set of answers. A question with one right answer scores 1 or 0. A multiple-select question
@@ -49,7 +49,7 @@ public final class Grading {
   public static Result grade(Quiz quiz, Map<String, List<Integer>> answers) {
     for (String id : answers.keySet()) {
       if (quiz.question(id).isEmpty()) {
-        throw HttpError.invalid("there is no question '" + id + "' in this quiz");
+        throw new Invalid("there is no question '" + id + "' in this quiz");
       }
     }
     List<Verdict> verdicts = new ArrayList<>();
@@ -58,11 +58,11 @@ public final class Grading {
       TreeSet<Integer> chosen = new TreeSet<>(answers.getOrDefault(q.id(), List.of()));
       for (int i : chosen) {
         if (i < 0 || i >= q.options().size()) {
-          throw HttpError.invalid("question '" + q.id() + "' has no option " + i);
+          throw new Invalid("question '" + q.id() + "' has no option " + i);
         }
       }
       if (q.type().singleAnswer() && chosen.size() > 1) {
-        throw HttpError.invalid("question '" + q.id() + "' takes one answer");
+        throw new Invalid("question '" + q.id() + "' takes one answer");
       }
       long right = q.options().stream().filter(Quiz.Option::correct).count();
       long rightChosen = chosen.stream().filter(i -> q.options().get(i).correct()).count();

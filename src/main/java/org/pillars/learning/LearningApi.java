@@ -9,17 +9,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.pillars.auth.Access;
-import org.pillars.auth.Principal;
+import org.pillars.core.Access;
+import org.pillars.core.Principal;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
 import org.pillars.content.Quiz;
-import org.pillars.web.HttpError;
-import org.pillars.web.Json;
-import org.pillars.web.Language;
+import org.pillars.http.Json;
+import org.pillars.http.Language;
+import org.pillars.core.NotFound;
+import org.pillars.core.Invalid;
+import org.pillars.core.Routes;
 
 /** The JSON API of reading and quizzes; it mirrors the pages. Described in /api/openapi.yaml. */
-public final class LearningApi {
+public final class LearningApi implements Routes {
 
   private final LearningService learning;
 
@@ -27,6 +29,7 @@ public final class LearningApi {
     this.learning = learning;
   }
 
+  @Override
   public void mount(Router router) {
     router.get("/api/modules").handler(Access.anyone()).handler(this::modules);
     router.get("/api/modules/:moduleId").handler(Access.anyone()).handler(this::module);
@@ -66,7 +69,7 @@ public final class LearningApi {
   private void lesson(RoutingContext ctx) {
     String lang = Language.of(ctx);
     Module m = learning.module(ctx.pathParam("moduleId"));
-    Lesson l = m.lesson(ctx.pathParam("lessonId")).orElseThrow(() -> HttpError.notFound("there is no such lesson"));
+    Lesson l = m.lesson(ctx.pathParam("lessonId")).orElseThrow(() -> new NotFound("there is no such lesson"));
     Json.send(ctx, 200, new JsonObject().put("module", m.id()).put("id", l.id()).put("number", l.number())
         .put("title", l.title().in(lang)).put("minutes", l.minutes()).put("language", l.html().languageFor(lang))
         .put("html", l.html().in(lang)));
@@ -115,7 +118,7 @@ public final class LearningApi {
     JsonObject body = Json.body(ctx);
     Object raw = body.getValue("answers");
     if (!(raw instanceof JsonObject answersJson)) {
-      throw HttpError.invalid("'answers' must be an object: {\"question-id\": [option numbers]}");
+      throw new Invalid("'answers' must be an object: {\"question-id\": [option numbers]}");
     }
     Map<String, List<Integer>> answers = new LinkedHashMap<>();
     for (String q : answersJson.fieldNames()) {
@@ -126,12 +129,12 @@ public final class LearningApi {
       } else if (value instanceof JsonArray array) {
         for (Object o : array) {
           if (!(o instanceof Number n) || n.doubleValue() != n.intValue()) {
-            throw HttpError.invalid("answers to '" + q + "' must be option numbers");
+            throw new Invalid("answers to '" + q + "' must be option numbers");
           }
           chosen.add(n.intValue());
         }
       } else {
-        throw HttpError.invalid("answers to '" + q + "' must be an option number or a list of them");
+        throw new Invalid("answers to '" + q + "' must be an option number or a list of them");
       }
       answers.put(q, chosen);
     }
@@ -167,10 +170,10 @@ public final class LearningApi {
   private void verify(RoutingContext ctx) {
     String code = ctx.pathParam("code").strip().toUpperCase(Locale.ROOT);
     if (!LearningRoutes.CODE.matcher(code).matches()) {
-      throw HttpError.notFound("no certificate has this code");
+      throw new NotFound("no certificate has this code");
     }
     learning.repository().certificate(code)
-        .map(found -> found.orElseThrow(() -> HttpError.notFound("no certificate has this code")))
+        .map(found -> found.orElseThrow(() -> new NotFound("no certificate has this code")))
         .onSuccess(c -> Json.send(ctx, 200, certificateJson(c).put("valid", true)))
         .onFailure(ctx::fail);
   }

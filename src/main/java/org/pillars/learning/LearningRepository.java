@@ -61,8 +61,11 @@ public final class LearningRepository {
       CROSS JOIN LATERAL jsonb_array_elements_text(q->'chosen') c
       WHERE a.module_id = $1 AND a.module_version = $2 AND a.submitted_at IS NOT NULL
       GROUP BY 1, 2""";
+  /** Lateness by the one rule (progress_overdue, V5), against the earliest due date of the learner's cohorts. */
   private static final String ASSIGNED = """
-      SELECT x.module_id, min(x.due_on) FROM assignments x JOIN cohort_members m ON m.cohort_id = x.cohort_id
+      SELECT x.module_id, min(x.due_on), progress_overdue(max(p.certificate_score), min(x.due_on), $2)
+      FROM assignments x JOIN cohort_members m ON m.cohort_id = x.cohort_id
+      LEFT JOIN module_progress p ON p.account_id = m.account_id AND p.module_id = x.module_id
       WHERE m.account_id = $1 GROUP BY x.module_id""";
   private static final String MARK_READ = """
       INSERT INTO lesson_reads (account_id, module_id, lesson_id) VALUES ($1, $2, $3)
@@ -128,11 +131,13 @@ public final class LearningRepository {
     }));
   }
 
-  /** The modules the learner's cohorts must complete, each with its earliest due date. */
-  public Future<Map<String, java.time.LocalDate>> assigned(long accountId) {
-    return pool.preparedQuery(ASSIGNED).execute(Tuple.of(accountId)).map(rows -> {
-      Map<String, java.time.LocalDate> due = new HashMap<>();
-      rows.forEach(r -> due.put(r.getString(0), r.getLocalDate(1)));
+  /** A module one of the learner's cohorts must complete: its earliest due date, and whether it is late on {@code today}. */
+  public record Assigned(java.time.LocalDate dueOn, boolean overdue) { }
+
+  public Future<Map<String, Assigned>> assigned(long accountId, java.time.LocalDate today) {
+    return pool.preparedQuery(ASSIGNED).execute(Tuple.of(accountId, today)).map(rows -> {
+      Map<String, Assigned> due = new HashMap<>();
+      rows.forEach(r -> due.put(r.getString(0), new Assigned(r.getLocalDate(1), r.getBoolean(2))));
       return due;
     });
   }

@@ -13,17 +13,19 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.pillars.auth.Access;
+import org.pillars.core.Access;
 import org.pillars.auth.Authn;
-import org.pillars.auth.Principal;
+import org.pillars.core.Principal;
 import org.pillars.content.Module;
 import org.pillars.content.Quiz;
-import org.pillars.web.HttpError;
-import org.pillars.web.Language;
-import org.pillars.web.Pages;
+import org.pillars.http.Language;
+import org.pillars.http.Pages;
+import org.pillars.core.NotFound;
+import org.pillars.core.Invalid;
+import org.pillars.core.Routes;
 
 /** The learner's pages: home, marking lessons read, quizzes, results, certificates, public verification. */
-public final class LearningRoutes {
+public final class LearningRoutes implements Routes {
 
   static final Pattern CODE = Pattern.compile("[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}");
 
@@ -35,6 +37,7 @@ public final class LearningRoutes {
     this.pages = pages;
   }
 
+  @Override
   public void mount(Router router) {
     router.get("/home").handler(Access.signedIn()).handler(this::home);
     router.post("/modules/:moduleId/:lessonId/read").handler(Access.signedIn()).handler(this::markRead);
@@ -53,8 +56,7 @@ public final class LearningRoutes {
   private void home(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
     String lang = Language.of(ctx);
-    learning.repository().assigned(p.accountId()).compose(assigned -> learning.progress(p).map(progress -> {
-      java.time.LocalDate today = java.time.LocalDate.now();
+    learning.assigned(p, java.time.LocalDate.now()).compose(assigned -> learning.progress(p).map(progress -> {
       List<Map<String, Object>> assignedCards = new ArrayList<>();
       List<Map<String, Object>> started = new ArrayList<>();
       List<Map<String, Object>> others = new ArrayList<>();
@@ -82,12 +84,11 @@ public final class LearningRoutes {
         card.put("best", pr.bestScore());
         card.put("passed", pr.passed());
         card.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
-        java.time.LocalDate due = assigned.get(m.id());
+        LearningRepository.Assigned due = assigned.get(m.id());
         if (due != null) {
-          boolean late = pr.certificateCode() == null && today.isAfter(due);
-          card.put("due", t(ctx, late ? "home.overdue" : "home.due", due.toString()));
-          card.put("late", late);
-          card.put("dueOn", due);
+          card.put("due", t(ctx, due.overdue() ? "home.overdue" : "home.due", due.dueOn().toString()));
+          card.put("late", due.overdue());
+          card.put("dueOn", due.dueOn());
           assignedCards.add(card);
         } else {
           (pr.lessonsRead().isEmpty() && pr.attempts() == 0 ? others : started).add(card);
@@ -124,7 +125,7 @@ public final class LearningRoutes {
     model.put("passMark", quiz.passMark());
     model.put("maxAttempts", quiz.maxAttempts());
     model.put("action", "/modules/" + module.id() + "/quiz");
-    var principal = Authn.principal(ctx);
+    var principal = Access.current(ctx);
     if (principal.isEmpty()) {
       model.put("loginHref", "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), java.nio.charset.StandardCharsets.UTF_8));
       pages.send(ctx, "quiz", model);
@@ -182,7 +183,7 @@ public final class LearningRoutes {
         try {
           chosen.add(Integer.parseInt(value.strip()));
         } catch (NumberFormatException e) {
-          throw HttpError.invalid("answers are option numbers");
+          throw new Invalid("answers are option numbers");
         }
       }
       answers.put(name.substring(2), chosen);
@@ -195,11 +196,11 @@ public final class LearningRoutes {
     String code = ctx.pathParam("code");
     String lang = Language.of(ctx);
     if (!CODE.matcher(code).matches()) {
-      throw HttpError.notFound(t(ctx, "verify.notFound"));
+      throw new NotFound(t(ctx, "verify.notFound"));
     }
     learning.repository().certificate(code)
         .map(found -> found.filter(x -> x.accountId() == p.accountId())
-            .orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound"))))
+            .orElseThrow(() -> new NotFound(t(ctx, "verify.notFound"))))
         .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "certificate.title"));
       model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));
@@ -214,10 +215,10 @@ public final class LearningRoutes {
     String code = ctx.pathParam("code").strip().toUpperCase(Locale.ROOT);
     String lang = Language.of(ctx);
     if (!CODE.matcher(code).matches()) {
-      throw HttpError.notFound(t(ctx, "verify.malformed"));
+      throw new NotFound(t(ctx, "verify.malformed"));
     }
     learning.repository().certificate(code)
-        .map(found -> found.orElseThrow(() -> HttpError.notFound(t(ctx, "verify.notFound"))))
+        .map(found -> found.orElseThrow(() -> new NotFound(t(ctx, "verify.notFound"))))
         .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "verify.title"));
       model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));

@@ -9,12 +9,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.pillars.auth.Principal;
+import org.pillars.core.Principal;
 import org.pillars.content.Catalog;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
 import org.pillars.content.Quiz;
-import org.pillars.web.HttpError;
+import org.pillars.core.NotFound;
+import org.pillars.core.Conflict;
 
 /** What learning means, shared by the pages and the API: reading, attempts, grading, certificates. */
 public final class LearningService {
@@ -45,7 +46,7 @@ public final class LearningService {
   }
 
   public Module module(String id) {
-    return catalog.get().module(id).orElseThrow(() -> HttpError.notFound("there is no module '" + id + "'"));
+    return catalog.get().module(id).orElseThrow(() -> new NotFound("there is no module '" + id + "'"));
   }
 
   /**
@@ -57,12 +58,12 @@ public final class LearningService {
   }
 
   public Quiz quiz(Module module) {
-    return module.quiz().orElseThrow(() -> HttpError.notFound("this module has no quiz"));
+    return module.quiz().orElseThrow(() -> new NotFound("this module has no quiz"));
   }
 
   public Future<Void> markRead(Principal p, String moduleId, String lessonId) {
     Module module = module(moduleId);
-    Lesson lesson = module.lesson(lessonId).orElseThrow(() -> HttpError.notFound("there is no lesson '" + lessonId + "'"));
+    Lesson lesson = module.lesson(lessonId).orElseThrow(() -> new NotFound("there is no lesson '" + lessonId + "'"));
     return repository.markRead(p.accountId(), lesson.id(), completion(module));
   }
 
@@ -71,7 +72,7 @@ public final class LearningService {
     Quiz quiz = quiz(module);
     return repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts())
         .recover(e -> Future.failedFuture(e instanceof LearningRepository.AttemptLimitReached
-            ? new HttpError(409, "attempt_limit", "you have used all " + quiz.maxAttempts() + " attempts at this quiz")
+            ? new Conflict("attempt_limit", "you have used all " + quiz.maxAttempts() + " attempts at this quiz")
             : e));
   }
 
@@ -81,11 +82,11 @@ public final class LearningService {
     try {
       id = UUID.fromString(rawId);
     } catch (IllegalArgumentException e) {
-      return Future.failedFuture(HttpError.notFound("there is no such attempt"));
+      return Future.failedFuture(new NotFound("there is no such attempt"));
     }
     return repository.attempt(id).map(found -> {
       LearningRepository.Attempt a = found.filter(x -> x.accountId() == p.accountId())
-          .orElseThrow(() -> HttpError.notFound("there is no such attempt"));
+          .orElseThrow(() -> new NotFound("there is no such attempt"));
       Module module = module(a.moduleId());
       return new AttemptView(a, module, quiz(module));
     });
@@ -104,13 +105,18 @@ public final class LearningService {
       return Future.succeededFuture(view.attempt().result());
     }
     if (view.stale()) {
-      return Future.failedFuture(new HttpError(409, "module_changed",
+      return Future.failedFuture(new Conflict("module_changed",
           "this module was updated after you started; start the quiz again"));
     }
     Grading.Result result = Grading.grade(view.quiz(), answers);
     JsonObject stored = new JsonObject();
     answers.forEach((q, chosen) -> stored.put(q, new JsonArray(chosen)));
     return repository.submit(view.attempt(), stored, result, completion(view.module()));
+  }
+
+  /** The modules the learner's cohorts must complete, with due dates and lateness on {@code today}. */
+  public Future<Map<String, LearningRepository.Assigned>> assigned(Principal p, java.time.LocalDate today) {
+    return repository.assigned(p.accountId(), today);
   }
 
   public Future<Map<String, LearningRepository.Progress>> progress(Principal p) {

@@ -4,8 +4,19 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
+import org.pillars.core.Conflict;
+import org.pillars.core.Forbidden;
+import org.pillars.core.Invalid;
+import org.pillars.core.NotFound;
+import org.pillars.core.Refusal;
+import org.pillars.core.Throttled;
+import org.pillars.core.Unauthenticated;
+import org.pillars.core.Unavailable;
+import org.pillars.core.Unsupported;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.pillars.http.Pages;
+import org.pillars.http.Language;
 
 /**
  * The one error shape: an HTML page for browsers, {@code {"error": code, "message": reason}} for the API
@@ -31,12 +42,14 @@ public final class ErrorHandler {
     String code;
     String message;
     String lang = Language.of(ctx);
-    if (failure instanceof HttpError e) {
-      status = e.status();
-      code = e.code();
-      message = e.getMessage();
-      if (status == 503 && ctx.response().headers().get(HttpHeaders.RETRY_AFTER) == null) {
-        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
+    if (failure instanceof Refusal refusal) {
+      status = statusOf(refusal);
+      code = refusal.code();
+      message = refusal.getMessage();
+      long retryAfter = refusal instanceof Throttled t ? t.retryAfterSeconds()
+          : refusal instanceof Unavailable u ? u.retryAfterSeconds() : 0;
+      if (retryAfter > 0) {
+        ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
       }
     } else if (databaseUnavailable(failure)) {
       // the pool reconnects by itself once PostgreSQL is back: tell clients when to retry, keep the log to one line
@@ -119,6 +132,28 @@ public final class ErrorHandler {
       }
     }
     return false;
+  }
+
+  /** The one place where a kind of refusal becomes an HTTP status. */
+  static int statusOf(Refusal refusal) {
+    if (refusal instanceof NotFound) {
+      return 404;
+    } else if (refusal instanceof Invalid) {
+      return 400;
+    } else if (refusal instanceof Forbidden) {
+      return 403;
+    } else if (refusal instanceof Conflict) {
+      return 409;
+    } else if (refusal instanceof Unauthenticated) {
+      return 401;
+    } else if (refusal instanceof Throttled) {
+      return 429;
+    } else if (refusal instanceof Unsupported) {
+      return 415;
+    } else if (refusal instanceof Unavailable) {
+      return 503;
+    }
+    throw new IllegalStateException("no status for " + refusal.getClass());
   }
 
   private static boolean wantsJson(RoutingContext ctx) {

@@ -20,7 +20,7 @@ public final class HealthRoutes {
   }
 
   public void mount(Router router) {
-    router.get("/health").handler(org.pillars.auth.Access.anyone()).handler(this::health);
+    router.get("/health").handler(org.pillars.core.Access.anyone()).handler(this::health);
   }
 
   private void health(RoutingContext ctx) {

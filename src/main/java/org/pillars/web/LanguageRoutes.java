@@ -6,6 +6,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.regex.Pattern;
+import org.pillars.core.NotFound;
+import org.pillars.http.Language;
 
 /** The language switch: remembers the choice in a cookie and returns to the page. Open to everyone. */
 public final class LanguageRoutes {
@@ -14,13 +16,13 @@ public final class LanguageRoutes {
   private static final Pattern LOCAL_PATH = Pattern.compile("/(?![/\\\\])[^\\\\\\p{Cntrl}\\s]{0,500}");
 
   public void mount(Router router) {
-    router.get("/lang/:code").handler(org.pillars.auth.Access.anyone()).handler(this::switchLanguage);
+    router.get("/lang/:code").handler(org.pillars.core.Access.anyone()).handler(this::switchLanguage);
   }
 
   private void switchLanguage(RoutingContext ctx) {
     String code = ctx.pathParam("code");
     if (!Language.supported(code)) {
-      throw HttpError.notFound("No such language: " + code);
+      throw new NotFound("No such language: " + code);
     }
     String next = ctx.request().getParam("next");
     if (next == null || !LOCAL_PATH.matcher(next).matches()) {

@@ -1,6 +1,7 @@
 package org.pillars.web;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
@@ -10,30 +11,29 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
-import org.pillars.auth.Access;
-import org.pillars.auth.AuthRoutes;
-import org.pillars.auth.AuthService;
-import org.pillars.auth.Authn;
-import org.pillars.catalog.CatalogRoutes;
-import org.pillars.cohorts.CohortApi;
-import org.pillars.cohorts.CohortRoutes;
-import org.pillars.cohorts.CohortService;
-import org.pillars.cohorts.MemberRoutes;
-import org.pillars.cohorts.SetupRoutes;
-import org.pillars.learning.AnalysisRoutes;
-import org.pillars.learning.LearningApi;
-import org.pillars.learning.LearningRoutes;
-import org.pillars.learning.LearningService;
+import java.util.List;
+import org.pillars.core.Access;
+import org.pillars.core.Invalid;
+import org.pillars.core.Routes;
 import org.pillars.config.AppConfig;
 import org.pillars.content.ContentStore;
 import org.pillars.db.Database;
+import org.pillars.http.Assets;
+import org.pillars.http.Pages;
 
 /** One HTTP server instance with the root router; several may share the port, one per core. */
 public final class WebVerticle extends VerticleBase {
 
-  /** What every instance shares: immutable or thread-safe. */
+  /**
+   * What every instance shares: immutable or thread-safe. {@code authenticate} runs before every feature route
+   * and puts the signed-in account, if any, on the request; {@code features} are mounted in order.
+   */
   public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
-                         AuthService auth, Authn authn, LearningService learning, CohortService cohorts) { }
+                         Handler<RoutingContext> authenticate, List<Routes> features) {
+    public Services {
+      features = List.copyOf(features);
+    }
+  }
 
   private final Services services;
   private final int port;
@@ -84,18 +84,10 @@ public final class WebVerticle extends VerticleBase {
       }
       bodies.handle(ctx);
     });
-    router.route().handler(services.authn());
+    router.route().handler(services.authenticate());
 
     new LanguageRoutes().mount(router);
-    new AuthRoutes(services.auth(), services.authn(), services.pages()).mount(router);
-    new LearningApi(services.learning()).mount(router);
-    new AnalysisRoutes(services.learning(), services.pages()).mount(router);
-    new LearningRoutes(services.learning(), services.pages()).mount(router);
-    new CohortApi(services.cohorts(), services.content()).mount(router);
-    new CohortRoutes(services.cohorts(), services.content(), services.pages()).mount(router);
-    new MemberRoutes(services.cohorts(), services.content(), services.pages()).mount(router);
-    new SetupRoutes(services.cohorts().repository(), services.auth(), services.pages()).mount(router);
-    new CatalogRoutes(services.content(), services.pages()).mount(router);
+    services.features().forEach(feature -> feature.mount(router));
     router.get("/api/openapi.yaml").handler(Access.anyone()).handler(new OpenApi()::handle);
 
     router.route().failureHandler(errors::handle);
@@ -113,7 +105,7 @@ public final class WebVerticle extends VerticleBase {
       ctx.request().params();
       ctx.queryParams();
     } catch (IllegalArgumentException e) {
-      ctx.fail(HttpError.invalid("the address has a malformed query string (a % must be followed by two hexadecimal digits)"));
+      ctx.fail(new Invalid("the address has a malformed query string (a % must be followed by two hexadecimal digits)"));
       return;
     }
     ctx.next();

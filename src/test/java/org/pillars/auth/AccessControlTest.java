@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.pillars.support.Accounts;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
+import org.pillars.core.Access;
 
 /**
  * Every route, called by every kind of caller, against the status it must answer. The table names the

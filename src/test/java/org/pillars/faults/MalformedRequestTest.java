@@ -28,6 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.pillars.support.Accounts;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
+import org.pillars.http.Language;
 
 /**
  * Every mounted route (read from the source, like the access-control table) gets malformed input: bad and

@@ -18,6 +18,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import io.vertx.junit5.VertxExtension;
+import org.pillars.http.Pages;
+import org.pillars.http.Templates;
+import org.pillars.http.Messages;
+import org.pillars.http.Language;
+import org.pillars.http.Assets;
 
 /** A handler that blows up: the user sees a plain 500 page; the details stay in the log. */
 @ExtendWith(VertxExtension.class)

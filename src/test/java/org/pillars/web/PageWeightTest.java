@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.pillars.config.AppConfig;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
+import org.pillars.http.Language;
 
 /** The budget for a phone on a slow link, measured on the longest lesson of the real courses. */
 @ExtendWith(TestPostgres.class)

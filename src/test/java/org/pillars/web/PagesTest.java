@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.pillars.config.AppConfig;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
+import org.pillars.http.Language;
 
 @ExtendWith(TestPostgres.class)
 class PagesTest {

@@ -1,4 +1,4 @@
-package org.pillars.web;
+package org.pillars.http;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,4 +1,4 @@
-package org.pillars.web;
+package org.pillars.http;
 
 import io.vertx.core.http.Cookie;
 import io.vertx.ext.web.LanguageHeader;

@@ -1,4 +1,4 @@
-package org.pillars.auth;
+package org.pillars.core;
 
 import java.util.Locale;
 import java.util.Optional;

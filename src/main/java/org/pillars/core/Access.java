@@ -1,4 +1,4 @@
-package org.pillars.auth;
+package org.pillars.core;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
@@ -6,8 +6,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.Set;
-import org.pillars.web.HttpError;
 
 /**
  * Who may call a route, stated on the route itself: {@code anyone()}, {@code signedIn()} or
@@ -15,6 +15,8 @@ import org.pillars.web.HttpError;
  * the API answers 401.
  */
 public final class Access {
+
+  private static final String PRINCIPAL = "pillars.principal";
 
   private Access() {
   }
@@ -30,11 +32,11 @@ public final class Access {
   public static Handler<RoutingContext> roles(Role... roles) {
     Set<Role> allowed = EnumSet.of(roles[0], roles);
     return ctx -> {
-      var principal = Authn.principal(ctx);
+      var principal = current(ctx);
       if (principal.isEmpty()) {
         notSignedIn(ctx);
       } else if (!allowed.contains(principal.get().role())) {
-        ctx.fail(HttpError.forbidden("your role may not do this"));
+        ctx.fail(new Forbidden("your role may not do this"));
       } else {
         ctx.next();
       }
@@ -43,14 +45,24 @@ public final class Access {
 
   /** The principal of a route guarded by {@link #signedIn()} or {@link #roles}. */
   public static Principal principal(RoutingContext ctx) {
-    return Authn.principal(ctx).orElseThrow(() -> new HttpError(401, "unauthenticated", "sign in first"));
+    return current(ctx).orElseThrow(() -> new Unauthenticated("sign in first"));
+  }
+
+  /** The signed-in account of this request, if the authentication step found one. */
+  public static Optional<Principal> current(RoutingContext ctx) {
+    return Optional.ofNullable(ctx.get(PRINCIPAL));
+  }
+
+  /** Called by the authentication step once the token and its session are checked. */
+  public static void signIn(RoutingContext ctx, Principal principal) {
+    ctx.put(PRINCIPAL, principal);
   }
 
   private static void notSignedIn(RoutingContext ctx) {
     String path = ctx.request().path();
     if (path.startsWith("/api/")) {
       ctx.response().putHeader("WWW-Authenticate", "Bearer");
-      ctx.fail(new HttpError(401, "unauthenticated", "sign in first: POST /api/auth/token"));
+      ctx.fail(new Unauthenticated("sign in first: POST /api/auth/token"));
       return;
     }
     String next = ctx.request().method().name().equals("GET") ? ctx.request().uri() : "/";

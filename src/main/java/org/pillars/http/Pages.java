@@ -1,4 +1,4 @@
-package org.pillars.web;
+package org.pillars.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;

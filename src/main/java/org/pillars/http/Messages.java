@@ -1,4 +1,4 @@
-package org.pillars.web;
+package org.pillars.http;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package org.pillars.web;
+package org.pillars.http;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -71,8 +71,8 @@ public final class Assets {
   }
 
   public void mount(Router router) {
-    router.get("/static/*").handler(org.pillars.auth.Access.anyone()).handler(this::serve);
-    router.head("/static/*").handler(org.pillars.auth.Access.anyone()).handler(this::serve);
+    router.get("/static/*").handler(org.pillars.core.Access.anyone()).handler(this::serve);
+    router.head("/static/*").handler(org.pillars.core.Access.anyone()).handler(this::serve);
   }
 
   private void serve(RoutingContext ctx) {

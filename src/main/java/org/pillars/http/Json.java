@@ -1,8 +1,10 @@
-package org.pillars.web;
+package org.pillars.http;
 
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import org.pillars.core.Invalid;
+import org.pillars.core.Unsupported;
 
 /** Reading and writing JSON bodies of the API, with one answer for a body that is not what we asked for. */
 public final class Json {
@@ -14,10 +16,10 @@ public final class Json {
   public static JsonObject body(RoutingContext ctx) {
     String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (type == null || !type.toLowerCase().startsWith("application/json")) {
-      throw new HttpError(415, "unsupported_media_type", "send the body as application/json");
+      throw new Unsupported("unsupported_media_type", "send the body as application/json");
     }
     if (ctx.body() == null || ctx.body().buffer() == null || ctx.body().length() == 0) {
-      throw HttpError.invalid("the body is empty: send a JSON object");
+      throw new Invalid("the body is empty: send a JSON object");
     }
     try {
       Object value = ctx.body().buffer().toJsonValue();
@@ -25,19 +27,19 @@ public final class Json {
         return object;
       }
     } catch (RuntimeException e) {
-      throw HttpError.invalid("the body is not valid JSON");
+      throw new Invalid("the body is not valid JSON");
     }
-    throw HttpError.invalid("the body must be a JSON object");
+    throw new Invalid("the body must be a JSON object");
   }
 
   /** A required text field of at most {@code max} characters. */
   public static String text(JsonObject body, String field, int max) {
     Object value = body.getValue(field);
     if (!(value instanceof String text) || text.isEmpty()) {
-      throw HttpError.invalid("'" + field + "' must be a non-empty string");
+      throw new Invalid("'" + field + "' must be a non-empty string");
     }
     if (text.length() > max) {
-      throw HttpError.invalid("'" + field + "' is longer than " + max + " characters");
+      throw new Invalid("'" + field + "' is longer than " + max + " characters");
     }
     return text;
   }

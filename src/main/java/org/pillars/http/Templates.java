@@ -1,4 +1,4 @@
-package org.pillars.web;
+package org.pillars.http;
 
 import com.github.jknack.handlebars.Context;
 import com.github.jknack.handlebars.Handlebars;
