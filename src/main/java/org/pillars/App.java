@@ -12,6 +12,7 @@ import java.util.Map;
 import org.pillars.auth.AuthRepository;
 import org.pillars.auth.AuthRoutes;
 import org.pillars.auth.AuthService;
+import org.pillars.auth.SetupRoutes;
 import org.pillars.auth.Authn;
 import org.pillars.auth.Csrf;
 import org.pillars.auth.SigningKeys;
@@ -22,7 +23,6 @@ import org.pillars.cohorts.CohortRepository;
 import org.pillars.cohorts.CohortRoutes;
 import org.pillars.cohorts.CohortService;
 import org.pillars.cohorts.MemberRoutes;
-import org.pillars.cohorts.SetupRoutes;
 import org.pillars.config.AppConfig;
 import org.pillars.core.Routes;
 import org.pillars.learning.AnalysisRoutes;
@@ -34,6 +34,7 @@ import org.pillars.content.ContentStore;
 import org.pillars.content.CourseLoader;
 import org.pillars.db.Database;
 import org.pillars.db.StartupException;
+import org.pillars.db.Transactions;
 import org.pillars.seeds.Seeds;
 import org.pillars.http.Assets;
 import org.pillars.http.Messages;
@@ -161,7 +162,8 @@ public final class App {
       AuthService auth = security.getValue();
       Authn authn = new Authn(auth, new Csrf(security.getKey().csrfKey()), config.cookiesSecure(), config.trustedProxies());
       LearningService learning = new LearningService(content, new LearningRepository(database.pool()));
-      CohortService cohorts = new CohortService(new CohortRepository(database.pool()), content);
+      CohortService cohorts = new CohortService(new CohortRepository(database.pool()), new Transactions(database.pool()), auth,
+          content);
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
           new LearningApi(learning),
@@ -170,7 +172,7 @@ public final class App {
           new CohortApi(cohorts, content),
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, content, pages),
-          new SetupRoutes(cohorts.repository(), auth, pages),
+          new SetupRoutes(auth, pages),
           new CatalogRoutes(content, pages));
       return new WebVerticle.Services(config, database, content, assets, pages, authn, features);
     }, false)).compose(services -> {

@@ -1,5 +1,7 @@
 package org.pillars;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static com.tngtech.archunit.base.DescribedPredicate.not;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
@@ -11,6 +13,13 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -68,6 +77,38 @@ class ArchitectureTest {
         .should().dependOnClassesThat(resideInAnyPackage("io.vertx.sqlclient..", "io.vertx.pgclient..")
             .and(not(assignableTo(Throwable.class))))
         .check(main);
+  }
+
+  @Test
+  @DisplayName("route tables call services, never a repository")
+  void routesGoThroughServices() {
+    noClasses().that().haveSimpleNameEndingWith("Routes").or().haveSimpleNameEndingWith("Api")
+        .should().dependOnClassesThat().haveSimpleNameEndingWith("Repository")
+        .check(main);
+  }
+
+  @Test
+  @DisplayName("accounts and set-up codes are written by auth's repository alone (the first-run seeds aside)")
+  void accountsHaveOneOwner() throws IOException {
+    Pattern write = Pattern.compile("(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(accounts|password_setups)\\b",
+        Pattern.CASE_INSENSITIVE);
+    Path owner = Path.of("src/main/java/org/pillars/auth/AuthRepository.java");
+    Path seeds = Path.of("src/main/java/org/pillars/seeds/Seeds.java");
+    List<String> writers;
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      writers = files.filter(p -> p.toString().endsWith(".java") && !p.equals(owner) && !p.equals(seeds))
+          .filter(p -> write.matcher(read(p)).find()).map(Path::toString).toList();
+    }
+    assertEquals(List.of(), writers, "only AuthRepository writes accounts and password_setups");
+    assertTrue(write.matcher(read(owner)).find(), "the rule must see AuthRepository's own writes");
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -11,8 +12,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.pillars.core.Role;
+import org.pillars.db.Transactions.Transaction;
 
-/** All SQL of accounts, sessions and login throttling. */
+/**
+ * All SQL of accounts, sessions, one-time set-up codes and login throttling. Accounts are created and their
+ * passwords stored here only, whoever asks (an admin, a roster import).
+ */
 public final class AuthRepository {
 
   /** An account as login and session checks need it. */
@@ -49,10 +54,112 @@ public final class AuthRepository {
   private static final String SET_DISABLED =
       "UPDATE accounts SET disabled = $2, token_version = token_version + 1 WHERE id = $1 RETURNING id";
 
+  /** A learner from a roster: who they are, without a password. */
+  public record NewLearner(String name, String serviceNumber, String rank, String unit, String email) { }
+
+  /** A new learner account and its one-time set-up code (shown once, stored as a hash). */
+  public record Issued(long accountId, String username, String setupCode) { }
+
+  /** A learner whose details a roster changes. */
+  public record LearnerUpdate(long accountId, String name, String rank, String unit, String email) { }
+
+  /** Who a set-up code belongs to. */
+  public record SetupAccount(long accountId, String username, String displayName) { }
+
+  private static final String INSERT_ACCOUNT = """
+      INSERT INTO accounts (organisation_id, username, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id""";
+  private static final String INSERT_LEARNER = """
+      INSERT INTO accounts (organisation_id, username, display_name, role, service_number, rank, unit, email)
+      VALUES ($1, $2, $3, 'learner', $4, $5, $6, $7) RETURNING id""";
+  private static final String UPDATE_LEARNER =
+      "UPDATE accounts SET display_name = $2, rank = $3, unit = $4, email = $5 WHERE id = $1";
+  private static final String INSERT_SETUP = "INSERT INTO password_setups (code_hash, account_id, expires_at) VALUES ($1, $2, $3)";
+  private static final String SETUP_ACCOUNT = """
+      SELECT s.account_id, a.username, a.display_name FROM password_setups s JOIN accounts a ON a.id = s.account_id
+      WHERE s.code_hash = $1 AND s.used_at IS NULL AND s.expires_at > now() AND NOT a.disabled""";
+  private static final String USE_SETUP = """
+      UPDATE password_setups SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
+      RETURNING account_id""";
+  private static final String EXPIRE_SETUPS = "UPDATE password_setups SET used_at = now() WHERE account_id = $1 AND used_at IS NULL";
+  /** A password set with a code ends every session the account had (a re-issued code is a reset). */
+  private static final String SET_PASSWORD_ENDING_SESSIONS =
+      "UPDATE accounts SET password_hash = $2, token_version = token_version + 1 WHERE id = $1";
+
   private final Pool pool;
 
   public AuthRepository(Pool pool) {
     this.pool = pool;
+  }
+
+  /** Creates an account without a password and returns its one-time set-up code. */
+  public Future<String> createAccount(long organisationId, String username, String displayName, Role role, int days) {
+    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_ACCOUNT)
+        .execute(Tuple.of(organisationId, username, displayName, role.code()))
+        .compose(rows -> newSetupCode(conn, rows.iterator().next().getLong(0), days)));
+  }
+
+  /** Creates learner accounts and their set-up codes in two batched statements, however many, in {@code tx}. */
+  public Future<List<Issued>> createLearners(Transaction tx, long organisationId, List<NewLearner> learners, int days) {
+    if (learners.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    SqlConnection conn = tx.connection();
+    List<Tuple> accounts = new ArrayList<>();
+    List<String> usernames = new ArrayList<>();
+    for (NewLearner l : learners) {
+      String username = SetupCodes.username(organisationId, l.serviceNumber());
+      usernames.add(username);
+      accounts.add(Tuple.of(organisationId, username, l.name(), l.serviceNumber(), l.rank(), l.unit(), l.email()));
+    }
+    return conn.preparedQuery(INSERT_LEARNER).executeBatch(accounts).compose(inserted -> {
+      List<Tuple> setups = new ArrayList<>();
+      List<Issued> issued = new ArrayList<>();
+      OffsetDateTime expires = OffsetDateTime.now().plusDays(days);
+      int i = 0;
+      for (var rs = inserted; rs != null; rs = rs.next(), i++) {
+        long id = rs.iterator().next().getLong(0);
+        String code = SetupCodes.code();
+        setups.add(Tuple.of(SetupCodes.hash(code), id, expires));
+        issued.add(new Issued(id, usernames.get(i), code));
+      }
+      return conn.preparedQuery(INSERT_SETUP).executeBatch(setups).map(List.copyOf(issued));
+    });
+  }
+
+  public Future<Void> updateLearners(Transaction tx, List<LearnerUpdate> updates) {
+    if (updates.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return tx.connection().preparedQuery(UPDATE_LEARNER).executeBatch(updates.stream()
+        .map(u -> Tuple.of(u.accountId(), u.name(), u.rank(), u.unit(), u.email())).toList()).mapEmpty();
+  }
+
+  /** Earlier unused codes of the account stop working; a fresh one is issued, in {@code tx}. */
+  public Future<String> reissueSetupCode(Transaction tx, long accountId, int days) {
+    SqlConnection conn = tx.connection();
+    return conn.preparedQuery(EXPIRE_SETUPS).execute(Tuple.of(accountId)).compose(v -> newSetupCode(conn, accountId, days));
+  }
+
+  private static Future<String> newSetupCode(SqlConnection conn, long accountId, int days) {
+    String code = SetupCodes.code();
+    return conn.preparedQuery(INSERT_SETUP).execute(Tuple.of(SetupCodes.hash(code), accountId, OffsetDateTime.now().plusDays(days)))
+        .map(code);
+  }
+
+  /** Who a one-time code belongs to, if it is still unused and unexpired. */
+  public Future<Optional<SetupAccount>> setupAccount(String code) {
+    return pool.preparedQuery(SETUP_ACCOUNT).execute(Tuple.of(SetupCodes.hash(code))).map(rows -> rows.size() == 0
+        ? Optional.empty()
+        : Optional.of(new SetupAccount(rows.iterator().next().getLong(0), rows.iterator().next().getString(1),
+            rows.iterator().next().getString(2))));
+  }
+
+  /** Uses the code and sets the password in one transaction; false when the code was used or expired meanwhile. */
+  public Future<Boolean> completeSetup(String code, String passwordHash) {
+    return pool.withTransaction(conn -> conn.preparedQuery(USE_SETUP).execute(Tuple.of(SetupCodes.hash(code)))
+        .compose(rows -> rows.size() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(SET_PASSWORD_ENDING_SESSIONS).execute(Tuple.of(rows.iterator().next().getLong(0), passwordHash))
+                .map(true)));
   }
 
   public Future<Optional<Account>> accountByUsername(String username) {

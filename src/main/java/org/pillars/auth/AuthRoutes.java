@@ -45,6 +45,7 @@ public final class AuthRoutes implements Routes {
     router.post("/api/auth/logout").handler(Access.signedIn()).handler(this::logoutApi);
     router.get("/api/me").handler(Access.signedIn()).handler(this::me);
     router.post("/api/account/password").handler(Access.signedIn()).handler(this::passwordApi);
+    router.post("/api/admin/accounts").handler(Access.roles(Role.ADMIN)).handler(this::createAccount);
     router.put("/api/admin/accounts/:accountId/role").handler(Access.roles(Role.ADMIN)).handler(this::setRole);
     router.post("/api/admin/accounts/:accountId/disable").handler(Access.roles(Role.ADMIN)).handler(ctx -> setDisabled(ctx, true));
     router.post("/api/admin/accounts/:accountId/enable").handler(Access.roles(Role.ADMIN)).handler(ctx -> setDisabled(ctx, false));
@@ -156,7 +157,7 @@ public final class AuthRoutes implements Routes {
     long id = accountId(ctx);
     String code = Json.text(Json.body(ctx), "role", 20);
     Role role = Role.of(code).orElseThrow(() -> new Invalid("unknown role '" + code + "'"));
-    auth.repository().setRole(id, role).onSuccess(found -> {
+    auth.setRole(id, role).onSuccess(found -> {
       if (!found) {
         ctx.fail(new NotFound("there is no such account"));
       } else {
@@ -166,13 +167,30 @@ public final class AuthRoutes implements Routes {
   }
 
   private void setDisabled(RoutingContext ctx, boolean disabled) {
-    auth.repository().setDisabled(accountId(ctx), disabled).onSuccess(found -> {
+    auth.setDisabled(accountId(ctx), disabled).onSuccess(found -> {
       if (!found) {
         ctx.fail(new NotFound("there is no such account"));
       } else {
         ctx.response().setStatusCode(204).end();
       }
     }).onFailure(ctx::fail);
+  }
+
+  private void createAccount(RoutingContext ctx) {
+    JsonObject b = Json.body(ctx);
+    String username = Json.text(b, "username", 64).strip().toLowerCase(java.util.Locale.ROOT);
+    if (!username.matches("[a-z0-9][a-z0-9._-]{1,63}")) {
+      throw new Invalid("a username has 2 to 64 lowercase letters, digits, '.', '_' or '-'");
+    }
+    String code = Json.text(b, "role", 20);
+    Role role = Role.of(code).orElseThrow(() -> new Invalid("unknown role '" + code + "'"));
+    Object org = b.getValue("organisation");
+    if (!(org instanceof Number)) {
+      throw new Invalid("'organisation' must be an organisation id");
+    }
+    auth.createAccount(((Number) org).longValue(), username, Json.text(b, "displayName", 200), role)
+        .onSuccess(setup -> Json.send(ctx, 201, new JsonObject().put("username", username).put("setupCode", setup)))
+        .onFailure(ctx::fail);
   }
 
   private static long accountId(RoutingContext ctx) {

@@ -11,8 +11,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import org.pillars.core.Conflict;
+import org.pillars.core.Invalid;
 import org.pillars.core.NotFound;
 import org.pillars.core.Principal;
+import org.pillars.core.Role;
+import org.pillars.db.Sqlstate;
+import org.pillars.db.Transactions.Transaction;
 import org.pillars.core.Unavailable;
 
 /**
@@ -75,8 +80,14 @@ public final class AuthService {
     return tokens;
   }
 
-  public AuthRepository repository() {
-    return repository;
+  /** A new role takes effect at once: the account's tokens stop working. False when there is no such account. */
+  public Future<Boolean> setRole(long accountId, Role role) {
+    return repository.setRole(accountId, role);
+  }
+
+  /** Disabling (or enabling) ends the account's sessions at once. False when there is no such account. */
+  public Future<Boolean> setDisabled(long accountId, boolean disabled) {
+    return repository.setDisabled(accountId, disabled);
   }
 
   public Future<Login> login(String rawUsername, String password, String address) {
@@ -171,8 +182,48 @@ public final class AuthService {
     }
   }
 
+  /** How long a one-time set-up code stays good. */
+  public static final int SETUP_DAYS = 30;
+
+  /** An account without a password, for an admin: its one-time set-up code. */
+  public Future<String> createAccount(long organisationId, String username, String displayName, Role role) {
+    return repository.createAccount(organisationId, username, displayName, role, SETUP_DAYS)
+        .recover(e -> Future.failedFuture(Sqlstate.UNIQUE_VIOLATION.of(e) ? new Conflict("duplicate", "this username is taken")
+            : Sqlstate.FOREIGN_KEY_VIOLATION.of(e) ? new Invalid("there is no organisation with this id") : e));
+  }
+
+  /** Learner accounts from a roster, each with a set-up code, as part of the caller's transaction. */
+  public Future<List<AuthRepository.Issued>> createLearners(Transaction tx, long organisationId,
+      List<AuthRepository.NewLearner> learners) {
+    return repository.createLearners(tx, organisationId, learners, SETUP_DAYS);
+  }
+
+  public Future<Void> updateLearners(Transaction tx, List<AuthRepository.LearnerUpdate> updates) {
+    return repository.updateLearners(tx, updates);
+  }
+
+  /** A fresh set-up code for the account; earlier ones stop working. Part of the caller's transaction. */
+  public Future<String> reissueSetupCode(Transaction tx, long accountId) {
+    return repository.reissueSetupCode(tx, accountId, SETUP_DAYS);
+  }
+
+  /** Who a set-up code belongs to, while it is unused and unexpired. */
+  public Future<Optional<AuthRepository.SetupAccount>> setupAccount(String code) {
+    return code == null || code.length() > 64 ? Future.succeededFuture(Optional.empty()) : repository.setupAccount(code);
+  }
+
+  /**
+   * Sets a first password with a one-time code: the same policy as any password change, then the code is used up
+   * and every earlier session ends. False when the code is unknown, used or expired.
+   */
+  public Future<Boolean> completeSetup(String code, String proposed) {
+    return setupAccount(code).compose(found -> found.isEmpty() ? Future.succeededFuture(false)
+        : hashNewPassword(found.get().username(), found.get().displayName(), proposed)
+            .compose(hash -> repository.completeSetup(code, hash)));
+  }
+
   /** Checks a first password against the policy and hashes it, on the hashing pool. */
-  public Future<String> hashNewPassword(String username, String displayName, String proposed) {
+  private Future<String> hashNewPassword(String username, String displayName, String proposed) {
     return hashing.executeBlocking(() -> {
       Optional<String> problem = PasswordPolicy.problem(proposed, username, displayName);
       if (problem.isPresent()) {

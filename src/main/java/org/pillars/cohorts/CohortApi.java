@@ -173,7 +173,7 @@ public final class CohortApi implements Routes {
   private void removeMember(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
     long account = accountId(ctx);
-    cohorts.cohort(p, ctx.pathParam("cohortId")).compose(c -> cohorts.repository().removeMember(c.id(), account))
+    cohorts.removeMember(p, ctx.pathParam("cohortId"), account)
         .onSuccess(found -> {
           if (found) {
             ctx.response().setStatusCode(204).end();
@@ -200,12 +200,10 @@ public final class CohortApi implements Routes {
     if (parent != null && !(parent instanceof Number)) {
       throw new Invalid("'parent' must be an organisation id");
     }
-    cohorts.repository().createOrganisation(Json.text(body, "name", 200), Json.text(body, "country", 100),
+    cohorts.createOrganisation(Json.text(body, "name", 200), Json.text(body, "country", 100),
             parent == null ? null : ((Number) parent).longValue())
         .onSuccess(id -> Json.send(ctx, 201, new JsonObject().put("id", id)))
-        .onFailure(e -> ctx.fail(CohortService.unique(e) ? new Conflict("duplicate", "an organisation has this name already")
-            : e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
-                ? new Invalid("there is no parent organisation with this id") : e));
+        .onFailure(ctx::fail);
   }
 
   /**
@@ -221,7 +219,7 @@ public final class CohortApi implements Routes {
       response.write("\uFEFF" + EXPORT_HEADER + "\r\n");
       LocalDate today = LocalDate.now();
       Catalog current = catalog.get();
-      cohorts.repository().export(cohort.id(), today, EXPORT_FETCH, stream -> {
+      cohorts.export(cohort, today, EXPORT_FETCH, stream -> {
         Promise<Void> done = Promise.promise();
         stream.exceptionHandler(done::tryFail);
         stream.endHandler(v -> done.tryComplete());

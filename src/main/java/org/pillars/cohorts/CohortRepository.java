@@ -3,12 +3,7 @@ package org.pillars.cohorts;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -19,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import org.pillars.db.MappedStream;
+import org.pillars.db.Transactions.Transaction;
 
 /** All SQL of organisations, cohorts, enrolment, assignments and the completion report. */
 public final class CohortRepository {
@@ -38,6 +34,7 @@ public final class CohortRepository {
   public record ExportLine(String serviceNumber, String name, String rank, String unit, String moduleId, LocalDate dueOn,
                            Cell cell) { }
 
+  /** A learner the import created, with the set-up code to hand them (shown once). */
   public record NewLearner(String name, String serviceNumber, String username, String setupCode) { }
 
   public record ImportResult(int created, int updated, int unchanged, int enrolled, List<NewLearner> newLearners) { }
@@ -117,26 +114,11 @@ public final class CohortRepository {
   private static final String FIND_BY_SERVICE_NUMBER = """
       SELECT id, service_number, display_name, rank, unit, email FROM accounts
       WHERE organisation_id = $1 AND service_number = ANY($2)""";
-  private static final String UPDATE_LEARNER =
-      "UPDATE accounts SET display_name = $2, rank = $3, unit = $4, email = $5 WHERE id = $1";
-  private static final String INSERT_LEARNER = """
-      INSERT INTO accounts (organisation_id, username, display_name, role, service_number, rank, unit, email)
-      VALUES ($1, $2, $3, 'learner', $4, $5, $6, $7) RETURNING id""";
   private static final String ENROL = "INSERT INTO cohort_members (cohort_id, account_id) VALUES ($1, $2) ON CONFLICT DO NOTHING";
   private static final String REMOVE_MEMBER = "DELETE FROM cohort_members WHERE cohort_id = $1 AND account_id = $2";
-  private static final String INSERT_SETUP = "INSERT INTO password_setups (code_hash, account_id, expires_at) VALUES ($1, $2, $3)";
-  private static final String SETUP_ACCOUNT = """
-      SELECT s.account_id, a.username, a.display_name FROM password_setups s JOIN accounts a ON a.id = s.account_id
-      WHERE s.code_hash = $1 AND s.used_at IS NULL AND s.expires_at > now() AND NOT a.disabled""";
-  private static final String USE_SETUP = """
-      UPDATE password_setups SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
-      RETURNING account_id""";
-  private static final String EXPIRE_SETUPS = "UPDATE password_setups SET used_at = now() WHERE account_id = $1 AND used_at IS NULL";
   private static final String LEARNER_IN_COHORT = """
       SELECT 1 FROM cohort_members m JOIN accounts a ON a.id = m.account_id
       WHERE m.cohort_id = $1 AND a.id = $2 AND a.role = 'learner' FOR UPDATE OF a""";
-  /** A new password ends every session the account had (a re-issued code is a reset). */
-  private static final String STORE_HASH = "UPDATE accounts SET password_hash = $2, token_version = token_version + 1 WHERE id = $1";
 
   private static final String MEMBER = """
       SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email
@@ -145,8 +127,6 @@ public final class CohortRepository {
       SELECT t.module_id, t.submitted_at, t.score, t.passed FROM attempts t
       JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1
       WHERE t.account_id = $2 AND t.submitted_at IS NOT NULL ORDER BY t.module_id, t.submitted_at""";
-  private static final String INSERT_ACCOUNT = """
-      INSERT INTO accounts (organisation_id, username, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id""";
 
   /** The report's queries by name, for bench/Generate.java to explain the very SQL the server runs. */
   public static Map<String, String> reportQueries() {
@@ -160,9 +140,6 @@ public final class CohortRepository {
 
   /** One submitted attempt, for the drill-down. */
   public record AttemptLine(String moduleId, OffsetDateTime submittedAt, int score, boolean passed) { }
-
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final char[] ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz".toCharArray();
 
   private final Pool pool;
 
@@ -306,46 +283,35 @@ public final class CohortRepository {
             .eventually(ps::close)));
   }
 
-  /**
-   * Enrols a validated roster in one transaction: matches learners on service number within the
-   * cohort's organisation, updates what changed, creates the new ones with a one-time setup code.
-   */
-  public Future<ImportResult> importRoster(Cohort cohort, List<RosterCsv.Row> rows, int setupDays) {
-    return pool.withTransaction(conn -> existing(conn, cohort.organisationId(), rows).compose(found -> {
-      List<Tuple> updates = new ArrayList<>();
-      List<RosterCsv.Row> fresh = new ArrayList<>();
-      int unchanged = 0;
-      List<Long> ids = new ArrayList<>();
-      for (RosterCsv.Row r : rows) {
-        Row known = found.get(r.serviceNumber().toUpperCase(Locale.ROOT));
-        if (known == null) {
-          fresh.add(r);
-          continue;
-        }
-        ids.add(known.getLong("id"));
-        boolean same = r.name().equals(known.getString("display_name")) && r.rank().equals(known.getString("rank"))
-            && r.unit().equals(known.getString("unit")) && java.util.Objects.equals(r.email(), known.getString("email"));
-        if (same) {
-          unchanged++;
-        } else {
-          updates.add(Tuple.of(known.getLong("id"), r.name(), r.rank(), r.unit(), r.email()));
-        }
-      }
-      int unchangedCount = unchanged;
-      Future<?> updated = updates.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(UPDATE_LEARNER).executeBatch(updates);
-      List<NewLearner> created = new ArrayList<>();
-      return updated.compose(v -> createLearners(conn, cohort.organisationId(), fresh, setupDays, created, ids))
-          .compose(v -> ids.isEmpty() ? Future.succeededFuture(0)
-              : conn.preparedQuery(ENROL).executeBatch(ids.stream().map(id -> Tuple.of(cohort.id(), id)).toList())
-                  .map(rs -> {
-                    int enrolled = 0;
-                    for (var r = rs; r != null; r = r.next()) {
-                      enrolled += r.rowCount();
-                    }
-                    return enrolled;
-                  }))
-          .map(enrolled -> new ImportResult(created.size(), updates.size(), unchangedCount, enrolled, created));
-    }));
+  /** A learner of the organisation already known by service number: id and the details a roster may change. */
+  public record Known(long accountId, String name, String rank, String unit, String email) { }
+
+  /** The organisation's learners with these service numbers, keyed by the number in upper case; in {@code tx}. */
+  public Future<Map<String, Known>> known(Transaction tx, long organisationId, List<String> serviceNumbers) {
+    return tx.connection().preparedQuery(FIND_BY_SERVICE_NUMBER)
+        .execute(Tuple.of(organisationId, (Object) serviceNumbers.toArray(String[]::new))).map(found -> {
+          Map<String, Known> map = new HashMap<>();
+          for (Row r : found) {
+            map.put(r.getString("service_number").toUpperCase(Locale.ROOT), new Known(r.getLong("id"), r.getString("display_name"),
+                r.getString("rank"), r.getString("unit"), r.getString("email")));
+          }
+          return map;
+        });
+  }
+
+  /** Enrols the accounts in the cohort, in {@code tx}; returns how many were not members yet. */
+  public Future<Integer> enrol(Transaction tx, long cohortId, List<Long> accountIds) {
+    if (accountIds.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return tx.connection().preparedQuery(ENROL).executeBatch(accountIds.stream().map(id -> Tuple.of(cohortId, id)).toList())
+        .map(rs -> {
+          int enrolled = 0;
+          for (var r = rs; r != null; r = r.next()) {
+            enrolled += r.rowCount();
+          }
+          return enrolled;
+        });
   }
 
   public Future<Optional<Member>> member(long cohortId, long accountId) {
@@ -368,12 +334,6 @@ public final class CohortRepository {
     });
   }
 
-  /** Creates an account without a password and returns its one-time setup code. */
-  public Future<String> createAccount(long organisationId, String username, String displayName, String role, int days) {
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_ACCOUNT).execute(Tuple.of(organisationId, username, displayName, role))
-        .compose(rows -> newSetupCode(conn, rows.iterator().next().getLong(0), days)));
-  }
-
   public Future<Boolean> removeMember(long cohortId, long accountId) {
     return pool.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(cohortId, accountId)).map(rows -> rows.rowCount() == 1);
   }
@@ -385,97 +345,9 @@ public final class CohortRepository {
             : conn.preparedQuery(ENROL).execute(Tuple.of(toCohort, accountId)).map(true)));
   }
 
-  /** Who a one-time code belongs to, if it is still unused and unexpired. */
-  public Future<Optional<String[]>> setupAccount(String code) {
-    return pool.preparedQuery(SETUP_ACCOUNT).execute(Tuple.of(hash(code))).map(rows -> rows.size() == 0 ? Optional.empty()
-        : Optional.of(new String[] {rows.iterator().next().getString(1), rows.iterator().next().getString(2)}));
-  }
-
-  /** Uses the code and sets the password in one transaction; false when the code was used or expired meanwhile. */
-  public Future<Boolean> completeSetup(String code, String passwordHash) {
-    return pool.withTransaction(conn -> conn.preparedQuery(USE_SETUP).execute(Tuple.of(hash(code))).compose(rows -> rows.size() == 0
-        ? Future.succeededFuture(false)
-        : conn.preparedQuery(STORE_HASH).execute(Tuple.of(rows.iterator().next().getLong(0), passwordHash)).map(true)));
-  }
-
-  /**
-   * A fresh one-time code for a learner of the cohort who lost theirs (or never used it): earlier unused codes
-   * stop working, the password (if any) stays until the code is used. Empty when no such learner is in the cohort.
-   */
-  public Future<Optional<String>> reissueSetupCode(long cohortId, long accountId, int days) {
-    return pool.withTransaction(conn -> conn.preparedQuery(LEARNER_IN_COHORT).execute(Tuple.of(cohortId, accountId))
-        .compose(found -> found.size() == 0 ? Future.succeededFuture(Optional.<String>empty())
-            : conn.preparedQuery(EXPIRE_SETUPS).execute(Tuple.of(accountId))
-                .compose(v -> newSetupCode(conn, accountId, days)).map(Optional::of)));
-  }
-
-  /** Issues a one-time code for an account (returned once, stored as a hash). */
-  public Future<String> newSetupCode(SqlConnection conn, long accountId, int days) {
-    String code = code();
-    return conn.preparedQuery(INSERT_SETUP).execute(Tuple.of(hash(code), accountId, OffsetDateTime.now().plusDays(days))).map(code);
-  }
-
-  private Future<Map<String, Row>> existing(SqlConnection conn, long organisationId, List<RosterCsv.Row> rows) {
-    String[] numbers = rows.stream().map(RosterCsv.Row::serviceNumber).toArray(String[]::new);
-    return conn.preparedQuery(FIND_BY_SERVICE_NUMBER).execute(Tuple.of(organisationId, (Object) numbers)).map(found -> {
-      Map<String, Row> map = new HashMap<>();
-      for (Row r : found) {
-        map.put(r.getString("service_number").toUpperCase(Locale.ROOT), r);
-      }
-      return map;
-    });
-  }
-
-  /** Creates the new learners and their setup codes in two batched statements, however many there are. */
-  private Future<Void> createLearners(SqlConnection conn, long organisationId, List<RosterCsv.Row> fresh, int days,
-      List<NewLearner> created, List<Long> ids) {
-    if (fresh.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    List<Tuple> accounts = new ArrayList<>();
-    List<String> usernames = new ArrayList<>();
-    for (RosterCsv.Row r : fresh) {
-      String username = username(organisationId, r.serviceNumber());
-      usernames.add(username);
-      accounts.add(Tuple.of(organisationId, username, r.name(), r.serviceNumber(), r.rank(), r.unit(), r.email()));
-    }
-    return conn.preparedQuery(INSERT_LEARNER).executeBatch(accounts).compose(inserted -> {
-      List<Tuple> setups = new ArrayList<>();
-      OffsetDateTime expires = OffsetDateTime.now().plusDays(days);
-      int i = 0;
-      for (var rs = inserted; rs != null; rs = rs.next(), i++) {
-        long id = rs.iterator().next().getLong(0);
-        ids.add(id);
-        String code = code();
-        setups.add(Tuple.of(hash(code), id, expires));
-        RosterCsv.Row r = fresh.get(i);
-        created.add(new NewLearner(r.name(), r.serviceNumber(), usernames.get(i), code));
-      }
-      return conn.preparedQuery(INSERT_SETUP).executeBatch(setups).mapEmpty();
-    });
-  }
-
-  /** A login name from the organisation and the service number: stable, readable, unique. */
-  static String username(long organisationId, String serviceNumber) {
-    String slug = serviceNumber.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-|-$", "");
-    String name = "o" + organisationId + "-" + slug;
-    return name.length() > 64 ? name.substring(0, 64) : name;
-  }
-
-  static String code() {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < 20; i++) {
-      b.append(ALPHABET[RANDOM.nextInt(ALPHABET.length)]);
-    }
-    return b.toString();
-  }
-
-  static byte[] hash(String code) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(code.strip().toLowerCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** Whether the account is a learner of the cohort, locking the account's row for the rest of {@code tx}. */
+  public Future<Boolean> lockLearnerInCohort(Transaction tx, long cohortId, long accountId) {
+    return tx.connection().preparedQuery(LEARNER_IN_COHORT).execute(Tuple.of(cohortId, accountId)).map(rows -> rows.size() > 0);
   }
 
   private static Cohort cohort(Row r) {

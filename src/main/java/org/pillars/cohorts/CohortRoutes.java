@@ -59,7 +59,7 @@ public final class CohortRoutes implements Routes {
 
   private void list(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
-    cohorts.cohorts(p).compose(list -> cohorts.repository().organisations(p.organisationId(), p.role() == Role.ADMIN)
+    cohorts.cohorts(p).compose(list -> cohorts.organisations(p)
         .map(orgs -> {
           Map<String, Object> model = pages.model(ctx, t(ctx, "cohorts.title"));
           List<Map<String, Object>> rows = new ArrayList<>();
@@ -201,8 +201,7 @@ public final class CohortRoutes implements Routes {
 
   private void remove(RoutingContext ctx) {
     long account = parseInt(ctx.pathParam("accountId"), -1);
-    cohorts.cohort(Access.principal(ctx), ctx.pathParam("cohortId"))
-        .compose(c -> account < 0 ? Future.succeededFuture(false) : cohorts.repository().removeMember(c.id(), account))
+    cohorts.removeMember(Access.principal(ctx), ctx.pathParam("cohortId"), account)
         .onSuccess(found -> {
           if (found) {
             redirect(ctx, "/cohorts/" + ctx.pathParam("cohortId"));

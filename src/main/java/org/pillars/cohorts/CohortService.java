@@ -1,10 +1,10 @@
 package org.pillars.cohorts;
 
 import io.vertx.core.Future;
-import io.vertx.pgclient.PgException;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.pillars.core.Principal;
@@ -14,6 +14,11 @@ import org.pillars.content.Module;
 import org.pillars.core.NotFound;
 import org.pillars.core.Invalid;
 import org.pillars.core.Conflict;
+import org.pillars.auth.AuthRepository;
+import org.pillars.auth.AuthService;
+import org.pillars.db.Sqlstate;
+import org.pillars.db.Transactions;
+import org.pillars.db.Transactions.Transaction;
 
 /**
  * Cohorts as a coordinator sees them: only those of their own organisation and its units (an admin sees
@@ -45,18 +50,40 @@ public final class CohortService {
   public static final List<String> STATUSES = List.of("completed", "in-progress", "not-started", "overdue");
   /** Learners with at least one assigned module not completed: who is not ready to deploy. */
   static final String INCOMPLETE = "incomplete";
-  static final int SETUP_DAYS = 30;
 
   private final CohortRepository repository;
+  private final Transactions transactions;
+  private final AuthService auth;
   private final Supplier<Catalog> catalog;
 
-  public CohortService(CohortRepository repository, Supplier<Catalog> catalog) {
+  public CohortService(CohortRepository repository, Transactions transactions, AuthService auth, Supplier<Catalog> catalog) {
+    this.transactions = transactions;
+    this.auth = auth;
     this.repository = repository;
     this.catalog = catalog;
   }
 
-  public CohortRepository repository() {
-    return repository;
+  /** The organisations in the caller's scope: theirs and its units, or all for an admin. */
+  public Future<List<CohortRepository.Organisation>> organisations(Principal p) {
+    return repository.organisations(p.organisationId(), p.role() == Role.ADMIN);
+  }
+
+  /** An organisation (a country, or a unit of one under {@code parentId}); admins only, by the route. */
+  public Future<Long> createOrganisation(String name, String country, Long parentId) {
+    return repository.createOrganisation(name, country, parentId)
+        .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate", "an organisation has this name already")
+            : Sqlstate.FOREIGN_KEY_VIOLATION.of(e) ? new Invalid("there is no parent organisation with this id") : e));
+  }
+
+  /** Takes a learner out of a cohort in the caller's scope; false when they were not in it. */
+  public Future<Boolean> removeMember(Principal p, String cohortId, long accountId) {
+    return cohort(p, cohortId).compose(c -> accountId < 0 ? Future.succeededFuture(false) : repository.removeMember(c.id(), accountId));
+  }
+
+  /** Streams the cohort's export lines (see {@link CohortRepository#export}); the cohort was checked for scope. */
+  public Future<Void> export(CohortRepository.Cohort cohort, LocalDate today, int fetch,
+      java.util.function.Function<org.pillars.db.MappedStream<CohortRepository.ExportLine>, Future<Void>> open) {
+    return repository.export(cohort.id(), today, fetch, open);
   }
 
   public Future<List<CohortRepository.Cohort>> cohorts(Principal p) {
@@ -137,9 +164,52 @@ public final class CohortService {
       if (!parsed.ok()) {
         return Future.failedFuture(new RosterRejected(parsed.problems()));
       }
-      return repository.importRoster(c, parsed.rows(), SETUP_DAYS)
+      return transactions.run(tx -> importRows(tx, c, parsed.rows()))
           .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate",
               "two service numbers in this file or in the organisation differ only in punctuation; correct them and try again") : e));
+    });
+  }
+
+  /**
+   * One transaction: matches learners on service number within the cohort's organisation, updates what changed,
+   * creates the new ones with a one-time set-up code (through auth, which owns accounts), enrols them all.
+   */
+  private Future<CohortRepository.ImportResult> importRows(Transaction tx, CohortRepository.Cohort cohort, List<RosterCsv.Row> rows) {
+    List<String> numbers = rows.stream().map(RosterCsv.Row::serviceNumber).toList();
+    return repository.known(tx, cohort.organisationId(), numbers).compose(known -> {
+      List<AuthRepository.LearnerUpdate> updates = new ArrayList<>();
+      List<RosterCsv.Row> fresh = new ArrayList<>();
+      List<Long> ids = new ArrayList<>();
+      int unchanged = 0;
+      for (RosterCsv.Row r : rows) {
+        CohortRepository.Known k = known.get(r.serviceNumber().toUpperCase(Locale.ROOT));
+        if (k == null) {
+          fresh.add(r);
+          continue;
+        }
+        ids.add(k.accountId());
+        if (r.name().equals(k.name()) && r.rank().equals(k.rank()) && r.unit().equals(k.unit())
+            && java.util.Objects.equals(r.email(), k.email())) {
+          unchanged++;
+        } else {
+          updates.add(new AuthRepository.LearnerUpdate(k.accountId(), r.name(), r.rank(), r.unit(), r.email()));
+        }
+      }
+      int unchangedCount = unchanged;
+      List<AuthRepository.NewLearner> newcomers = fresh.stream()
+          .map(r -> new AuthRepository.NewLearner(r.name(), r.serviceNumber(), r.rank(), r.unit(), r.email())).toList();
+      return auth.updateLearners(tx, updates)
+          .compose(v -> auth.createLearners(tx, cohort.organisationId(), newcomers))
+          .compose(issued -> {
+            List<CohortRepository.NewLearner> created = new ArrayList<>();
+            for (int i = 0; i < issued.size(); i++) {
+              ids.add(issued.get(i).accountId());
+              created.add(new CohortRepository.NewLearner(fresh.get(i).name(), fresh.get(i).serviceNumber(),
+                  issued.get(i).username(), issued.get(i).setupCode()));
+            }
+            return repository.enrol(tx, cohort.id(), ids)
+                .map(enrolled -> new CohortRepository.ImportResult(created.size(), updates.size(), unchangedCount, enrolled, created));
+          });
     });
   }
 
@@ -151,8 +221,9 @@ public final class CohortService {
     } catch (NumberFormatException e) {
       return Future.failedFuture(new NotFound("this learner is not in this cohort"));
     }
-    return cohort(p, cohortId).compose(c -> repository.reissueSetupCode(c.id(), account, SETUP_DAYS))
-        .map(code -> code.orElseThrow(() -> new NotFound("this learner is not in this cohort")));
+    return cohort(p, cohortId).compose(c -> transactions.run(tx -> repository.lockLearnerInCohort(tx, c.id(), account)
+        .compose(member -> member ? auth.reissueSetupCode(tx, account)
+            : Future.failedFuture(new NotFound("this learner is not in this cohort")))));
   }
 
   /** Moves a learner between two cohorts of one organisation, both in the caller's scope. */
@@ -257,7 +328,7 @@ public final class CohortService {
   }
 
   static boolean unique(Throwable e) {
-    return e instanceof PgException pg && "23505".equals(pg.getSqlState());
+    return Sqlstate.UNIQUE_VIOLATION.of(e);
   }
 
   /** The roster had bad rows; nothing was written. */

@@ -25,7 +25,7 @@ import org.pillars.core.Routes;
 
 /**
  * One learner at a time: the drill-down into their attempts, adding one learner by hand, the printable
- * readiness summary, and the admin's account creation. Same scoping as the rest of the cohort pages.
+ * readiness summary. Same scoping as the rest of the cohort pages.
  */
 public final class MemberRoutes implements Routes {
 
@@ -50,7 +50,6 @@ public final class MemberRoutes implements Routes {
     router.post("/cohorts/:cohortId/learners/:accountId/setup-code").handler(staff).handler(this::setupCodeForm);
     router.post("/api/cohorts/:cohortId/learners/:accountId/setup-code").handler(staff).handler(this::setupCodeApi);
     router.get("/cohorts/:cohortId/readiness").handler(staff).handler(this::readiness);
-    router.post("/api/admin/accounts").handler(Access.roles(Role.ADMIN)).handler(this::createAccount);
   }
 
   private Future<CohortService.LearnerDetail> detail(RoutingContext ctx) {
@@ -192,26 +191,5 @@ public final class MemberRoutes implements Routes {
       model.put("units", byUnit.entrySet().stream().map(e -> Map.of("unit", e.getKey(), "learners", e.getValue())).toList());
       pages.send(ctx, "readiness", model);
     }).onFailure(ctx::fail);
-  }
-
-  private void createAccount(RoutingContext ctx) {
-    JsonObject b = Json.body(ctx);
-    String username = Json.text(b, "username", 64).strip().toLowerCase(java.util.Locale.ROOT);
-    if (!username.matches("[a-z0-9][a-z0-9._-]{1,63}")) {
-      throw new Invalid("a username has 2 to 64 lowercase letters, digits, '.', '_' or '-'");
-    }
-    String role = Json.text(b, "role", 20);
-    if (Role.of(role).isEmpty()) {
-      throw new Invalid("unknown role '" + role + "'");
-    }
-    Object org = b.getValue("organisation");
-    if (!(org instanceof Number)) {
-      throw new Invalid("'organisation' must be an organisation id");
-    }
-    cohorts.repository().createAccount(((Number) org).longValue(), username, Json.text(b, "displayName", 200), role, CohortService.SETUP_DAYS)
-        .onSuccess(code -> Json.send(ctx, 201, new JsonObject().put("username", username).put("setupCode", code)))
-        .onFailure(e -> ctx.fail(CohortService.unique(e) ? new Conflict("duplicate", "this username is taken")
-            : e instanceof io.vertx.pgclient.PgException pg && "23503".equals(pg.getSqlState())
-                ? new Invalid("there is no organisation with this id") : e));
   }
 }

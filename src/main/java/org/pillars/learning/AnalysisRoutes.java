@@ -48,7 +48,7 @@ public final class AnalysisRoutes implements Routes {
 
   private io.vertx.core.Future<List<Item>> items(Module module) {
     Quiz quiz = learning.quiz(module);
-    return learning.repository().itemStats(module.id(), module.version()).map(stats -> {
+    return learning.itemStats(module).map(stats -> {
       List<Item> items = new ArrayList<>();
       int number = 1;
       for (Quiz.Question q : quiz.questions()) {

@@ -160,7 +160,7 @@ public final class LearningApi implements Routes {
   }
 
   private void certificates(RoutingContext ctx) {
-    learning.repository().certificates(Access.principal(ctx).accountId()).onSuccess(list -> {
+    learning.certificates(Access.principal(ctx)).onSuccess(list -> {
       JsonArray array = new JsonArray();
       list.forEach(c -> array.add(certificateJson(c)));
       Json.send(ctx, 200, new JsonObject().put("certificates", array));
@@ -168,11 +168,7 @@ public final class LearningApi implements Routes {
   }
 
   private void verify(RoutingContext ctx) {
-    String code = ctx.pathParam("code").strip().toUpperCase(Locale.ROOT);
-    if (!LearningRoutes.CODE.matcher(code).matches()) {
-      throw new NotFound("no certificate has this code");
-    }
-    learning.repository().certificate(code)
+    learning.verify(ctx.pathParam("code"))
         .map(found -> found.orElseThrow(() -> new NotFound("no certificate has this code")))
         .onSuccess(c -> Json.send(ctx, 200, certificateJson(c).put("valid", true)))
         .onFailure(ctx::fail);

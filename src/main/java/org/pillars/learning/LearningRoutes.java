@@ -27,7 +27,6 @@ import org.pillars.core.Routes;
 /** The learner's pages: home, marking lessons read, quizzes, results, certificates, public verification. */
 public final class LearningRoutes implements Routes {
 
-  static final Pattern CODE = Pattern.compile("[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}");
 
   private final LearningService learning;
   private final Pages pages;
@@ -193,14 +192,9 @@ public final class LearningRoutes implements Routes {
 
   private void certificatePage(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
-    String code = ctx.pathParam("code");
     String lang = Language.of(ctx);
-    if (!CODE.matcher(code).matches()) {
-      throw new NotFound(t(ctx, "verify.notFound"));
-    }
-    learning.repository().certificate(code)
-        .map(found -> found.filter(x -> x.accountId() == p.accountId())
-            .orElseThrow(() -> new NotFound(t(ctx, "verify.notFound"))))
+    learning.ownCertificate(p, ctx.pathParam("code"))
+        .map(found -> found.orElseThrow(() -> new NotFound(t(ctx, "verify.notFound"))))
         .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "certificate.title"));
       model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));
@@ -212,13 +206,10 @@ public final class LearningRoutes implements Routes {
   }
 
   private void verifyPage(RoutingContext ctx) {
-    String code = ctx.pathParam("code").strip().toUpperCase(Locale.ROOT);
     String lang = Language.of(ctx);
-    if (!CODE.matcher(code).matches()) {
-      throw new NotFound(t(ctx, "verify.malformed"));
-    }
-    learning.repository().certificate(code)
-        .map(found -> found.orElseThrow(() -> new NotFound(t(ctx, "verify.notFound"))))
+    String message = LearningService.wellFormedCode(ctx.pathParam("code")).isPresent() ? "verify.notFound" : "verify.malformed";
+    learning.verify(ctx.pathParam("code"))
+        .map(found -> found.orElseThrow(() -> new NotFound(t(ctx, message))))
         .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "verify.title"));
       model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));

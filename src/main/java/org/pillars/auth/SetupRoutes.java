@@ -1,4 +1,4 @@
-package org.pillars.cohorts;
+package org.pillars.auth;
 
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpHeaders;
@@ -6,8 +6,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Map;
 import org.pillars.core.Access;
-import org.pillars.auth.AuthService;
-import org.pillars.auth.PasswordPolicy;
 import org.pillars.http.Json;
 import org.pillars.http.Language;
 import org.pillars.http.Pages;
@@ -21,12 +19,10 @@ import org.pillars.core.Routes;
  */
 public final class SetupRoutes implements Routes {
 
-  private final CohortRepository repository;
   private final AuthService auth;
   private final Pages pages;
 
-  public SetupRoutes(CohortRepository repository, AuthService auth, Pages pages) {
-    this.repository = repository;
+  public SetupRoutes(AuthService auth, Pages pages) {
     this.auth = auth;
     this.pages = pages;
   }
@@ -42,54 +38,47 @@ public final class SetupRoutes implements Routes {
     return pages.messages().get(Language.of(ctx), key, args);
   }
 
-  private Future<String[]> account(RoutingContext ctx) {
-    String code = ctx.pathParam("code");
-    if (code.length() > 64) {
-      return Future.failedFuture(new NotFound(t(ctx, "setup.unknown")));
-    }
-    return repository.setupAccount(code).map(found -> found.orElseThrow(() -> new NotFound(t(ctx, "setup.unknown"))));
+  private Future<AuthRepository.SetupAccount> account(RoutingContext ctx) {
+    return auth.setupAccount(ctx.pathParam("code")).map(found -> found.orElseThrow(() -> new NotFound(t(ctx, "setup.unknown"))));
   }
 
   private void page(RoutingContext ctx) {
     account(ctx).onSuccess(account -> render(ctx, 200, account, null)).onFailure(ctx::fail);
   }
 
-  private void render(RoutingContext ctx, int status, String[] account, String error) {
+  private void render(RoutingContext ctx, int status, AuthRepository.SetupAccount account, String error) {
     Map<String, Object> model = pages.model(ctx, t(ctx, "setup.title"));
-    model.put("username", account[0]);
-    model.put("name", account[1]);
+    model.put("username", account.username());
+    model.put("name", account.displayName());
     model.put("error", error);
     model.put("action", ctx.request().path());
     pages.send(ctx, status, "setup", model);
   }
 
+  /** The form and the API are one call, {@link AuthService#completeSetup}; only the answer differs. */
   private void form(RoutingContext ctx) {
     String password = ctx.request().getFormAttribute("password");
-    account(ctx).compose(account -> auth.hashNewPassword(account[0], account[1], password)
-        .compose(hash -> repository.completeSetup(ctx.pathParam("code"), hash))
-        .map(done -> {
-          if (!done) {
-            throw new NotFound(t(ctx, "setup.unknown"));
-          }
-          return account;
-        })
-        .onFailure(e -> {
-          if (e instanceof AuthService.PasswordRejected r) {
-            render(ctx, 400, account, t(ctx, r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX));
-          }
-        }))
-        .onSuccess(account -> ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login?next=%2Fhome").end())
-        .onFailure(e -> {
-          if (!(e instanceof AuthService.PasswordRejected)) {
-            ctx.fail(e);
-          }
-        });
+    account(ctx).compose(account -> auth.completeSetup(ctx.pathParam("code"), password).recover(e -> {
+      if (e instanceof AuthService.PasswordRejected r) {
+        render(ctx, 400, account, t(ctx, r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX));
+        return Future.succeededFuture(null);
+      }
+      return Future.failedFuture(e);
+    })).onSuccess(done -> {
+      if (done == null) {
+        return;  // the form was shown again with the reason
+      }
+      if (!done) {
+        ctx.fail(new NotFound(t(ctx, "setup.unknown")));
+        return;
+      }
+      ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login?next=%2Fhome").end();
+    }).onFailure(ctx::fail);
   }
 
   private void api(RoutingContext ctx) {
     String password = Json.text(Json.body(ctx), "password", 1000);
-    account(ctx).compose(account -> auth.hashNewPassword(account[0], account[1], password)
-            .compose(hash -> repository.completeSetup(ctx.pathParam("code"), hash)))
+    auth.completeSetup(ctx.pathParam("code"), password)
         .onSuccess(done -> {
           if (done) {
             ctx.response().setStatusCode(204).end();
