@@ -5,6 +5,7 @@ import com.github.jknack.handlebars.Handlebars;
 import com.github.jknack.handlebars.Helper;
 import com.github.jknack.handlebars.Template;
 import com.github.jknack.handlebars.context.MapValueResolver;
+import com.github.jknack.handlebars.context.MethodValueResolver;
 import com.github.jknack.handlebars.io.ClassPathTemplateLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,6 +62,7 @@ public final class Templates {
   }
 
   private static Context context(Map<String, Object> model) {
-    return Context.newBuilder(model).resolver(MapValueResolver.INSTANCE).build();
+    // maps for page models; records (a service's view records) by their accessors, as the JSON rendering sees them
+    return Context.newBuilder(model).resolver(MapValueResolver.INSTANCE, MethodValueResolver.INSTANCE).build();
   }
 }

@@ -105,7 +105,7 @@ public final class LearningApi implements Routes {
           .put("startedAt", view.attempt().startedAt().toString())
           .put("submitted", view.attempt().submitted());
       if (view.attempt().submitted()) {
-        body.put("submittedAt", view.attempt().submittedAt().toString()).put("result", resultJson(view, view.attempt().result(), lang));
+        body.put("submittedAt", view.attempt().submittedAt().toString()).put("result", JsonObject.mapFrom(LearningService.result(view, view.attempt().result(), lang)));
       } else {
         body.put("questions", quizJson(view.module(), view.quiz(), lang).getJsonArray("questions"));
       }
@@ -139,9 +139,8 @@ public final class LearningApi implements Routes {
       answers.put(q, chosen);
     }
     String lang = Language.of(ctx);
-    learning.submit(p, ctx.pathParam("attemptId"), answers)
-        .map(done -> resultJson(done.view(), done.result(), lang))
-        .onSuccess(result -> Json.send(ctx, 200, result))
+    learning.submit(p, ctx.pathParam("attemptId"), answers, lang)
+        .onSuccess(result -> Json.send(ctx, 200, JsonObject.mapFrom(result)))
         .onFailure(ctx::fail);
   }
 
@@ -199,23 +198,4 @@ public final class LearningApi implements Routes {
         .put("maxAttempts", quiz.maxAttempts()).put("questions", questions);
   }
 
-  private static JsonObject resultJson(LearningService.AttemptView view, Grading.Result result, String lang) {
-    JsonArray questions = new JsonArray();
-    for (Grading.Verdict v : result.verdicts()) {
-      JsonObject q = new JsonObject().put("id", v.questionId()).put("chosen", new JsonArray(v.chosen()))
-          .put("correct", v.correct()).put("points", v.points());
-      view.quiz().question(v.questionId()).filter(x -> !view.stale()).ifPresent(question -> {
-        JsonArray feedback = new JsonArray();
-        for (int i : v.chosen()) {
-          Quiz.Option o = question.options().get(i);
-          feedback.add(o.feedbackHtml() == null ? null : o.feedbackHtml().in(lang));
-        }
-        q.put("feedbackHtml", feedback).put("explanationHtml", question.explanationHtml().in(lang))
-            .put("source", question.source().in(lang));
-      });
-      questions.add(q);
-    }
-    return new JsonObject().put("score", result.score()).put("passed", result.passed())
-        .put("passMark", view.quiz().passMark()).put("questions", questions);
-  }
 }

@@ -158,8 +158,7 @@ public final class LearningRoutes implements Routes {
       model.put("module", moduleModel(module, lang));
       model.put("stale", view.stale());
       if (view.attempt().submitted()) {
-        model.put("result", resultModel(view, lang));
-        model.put("passMark", view.quiz().passMark());
+        model.put("result", LearningService.result(view, view.attempt().result(), lang));
         pages.send(ctx, "result", model);
       } else {
         model.put("action", "/attempts/" + view.attempt().id());
@@ -187,7 +186,7 @@ public final class LearningRoutes implements Routes {
       }
       answers.put(name.substring(2), chosen);
     }
-    learning.submit(p, attemptId, answers).onSuccess(result -> redirect(ctx, "/attempts/" + attemptId)).onFailure(ctx::fail);
+    learning.submit(p, attemptId, answers, Language.of(ctx)).onSuccess(result -> redirect(ctx, "/attempts/" + attemptId)).onFailure(ctx::fail);
   }
 
   private void certificatePage(RoutingContext ctx) {
@@ -262,37 +261,6 @@ public final class LearningRoutes implements Routes {
     return questions;
   }
 
-  private static Map<String, Object> resultModel(LearningService.AttemptView view, String lang) {
-    Grading.Result result = view.attempt().result();
-    Map<String, Object> model = new HashMap<>();
-    model.put("score", result.score());
-    model.put("passed", result.passed());
-    List<Map<String, Object>> questions = new ArrayList<>();
-    int number = 1;
-    for (Grading.Verdict v : result.verdicts()) {
-      Map<String, Object> q = new HashMap<>();
-      q.put("number", number++);
-      q.put("correct", v.correct());
-      q.put("partial", !v.correct() && v.points() > 0);
-      q.put("unanswered", v.chosen().isEmpty());
-      view.quiz().question(v.questionId()).filter(x -> !view.stale()).ifPresent(question -> {
-        q.put("lang", question.promptHtml().languageFor(lang));
-        q.put("prompt", new Handlebars.SafeString(question.promptHtml().in(lang)));
-        List<Map<String, Object>> chosen = new ArrayList<>();
-        for (int i : v.chosen()) {
-          Quiz.Option o = question.options().get(i);
-          chosen.add(Map.of("html", new Handlebars.SafeString(o.html().in(lang)),
-              "feedback", o.feedbackHtml() == null ? "" : new Handlebars.SafeString(o.feedbackHtml().in(lang))));
-        }
-        q.put("chosen", chosen);
-        q.put("explanation", new Handlebars.SafeString(question.explanationHtml().in(lang)));
-        q.put("source", new Handlebars.SafeString(question.source().in(lang)));
-      });
-      questions.add(q);
-    }
-    model.put("questions", questions);
-    return model;
-  }
 
   private static void redirect(RoutingContext ctx, String location) {
     ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)

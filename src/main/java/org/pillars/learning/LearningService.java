@@ -116,12 +116,52 @@ public final class LearningService {
     });
   }
 
-  /** A graded attempt and the attempt as it was looked up. */
-  public record Submitted(AttemptView view, Grading.Result result) { }
+  /**
+   * A graded attempt as the learner sees it, in one language: the page and the API render this one record.
+   * When the module changed since the attempt began ({@code stale}), the questions carry no prompt, feedback,
+   * explanation or source, since they may no longer match what was answered.
+   */
+  public record ResultView(int score, boolean passed, int passMark, boolean stale, List<QuestionResult> questions) { }
+
+  /**
+   * One question of a result: the options chosen (positions), whether right, partly right or unanswered, the points,
+   * and, unless stale, the prompt, the chosen options and their feedback (null where an option has none), the
+   * explanation and the source, as HTML in {@code lang}.
+   */
+  public record QuestionResult(String id, int number, List<Integer> chosen, boolean correct, boolean partial, boolean unanswered,
+                               double points, String lang, String promptHtml, List<String> chosenHtml, List<String> feedbackHtml,
+                               String explanationHtml, String source) { }
 
   /** Grades and stores once; a retry of a submitted attempt returns the stored result unchanged. */
-  public Future<Submitted> submit(Principal p, String attemptId, Map<String, List<Integer>> answers) {
-    return attempt(p, attemptId).compose(view -> grade(view, answers).map(result -> new Submitted(view, result)));
+  public Future<ResultView> submit(Principal p, String attemptId, Map<String, List<Integer>> answers, String lang) {
+    return attempt(p, attemptId).compose(view -> grade(view, answers).map(result -> result(view, result, lang)));
+  }
+
+  /** The result of a submitted attempt, in {@code lang}. */
+  public static ResultView result(AttemptView view, Grading.Result result, String lang) {
+    List<QuestionResult> questions = new ArrayList<>();
+    int number = 1;
+    for (Grading.Verdict v : result.verdicts()) {
+      boolean partial = !v.correct() && v.points() > 0;
+      Optional<Quiz.Question> shown = view.quiz().question(v.questionId()).filter(x -> !view.stale());
+      if (shown.isEmpty()) {
+        questions.add(new QuestionResult(v.questionId(), number++, v.chosen(), v.correct(), partial, v.chosen().isEmpty(),
+            v.points(), null, null, null, null, null, null));
+        continue;
+      }
+      Quiz.Question q = shown.get();
+      List<String> chosenHtml = new ArrayList<>();
+      List<String> feedbackHtml = new ArrayList<>();
+      for (int i : v.chosen()) {
+        Quiz.Option o = q.options().get(i);
+        chosenHtml.add(o.html().in(lang));
+        feedbackHtml.add(o.feedbackHtml() == null ? null : o.feedbackHtml().in(lang));
+      }
+      questions.add(new QuestionResult(v.questionId(), number++, v.chosen(), v.correct(), partial, v.chosen().isEmpty(),
+          v.points(), q.promptHtml().languageFor(lang), q.promptHtml().in(lang), chosenHtml, feedbackHtml,
+          q.explanationHtml().in(lang), q.source().in(lang)));
+    }
+    return new ResultView(result.score(), result.passed(), view.quiz().passMark(), view.stale(), questions);
   }
 
   private Future<Grading.Result> grade(AttemptView view, Map<String, List<Integer>> answers) {
