@@ -40,6 +40,7 @@ import org.pillars.http.Assets;
 import org.pillars.http.Messages;
 import org.pillars.http.Pages;
 import org.pillars.http.Templates;
+import org.pillars.web.ApiContract;
 import org.pillars.web.WebVerticle;
 
 /**
@@ -56,6 +57,7 @@ public final class App {
   private SigningKeys keys;
   private Database database;
   private ContentStore content;
+  private ApiContract contract;
   private int port;
 
   private App(AppConfig config) {
@@ -100,6 +102,11 @@ public final class App {
 
   public ContentStore content() {
     return content;
+  }
+
+  /** The API description as enforced; with response checks on, what broke it. */
+  public ApiContract contract() {
+    return contract;
   }
 
   /**
@@ -155,7 +162,8 @@ public final class App {
       Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenMinutes());
       return AuthService.create(vertx, new AuthRepository(database.pool()), tokens, config.sessionHours())
           .map(auth -> Map.entry(keys, auth));
-    }).compose(security -> vertx.executeBlocking(() -> {
+    }).compose(security -> ApiContract.load(vertx, config.checkResponses()).onSuccess(c -> contract = c).map(security))
+        .compose(security -> vertx.executeBlocking(() -> {
       Messages messages = new Messages(CourseLoader.LANGUAGES);
       Assets assets = Assets.load(config.webRoot());
       Pages pages = new Pages(new Templates(messages), messages, assets);
@@ -174,7 +182,7 @@ public final class App {
           new MemberRoutes(cohorts, content, pages),
           new SetupRoutes(auth, pages),
           new CatalogRoutes(content, pages));
-      return new WebVerticle.Services(config, database, content, assets, pages, authn, features);
+      return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, features);
     }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();

@@ -30,7 +30,8 @@ public record AppConfig(
     int tokenMinutes,
     int sessionHours,
     Optional<Boolean> secureCookies,
-    java.util.Set<String> trustedProxies) {
+    java.util.Set<String> trustedProxies,
+    boolean checkResponses) {
 
   public static final String PORT = "PORT";
   public static final String HOST = "PILLARS_HOST";
@@ -50,6 +51,8 @@ public record AppConfig(
   public static final String SESSION_HOURS = "PILLARS_SESSION_HOURS";
   public static final String SECURE_COOKIES = "PILLARS_SECURE_COOKIES";
   public static final String TRUSTED_PROXIES = "PILLARS_TRUSTED_PROXIES";
+  /** Tests: check every JSON answer of the API against openapi.yaml and keep what does not match. */
+  public static final String CHECK_RESPONSES = "PILLARS_CHECK_RESPONSES";
 
   /** Reads the process environment and system properties. */
   public static AppConfig load() {
@@ -79,7 +82,8 @@ public record AppConfig(
         src.integer(TOKEN_MINUTES, 30, 1, 24 * 60),
         src.integer(SESSION_HOURS, 12, 1, 24 * 30),
         src.optional(SECURE_COOKIES).map(v -> src.bool(SECURE_COOKIES, v)),
-        src.addresses(TRUSTED_PROXIES));
+        src.addresses(TRUSTED_PROXIES),
+        src.bool(CHECK_RESPONSES, src.text(CHECK_RESPONSES, "false")));
   }
 
   /** Cookies are Secure (HTTPS only) unless this is the embedded development set-up or told otherwise. */

@@ -17,12 +17,13 @@ import java.util.Set;
 public final class Access {
 
   private static final String PRINCIPAL = "pillars.principal";
+  private static final String ADMITTED = "pillars.admitted";
 
   private Access() {
   }
 
   public static Handler<RoutingContext> anyone() {
-    return RoutingContext::next;
+    return Access::admit;
   }
 
   public static Handler<RoutingContext> signedIn() {
@@ -38,9 +39,28 @@ public final class Access {
       } else if (!allowed.contains(principal.get().role())) {
         ctx.fail(new Forbidden("your role may not do this"));
       } else {
-        ctx.next();
+        admit(ctx);
       }
     };
+  }
+
+  /**
+   * Once the caller may use the route: the check the HTTP layer left for admitted requests (the API description's,
+   * see {@link #onAdmission}) runs now, after the 401 or 403 a caller who may not use the route gets instead.
+   */
+  private static void admit(RoutingContext ctx) {
+    Handler<RoutingContext> check = ctx.get(ADMITTED);
+    if (check == null) {
+      ctx.next();
+    } else {
+      ctx.remove(ADMITTED);
+      check.handle(ctx);
+    }
+  }
+
+  /** The HTTP layer's check for a request its route admits; it calls {@code ctx.next()} or fails the request. */
+  public static void onAdmission(RoutingContext ctx, Handler<RoutingContext> check) {
+    ctx.put(ADMITTED, check);
   }
 
   /** The principal of a route guarded by {@link #signedIn()} or {@link #roles}. */

@@ -1,5 +1,6 @@
 package org.pillars.http;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -44,10 +45,24 @@ public final class Json {
     return text;
   }
 
+  /** Where the HTTP layer may leave a check of this request's JSON answer against the API description. */
+  public static final String RESPONSE_CHECK = "pillars.responseCheck";
+
+  /** A JSON answer about to be sent, for the API description's check (tests turn it on). */
+  @FunctionalInterface
+  public interface ResponseCheck {
+    void check(int status, Buffer body);
+  }
+
   public static void send(RoutingContext ctx, int status, Object body) {
+    Buffer encoded = Buffer.buffer(body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body));
+    ResponseCheck check = ctx.get(RESPONSE_CHECK);
+    if (check != null) {
+      check.check(status, encoded);
+    }
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-        .end(body instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(body));
+        .end(encoded);
   }
 }

@@ -15,6 +15,7 @@ import org.pillars.core.Unavailable;
 import org.pillars.core.Unsupported;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import org.pillars.http.Json;
 import org.pillars.http.Pages;
 import org.pillars.http.Language;
 
@@ -83,10 +84,7 @@ public final class ErrorHandler {
       return;
     }
     if (wantsJson(ctx)) {
-      ctx.response().setStatusCode(status)
-          .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-          .end(new JsonObject().put("error", code).put("message", message).encode());
+      Json.send(ctx, status, new JsonObject().put("error", code).put("message", message));
       return;
     }
     Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "error." + status + ".title"));

@@ -7,6 +7,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.function.Supplier;
 import org.pillars.content.Catalog;
 import org.pillars.db.Database;
+import org.pillars.http.Json;
 
 /** {@code GET /health} for load balancers and operators. Open to everyone; says nothing secret. */
 public final class HealthRoutes {
@@ -32,10 +33,6 @@ public final class HealthRoutes {
         .timeout(3, java.util.concurrent.TimeUnit.SECONDS)
         .map(ok -> new JsonObject().put("status", "up").put("database", "up"))
         .otherwise(e -> new JsonObject().put("status", "down").put("database", "down"))
-        .onSuccess(body -> ctx.response()
-            .setStatusCode("up".equals(body.getString("status")) ? 200 : 503)
-            .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
-            .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
-            .end(body.put("content", content).encode()));
+        .onSuccess(body -> Json.send(ctx, "up".equals(body.getString("status")) ? 200 : 503, body.put("content", content)));
   }
 }

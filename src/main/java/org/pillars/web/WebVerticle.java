@@ -29,7 +29,7 @@ public final class WebVerticle extends VerticleBase {
    * and puts the signed-in account, if any, on the request; {@code features} are mounted in order.
    */
   public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
-                         Handler<RoutingContext> authenticate, List<Routes> features) {
+                         ApiContract contract, Handler<RoutingContext> authenticate, List<Routes> features) {
     public Services {
       features = List.copyOf(features);
     }
@@ -71,6 +71,9 @@ public final class WebVerticle extends VerticleBase {
       router.route().handler(LoggerHandler.create(LoggerFormat.TINY));
     }
     services.assets().mount(router);
+    // armed here, run when a route's guard admits the request (after the body is read): see ApiContract
+    router.route("/api/*").handler(services.contract()::validateRequest);
+    router.route("/health").handler(services.contract()::validateRequest);
     new HealthRoutes(services.database(), services.content()).mount(router);
     BodyHandler bodies = BodyHandler.create(true).setBodyLimit(config.maxBodyBytes())
         .setUploadsDirectory(config.dataDir().resolve("uploads").toString()).setDeleteUploadedFilesOnEnd(true);

@@ -191,7 +191,7 @@ class QuizFlowTest {
       assertEquals(400, r.statusCode(), bad + " -> " + r.bodyAsString());
       assertNotNull(r.bodyAsJsonObject().getString("message"));
     }
-    assertEquals(404, api(HttpMethod.GET, "/api/attempts/not-a-uuid", token, null).statusCode());
+    assertEquals(400, api(HttpMethod.GET, "/api/attempts/not-a-uuid", token, null).statusCode(), "an id that is no UUID breaks the API description");
     assertEquals(404, api(HttpMethod.GET, "/api/attempts/" + java.util.UUID.randomUUID(), token, null).statusCode());
     assertEquals(404, api(HttpMethod.POST, "/api/modules/nope/attempts", token, new JsonObject()).statusCode());
     assertEquals(404, api(HttpMethod.POST, "/api/modules/beta/attempts", token, new JsonObject()).statusCode(),

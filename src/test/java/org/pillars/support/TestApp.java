@@ -6,6 +6,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,6 +41,7 @@ public final class TestApp implements AutoCloseable {
     all.put(AppConfig.SEED, "false");
     all.put(AppConfig.RELOAD, "false");
     all.put(AppConfig.ACCESS_LOG, "false");
+    all.put(AppConfig.CHECK_RESPONSES, "true");
     if (!env.containsKey(AppConfig.DATABASE_URL) && !env.containsKey(AppConfig.DATA)) {
       all.put(AppConfig.DATABASE_URL, TestPostgres.newDatabase());
       all.put(AppConfig.JWT_KEY_FILE, keyFile().toString());
@@ -94,9 +96,17 @@ public final class TestApp implements AutoCloseable {
     return (body == null ? request.send() : request.sendBuffer(body)).await();
   }
 
+  /**
+   * Stops the server; then fails if any JSON answer it gave broke the schema that openapi.yaml documents for it, so
+   * every test that talks to the API also checks the API description against real responses.
+   */
   @Override
   public void close() {
+    List<String> violations = app.contract().violations();
     client.close();
     app.stop().await();
+    if (!violations.isEmpty()) {
+      throw new AssertionError("responses that do not match openapi.yaml:\n" + String.join("\n", violations));
+    }
   }
 }

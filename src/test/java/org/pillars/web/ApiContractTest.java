@@ -1,0 +1,171 @@
+package org.pillars.web;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.pillars.support.Accounts;
+import org.pillars.support.TestApp;
+import org.pillars.support.TestPostgres;
+
+/**
+ * openapi.yaml is enforced both ways. Requests that break it are refused before any handler, with our own reason;
+ * and every JSON answer a test server gives is checked against the schema documented for its status (TestApp fails a
+ * class whose server broke one). Here one tour calls every operation that documents a JSON success, so that each of
+ * those schemas is asserted against a real response at least once.
+ */
+@ExtendWith(TestPostgres.class)
+class ApiContractTest {
+
+  private static TestApp server;
+
+  @BeforeAll
+  static void start() {
+    server = TestApp.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();  // fails if any response below broke its documented schema
+  }
+
+  private static HttpResponse<Buffer> call(HttpMethod method, String path, String token, Object body) {
+    Buffer buffer = body instanceof JsonObject json ? json.toBuffer()
+        : body instanceof String csv ? Buffer.buffer(csv.getBytes(StandardCharsets.UTF_8)) : null;
+    String type = body instanceof String ? "text/csv" : "application/json";
+    return token == null ? server.send(method, path, buffer, "Content-Type", type)
+        : server.send(method, path, buffer, "Authorization", "Bearer " + token, "Content-Type", type);
+  }
+
+  private static JsonObject ok(int status, HttpResponse<Buffer> r) {
+    assertEquals(status, r.statusCode(), r.bodyAsString());
+    return r.body() == null || r.body().length() == 0 ? new JsonObject() : r.bodyAsJsonObject();
+  }
+
+  @Test
+  @DisplayName("a body or parameter that breaks the description is a 400 with our reason, naming what is wrong")
+  void requestsAreChecked() {
+    String learner = Accounts.token(server, Accounts.create(server, "learner"));
+    HttpResponse<Buffer> missing = call(HttpMethod.POST, "/api/auth/token", null, new JsonObject().put("username", "a"));
+    assertEquals(400, missing.statusCode());
+    assertEquals("the body needs 'password'; see /api/openapi.yaml", missing.bodyAsJsonObject().getString("message"));
+    HttpResponse<Buffer> wrongType = call(HttpMethod.POST, "/api/auth/token", null,
+        new JsonObject().put("username", 7).put("password", "x"));
+    assertEquals(400, wrongType.statusCode());
+    assertTrue(wrongType.bodyAsJsonObject().getString("message").contains("'/username'"), wrongType.bodyAsString());
+    String attempt = ok(201, call(HttpMethod.POST, "/api/modules/alpha/attempts", learner, new JsonObject())).getString("attempt");
+    HttpResponse<Buffer> notObject = call(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", learner,
+        new JsonObject().put("answers", "all of them"));
+    assertEquals(400, notObject.statusCode());
+    assertTrue(notObject.bodyAsJsonObject().getString("message").contains("'/answers'"), notObject.bodyAsString());
+    HttpResponse<Buffer> badId = call(HttpMethod.GET, "/api/attempts/not-a-uuid", learner, null);
+    assertEquals(400, badId.statusCode());
+    assertEquals("'attemptId' (path) is required and must be an id as issued (a UUID); see /api/openapi.yaml",
+        badId.bodyAsJsonObject().getString("message"));
+    for (HttpResponse<Buffer> r : java.util.List.of(missing, wrongType, notObject, badId)) {
+      String body = r.bodyAsString();
+      assertFalse(body.contains("Instance") || body.contains("schema") || body.contains("io.vertx"), "library text: " + body);
+    }
+  }
+
+  @Test
+  @DisplayName("the contract is checked after the route's guard: no shape lesson for who may not call it")
+  void guardFirst() {
+    HttpResponse<Buffer> anonymous = call(HttpMethod.POST, "/api/cohorts", null, new JsonObject().put("name", 5));
+    assertEquals(401, anonymous.statusCode(), anonymous.bodyAsString());
+    String learner = Accounts.token(server, Accounts.create(server, "learner"));
+    HttpResponse<Buffer> learnerCall = call(HttpMethod.POST, "/api/cohorts", learner, new JsonObject().put("name", 5));
+    assertEquals(403, learnerCall.statusCode(), learnerCall.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("a response that breaks its schema is caught by the check, so the check can fail")
+  void responseCheckCanFail() {
+    ApiContract contract = server.app().contract();
+    int before = contract.violations().size();
+    contract.checkResponse("listModules", 200, Buffer.buffer("{\"modules\": 5}")).otherwiseEmpty().await();
+    assertEquals(before + 1, contract.violations().size(), contract.violations().toString());
+    contract.forget(before);
+  }
+
+  @Test
+  @DisplayName("every operation documented with a JSON success has its schema checked against a real answer")
+  void everyDocumentedSuccessChecked() {
+    String admin = Accounts.token(server, Accounts.create(server, "admin"));
+    long org = ok(201, call(HttpMethod.POST, "/api/admin/organisations", admin,
+        new JsonObject().put("name", "Contract Land").put("country", "C"))).getLong("id");
+    ok(201, call(HttpMethod.POST, "/api/admin/accounts", admin, new JsonObject().put("username", "contract.trainer")
+        .put("displayName", "Trainer").put("role", "trainer").put("organisation", org)));
+    String coordinator = Accounts.token(server, Accounts.create(server, "coordinator", org));
+    long cohort = ok(201, call(HttpMethod.POST, "/api/cohorts", coordinator, new JsonObject().put("organisation", org)
+        .put("name", "Tour").put("startsOn", "2027-01-04").put("deploysOn", "2027-03-01"))).getLong("id");
+    ok(200, call(HttpMethod.PUT, "/api/cohorts/" + cohort, coordinator, new JsonObject().put("name", "Tour 2")
+        .put("startsOn", "2027-01-04").put("deploysOn", "2027-03-01")));
+    ok(200, call(HttpMethod.GET, "/api/cohorts", coordinator, null));
+    ok(200, call(HttpMethod.POST, "/api/cohorts/" + cohort + "/import", coordinator,
+        "name,service number,rank,unit,email\nAda Tour,CT-1,Private,A,\n"));
+    ok(201, call(HttpMethod.POST, "/api/cohorts/" + cohort + "/members", coordinator, new JsonObject()
+        .put("name", "Ben Tour").put("serviceNumber", "CT-2").put("rank", "Private").put("unit", "A")));
+    ok(204, call(HttpMethod.PUT, "/api/cohorts/" + cohort + "/assignments/alpha", coordinator, new JsonObject().put("dueOn", "2027-02-01")));
+
+    String learnerName = Accounts.create(server, "learner", org);
+    long learnerId = Accounts.id(server, learnerName);
+    server.app().database().pool().preparedQuery("INSERT INTO cohort_members (cohort_id, account_id) VALUES ($1, $2)")
+        .execute(io.vertx.sqlclient.Tuple.of(cohort, learnerId)).await();
+    String learner = ok(200, call(HttpMethod.POST, "/api/auth/token", null,
+        new JsonObject().put("username", learnerName).put("password", Accounts.PASSPHRASE))).getString("token");
+    ok(200, call(HttpMethod.GET, "/health", null, null));
+    ok(200, call(HttpMethod.GET, "/api/me", learner, null));
+    ok(200, call(HttpMethod.GET, "/api/modules", learner, null));
+    ok(200, call(HttpMethod.GET, "/api/modules/alpha", learner, null));
+    ok(200, call(HttpMethod.GET, "/api/modules/alpha/lessons/first", learner, null));
+    ok(204, call(HttpMethod.POST, "/api/modules/alpha/lessons/first/read", learner, null));
+    ok(204, call(HttpMethod.POST, "/api/modules/alpha/lessons/second/read", learner, null));
+    ok(200, call(HttpMethod.GET, "/api/modules/alpha/quiz", learner, null));
+    String attempt = ok(201, call(HttpMethod.POST, "/api/modules/alpha/attempts", learner, new JsonObject())).getString("attempt");
+    ok(200, call(HttpMethod.GET, "/api/attempts/" + attempt, learner, null));
+    JsonObject answers = new JsonObject().put("host-state", 1).put("tiers", new io.vertx.core.json.JsonArray().add(0).add(2))
+        .put("mandate-not-r2p", 1).put("checkpoint", 1);
+    ok(200, call(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", learner, new JsonObject().put("answers", answers)));
+    ok(200, call(HttpMethod.GET, "/api/progress", learner, null));
+    JsonObject certificates = ok(200, call(HttpMethod.GET, "/api/certificates", learner, null));
+    if (!certificates.getJsonArray("certificates").isEmpty()) {
+      ok(200, call(HttpMethod.GET, "/api/verify/" + certificates.getJsonArray("certificates").getJsonObject(0).getString("code"),
+          null, null));
+    }
+    String trainer = Accounts.token(server, Accounts.create(server, "trainer", org));
+    ok(200, call(HttpMethod.GET, "/api/modules/alpha/analysis", trainer, null));
+    ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/report", coordinator, null));
+    ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/learners/" + learnerId, coordinator, null));
+    ok(201, call(HttpMethod.POST, "/api/cohorts/" + cohort + "/learners/" + learnerId + "/setup-code", coordinator, null));
+
+    Set<String> missing = new TreeSet<>();
+    Set<String> checked = server.app().contract().checked();
+    for (Map.Entry<String, Set<Integer>> op : server.app().contract().documentedJsonSuccesses().entrySet()) {
+      for (int status : op.getValue()) {
+        if (!checked.contains(op.getKey() + " " + status)) {
+          missing.add(op.getKey() + " " + status);
+        }
+      }
+    }
+    missing.remove("verifyCertificate 200");  // checked only when the fixture quiz was passed above
+    if (!certificates.getJsonArray("certificates").isEmpty()) {
+      assertTrue(checked.contains("verifyCertificate 200"));
+    }
+    missing.remove("addCohortMember 200");  // the same schema as its 201, for a learner already known
+    assertEquals(Set.of(), missing, "documented JSON successes never checked against a real response");
+  }
+}
