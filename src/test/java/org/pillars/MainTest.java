@@ -63,11 +63,7 @@ class MainTest {
     Path logFile = data.resolve(log);
     pb.redirectErrorStream(true).redirectOutput(logFile.toFile());
     Process server = pb.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (!java.nio.file.Files.readString(logFile).contains("Pillars is serving")) {
-      assertTrue(server.isAlive() && System.nanoTime() < deadline, java.nio.file.Files.readString(logFile));
-      Thread.sleep(200);
-    }
+    org.pillars.support.ServerProcess.awaitServing(server, logFile);
     return server;
   }
 

@@ -23,15 +23,12 @@ final class ExportCsv {
         issued == null ? "" : issued.toLocalDate().toString(), certificate == null ? "" : certificate.toString()) + "\r\n";
   }
 
-  /** Quotes when needed; a leading = + - @ tab or return gets an apostrophe so it stays text. */
+  /** Quotes when needed; a cell the roster import would refuse as a formula gets an apostrophe so it stays text. */
   static String cell(String value) {
     if (value == null) {
       return "";
     }
-    String v = value;
-    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0) {
-      v = "'" + v;
-    }
+    String v = RosterCsv.formula(value) ? "'" + value : value;
     if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf(';') >= 0) {
       v = "\"" + v.replace("\"", "\"\"") + "\"";
     }

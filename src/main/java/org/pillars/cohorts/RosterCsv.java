@@ -1,22 +1,31 @@
 package org.pillars.cohorts;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * Reads a cohort roster: UTF-8 (with or without BOM), comma or semicolon separated, a header row naming
- * the columns name, service number, rank, unit and optionally email. The whole file is checked before
- * anything is written; every bad row is reported with its line number.
+ * the columns name, service number, rank, unit and optionally email. Commons CSV does the quoting (a quoted
+ * cell may hold the separator, doubled quotes and line breaks); the checks are ours. The whole file is checked
+ * before anything is written; every bad row is reported with the line where it starts.
  */
 public final class RosterCsv {
 
@@ -37,6 +46,7 @@ public final class RosterCsv {
 
   public static final int MAX_ROWS = 20_000;
   private static final Pattern SERVICE_NUMBER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9/._ -]{0,63}");
+  private static final Pattern NUMBER = Pattern.compile("-\\d+([.,]\\d+)?");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{2,}");
   private static final Map<String, String> COLUMNS = Map.ofEntries(
       Map.entry("name", "name"), Map.entry("full name", "name"),
@@ -62,16 +72,16 @@ public final class RosterCsv {
       }
       return new Parsed(List.of(), List.of(new Problem(line, "the file is not UTF-8 text: save it from your spreadsheet as 'CSV UTF-8'")));
     }
-    String[] lines = text.split("\r\n|\n|\r", -1);
-    int last = lines.length;
-    while (last > 0 && lines[last - 1].isBlank()) {
-      last--;
-    }
-    if (last == 0) {
+    String first = text.lines().findFirst().orElse("");
+    char separator = first.chars().filter(c -> c == ';').count() > first.chars().filter(c -> c == ',').count() ? ';' : ',';
+    List<Cells> records = records(text, separator);
+    if (records.stream().allMatch(Cells::blank)) {
       return new Parsed(List.of(), List.of(new Problem(1, "the file is empty: the first line must name the columns")));
     }
-    char separator = lines[0].chars().filter(c -> c == ';').count() > lines[0].chars().filter(c -> c == ',').count() ? ';' : ',';
-    List<String> header = split(lines[0], separator);
+    if (records.get(0).problem() != null) {
+      return new Parsed(List.of(), List.of(new Problem(1, records.get(0).problem())));
+    }
+    List<String> header = records.get(0).cells();
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < header.size(); i++) {
       String key = COLUMNS.get(header.get(i).strip().toLowerCase(Locale.ROOT));
@@ -89,26 +99,22 @@ public final class RosterCsv {
     if (!problems.isEmpty()) {
       return new Parsed(List.of(), problems);
     }
-    if (last == 1) {
+    List<Cells> body = records.subList(1, records.size()).stream().filter(r -> !r.blank()).toList();
+    if (body.isEmpty()) {
       return new Parsed(List.of(), List.of(new Problem(2, "the file has no learners below its header")));
     }
-    if (last - 1 > MAX_ROWS) {
-      return new Parsed(List.of(), List.of(new Problem(MAX_ROWS + 2, "more than " + MAX_ROWS + " learners: split the file")));
+    if (body.size() > MAX_ROWS) {
+      return new Parsed(List.of(), List.of(new Problem(body.get(MAX_ROWS).line(), "more than " + MAX_ROWS + " learners: split the file")));
     }
     List<Row> rows = new ArrayList<>();
     Map<String, Integer> seen = new HashMap<>();
-    for (int n = 1; n < last; n++) {
-      int lineNo = n + 1;
-      if (lines[n].isBlank()) {
+    for (Cells record : body) {
+      int lineNo = record.line();
+      if (record.problem() != null) {
+        problems.add(new Problem(lineNo, record.problem()));
         continue;
       }
-      List<String> cells;
-      try {
-        cells = split(lines[n], separator);
-      } catch (IllegalArgumentException e) {
-        problems.add(new Problem(lineNo, e.getMessage()));
-        continue;
-      }
+      List<String> cells = record.cells();
       if (cells.size() != header.size()) {
         problems.add(new Problem(lineNo, cells.size() + " cells where the header has " + header.size()));
         continue;
@@ -119,11 +125,11 @@ public final class RosterCsv {
           problems.add(new Problem(lineNo, "the cell '" + shorten(cell) + "' looks like a spreadsheet formula; formulas are refused"));
         }
       }
-      String name = cells.get(index.get("name")).strip();
-      String service = cells.get(index.get("service")).strip();
-      String rank = cells.get(index.get("rank")).strip();
-      String unit = cells.get(index.get("unit")).strip();
-      String email = index.containsKey("email") ? cells.get(index.get("email")).strip() : "";
+      String name = oneLine(cells.get(index.get("name")));
+      String service = oneLine(cells.get(index.get("service")));
+      String rank = oneLine(cells.get(index.get("rank")));
+      String unit = oneLine(cells.get(index.get("unit")));
+      String email = index.containsKey("email") ? oneLine(cells.get(index.get("email"))) : "";
       if (name.isEmpty() || name.length() > 200) {
         problems.add(new Problem(lineNo, "the name must have 1 to 200 characters"));
       }
@@ -150,48 +156,95 @@ public final class RosterCsv {
     return new Parsed(problems.isEmpty() ? rows : List.of(), problems);
   }
 
-  /** Cells a spreadsheet would run as a formula (or a DDE command) when the file is opened. */
+  /**
+   * Cells a spreadsheet would run as a formula (or a DDE command) when the file is opened: the one rule for
+   * roster imports and CSV exports. Looked at after NFKC folding (full-width ＝ ＋ － ＠ are = + - @) and
+   * past leading whitespace, spaces and invisible format characters (no-break space, zero-width space, BOM), so
+   * that no look-alike or invisible character hides one. A plain negative number is data; a minus before
+   * anything else is a formula ({@code -1+cmd|...} runs).
+   */
   static boolean formula(String cell) {
-    String c = cell.strip();
-    if (c.isEmpty()) {
+    if (cell.startsWith("\t") || cell.startsWith("\r")) {
+      return true;
+    }
+    String c = Normalizer.normalize(cell, Normalizer.Form.NFKC);
+    int i = 0;
+    while (i < c.length() && invisible(c.codePointAt(i))) {
+      i += Character.charCount(c.codePointAt(i));
+    }
+    if (i == c.length()) {
       return false;
     }
-    char first = c.charAt(0);
-    return first == '=' || first == '+' || first == '@' || (first == '-' && c.length() > 1 && !Character.isDigit(c.charAt(1)))
-        || cell.startsWith("\t") || cell.startsWith("\r");
+    char first = c.charAt(i);
+    return first == '=' || first == '+' || first == '@' || (first == '-' && !NUMBER.matcher(c.substring(i).strip()).matches());
   }
 
-  /** Splits one line; quoted cells may hold the separator and doubled quotes. */
-  static List<String> split(String line, char separator) {
-    List<String> cells = new ArrayList<>();
-    StringBuilder cell = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char c = line.charAt(i);
-      if (quoted) {
-        if (c == '"' && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cell.append('"');
-          i++;
-        } else if (c == '"') {
-          quoted = false;
-        } else {
-          cell.append(c);
+  private static boolean invisible(int codePoint) {
+    return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || Character.getType(codePoint) == Character.FORMAT;
+  }
+
+  /** One record of the file: its cells, or why it could not be read; {@code line} is where it starts. */
+  private record Cells(int line, List<String> cells, String problem) {
+    boolean blank() {
+      return problem == null && cells.stream().allMatch(String::isBlank);
+    }
+  }
+
+  /**
+   * Tokenises the whole text (a quoted cell may hold the separator, doubled quotes and line breaks). A record
+   * that breaks the quoting rules becomes a problem at its line, and reading goes on at the line after the fault.
+   */
+  private static List<Cells> records(String text, char separator) {
+    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(separator).setIgnoreEmptyLines(false)
+        .setIgnoreSurroundingSpaces(true).get();
+    List<Integer> starts = lineStarts(text);
+    List<Cells> records = new ArrayList<>();
+    int from = 0;  // the line (counted from 0) where this pass of the parser starts
+    while (from < starts.size()) {
+      int next = starts.size();
+      try (CSVParser parser = CSVParser.builder().setReader(new StringReader(text.substring(starts.get(from)))).setFormat(format).get()) {
+        Iterator<CSVRecord> it = parser.iterator();
+        while (true) {
+          int line = from + (int) parser.getCurrentLineNumber() + 1;  // the parser has read whole lines up to here
+          try {
+            if (!it.hasNext()) {
+              break;
+            }
+            records.add(new Cells(line, it.next().toList(), null));
+          } catch (UncheckedIOException e) {
+            boolean unclosed = String.valueOf(e.getCause().getMessage()).contains("EOF");
+            records.add(new Cells(line, List.of(), unclosed ? "a quote is opened but never closed"
+                : "text follows a closing quote: put the whole cell in quotes and double each quote inside it"));
+            next = Math.max(from + 1, from + (int) parser.getCurrentLineNumber());  // the line after the fault
+            break;
+          }
         }
-      } else if (c == '"' && cell.toString().isBlank()) {
-        quoted = true;
-        cell.setLength(0);
-      } else if (c == separator) {
-        cells.add(cell.toString());
-        cell.setLength(0);
-      } else {
-        cell.append(c);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);  // a StringReader does not fail
+      }
+      from = next;
+    }
+    return records;
+  }
+
+  /** Where each line starts: after CR LF, LF or a lone CR, as the parser counts lines. */
+  private static List<Integer> lineStarts(String text) {
+    List<Integer> starts = new ArrayList<>(List.of(0));
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
+        i++;
+      }
+      if (c == '\r' || c == '\n') {
+        starts.add(i + 1);
       }
     }
-    if (quoted) {
-      throw new IllegalArgumentException("a quote is opened but never closed");
-    }
-    cells.add(cell.toString());
-    return cells;
+    return starts;
+  }
+
+  /** A cell's text on one line: a line break typed inside a spreadsheet cell (Alt+Enter) reads as a space. */
+  private static String oneLine(String cell) {
+    return cell.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   private static String decode(byte[] bytes) throws CharacterCodingException {

@@ -12,8 +12,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -25,10 +27,16 @@ public final class Assets {
 
   private record Asset(Buffer body, Buffer gzipped, String type, String version) { }
 
-  private static final Map<String, String> TYPES = Map.of(
-      "css", "text/css; charset=utf-8", "js", "text/javascript; charset=utf-8", "svg", "image/svg+xml",
-      "png", "image/png", "ico", "image/x-icon", "txt", "text/plain; charset=utf-8", "woff2", "font/woff2");
-  private static final int MAX_FILES = 500;
+  private static final Map<String, String> TYPES = Map.ofEntries(
+      Map.entry("css", "text/css; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
+      Map.entry("txt", "text/plain; charset=utf-8"), Map.entry("svg", "image/svg+xml"), Map.entry("ico", "image/x-icon"),
+      Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
+      Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"), Map.entry("woff2", "font/woff2"));
+  /** Types that are compressed already: gzip would cost time and win nothing. */
+  private static final Set<String> COMPRESSED = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "font/woff2");
+  /** Bounds on what is held in memory; past either the start stops, naming the folder, rather than serve part of it. */
+  static final int MAX_FILES = 2_000;
+  static final long MAX_BYTES = 64L * 1024 * 1024;
 
   private final Map<String, Asset> byPath;
 
@@ -36,28 +44,41 @@ public final class Assets {
     this.byPath = Map.copyOf(byPath);
   }
 
-  /** Reads every file of a known type under {@code root}. Blocking: call at start-up. */
+  /**
+   * Reads every file of a known type under {@code root}. Blocking: call at start-up. A folder of more than
+   * {@link #MAX_FILES} files, or of more than {@link #MAX_BYTES} to serve, stops the start.
+   */
   public static Assets load(Path root) {
     Map<String, Asset> assets = new HashMap<>();
     if (!Files.isDirectory(root)) {
       return new Assets(assets);
     }
-    try (Stream<Path> files = Files.walk(root)) {
-      files.filter(Files::isRegularFile).limit(MAX_FILES).forEach(file -> {
+    try {
+      List<Path> files;
+      try (Stream<Path> walk = Files.walk(root)) {
+        files = walk.filter(Files::isRegularFile).limit(MAX_FILES + 1L).toList();
+      }
+      if (files.size() > MAX_FILES) {
+        throw new IllegalStateException("the web root " + root + " holds more than " + MAX_FILES
+            + " files; they are all read into memory at start-up, so keep there only what the pages use");
+      }
+      long total = 0;
+      for (Path file : files) {
         String name = file.getFileName().toString();
         String type = TYPES.get(name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT));
         if (type == null || name.startsWith(".")) {
-          return;
+          continue;
         }
-        try {
-          byte[] bytes = Files.readAllBytes(file);
-          String key = "/static/" + root.relativize(file).toString().replace('\\', '/');
-          Buffer gzipped = type.startsWith("image/png") || type.startsWith("font/") ? null : Gzip.compress(bytes);
-          assets.put(key, new Asset(Buffer.buffer(bytes), gzipped, type, fingerprint(bytes)));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+        total += Files.size(file);
+        if (total > MAX_BYTES) {
+          throw new IllegalStateException("the files to serve under the web root " + root + " weigh more than "
+              + MAX_BYTES / (1024 * 1024) + " MiB; they are all read into memory at start-up, so keep there only what the pages use");
         }
-      });
+        byte[] bytes = Files.readAllBytes(file);
+        String key = "/static/" + root.relativize(file).toString().replace('\\', '/');
+        Buffer gzipped = COMPRESSED.contains(type) ? null : Gzip.compress(bytes);
+        assets.put(key, new Asset(Buffer.buffer(bytes), gzipped, type, fingerprint(bytes)));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

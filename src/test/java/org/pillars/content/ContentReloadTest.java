@@ -1,10 +1,12 @@
 package org.pillars.content;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -38,25 +40,15 @@ class ContentReloadTest {
     }
   }
 
-  private static void awaitBody(TestApp server, String path, String text) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (server.get(path).bodyAsString().contains(text)) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(path + " never showed '" + text + "': " + server.get(path).bodyAsString());
+  private static void awaitBody(TestApp server, String path, String text) {
+    await(path + " to show '" + text + "'").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+      String body = server.get(path).bodyAsString();
+      assertTrue(body.contains(text), body);
+    });
   }
 
-  private static void awaitStatus(TestApp server, String path, int status) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (server.get(path).statusCode() == status) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(path + " never answered " + status);
+  private static void awaitStatus(TestApp server, String path, int status) {
+    await(path + " to answer " + status).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertEquals(status, server.get(path).statusCode()));
   }
 }

@@ -1,5 +1,6 @@
 package org.pillars.e2e;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
@@ -75,19 +77,20 @@ class JourneyTest {
   /** Clicks (or submits) and waits until the browser has left the page it was on: clicks do not wait for navigation. */
   private static void navigate(WebDriver driver, Runnable action) {
     WebElement old = driver.findElement(By.tagName("html"));
+    String from = driver.getCurrentUrl();
     action.run();
-    for (int i = 0; i < 200; i++) {
-      try {
-        old.getTagName();
-        Thread.sleep(50);
-      } catch (org.openqa.selenium.WebDriverException gone) {
-        return;  // stale, or detached from the document while the next page loads
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    await("the page to change from " + from).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).pollInSameThread()
+        .until(() -> gone(old));
+  }
+
+  /** Stale, or detached from the document while the next page loads. */
+  private static boolean gone(WebElement element) {
+    try {
+      element.getTagName();
+      return false;
+    } catch (org.openqa.selenium.WebDriverException gone) {
+      return true;
     }
-    throw new AssertionError("the page did not change: " + driver.getCurrentUrl());
   }
 
   private static void click(WebDriver driver, By target) {
@@ -307,9 +310,7 @@ class JourneyTest {
       chrome.screenshot("coordinator-3-report-after");
       driver.findElement(By.cssSelector("a[href$='/export.csv']")).click();
       Path file = downloads.resolve("cohort-" + cohort + ".csv");
-      for (int i = 0; i < 100 && !Files.exists(file); i++) {
-        Thread.sleep(100);
-      }
+      await("the CSV download").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> Files.exists(file));
       String csv = Files.readString(file, StandardCharsets.UTF_8);
       assertEquals(5, csv.split("\r\n").length, csv);
       assertTrue(csv.contains("SN-7001,Amina Diallo,Sergeant,A Company," + MODULE) && csv.contains(",completed,false,"), csv);

@@ -1,5 +1,6 @@
 package org.pillars.faults;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,8 +63,8 @@ class DatabaseRestartTest {
       waitFor(() -> statuses.stream().filter(s -> s == 503).count() >= 10, () -> "503 answers during the outage; got "
           + statuses.stream().collect(java.util.stream.Collectors.groupingBy(s -> s, java.util.stream.Collectors.counting())) + " " + wrong);
       int during = acknowledged.size();
-      Thread.sleep(1000);
-      assertEquals(during, acknowledged.size(), "nothing can be acknowledged while the database is down");
+      await("nothing to be acknowledged for a second while the database is down").during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(2)).until(() -> acknowledged.size() == during);
       HttpResponse<Buffer> health = server.get("/health");
       assertEquals(503, health.statusCode(), health.bodyAsString());
 
@@ -148,15 +150,12 @@ class DatabaseRestartTest {
     }
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+  private static void waitFor(java.util.function.BooleanSupplier condition, String what) {
     waitFor(condition, () -> what);
   }
 
-  private static void waitFor(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what)
-      throws InterruptedException {
-    for (int i = 0; i < 600 && !condition.getAsBoolean(); i++) {
-      Thread.sleep(50);
-    }
-    assertTrue(condition.getAsBoolean(), () -> "waited 30 s for " + what.get());
+  private static void waitFor(java.util.function.BooleanSupplier condition, java.util.function.Supplier<String> what) {
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertTrue(condition.getAsBoolean(), () -> "waited 30 s for " + what.get()));
   }
 }

@@ -1,7 +1,8 @@
 package org.pillars.faults;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -51,27 +53,20 @@ class ImportKillTest {
       }
       Buffer roster = Buffer.buffer(csv.toString().getBytes(StandardCharsets.UTF_8));
 
-      boolean caught = false;
       try (ServerProcess victim = ServerProcess.start(Map.of("DATABASE_URL", database,
           "PILLARS_JWT_KEY_FILE", TestApp.keyFile().toString(), "PILLARS_COURSES", TestApp.GOOD_COURSES))) {
         WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost("localhost").setDefaultPort(victim.port()));
         Future<HttpResponse<Buffer>> importing = client.post("/api/cohorts/" + cohort + "/import")
             .putHeader("Authorization", "Bearer " + token).putHeader("Content-Type", "text/csv").sendBuffer(roster);
-        for (int i = 0; i < 3000 && !importing.isComplete(); i++) {
-          if (pool.query(IMPORTING).execute().await().iterator().next().getLong(0) > 0) {
-            victim.kill();  // the import's transaction is open: its inserts are under way
-            caught = true;
-            break;
-          }
-          Thread.sleep(5);
-        }
+        await("the import's inserts to start").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+            .until(() -> importing.isComplete() || count(pool, IMPORTING) > 0);
+        assertFalse(importing.isComplete(), "the import finished before it could be interrupted; make it larger");
+        victim.kill();  // the import's transaction is open: its inserts are under way
         client.close();
       }
-      assertTrue(caught, "the import finished before it could be interrupted; make it larger");
 
-      for (int i = 0; i < 200 && pool.query(IMPORTING).execute().await().iterator().next().getLong(0) > 0; i++) {
-        Thread.sleep(50);  // PostgreSQL rolls back once it notices the client is gone
-      }
+      await("PostgreSQL to roll the import back once it notices the client is gone").atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(50)).until(() -> count(pool, IMPORTING) == 0);
       assertEquals(0L, count(pool, "SELECT count(*) FROM accounts WHERE service_number LIKE 'SN-KILL-%'"), "learners half-imported");
       assertEquals(0L, count(pool, "SELECT count(*) FROM cohort_members WHERE cohort_id = " + cohort), "memberships half-imported");
       assertEquals(0L, count(pool, "SELECT count(*) FROM password_setups s JOIN accounts a ON a.id = s.account_id "

@@ -1,5 +1,6 @@
 package org.pillars.learning;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -48,11 +50,8 @@ class ProgressAcrossEditsTest {
       Files.writeString(module.resolve("03-third.md"), "---\nid: third\ntitle: A new third lesson\n---\nNew.\n");
       Files.writeString(module.resolve("module.md"), Files.readString(module.resolve("module.md"))
           .replace("version: 3", "version: 4").replace("(01-first.md)", "(01-the-first.md)"));
-      long deadline = System.nanoTime() + 20_000_000_000L;
-      while (!Integer.valueOf(4).equals(server.get("/api/modules/alpha").bodyAsJsonObject().getInteger("version"))) {
-        assertTrue(System.nanoTime() < deadline, "the edit was never picked up");
-        Thread.sleep(200);
-      }
+      await("the edit to be picked up").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+          .untilAsserted(() -> assertEquals(4, server.get("/api/modules/alpha").bodyAsJsonObject().getInteger("version")));
 
       JsonObject progress = server.get("/api/progress", "Authorization", auth).bodyAsJsonObject().getJsonArray("modules")
           .getJsonObject(0);

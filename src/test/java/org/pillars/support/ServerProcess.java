@@ -1,10 +1,12 @@
 package org.pillars.support;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -35,15 +37,23 @@ public final class ServerProcess implements AutoCloseable {
     Path log = Files.createTempFile("pillars-server", ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());
     Process process = pb.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (true) {
-      Matcher m = SERVING.matcher(Files.readString(log));
-      if (m.find()) {
-        return new ServerProcess(process, Integer.parseInt(m.group(1)), log);
-      }
-      assertTrue(process.isAlive() && System.nanoTime() < deadline, "the server did not start: " + Files.readString(log));
-      Thread.sleep(100);
-    }
+    return new ServerProcess(process, awaitServing(process, log), log);
+  }
+
+  /** Waits up to two minutes until {@code log} says that {@code process} serves, and gives its port; fails at once if it exits. */
+  public static int awaitServing(Process process, Path log) throws IOException {
+    await("the server to serve").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+        .failFast("the server exited", () -> {
+          String text = Files.readString(log);
+          assertTrue(process.isAlive(), () -> "the server exited: " + text);
+        })
+        .untilAsserted(() -> {
+          String text = Files.readString(log);
+          assertTrue(SERVING.matcher(text).find(), () -> "the server did not start: " + text);
+        });
+    Matcher m = SERVING.matcher(Files.readString(log));
+    m.find();
+    return Integer.parseInt(m.group(1));
   }
 
   public int port() {

@@ -21,7 +21,8 @@ public final class TestPostgres implements BeforeAllCallback {
   private static final AtomicInteger DATABASES = new AtomicInteger();
   private static volatile Server server;
 
-  private record Server(EmbeddedPostgres postgres) implements ExtensionContext.Store.CloseableResource {
+  // JUnit 5.13+ closes AutoCloseable values of the root store when the run ends (CloseableResource is deprecated)
+  private record Server(EmbeddedPostgres postgres) implements AutoCloseable {
     @Override
     public void close() throws IOException {
       postgres.close();
