@@ -26,6 +26,7 @@ public final class Authn implements Handler<RoutingContext> {
   public static final String COOKIE = "pillars_token";
   public static final String CSRF_FIELD = "_csrf";
   public static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Authn.class.getName());
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final AuthService auth;
@@ -81,7 +82,7 @@ public final class Authn implements Handler<RoutingContext> {
       auth.authenticate(header.substring(7).strip(), false)
           .onSuccess(p -> signedIn(ctx, p))
           // only a token found wanting is a 401: anything else (the database, say) must not log anyone out
-          .onFailure(e -> ctx.fail(e instanceof Tokens.InvalidToken ? new Unauthenticated("unauthenticated", e.getMessage()) : e));
+          .onFailure(e -> ctx.fail(e instanceof Tokens.InvalidToken refused ? unauthenticated(refused) : e));
     } else if (cookie != null && !cookie.getValue().isEmpty()) {
       auth.authenticate(cookie.getValue(), true)
           .onSuccess(p -> {
@@ -99,6 +100,12 @@ public final class Authn implements Handler<RoutingContext> {
     } else {
       checkUnsafe(ctx, null);
     }
+  }
+
+  /** The reason sent is the token's fixed one; what the library said, if anything, stays in the log. */
+  private static Unauthenticated unauthenticated(Tokens.InvalidToken refused) {
+    LOG.fine(() -> "bearer token refused: " + refused.getMessage() + " (" + refused.detail() + ")");
+    return new Unauthenticated("unauthenticated", refused.getMessage());
   }
 
   private void signedIn(RoutingContext ctx, Principal p) {
