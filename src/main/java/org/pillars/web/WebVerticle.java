@@ -3,12 +3,10 @@ package org.pillars.web;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
 import java.util.List;
@@ -72,18 +70,7 @@ public final class WebVerticle extends VerticleBase {
     }
     services.assets().mount(router);
     new HealthRoutes(services.database(), services.content()).mount(router);
-    BodyHandler bodies = BodyHandler.create(true).setBodyLimit(config.maxBodyBytes())
-        .setUploadsDirectory(config.dataDir().resolve("uploads").toString()).setDeleteUploadedFilesOnEnd(true);
-    router.route().handler(ctx -> {
-      if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
-        String length = ctx.request().getHeader("Content-Length");
-        if (length == null || "0".equals(length)) {
-          ctx.next();
-          return;
-        }
-      }
-      bodies.handle(ctx);
-    });
+    new Bodies(config).mount(router);
     router.route().handler(services.authenticate());
 
     new LanguageRoutes().mount(router);
