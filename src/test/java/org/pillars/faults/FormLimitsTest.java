@@ -8,7 +8,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Tuple;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pillars.support.Accounts;
+import org.pillars.support.Cohorts;
 import org.pillars.support.Multipart;
 import org.pillars.support.SevereLog;
 import org.pillars.support.TestApp;
@@ -37,13 +37,9 @@ class FormLimitsTest {
   @BeforeAll
   static void start() {
     server = TestApp.start();
-    var pool = server.app().database().pool();
-    long org = pool.query("INSERT INTO organisations (name, country) VALUES ('Limits', 'L') RETURNING id").execute().await()
-        .iterator().next().getLong(0);
+    long org = Cohorts.organisation(server, "Limits");
     coordinator = Accounts.token(server, Accounts.create(server, "coordinator", org));
-    long cohort = pool.preparedQuery("INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on) VALUES ($1, 'Limits', "
-        + "current_date, current_date + 9) RETURNING id").execute(Tuple.of(org)).await().iterator().next().getLong(0);
-    importPage = "/cohorts/" + cohort + "/import";
+    importPage = "/cohorts/" + Cohorts.cohort(server, org, "Limits") + "/import";
   }
 
   @AfterAll

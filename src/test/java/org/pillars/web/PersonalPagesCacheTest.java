@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pillars.support.Accounts;
+import org.pillars.support.Cohorts;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
 
@@ -38,17 +38,14 @@ class PersonalPagesCacheTest {
   @BeforeAll
   static void start() {
     server = TestApp.start();
-    var pool = server.app().database().pool();
-    long org = pool.query("INSERT INTO organisations (name, country) VALUES ('Cached', 'C') RETURNING id").execute().await()
-        .iterator().next().getLong(0);
+    long org = Cohorts.organisation(server, "Cached");
     String learnerName = Accounts.create(server, "learner", org);
     learner = Accounts.token(server, learnerName);
     coordinator = Accounts.token(server, Accounts.create(server, "coordinator", org));
     trainer = Accounts.token(server, Accounts.create(server, "trainer", org));
-    long cohort = pool.preparedQuery("INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on) VALUES ($1, 'Cache', "
-        + "current_date, current_date + 9) RETURNING id").execute(Tuple.of(org)).await().iterator().next().getLong(0);
+    long cohort = Cohorts.cohort(server, org, "Cache");
     long account = Accounts.id(server, learnerName);
-    pool.preparedQuery("INSERT INTO cohort_members VALUES ($1, $2)").execute(Tuple.of(cohort, account)).await();
+    Cohorts.enrol(server, cohort, account);
 
     post("/api/modules/alpha/lessons/first/read", null);
     post("/api/modules/alpha/lessons/second/read", null);
