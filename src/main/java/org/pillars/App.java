@@ -172,7 +172,7 @@ public final class App {
           new MemberRoutes(cohorts, content, pages),
           new SetupRoutes(cohorts.repository(), auth, pages),
           new CatalogRoutes(content, pages));
-      return new WebVerticle.Services(config, database, content, assets, pages, authn, features);
+      return new WebVerticle.Services(config, database, content, assets, pages, authn, authn::refuseForgeries, features);
     }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();

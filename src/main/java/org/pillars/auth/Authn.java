@@ -17,9 +17,9 @@ import org.pillars.core.Role;
 
 /**
  * Runs before every route: finds the token (an Authorization bearer header, else the HttpOnly cookie),
- * checks it and its session, and puts the {@link Principal} on the request. Then, for any request that
- * could change state, refuses cross-site origins and, when the cookie authenticates it, a missing or
- * wrong CSRF token.
+ * checks it and its session, and puts the {@link Principal} on the request. Then, once the body is read
+ * ({@link #refuseForgeries}), for any request that could change state, refuses cross-site origins and, when
+ * the cookie authenticates it, a missing or wrong CSRF token.
  */
 public final class Authn implements Handler<RoutingContext> {
 
@@ -95,11 +95,19 @@ public final class Authn implements Handler<RoutingContext> {
               return;
             }
             ctx.response().addCookie(cookie(ctx, "", 0));
-            checkUnsafe(ctx, null);
+            ctx.next();
           });
     } else {
-      checkUnsafe(ctx, null);
+      ctx.next();
     }
+  }
+
+  /**
+   * Runs after the body is read, since a form carries its CSRF token in the body: refuses a state-changing
+   * request from another site, or authenticated by the cookie without the right token.
+   */
+  public void refuseForgeries(RoutingContext ctx) {
+    checkUnsafe(ctx, Access.current(ctx).orElse(null));
   }
 
   /** The reason sent is the token's fixed one; what the library said, if anything, stays in the log. */
@@ -112,7 +120,7 @@ public final class Authn implements Handler<RoutingContext> {
     Access.signIn(ctx, p);
     ctx.put(org.pillars.http.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId()),
         "staff", p.role() == Role.COORDINATOR || p.role() == Role.ADMIN));
-    checkUnsafe(ctx, p);
+    ctx.next();
   }
 
   private void checkUnsafe(RoutingContext ctx, Principal p) {

@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import org.pillars.core.Access;
 import org.pillars.core.Invalid;
 import org.pillars.core.Routes;
@@ -24,12 +25,19 @@ public final class WebVerticle extends VerticleBase {
 
   /**
    * What every instance shares: immutable or thread-safe. {@code authenticate} runs before every feature route
-   * and puts the signed-in account, if any, on the request; {@code features} are mounted in order.
+   * and puts the signed-in account, if any, on the request; {@code refuseForgeries} runs once the body is read;
+   * {@code features} are mounted in order; {@code openUploads} caps the uploads open at once in the process.
    */
   public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
-                         Handler<RoutingContext> authenticate, List<Routes> features) {
+                         Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
+                         List<Routes> features, Semaphore openUploads) {
     public Services {
       features = List.copyOf(features);
+    }
+
+    public Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
+                    Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries, List<Routes> features) {
+      this(config, database, content, assets, pages, authenticate, refuseForgeries, features, new Semaphore(config.maxUploads()));
     }
   }
 
@@ -70,8 +78,11 @@ public final class WebVerticle extends VerticleBase {
     }
     services.assets().mount(router);
     new HealthRoutes(services.database(), services.content()).mount(router);
-    new Bodies(config).mount(router);
+    Bodies bodies = new Bodies(config, services.openUploads());
+    bodies.hold(router);
     router.route().handler(services.authenticate());
+    bodies.read(router, services.features().stream().flatMap(feature -> feature.uploads().stream()).toList());
+    router.route().handler(services.refuseForgeries());
 
     new LanguageRoutes().mount(router);
     services.features().forEach(feature -> feature.mount(router));
