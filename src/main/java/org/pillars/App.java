@@ -182,7 +182,7 @@ public final class App {
           new MemberRoutes(cohorts, content, pages),
           new SetupRoutes(auth, pages),
           new CatalogRoutes(content, pages));
-      return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, features);
+      return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features);
     }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();

@@ -17,15 +17,16 @@ import org.pillars.core.Role;
 
 /**
  * Runs before every route: finds the token (an Authorization bearer header, else the HttpOnly cookie),
- * checks it and its session, and puts the {@link Principal} on the request. Then, for any request that
- * could change state, refuses cross-site origins and, when the cookie authenticates it, a missing or
- * wrong CSRF token.
+ * checks it and its session, and puts the {@link Principal} on the request. Then, once the body is read
+ * ({@link #refuseForgeries}), for any request that could change state, refuses cross-site origins and, when
+ * the cookie authenticates it, a missing or wrong CSRF token.
  */
 public final class Authn implements Handler<RoutingContext> {
 
   public static final String COOKIE = "pillars_token";
   public static final String CSRF_FIELD = "_csrf";
   public static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Authn.class.getName());
   private static final Set<HttpMethod> SAFE = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
   private final AuthService auth;
@@ -81,7 +82,7 @@ public final class Authn implements Handler<RoutingContext> {
       auth.authenticate(header.substring(7).strip(), false)
           .onSuccess(p -> signedIn(ctx, p))
           // only a token found wanting is a 401: anything else (the database, say) must not log anyone out
-          .onFailure(e -> ctx.fail(e instanceof Tokens.InvalidToken ? new Unauthenticated("unauthenticated", e.getMessage()) : e));
+          .onFailure(e -> ctx.fail(e instanceof Tokens.InvalidToken refused ? unauthenticated(refused) : e));
     } else if (cookie != null && !cookie.getValue().isEmpty()) {
       auth.authenticate(cookie.getValue(), true)
           .onSuccess(p -> {
@@ -94,18 +95,32 @@ public final class Authn implements Handler<RoutingContext> {
               return;
             }
             ctx.response().addCookie(cookie(ctx, "", 0));
-            checkUnsafe(ctx, null);
+            ctx.next();
           });
     } else {
-      checkUnsafe(ctx, null);
+      ctx.next();
     }
+  }
+
+  /**
+   * Runs after the body is read, since a form carries its CSRF token in the body: refuses a state-changing
+   * request from another site, or authenticated by the cookie without the right token.
+   */
+  public void refuseForgeries(RoutingContext ctx) {
+    checkUnsafe(ctx, Access.current(ctx).orElse(null));
+  }
+
+  /** The reason sent is the token's fixed one; what the library said, if anything, stays in the log. */
+  private static Unauthenticated unauthenticated(Tokens.InvalidToken refused) {
+    LOG.fine(() -> "bearer token refused: " + refused.getMessage() + " (" + refused.detail() + ")");
+    return new Unauthenticated("unauthenticated", refused.getMessage());
   }
 
   private void signedIn(RoutingContext ctx, Principal p) {
     Access.signIn(ctx, p);
     ctx.put(org.pillars.http.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId()),
         "staff", p.role() == Role.COORDINATOR || p.role() == Role.ADMIN));
-    checkUnsafe(ctx, p);
+    ctx.next();
   }
 
   private void checkUnsafe(RoutingContext ctx, Principal p) {

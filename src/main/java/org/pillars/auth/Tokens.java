@@ -77,18 +77,20 @@ public final class Tokens {
         return Future.succeededFuture(known);
       }
       verified.remove(token);
-      return Future.failedFuture(new InvalidToken("token expired"));
+      return Future.failedFuture(new InvalidToken(InvalidToken.EXPIRED));
     }
+    Claims claims;
     try {
       checkHeader(token);
+      // every claim is required and checked here, so that what is left for the library is the signature
+      // (it checks iss, aud and exp again when present); these claims count only once the signature holds
+      claims = claims(payload(token));
     } catch (InvalidToken e) {
       return Future.failedFuture(e);
     }
-    // The library checks the signature, iss, aud and exp when present; the payload it vouched for is then
-    // read again here so that every claim is also required, not just checked when present.
     return jwt.authenticate(new TokenCredentials(token))
-        .recover(e -> Future.failedFuture(new InvalidToken("token rejected: " + e.getMessage())))
-        .map(user -> remember(token, claims(payload(token))));
+        .recover(e -> Future.failedFuture(new InvalidToken(InvalidToken.SIGNATURE, "the library refused it: " + e.getMessage())))
+        .map(user -> remember(token, claims));
   }
 
   private Claims remember(String token, Claims claims) {
@@ -103,7 +105,7 @@ public final class Tokens {
     try {
       return new JsonObject(new String(Base64.getUrlDecoder().decode(token.split("\\.")[1]), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      throw new InvalidToken("malformed token payload");
+      throw new InvalidToken(InvalidToken.MALFORMED, "the payload is not a JSON object");
     }
   }
 
@@ -111,57 +113,78 @@ public final class Tokens {
   private static void checkHeader(String token) {
     String[] parts = token.split("\\.", -1);
     if (parts.length != 3 || parts[2].isEmpty()) {
-      throw new InvalidToken("malformed token");
+      throw new InvalidToken(InvalidToken.MALFORMED, parts.length + " parts");
     }
     JsonObject header;
     try {
       header = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
-      throw new InvalidToken("malformed token header");
+      throw new InvalidToken(InvalidToken.MALFORMED, "the header is not a JSON object");
     }
     if (!ALGORITHM.equals(header.getValue("alg"))) {
-      throw new InvalidToken("algorithm " + header.getValue("alg") + " is not accepted");
+      throw new InvalidToken(InvalidToken.ALGORITHM, "alg " + header.getValue("alg"));
     }
   }
 
   private Claims claims(JsonObject p) {
     if (!issuer.equals(p.getValue("iss"))) {
-      throw new InvalidToken("wrong issuer");
+      throw new InvalidToken(InvalidToken.NOT_OURS, "wrong issuer");
     }
     Object aud = p.getValue("aud");
     boolean ours = AUDIENCE.equals(aud) || (aud instanceof JsonArray list && list.contains(AUDIENCE));
     if (!ours) {
-      throw new InvalidToken("wrong audience");
+      throw new InvalidToken(InvalidToken.NOT_OURS, "wrong audience");
     }
     long now = System.currentTimeMillis() / 1000;
     Object exp = p.getValue("exp");
     Object iat = p.getValue("iat");
     if (!(exp instanceof Number) || !(iat instanceof Number)) {
-      throw new InvalidToken("token without exp or iat");
+      throw new InvalidToken(InvalidToken.CLAIMS, "no exp or no iat");
     }
     if (((Number) exp).longValue() + LEEWAY_SECONDS < now) {
-      throw new InvalidToken("token expired");
+      throw new InvalidToken(InvalidToken.EXPIRED);
     }
     if (((Number) iat).longValue() - LEEWAY_SECONDS > now) {
-      throw new InvalidToken("token issued in the future");
+      throw new InvalidToken(InvalidToken.CLAIMS, "issued in the future");
     }
     try {
       JsonArray roles = p.getJsonArray("roles");
       if (roles == null || roles.size() != 1) {
-        throw new InvalidToken("token must carry one role");
+        throw new InvalidToken(InvalidToken.CLAIMS, "not exactly one role");
       }
-      Role role = Role.of(roles.getString(0)).orElseThrow(() -> new InvalidToken("unknown role"));
+      Role role = Role.of(roles.getString(0)).orElseThrow(() -> new InvalidToken(InvalidToken.CLAIMS, "unknown role"));
       return new Claims(Long.parseLong(p.getString("sub")), role, p.getLong("org"), UUID.fromString(p.getString("sid")),
           p.getInteger("ver"), ((Number) iat).longValue(), ((Number) exp).longValue());
     } catch (ClassCastException | NullPointerException | IllegalArgumentException e) {
-      throw new InvalidToken("token claims are malformed");
+      throw new InvalidToken(InvalidToken.CLAIMS, "a claim has the wrong type");
     }
   }
 
-  /** A token we do not accept; the message is safe to show. */
+  /**
+   * A token we do not accept. The message is one fixed reason per kind of failure, safe to show; the detail
+   * says more (it may quote the library or the token) and is for the log only.
+   */
   public static final class InvalidToken extends RuntimeException {
-    public InvalidToken(String message) {
-      super(message, null, false, false);
+    public static final String MALFORMED = "the token is malformed";
+    public static final String ALGORITHM = "the token's algorithm is not accepted";
+    public static final String SIGNATURE = "the token's signature does not verify";
+    public static final String EXPIRED = "the token has expired";
+    public static final String NOT_OURS = "the token was not issued for this server";
+    public static final String CLAIMS = "the token's claims are missing or malformed";
+
+    private final String detail;
+
+    public InvalidToken(String reason) {
+      this(reason, reason);
+    }
+
+    public InvalidToken(String reason, String detail) {
+      super(reason, null, false, false);
+      this.detail = detail;
+    }
+
+    public String detail() {
+      return detail;
     }
   }
 }

@@ -53,6 +53,12 @@ public final class CohortRoutes implements Routes {
     router.post("/cohorts/:cohortId/members/:accountId/remove").handler(staff).handler(this::remove);
   }
 
+  /** The roster file of the import form (the path as mounted above, written out so the route tables can be read off the source). */
+  @Override
+  public List<String> uploads() {
+    return List.of("/cohorts/:cohortId/import");
+  }
+
   private String t(RoutingContext ctx, String key, Object... args) {
     return pages.messages().get(Language.of(ctx), key, args);
   }

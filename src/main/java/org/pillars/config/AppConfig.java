@@ -23,6 +23,8 @@ public record AppConfig(
     Optional<Boolean> seed,
     Path seedsDir,
     long maxBodyBytes,
+    int bodyIdleSeconds,
+    int maxUploads,
     boolean reloadContent,
     boolean accessLog,
     Optional<Path> jwtKeyFile,
@@ -43,6 +45,8 @@ public record AppConfig(
   public static final String SEED = "PILLARS_SEED";
   public static final String SEEDS = "PILLARS_SEEDS";
   public static final String MAX_BODY = "PILLARS_MAX_BODY_BYTES";
+  public static final String BODY_IDLE = "PILLARS_BODY_IDLE_SECONDS";
+  public static final String MAX_UPLOADS = "PILLARS_MAX_UPLOADS";
   public static final String RELOAD = "PILLARS_RELOAD";
   public static final String ACCESS_LOG = "PILLARS_ACCESS_LOG";
   public static final String JWT_KEY_FILE = "PILLARS_JWT_KEY_FILE";
@@ -75,6 +79,8 @@ public record AppConfig(
         src.optional(SEED).map(v -> src.bool(SEED, v)),
         Path.of(src.text(SEEDS, "seeds")),
         src.integer(MAX_BODY, 1024 * 1024, 1024, Integer.MAX_VALUE),
+        src.integer(BODY_IDLE, 30, 1, 3600),
+        src.integer(MAX_UPLOADS, 16, 1, 10_000),
         src.bool(RELOAD, src.text(RELOAD, "true")),
         src.bool(ACCESS_LOG, src.text(ACCESS_LOG, "true")),
         src.optional(JWT_KEY_FILE).map(Path::of),

@@ -1,6 +1,7 @@
 package org.pillars.core;
 
 import io.vertx.ext.web.Router;
+import java.util.List;
 
 /**
  * A feature's route table. Each feature hands one or more of these to the HTTP layer through {@code App}, so that
@@ -9,4 +10,13 @@ import io.vertx.ext.web.Router;
 public interface Routes {
 
   void mount(Router router);
+
+  /**
+   * The POST routes of this table (as mounted, {@code /cohorts/:cohortId/import}) that take a file upload. A
+   * multipart body is read, to a temporary file, only for a signed-in request to one of these; any other route
+   * refuses it unread.
+   */
+  default List<String> uploads() {
+    return List.of();
+  }
 }

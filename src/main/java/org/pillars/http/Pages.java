@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.pillars.content.CourseLoader;
+import org.pillars.core.Access;
 
 /** Renders pages into the layout and sends them with the headers every page needs. */
 public final class Pages {
@@ -63,18 +64,21 @@ public final class Pages {
   }
 
   /**
-   * Sends a rendered page. Pages carry a validator so that a phone on a slow link that already has the
+   * Sends a rendered page. A page rendered for a signed-in user holds personal data (names, service numbers,
+   * scores, a CSRF token) and is never stored, not even by the browser: a shared computer keeps nothing.
+   * A public page read anonymously carries a validator so that a phone on a slow link that already has the
    * page gets a 304 with no body.
    */
   public void send(RoutingContext ctx, int status, String page, Map<String, Object> model) {
     byte[] html = templates.render(page, model).getBytes(StandardCharsets.UTF_8);
-    String etag = "W/\"" + digest(html) + "\"";
+    boolean personal = Access.current(ctx).isPresent();
     var response = ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+        .putHeader(HttpHeaders.CACHE_CONTROL, personal ? "no-store" : "no-cache")
         .putHeader(HttpHeaders.VARY, "Accept-Encoding, Accept-Language, Cookie")
         .putHeader(HttpHeaders.CONTENT_LANGUAGE, String.valueOf(model.get("lang")));
-    if (status == 200) {
+    if (status == 200 && !personal) {
+      String etag = "W/\"" + digest(html) + "\"";
       response.putHeader(HttpHeaders.ETAG, etag);
       if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
         response.setStatusCode(304).end();

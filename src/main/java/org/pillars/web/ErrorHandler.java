@@ -59,10 +59,6 @@ public final class ErrorHandler {
       message = pages.messages().get(lang, "error.503.reason");
       ctx.response().putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
       LOG.warning(() -> "database unavailable for " + ctx.request().method() + " " + ctx.request().path() + ": " + failure);
-    } else if (malformedHttp(failure)) {
-      status = 400;
-      code = "invalid";
-      message = "the form or the address is malformed and cannot be decoded";
     } else if (failure instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null && pg.getSqlState().startsWith("22")) {
       // SQLSTATE class 22 (data exception): a value from the request that PostgreSQL cannot take, such as a NUL
       // character in a text or a number out of range; every query is parameterised, so this is bad input
@@ -113,19 +109,6 @@ public final class ErrorHandler {
       }
       if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
           && (pg.getSqlState().startsWith("08") || pg.getSqlState().matches("57P0[123]"))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A form body or query string that Netty's HTTP decoders refuse (bad % escapes, a field with no name). */
-  static boolean malformedHttp(Throwable failure) {
-    if (!(failure instanceof IllegalArgumentException)) {
-      return false;
-    }
-    for (StackTraceElement frame : failure.getStackTrace()) {
-      if (frame.getClassName().startsWith("io.netty.handler.codec.http")) {
         return true;
       }
     }

@@ -3,15 +3,14 @@ package org.pillars.web;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
 import java.util.List;
+import java.util.concurrent.Semaphore;
 import org.pillars.core.Access;
 import org.pillars.core.Invalid;
 import org.pillars.core.Routes;
@@ -26,12 +25,21 @@ public final class WebVerticle extends VerticleBase {
 
   /**
    * What every instance shares: immutable or thread-safe. {@code authenticate} runs before every feature route
-   * and puts the signed-in account, if any, on the request; {@code features} are mounted in order.
+   * and puts the signed-in account, if any, on the request; {@code refuseForgeries} runs once the body is read;
+   * {@code features} are mounted in order; {@code openUploads} caps the uploads open at once in the process.
    */
   public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
-                         ApiContract contract, Handler<RoutingContext> authenticate, List<Routes> features) {
+                         ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
+                         List<Routes> features, Semaphore openUploads) {
     public Services {
       features = List.copyOf(features);
+    }
+
+    public Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
+                    ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
+                    List<Routes> features) {
+      this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features,
+          new Semaphore(config.maxUploads()));
     }
   }
 
@@ -75,19 +83,11 @@ public final class WebVerticle extends VerticleBase {
     router.route("/api/*").handler(services.contract()::validateRequest);
     router.route("/health").handler(services.contract()::validateRequest);
     new HealthRoutes(services.database(), services.content()).mount(router);
-    BodyHandler bodies = BodyHandler.create(true).setBodyLimit(config.maxBodyBytes())
-        .setUploadsDirectory(config.dataDir().resolve("uploads").toString()).setDeleteUploadedFilesOnEnd(true);
-    router.route().handler(ctx -> {
-      if (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD) {
-        String length = ctx.request().getHeader("Content-Length");
-        if (length == null || "0".equals(length)) {
-          ctx.next();
-          return;
-        }
-      }
-      bodies.handle(ctx);
-    });
+    Bodies bodies = new Bodies(config, services.openUploads());
+    bodies.hold(router);
     router.route().handler(services.authenticate());
+    bodies.read(router, services.features().stream().flatMap(feature -> feature.uploads().stream()).toList());
+    router.route().handler(services.refuseForgeries());
 
     new LanguageRoutes().mount(router);
     services.features().forEach(feature -> feature.mount(router));

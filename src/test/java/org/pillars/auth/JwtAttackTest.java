@@ -1,6 +1,7 @@
 package org.pillars.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -16,6 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -144,6 +148,30 @@ class JwtAttackTest {
     assertEquals(401, me(ours(p -> p.put("aud", "another-app"))), "wrong audience");
     assertEquals(401, me(ours(p -> p.put("roles", new JsonArray().add("admin")))), "a role the account does not have");
     assertEquals(401, me(ours(p -> p.put("sid", "00000000-0000-0000-0000-000000000000"))), "unknown session");
+  }
+
+  @Test
+  @DisplayName("a refused token gets a fixed reason per kind of failure, never the text of the library that read it")
+  void refusalsNameNoLibrary() throws Exception {
+    String[] parts = realToken.split("\\.");
+    long now = System.currentTimeMillis() / 1000;
+    String notJson = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{not json".getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    String badSignature = parts[0] + "." + parts[1] + "." + ours(p -> p.put("ver", 99)).split("\\.")[2];
+    String expired = ours(p -> p.put("iat", now - 7200).put("exp", now - 3600));
+    Map<String, String> reasons = new LinkedHashMap<>();
+    reasons.put(notJson, "the token is malformed");
+    reasons.put(badSignature, "the token's signature does not verify");
+    reasons.put(expired, "the token has expired");
+    for (Map.Entry<String, String> expected : reasons.entrySet()) {
+      HttpResponse<Buffer> r = server.get("/api/me", "Authorization", "Bearer " + expected.getKey());
+      String body = r.bodyAsString();
+      assertEquals(401, r.statusCode(), body);
+      assertEquals(new JsonObject().put("error", "unauthenticated").put("message", expected.getValue()), r.bodyAsJsonObject());
+      for (String library : List.of("Jackson", "Unexpected character", "com.fasterxml", "io.vertx", "Exception", "JWT", "exp <=")) {
+        assertFalse(body.contains(library), body);
+      }
+    }
   }
 
   @Test

@@ -44,6 +44,19 @@ class AppConfigTest {
   }
 
   @Test
+  @DisplayName("uploads: a body idle for 30 s is closed and 16 uploads may be open at once, unless told otherwise")
+  void uploadLimits() {
+    AppConfig defaults = AppConfig.from(Map.of(), k -> null);
+    assertEquals(30, defaults.bodyIdleSeconds());
+    assertEquals(16, defaults.maxUploads());
+    AppConfig set = AppConfig.from(Map.of("PILLARS_BODY_IDLE_SECONDS", "5", "PILLARS_MAX_UPLOADS", "2"), k -> null);
+    assertEquals(5, set.bodyIdleSeconds());
+    assertEquals(2, set.maxUploads());
+    assertEquals("PILLARS_MAX_UPLOADS must be between 1 and 10000, got '0'",
+        assertThrows(ConfigException.class, () -> AppConfig.from(Map.of("PILLARS_MAX_UPLOADS", "0"), k -> null)).getMessage());
+  }
+
+  @Test
   @DisplayName("malformed values fail fast and name the key")
   void malformed() {
     assertEquals("PORT must be a whole number, got 'http'",
