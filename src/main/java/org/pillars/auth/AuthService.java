@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -193,7 +194,8 @@ public final class AuthService {
       return 0;
     }
     long delay = Math.min(MAX_DELAY_SECONDS, 1L << Math.min(20, f.failures() - free));
-    long since = OffsetDateTime.now(ZoneOffset.UTC).toEpochSecond() - f.lastFailure().toEpochSecond();
-    return Math.max(0, delay - since);
+    // in milliseconds, rounded up: whole seconds made the first 1 s wait 0 s whenever a second boundary fell in it
+    long since = Duration.between(f.lastFailure(), OffsetDateTime.now(ZoneOffset.UTC)).toMillis();
+    return Math.max(0, (delay * 1000 - since + 999) / 1000);
   }
 }
