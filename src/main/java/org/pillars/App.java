@@ -15,6 +15,7 @@ import org.pillars.auth.AuthService;
 import org.pillars.auth.SetupRoutes;
 import org.pillars.auth.Authn;
 import org.pillars.auth.Csrf;
+import org.pillars.auth.DeviceCookies;
 import org.pillars.auth.SigningKeys;
 import org.pillars.auth.Tokens;
 import org.pillars.catalog.CatalogRoutes;
@@ -160,7 +161,8 @@ public final class App {
   private Future<Void> startHttp() {
     return Future.succeededFuture(keys).compose(keys -> {
       Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenMinutes());
-      return AuthService.create(vertx, new AuthRepository(database.pool()), tokens, config.sessionHours())
+      return AuthService.create(vertx, new AuthRepository(database.pool()), tokens, new DeviceCookies(keys.deviceKey()),
+          config.sessionHours())
           .map(auth -> Map.entry(keys, auth));
     }).compose(security -> ApiContract.load(vertx, config.checkResponses()).onSuccess(c -> contract = c).map(security))
         .compose(security -> vertx.executeBlocking(() -> {

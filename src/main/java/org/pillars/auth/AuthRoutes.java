@@ -1,5 +1,7 @@
 package org.pillars.auth;
 
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -74,7 +76,7 @@ public final class AuthRoutes implements Routes {
   private void loginForm(RoutingContext ctx) {
     String username = ctx.request().getFormAttribute("username");
     String password = ctx.request().getFormAttribute("password");
-    auth.login(username, password, authn.clientAddress(ctx)).onSuccess(result -> {
+    login(ctx, username, password).onSuccess(result -> {
       if (result instanceof AuthService.Login.Success s) {
         ctx.response().addCookie(authn.cookie(ctx, s.token(), auth.tokens().minutes() * 60L));
         redirect(ctx, next(ctx.request().getFormAttribute("next")));
@@ -85,6 +87,17 @@ public final class AuthRoutes implements Routes {
         renderLogin(ctx, 401, t(ctx, "login.refused"), username == null ? "" : username);
       }
     }).onFailure(ctx::fail);
+  }
+
+  /** A login from this request's address and device cookie; on success, pages and API alike renew the device cookie. */
+  private Future<AuthService.Login> login(RoutingContext ctx, String username, String password) {
+    Cookie device = ctx.request().getCookie(DeviceCookies.COOKIE);
+    return auth.login(username, password, authn.clientAddress(ctx), device == null ? null : device.getValue()).map(result -> {
+      if (result instanceof AuthService.Login.Success s) {
+        ctx.response().addCookie(authn.deviceCookie(s.deviceCookie()));
+      }
+      return result;
+    });
   }
 
   private void logoutForm(RoutingContext ctx) {
@@ -122,7 +135,7 @@ public final class AuthRoutes implements Routes {
     JsonObject body = Json.body(ctx);
     String username = Json.text(body, "username", 200);
     String password = Json.text(body, "password", 1000);
-    auth.login(username, password, authn.clientAddress(ctx)).onSuccess(result -> {
+    login(ctx, username, password).onSuccess(result -> {
       if (result instanceof AuthService.Login.Success s) {
         Json.send(ctx, 200, new JsonObject().put("token", s.token()).put("tokenType", "Bearer")
             .put("expiresIn", auth.tokens().minutes() * 60));

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
@@ -22,13 +23,16 @@ import org.pillars.core.Unavailable;
 
 /**
  * Logging in and out, sessions and passwords. A wrong username and a wrong password get the same answer
- * after the same work; repeated failures for one account or from one address are slowed down.
+ * after the same work. Repeated failures are slowed down: from a browser the user has logged in from before
+ * (a {@link DeviceCookies device cookie}) for that browser alone; from anywhere else for the account and the
+ * address, so guessing cannot lock the owner out of their own browser.
  */
 public final class AuthService {
 
   /** What a login attempt came to. */
   public sealed interface Login {
-    record Success(String token, AuthRepository.Account account, UUID sessionId) implements Login { }
+    /** {@code deviceCookie}: the value the device cookie takes now. */
+    record Success(String token, AuthRepository.Account account, UUID sessionId, String deviceCookie) implements Login { }
 
     record Refused() implements Login { }
 
@@ -38,6 +42,10 @@ public final class AuthService {
   static final int WINDOW_SECONDS = 15 * 60;
   static final int ACCOUNT_FREE_FAILURES = 5;
   static final int ADDRESS_FREE_FAILURES = 30;
+  static final int DEVICE_FREE_FAILURES = 5;
+  private static final String ACCOUNT = "account:";
+  private static final String ADDRESS = "address:";
+  private static final String DEVICE = "device:";
   static final long MAX_DELAY_SECONDS = 15 * 60;
   private static final int MAX_USERNAME = 64;
   private static final long BUSY_RETRY_SECONDS = 5;
@@ -48,15 +56,18 @@ public final class AuthService {
   private final int maxWaiting;
   private final AuthRepository repository;
   private final Tokens tokens;
+  private final DeviceCookies devices;
   private final int sessionHours;
   private final String dummyHash;
 
-  private AuthService(WorkerExecutor hashing, AuthRepository repository, Tokens tokens, int sessionHours, String dummyHash) {
+  private AuthService(WorkerExecutor hashing, AuthRepository repository, Tokens tokens, DeviceCookies devices, int sessionHours,
+      String dummyHash) {
     // about two seconds of queue at ~50 ms a hash per thread: longer waits help nobody on a slow link
     this.maxWaiting = 40 * Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     this.hashing = hashing;
     this.repository = repository;
     this.tokens = tokens;
+    this.devices = devices;
     this.sessionHours = sessionHours;
     this.dummyHash = dummyHash;
   }
@@ -66,14 +77,15 @@ public final class AuthService {
    * Hashing runs on its own small pool, at most half the cores: a burst of logins queues there and
    * cannot take every core from the event loops that serve pages.
    */
-  public static Future<AuthService> create(Vertx vertx, AuthRepository repository, Tokens tokens, int sessionHours) {
+  public static Future<AuthService> create(Vertx vertx, AuthRepository repository, Tokens tokens, DeviceCookies devices,
+      int sessionHours) {
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     WorkerExecutor hashing = vertx.createSharedWorkerExecutor("pillars-password-hashing", threads);
     return hashing.executeBlocking(() -> {
       byte[] random = new byte[24];
       new SecureRandom().nextBytes(random);
       return Passwords.hash(Base64.getEncoder().encodeToString(random));
-    }, false).map(hash -> new AuthService(hashing, repository, tokens, sessionHours, hash));
+    }, false).map(hash -> new AuthService(hashing, repository, tokens, devices, sessionHours, hash));
   }
 
   public Tokens tokens() {
@@ -90,10 +102,15 @@ public final class AuthService {
     return repository.setDisabled(accountId, disabled);
   }
 
-  public Future<Login> login(String rawUsername, String password, String address) {
+  /**
+   * Checks a password, counting the attempt for the browser's device cookie when it holds a valid one for this
+   * username, else for the account and the address; the first key is the one a success clears.
+   */
+  public Future<Login> login(String rawUsername, String password, String address, String deviceCookie) {
     String username = rawUsername == null ? "" : rawUsername.strip().toLowerCase(Locale.ROOT);
     String secret = password == null ? "" : password;
-    List<String> keys = List.of(accountKey(username), "address:" + address);
+    List<String> keys = devices.device(deviceCookie, username).map(device -> List.of(DEVICE + device))
+        .orElseGet(() -> List.of(accountKey(username), ADDRESS + address));
     return repository.failures(keys).compose(failures -> {
       long wait = failures.stream().mapToLong(AuthService::secondsToWait).max().orElse(0);
       if (wait > 0) {
@@ -115,17 +132,18 @@ public final class AuthService {
         return Future.succeededFuture();
       });
       return checked.compose(ok -> ok
-          ? startSession(account.result().get()).compose(s -> repository.clearFailures(keys.get(0)).map(s))
+          ? startSession(account.result().get(), devices.issue(deviceCookie, username))
+              .compose(s -> repository.clearFailures(keys.get(0)).map(s))
           : repository.recordFailure(keys, WINDOW_SECONDS).map(v -> new Login.Refused()));
     });
   }
 
-  private Future<Login> startSession(AuthRepository.Account account) {
+  private Future<Login> startSession(AuthRepository.Account account, String deviceCookie) {
     UUID sessionId = UUID.randomUUID();
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusHours(sessionHours);
     return repository.createSession(sessionId, account.id(), expires).map(v -> new Login.Success(
         tokens.issue(account.id(), account.role(), account.organisationId(), sessionId, account.tokenVersion()),
-        account, sessionId));
+        account, sessionId, deviceCookie));
   }
 
   /**
@@ -234,17 +252,19 @@ public final class AuthService {
   }
 
   static String accountKey(String username) {
-    return "account:" + username;
+    return ACCOUNT + username;
   }
 
   /** No wait for the first few failures, then 1 s, 2 s, 4 s ... up to 15 minutes after the last one. */
   static long secondsToWait(AuthRepository.Failures f) {
-    int free = f.key().startsWith("account:") ? ACCOUNT_FREE_FAILURES : ADDRESS_FREE_FAILURES;
+    int free = f.key().startsWith(ADDRESS) ? ADDRESS_FREE_FAILURES
+        : f.key().startsWith(DEVICE) ? DEVICE_FREE_FAILURES : ACCOUNT_FREE_FAILURES;
     if (f.failures() < free) {
       return 0;
     }
     long delay = Math.min(MAX_DELAY_SECONDS, 1L << Math.min(20, f.failures() - free));
-    long since = OffsetDateTime.now(ZoneOffset.UTC).toEpochSecond() - f.lastFailure().toEpochSecond();
-    return Math.max(0, delay - since);
+    // in milliseconds, rounded up: whole seconds made the first 1 s wait 0 s whenever a second boundary fell in it
+    long since = Duration.between(f.lastFailure(), OffsetDateTime.now(ZoneOffset.UTC)).toMillis();
+    return Math.max(0, (delay * 1000 - since + 999) / 1000);
   }
 }

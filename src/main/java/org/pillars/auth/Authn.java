@@ -175,7 +175,16 @@ public final class Authn implements Handler<RoutingContext> {
 
   /** The session cookie: HttpOnly, SameSite=Lax, Secure outside development; {@code maxAge} 0 deletes it. */
   public Cookie cookie(RoutingContext ctx, String token, long maxAgeSeconds) {
-    return Cookie.cookie(COOKIE, token).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.LAX)
+    return cookie(COOKIE, token, maxAgeSeconds);
+  }
+
+  /** The {@link DeviceCookies device cookie}, made like the session cookie but kept for a year. */
+  public Cookie deviceCookie(String value) {
+    return cookie(DeviceCookies.COOKIE, value, DeviceCookies.MAX_AGE_SECONDS);
+  }
+
+  private Cookie cookie(String name, String value, long maxAgeSeconds) {
+    return Cookie.cookie(name, value).setPath("/").setHttpOnly(true).setSameSite(CookieSameSite.LAX)
         .setSecure(secureCookies).setMaxAge(maxAgeSeconds);
   }
 }

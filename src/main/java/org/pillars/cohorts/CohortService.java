@@ -50,6 +50,8 @@ public final class CohortService {
   public static final List<String> STATUSES = List.of("completed", "in-progress", "not-started", "overdue");
   /** Learners with at least one assigned module not completed: who is not ready to deploy. */
   static final String INCOMPLETE = "incomplete";
+  static final LocalDate FIRST_DATE = LocalDate.of(1900, 1, 1);
+  static final LocalDate LAST_DATE = LocalDate.of(2200, 12, 31);
 
   private final CohortRepository repository;
   private final Transactions transactions;
@@ -120,10 +122,28 @@ public final class CohortService {
     if (name == null || name.isBlank() || name.length() > 200) {
       return new Invalid("a cohort needs a name of 1 to 200 characters");
     }
+    if (startsOn != null && !inRange(startsOn)) {
+      return outOfRange("start date", startsOn);
+    }
+    if (deploysOn != null && !inRange(deploysOn)) {
+      return outOfRange("deployment date", deploysOn);
+    }
     if (startsOn == null || deploysOn == null || deploysOn.isBefore(startsOn)) {
       return new Invalid("give a start date and a deployment date on or after it");
     }
     return null;
+  }
+
+  /**
+   * Every date a coordinator enters passes here: past PostgreSQL's range the driver would store a wrapped
+   * year (+999999999 came back as 466210), and nothing this far from today is meant anyway.
+   */
+  static boolean inRange(LocalDate date) {
+    return !date.isBefore(FIRST_DATE) && !date.isAfter(LAST_DATE);
+  }
+
+  private static Invalid outOfRange(String what, LocalDate date) {
+    return new Invalid("the " + what + " must be from " + FIRST_DATE + " to " + LAST_DATE + ", not " + date);
   }
 
   /** Renames a cohort or moves its dates; its learners, assignments and their progress are untouched. */
@@ -149,6 +169,9 @@ public final class CohortService {
     }
     if (dueOn == null) {
       return Future.failedFuture(new Invalid("give a due date as YYYY-MM-DD"));
+    }
+    if (!inRange(dueOn)) {
+      return Future.failedFuture(outOfRange("due date", dueOn));
     }
     return cohort(p, cohortId).compose(c -> repository.assign(c.id(), moduleId, dueOn));
   }

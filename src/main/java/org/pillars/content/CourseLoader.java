@@ -33,7 +33,9 @@ public final class CourseLoader {
   /** Lesson ids that would clash with the module's own addresses (/modules/id/quiz). */
   private static final Set<String> RESERVED_LESSON_IDS = Set.of("quiz", "read");
   private static final Pattern MARKDOWN = Pattern.compile("(.+?)(?:\\.([a-z]{2}))?\\.md");
-  private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*|^//.*");
+  private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
+  /** http: in any case, or protocol-relative //host, which takes the page's scheme: only https:// goes out. */
+  private static final Pattern INSECURE = Pattern.compile("(?i)http:|//");
   private static final int WORDS_PER_MINUTE = 180;
 
   private final MarkdownRenderer markdown;
@@ -271,6 +273,11 @@ public final class CourseLoader {
   private static Optional<MarkdownRenderer.LinkTarget> resolveLink(Path folder, String url, Map<Path, String> urls,
       Set<String> moduleIds) {
     String trimmed = url.strip();
+    // read as a browser reads it: tabs and line breaks dropped, a backslash as a slash (so /\host is //host)
+    if (INSECURE.matcher(trimmed.replaceAll("[\t\n\r]", "").replace('\\', '/')).lookingAt()) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken(
+          "insecure link '" + trimmed + "': external links must be full https:// addresses"));
+    }
     if (trimmed.isEmpty() || trimmed.startsWith("#") || SCHEME.matcher(trimmed).matches()) {
       return Optional.empty();
     }

@@ -1,5 +1,6 @@
 package org.pillars.content;
 
+import com.vladsch.flexmark.ast.AutoLink;
 import com.vladsch.flexmark.ast.Image;
 import com.vladsch.flexmark.ast.Link;
 import com.vladsch.flexmark.ast.Reference;
@@ -41,7 +42,7 @@ public final class MarkdownRenderer {
   private static final PolicyFactory POLICY = new HtmlPolicyBuilder()
       .allowElements("p", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "strong", "em", "del",
           "code", "pre", "hr", "br", "table", "thead", "tbody", "tr", "th", "td", "a", "img")
-      .allowUrlProtocols("http", "https", "mailto")
+      .allowUrlProtocols("https", "mailto")
       .allowAttributes("href", "title").onElements("a")
       .allowAttributes("rel").matching(Pattern.compile("noopener noreferrer")).onElements("a")
       .allowAttributes("src", "alt", "title").onElements("img")
@@ -106,6 +107,9 @@ public final class MarkdownRenderer {
         image.setUrl(resolve(file, image.getUrl(), line, links, problems));
       } else if (node instanceof Reference reference) {
         reference.setUrl(resolve(file, reference.getUrl(), line, links, problems));
+      } else if (node instanceof AutoLink autoLink) {
+        // an autolink's href is rendered from its text, which needs no rewriting: only its problem counts
+        resolve(file, autoLink.getUrl(), line, links, problems);
       }
     }
     return sanitize(renderer.render(document));
@@ -141,7 +145,7 @@ public final class MarkdownRenderer {
   }
 
   private static void externalLinkAttributes(Node node, AttributablePart part, MutableAttributes attributes) {
-    if ((node instanceof Link || node instanceof com.vladsch.flexmark.ast.AutoLink
+    if ((node instanceof Link || node instanceof AutoLink
         || node instanceof com.vladsch.flexmark.ast.LinkRef) && attributes.contains("href")
         && EXTERNAL.matcher(attributes.getValue("href")).matches()) {
       attributes.replaceValue("rel", "noopener noreferrer");

@@ -9,6 +9,9 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -94,6 +97,20 @@ class LoginTest {
   }
 
   @Test
+  @DisplayName("the first wait after the free failures is a whole second, even when the clock's second turns within it")
+  void firstWaitIsASecond() throws InterruptedException {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    while (now.getNano() < 100_000_000 || now.getNano() > 800_000_000) {
+      Thread.sleep(50);
+      now = OffsetDateTime.now(ZoneOffset.UTC);
+    }
+    // a few hundred milliseconds ago, in the second before this one
+    OffsetDateTime last = now.truncatedTo(ChronoUnit.SECONDS).minusNanos(1_000_000);
+    assertEquals(1, AuthService.secondsToWait(new AuthRepository.Failures(AuthService.accountKey("someone"),
+        AuthService.ACCOUNT_FREE_FAILURES, last)));
+  }
+
+  @Test
   @DisplayName("many failures from one address slow down that address for every account")
   void throttlesAnAddress() {
     String victim = Accounts.create(server, "learner");
@@ -113,7 +130,7 @@ class LoginTest {
         "Content-Type", "application/x-www-form-urlencoded");
     assertEquals(303, r.statusCode());
     assertEquals("/home", r.getHeader("Location"), "an outside next is ignored");
-    String cookie = r.cookies().get(0);
+    String cookie = r.cookies().stream().filter(c -> c.startsWith("pillars_token=")).findFirst().orElseThrow();
     assertTrue(cookie.startsWith("pillars_token=ey"), cookie);
     assertTrue(cookie.toLowerCase().contains("httponly") && cookie.contains("SameSite=Lax"), cookie);
   }

@@ -316,6 +316,64 @@ class CohortTest {
     assertEquals(1L, count("SELECT count(*) FROM lesson_reads WHERE account_id = $1", learner), "and the progress");
   }
 
+  private static HttpResponse<Buffer> form(String path, String... pairs) {
+    return server.send(HttpMethod.POST, path, Accounts.form(pairs), "Authorization", "Bearer " + coordinatorA,
+        "Content-Type", "application/x-www-form-urlencoded");
+  }
+
+  private static void refusedOutOfRange(HttpResponse<Buffer> r, String what) {
+    assertEquals(400, r.statusCode(), what + ": " + r.bodyAsString());
+    assertTrue(r.bodyAsString().contains("1900-01-01") && r.bodyAsString().contains("2200-12-31"),
+        what + ": the reason names the range: " + r.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("dates outside 1900-01-01..2200-12-31 are refused with 400 naming the range, by the API and the forms; the ends are accepted")
+  void datesOutOfRange() {
+    long id = cohort(coordinatorA, countryA, "Dated rotation");
+    String api = "/api/cohorts/" + id;
+    for (String bad : List.of("+999999999-12-31", "1899-12-31", "2201-01-01")) {
+      JsonObject starts = new JsonObject().put("organisation", countryA).put("name", "Out of range " + bad)
+          .put("startsOn", bad).put("deploysOn", "2027-03-01");
+      JsonObject deploys = starts.copy().put("startsOn", "2027-01-10").put("deploysOn", bad);
+      refusedOutOfRange(call(HttpMethod.POST, "/api/cohorts", coordinatorA, starts), "API create, startsOn " + bad);
+      refusedOutOfRange(call(HttpMethod.POST, "/api/cohorts", coordinatorA, deploys), "API create, deploysOn " + bad);
+      refusedOutOfRange(call(HttpMethod.PUT, api, coordinatorA, starts), "API update, startsOn " + bad);
+      refusedOutOfRange(call(HttpMethod.PUT, api, coordinatorA, deploys), "API update, deploysOn " + bad);
+      refusedOutOfRange(call(HttpMethod.PUT, api + "/assignments/alpha", coordinatorA, new JsonObject().put("dueOn", bad)),
+          "API assignment " + bad);
+      String org = Long.toString(countryA);
+      refusedOutOfRange(form("/cohorts", "organisation", org, "name", "Form " + bad, "startsOn", bad, "deploysOn", "2027-03-01"),
+          "form create, startsOn " + bad);
+      refusedOutOfRange(form("/cohorts", "organisation", org, "name", "Form " + bad, "startsOn", "2027-01-10", "deploysOn", bad),
+          "form create, deploysOn " + bad);
+      refusedOutOfRange(form("/cohorts/" + id + "/edit", "name", "Dated rotation", "startsOn", bad, "deploysOn", "2027-03-01"),
+          "form edit, startsOn " + bad);
+      refusedOutOfRange(form("/cohorts/" + id + "/edit", "name", "Dated rotation", "startsOn", "2027-01-10", "deploysOn", bad),
+          "form edit, deploysOn " + bad);
+      refusedOutOfRange(form("/cohorts/" + id + "/assignments", "module", "alpha", "dueOn", bad), "form assignment " + bad);
+    }
+    assertEquals(0L, count("SELECT count(*) FROM cohorts WHERE starts_on < '1900-01-01' OR deploys_on > '2200-12-31'"));
+    assertEquals(0L, count("SELECT count(*) FROM assignments WHERE cohort_id = $1", id), "no assignment was stored");
+
+    JsonObject ends = new JsonObject().put("organisation", countryA).put("name", "Ends of the range")
+        .put("startsOn", "1900-01-01").put("deploysOn", "2200-12-31");
+    assertEquals(201, call(HttpMethod.POST, "/api/cohorts", coordinatorA, ends).statusCode());
+    HttpResponse<Buffer> updated = call(HttpMethod.PUT, api, coordinatorA, ends.copy().put("name", "Dated rotation"));
+    assertEquals(200, updated.statusCode(), updated.bodyAsString());
+    assertEquals("1900-01-01", updated.bodyAsJsonObject().getString("startsOn"));
+    assertEquals("2200-12-31", updated.bodyAsJsonObject().getString("deploysOn"));
+    assertEquals(204, call(HttpMethod.PUT, api + "/assignments/alpha", coordinatorA, new JsonObject().put("dueOn", "1900-01-01")).statusCode());
+    assertEquals(303, form("/cohorts", "organisation", Long.toString(countryA), "name", "Form ends", "startsOn", "1900-01-01",
+        "deploysOn", "2200-12-31").statusCode());
+    assertEquals(303, form("/cohorts/" + id + "/edit", "name", "Dated rotation", "startsOn", "1900-01-01", "deploysOn", "2200-12-31")
+        .statusCode());
+    assertEquals(303, form("/cohorts/" + id + "/assignments", "module", "alpha", "dueOn", "2200-12-31").statusCode());
+    assertEquals(LocalDate.of(2200, 12, 31), server.app().database().pool()
+        .preparedQuery("SELECT due_on FROM assignments WHERE cohort_id = $1 AND module_id = 'alpha'").execute(Tuple.of(id)).await()
+        .iterator().next().getLocalDate(0));
+  }
+
   @Test
   @DisplayName("a learner can be removed from a cohort, or moved to another cohort of the same organisation")
   void moveAndRemove() {

@@ -14,6 +14,7 @@ class CourseLoaderTest {
 
   private static final Path GOOD = Path.of("src/test/resources/courses/good");
   private static final Path MIXED = Path.of("src/test/resources/courses/mixed");
+  private static final Path LINKS = Path.of("src/test/resources/courses/links");
   private final CourseLoader loader = new CourseLoader(new MarkdownRenderer());
 
   @Test
@@ -77,16 +78,52 @@ class CourseLoaderTest {
         "stray.md:1: lesson in no module",
         "unclosed/02-two.md:1: front matter is not closed",
         "unknown-field/02-two.md:4: unknown field 'minuets'");
+    assertProblems(catalog, MIXED, expected);
+    assertEquals(List.of("good"), catalog.modules().stream().map(Module::id).toList(),
+        "the good module is still served beside the broken ones");
+  }
+
+  @Test
+  @DisplayName("http: and protocol-relative //host links, autolinks, images and references are problems at their line, in any case;"
+      + " the module is not served, while https and .md links stay fine")
+  void insecureLinks() {
+    Catalog catalog = loader.load(LINKS);
+
+    List<String> expected = List.of(
+        insecure("insecure/01-links.md:7", "http://example.org/plain"),
+        insecure("insecure/01-links.md:9", "http://example.org/auto"),
+        insecure("insecure/01-links.md:11", "http://example.org/chart.png"),
+        insecure("insecure/01-links.md:13", "//evil.example/page"),
+        insecure("insecure/01-links.md:15", "//evil.example/pixel.png"),
+        insecure("insecure/01-links.md:17", "HTTP://EXAMPLE.ORG/LOUD"),
+        insecure("insecure/01-links.md:17", "HTTP://EXAMPLE.ORG/AUTO"),
+        insecure("insecure/01-links.md:19", "/\\evil.example/page"),
+        insecure("insecure/01-links.md:23", "http://example.org/reference"),
+        insecure("insecure/quiz.md:8", "http://example.org/mandate"));
+    assertProblems(catalog, LINKS, expected);
+    assertEquals(List.of("secure"), catalog.modules().stream().map(Module::id).toList(), "the insecure module is not served");
+    String html = catalog.module("secure").orElseThrow().lessons().get(0).html().in("en");
+    for (String kept : List.of("href=\"https://example.org/page\"", "href=\"https://example.org/auto\"",
+        "src=\"https://example.org/chart.png\"", "href=\"HTTPS://EXAMPLE.ORG/LOUD\"", "href=\"/modules/secure/other#part\"",
+        "href=\"#links\"", "href=\"/catalog\"")) {
+      assertTrue(html.contains(kept), kept + " in\n" + html);
+    }
+  }
+
+  private static String insecure(String at, String url) {
+    return at + ": insecure link '" + url + "': external links must be full https:// addresses";
+  }
+
+  /** The problems, as {@code path:line: message} with the path relative to {@code root}, start as expected, in order. */
+  private static void assertProblems(Catalog catalog, Path root, List<String> expected) {
     List<String> actual = catalog.problems().stream()
-        .map(p -> MIXED.relativize(p.file()) + ":" + p.line() + ": " + p.message())
+        .map(p -> root.relativize(p.file()) + ":" + p.line() + ": " + p.message())
         .toList();
     String all = actual.stream().collect(Collectors.joining("\n"));
     assertEquals(expected.size(), actual.size(), all);
     for (int i = 0; i < expected.size(); i++) {
       assertTrue(actual.get(i).startsWith(expected.get(i)), "expected " + expected.get(i) + "\nin\n" + all);
     }
-    assertEquals(List.of("good"), catalog.modules().stream().map(Module::id).toList(),
-        "the good module is still served beside the broken ones");
   }
 
   @Test

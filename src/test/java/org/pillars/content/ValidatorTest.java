@@ -14,28 +14,45 @@ import org.junit.jupiter.api.Test;
 
 class ValidatorTest {
 
+  /** What {@code validate} printed, and its exit code. */
+  private record Run(int code, String output) { }
+
+  private static Run validate(String path) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    int code = Validator.run(Path.of(path), new PrintStream(out, true, StandardCharsets.UTF_8));
+    return new Run(code, out.toString(StandardCharsets.UTF_8));
+  }
+
   @Test
   @DisplayName("validate prints each problem as path:line: message and exits 1")
   void reportsProblems() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = Validator.run(Path.of("src/test/resources/courses/mixed"), new PrintStream(out, true, StandardCharsets.UTF_8));
-
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertEquals(1, code, text);
+    Run run = validate("src/test/resources/courses/mixed");
+    String text = run.output();
+    assertEquals(1, run.code(), text);
     assertTrue(text.contains("src/test/resources/courses/mixed/broken-link/02-two.md:9: broken link"), text);
     assertTrue(text.contains("src/test/resources/courses/mixed/not-utf8/02-two.md:6: the file is not valid UTF-8"), text);
     assertTrue(text.strip().endsWith("14 problem(s); 1 module(s) and 1 lesson(s) valid in src/test/resources/courses/mixed"), text);
   }
 
   @Test
+  @DisplayName("validate reports http: and //host links as path:line: problems and exits 1")
+  void reportsInsecureLinks() {
+    Run run = validate("src/test/resources/courses/links");
+    assertEquals(1, run.code(), run.output());
+    for (String problem : List.of("7: insecure link 'http://example.org/plain': external links must be full https:// addresses",
+        "13: insecure link '//evil.example/page'", "17: insecure link 'HTTP://EXAMPLE.ORG/LOUD'")) {
+      assertTrue(run.output().contains("src/test/resources/courses/links/insecure/01-links.md:" + problem), run.output());
+    }
+    assertTrue(run.output().strip().endsWith("10 problem(s); 1 module(s) and 2 lesson(s) valid in src/test/resources/courses/links"),
+        run.output());
+  }
+
+  @Test
   @DisplayName("validate exits 0 and says OK on good modules")
   void passesGoodModules() {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    int code = Validator.run(Path.of("src/test/resources/courses/good"), new PrintStream(out, true, StandardCharsets.UTF_8));
-
-    assertEquals(0, code, out.toString(StandardCharsets.UTF_8));
-    assertEquals("OK: 2 module(s) and 3 lesson(s) valid in src/test/resources/courses/good",
-        out.toString(StandardCharsets.UTF_8).strip());
+    Run run = validate("src/test/resources/courses/good");
+    assertEquals(0, run.code(), run.output());
+    assertEquals("OK: 2 module(s) and 3 lesson(s) valid in src/test/resources/courses/good", run.output().strip());
   }
 
   @Test
