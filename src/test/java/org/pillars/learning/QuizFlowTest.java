@@ -16,6 +16,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +25,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.pillars.support.Accounts;
 import org.pillars.support.Saboteur;
 import org.pillars.support.TestApp;
@@ -39,6 +42,8 @@ class QuizFlowTest {
       .put("mandate-not-r2p", 0).put("checkpoint", 2);
   private static final JsonObject ALL_WRONG = new JsonObject().put("host-state", 0).put("tiers", new JsonArray().add(2))
       .put("mandate-not-r2p", 0).put("checkpoint", 1);
+  /** The advisory lock a test holds to keep a server's commit waiting. */
+  private static final long HELD_COMMIT = 1010;
   private static TestApp server;
 
   @BeforeAll
@@ -179,6 +184,46 @@ class QuizFlowTest {
     assertFalse(row.getBoolean("passed"));
     assertEquals(new JsonArray().add(2), ((JsonObject) row.getValue("answers")).getJsonArray("tiers"), "the first answers are kept");
     assertEquals(1, submittedAttempts(user));
+  }
+
+  /**
+   * The commit is held at its very last step: a deferred constraint trigger, run by COMMIT, waits for an advisory
+   * lock the test holds; the test then ends that backend, so the commit never happens.
+   */
+  @ParameterizedTest(name = "{0} answers")
+  @ValueSource(strings = {"passing", "failing"})
+  @DisplayName("a submit whose commit never happens is not answered with success; the attempt stays open and a retry records it")
+  void lostCommit(String outcome) {
+    JsonObject answers = outcome.equals("passing") ? ALL_RIGHT : ALL_WRONG;
+    String token = Accounts.token(server, Accounts.create(server, "learner"));
+    String attempt = startAttempt(token);
+    HttpResponse<Buffer> lost;
+    try (Saboteur db = Saboteur.on(server)) {
+      db.execute("CREATE OR REPLACE FUNCTION hold_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          + "PERFORM pg_advisory_xact_lock(" + HELD_COMMIT + "); RETURN NULL; END $$");
+      db.execute("CREATE CONSTRAINT TRIGGER hold_commit AFTER UPDATE ON attempts DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+          + "WHEN (NEW.id = '" + UUID.fromString(attempt) + "') EXECUTE FUNCTION hold_commit()");
+      try {
+        db.execute("SELECT pg_advisory_lock(?)", HELD_COMMIT);
+        Future<HttpResponse<Buffer>> submitted = submitting(token, attempt, answers);
+        Map.Entry<Integer, String> committing = db.awaitBlocked(1).entrySet().iterator().next();
+        assertTrue(committing.getValue().startsWith(outcome.equals("passing") ? "COMMIT" : "UPDATE attempts"),
+            "held at the commit, not elsewhere: " + committing.getValue());
+        assertFalse(submitted.isComplete(), "answered before the commit");
+        db.terminate(committing.getKey());
+        lost = submitted.await();
+      } finally {
+        db.execute("SELECT pg_advisory_unlock(?)", HELD_COMMIT);
+        db.execute("DROP TRIGGER hold_commit ON attempts");
+      }
+    }
+    assertEquals(503, lost.statusCode(), lost.bodyAsString());
+    assertEquals("unavailable", lost.bodyAsJsonObject().getString("error"), lost.bodyAsString());
+    assertNull(stored(attempt).getValue("submitted_at"), "the attempt is not submitted");
+
+    JsonObject retried = submit(token, attempt, answers);
+    assertEquals(outcome.equals("passing"), retried.getBoolean("passed"), retried.encode());
+    assertNotNull(stored(attempt).getValue("submitted_at"));
   }
 
   @Test
