@@ -18,7 +18,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.pillars.support.Accounts;
+import org.pillars.support.Saboteur;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
 
@@ -155,6 +158,50 @@ class CohortTest {
     assertEquals(415, server.send(HttpMethod.POST, "/api/cohorts/" + id + "/import", Buffer.buffer(ROSTER),
         "Authorization", "Bearer " + coordinatorA, "Content-Type", "application/json").statusCode());
     assertEquals(accounts, count("SELECT count(*) FROM accounts"));
+  }
+
+  /**
+   * The import writes the learners first, then their set-up codes, then the memberships. A trigger set by the
+   * test refuses the first row of one of the later statements, after every learner row is in.
+   */
+  @ParameterizedTest(name = "refused at {0}")
+  @CsvSource({"password_setups, GH-600", "cohort_members, GH-700"})
+  @DisplayName("an import refused at a late statement, after its learners are written, leaves nothing; the same file then imports whole")
+  void importRefusedLateLeavesNothing(String table, String serviceNumbers) {
+    String roster = ROSTER.replace("GH-100", serviceNumbers);
+    long earlier = cohort(coordinatorA, countryA, "Earlier rotation " + serviceNumbers);
+    String path = "/api/cohorts/" + cohort(coordinatorA, countryA, "Refused rotation " + serviceNumbers) + "/import";
+    assertEquals(200, call(HttpMethod.POST, "/api/cohorts/" + earlier + "/import", coordinatorA,
+        String.join("\n", roster.lines().limit(2).toList()) + "\n").statusCode(), "one learner is known already");
+    String promoted = roster.replace("Captain", "Major");
+    long accounts = count("SELECT count(*) FROM accounts");
+    long codes = count("SELECT count(*) FROM password_setups");
+
+    try (Saboteur db = Saboteur.on(server)) {
+      db.execute("CREATE OR REPLACE FUNCTION refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          + "RAISE EXCEPTION 'refused by the test'; END $$");
+      db.execute("CREATE TRIGGER refuse_row BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION refuse_row()");
+      try {
+        HttpResponse<Buffer> refused = call(HttpMethod.POST, path, coordinatorA, promoted);
+        assertTrue(refused.statusCode() >= 400, refused.statusCode() + " " + refused.bodyAsString());
+      } finally {
+        db.execute("DROP TRIGGER refuse_row ON " + table);
+      }
+    }
+    assertEquals(accounts, count("SELECT count(*) FROM accounts"), "no new learner remains");
+    assertEquals(codes, count("SELECT count(*) FROM password_setups"), "no set-up code remains");
+    assertEquals(0, count("SELECT count(*) FROM cohort_members m JOIN cohorts c ON c.id = m.cohort_id WHERE c.name = $1",
+        "Refused rotation " + serviceNumbers), "no membership remains");
+    assertEquals(1, count("SELECT count(*) FROM accounts WHERE service_number = $1 AND rank = 'Captain'", serviceNumbers + "1"),
+        "the known learner's update is undone");
+
+    HttpResponse<Buffer> whole = call(HttpMethod.POST, path, coordinatorA, promoted);
+    assertEquals(200, whole.statusCode(), whole.bodyAsString());
+    JsonObject result = whole.bodyAsJsonObject();
+    assertEquals(List.of(2, 1, 0, 3), List.of(result.getInteger("created"), result.getInteger("updated"),
+        result.getInteger("unchanged"), result.getInteger("enrolled")), result.encode());
+    assertEquals(accounts + 2, count("SELECT count(*) FROM accounts"));
+    assertEquals(codes + 2, count("SELECT count(*) FROM password_setups"));
   }
 
   @Test

@@ -12,9 +12,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +25,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.pillars.support.Accounts;
+import org.pillars.support.Saboteur;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
 
@@ -34,6 +40,10 @@ class QuizFlowTest {
       .put("mandate-not-r2p", 1).put("checkpoint", 0);
   private static final JsonObject HALF_RIGHT = new JsonObject().put("host-state", 1).put("tiers", new JsonArray().add(0).add(1))
       .put("mandate-not-r2p", 0).put("checkpoint", 2);
+  private static final JsonObject ALL_WRONG = new JsonObject().put("host-state", 0).put("tiers", new JsonArray().add(2))
+      .put("mandate-not-r2p", 0).put("checkpoint", 1);
+  /** The advisory lock a test holds to keep a server's commit waiting. */
+  private static final long HELD_COMMIT = 1010;
   private static TestApp server;
 
   @BeforeAll
@@ -58,9 +68,25 @@ class QuizFlowTest {
   }
 
   private static JsonObject submit(String token, String attempt, JsonObject answers) {
-    HttpResponse<Buffer> r = api(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", token, new JsonObject().put("answers", answers));
+    HttpResponse<Buffer> r = submitting(token, attempt, answers).await();
     assertEquals(200, r.statusCode(), r.bodyAsString());
     return r.bodyAsJsonObject();
+  }
+
+  /** A submit sent without waiting for its answer. */
+  private static Future<HttpResponse<Buffer>> submitting(String token, String attempt, JsonObject answers) {
+    return server.client().post("/api/attempts/" + attempt + "/submit").putHeader("Authorization", "Bearer " + token)
+        .sendJsonObject(new JsonObject().put("answers", answers));
+  }
+
+  private static long submittedAttempts(String user) {
+    return server.app().database().pool().preparedQuery("SELECT count(*) FROM attempts WHERE account_id = $1 AND submitted_at IS NOT NULL")
+        .execute(Tuple.of(Accounts.id(server, user))).await().iterator().next().getLong(0);
+  }
+
+  private static Row stored(String attempt) {
+    return server.app().database().pool().preparedQuery("SELECT submitted_at, score, passed, answers FROM attempts WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(attempt))).await().iterator().next();
   }
 
   @Test
@@ -119,18 +145,85 @@ class QuizFlowTest {
     String second = startAttempt(token);
     List<Future<HttpResponse<Buffer>>> burst = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      burst.add(server.client().post("/api/attempts/" + second + "/submit").putHeader("Authorization", "Bearer " + token)
-          .sendJsonObject(new JsonObject().put("answers", ALL_RIGHT)));
+      burst.add(submitting(token, second, ALL_RIGHT));
     }
     Future.all(burst).await();
     for (var f : burst) {
       assertEquals(200, f.result().statusCode(), f.result().bodyAsString());
       assertEquals(100, f.result().bodyAsJsonObject().getInteger("score"));
     }
-    long submitted = server.app().database().pool().preparedQuery(
-            "SELECT count(*) FROM attempts WHERE account_id = $1 AND submitted_at IS NOT NULL")
-        .execute(Tuple.of(Accounts.id(server, user))).await().iterator().next().getLong(0);
-    assertEquals(2, submitted, "two attempts, each recorded once");
+    assertEquals(2, submittedAttempts(user), "two attempts, each recorded once");
+  }
+
+  @Test
+  @DisplayName("two submits of one attempt racing with different answers: the first to commit is recorded, and both are answered with it")
+  void racingSubmitsWithDifferentAnswers() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    String attempt = startAttempt(token);
+    Future<HttpResponse<Buffer>> wrong;
+    Future<HttpResponse<Buffer>> right;
+    try (Saboteur db = Saboteur.on(server)) {
+      db.begin();
+      db.execute("SELECT 1 FROM attempts WHERE id = ? FOR UPDATE", UUID.fromString(attempt));
+      wrong = submitting(token, attempt, ALL_WRONG);
+      db.awaitBlocked(1);  // its UPDATE waits for the row first; PostgreSQL queues the second behind it
+      right = submitting(token, attempt, ALL_RIGHT);
+      db.awaitBlocked(2);
+      db.rollback();
+    }
+    HttpResponse<Buffer> first = wrong.await();
+    HttpResponse<Buffer> second = right.await();
+    assertEquals(200, first.statusCode(), first.bodyAsString());
+    assertEquals(200, second.statusCode(), second.bodyAsString());
+    assertEquals(0, first.bodyAsJsonObject().getInteger("score"), first.bodyAsString());
+    assertEquals(first.bodyAsJsonObject(), second.bodyAsJsonObject(), "the later submit is answered with the recorded result, not its own");
+
+    Row row = stored(attempt);
+    assertEquals(0, row.getInteger("score"));
+    assertFalse(row.getBoolean("passed"));
+    assertEquals(new JsonArray().add(2), ((JsonObject) row.getValue("answers")).getJsonArray("tiers"), "the first answers are kept");
+    assertEquals(1, submittedAttempts(user));
+  }
+
+  /**
+   * The commit is held at its very last step: a deferred constraint trigger, run by COMMIT, waits for an advisory
+   * lock the test holds; the test then ends that backend, so the commit never happens.
+   */
+  @ParameterizedTest(name = "{0} answers")
+  @ValueSource(strings = {"passing", "failing"})
+  @DisplayName("a submit whose commit never happens is not answered with success; the attempt stays open and a retry records it")
+  void lostCommit(String outcome) {
+    JsonObject answers = outcome.equals("passing") ? ALL_RIGHT : ALL_WRONG;
+    String token = Accounts.token(server, Accounts.create(server, "learner"));
+    String attempt = startAttempt(token);
+    HttpResponse<Buffer> lost;
+    try (Saboteur db = Saboteur.on(server)) {
+      db.execute("CREATE OR REPLACE FUNCTION hold_commit() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+          + "PERFORM pg_advisory_xact_lock(" + HELD_COMMIT + "); RETURN NULL; END $$");
+      db.execute("CREATE CONSTRAINT TRIGGER hold_commit AFTER UPDATE ON attempts DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+          + "WHEN (NEW.id = '" + UUID.fromString(attempt) + "') EXECUTE FUNCTION hold_commit()");
+      try {
+        db.execute("SELECT pg_advisory_lock(?)", HELD_COMMIT);
+        Future<HttpResponse<Buffer>> submitted = submitting(token, attempt, answers);
+        Map.Entry<Integer, String> committing = db.awaitBlocked(1).entrySet().iterator().next();
+        assertTrue(committing.getValue().startsWith(outcome.equals("passing") ? "COMMIT" : "UPDATE attempts"),
+            "held at the commit, not elsewhere: " + committing.getValue());
+        assertFalse(submitted.isComplete(), "answered before the commit");
+        db.terminate(committing.getKey());
+        lost = submitted.await();
+      } finally {
+        db.execute("SELECT pg_advisory_unlock(?)", HELD_COMMIT);
+        db.execute("DROP TRIGGER hold_commit ON attempts");
+      }
+    }
+    assertEquals(503, lost.statusCode(), lost.bodyAsString());
+    assertEquals("unavailable", lost.bodyAsJsonObject().getString("error"), lost.bodyAsString());
+    assertNull(stored(attempt).getValue("submitted_at"), "the attempt is not submitted");
+
+    JsonObject retried = submit(token, attempt, answers);
+    assertEquals(outcome.equals("passing"), retried.getBoolean("passed"), retried.encode());
+    assertNotNull(stored(attempt).getValue("submitted_at"));
   }
 
   @Test

@@ -23,14 +23,22 @@ public final class TestApp implements AutoCloseable {
 
   private final App app;
   private final WebClient client;
+  private final String ownDatabase;
 
-  private TestApp(App app) {
+  private TestApp(App app, String ownDatabase) {
     this.app = app;
+    this.ownDatabase = ownDatabase;
     this.client = WebClient.create(app.vertx(), new WebClientOptions()
         .setDefaultHost("localhost").setDefaultPort(app.port())
         .setFollowRedirects(false).setDecompressionSupported(false)
-        .setIdleTimeout(60));  // a response that stalls fails the test instead of hanging the build
+        .setIdleTimeout(IDLE_TIMEOUT_SECONDS));
   }
+
+  /**
+   * A response that stalls this long fails the test instead of hanging the build. The mutation profile makes it
+   * short: a mutant that never answers then fails its test, rather than timing out and costing PIT a new JVM.
+   */
+  private static final int IDLE_TIMEOUT_SECONDS = Integer.getInteger("pillars.test.idleTimeoutSeconds", 60);
 
   /** Starts against a fresh database with the good fixture modules; {@code env} overrides any key. */
   public static TestApp start(Map<String, String> env) {
@@ -42,14 +50,16 @@ public final class TestApp implements AutoCloseable {
     all.put(AppConfig.RELOAD, "false");
     all.put(AppConfig.ACCESS_LOG, "false");
     all.put(AppConfig.CHECK_RESPONSES, "true");
+    String ownDatabase = null;
     if (!env.containsKey(AppConfig.DATABASE_URL) && !env.containsKey(AppConfig.DATA)) {
-      all.put(AppConfig.DATABASE_URL, TestPostgres.newDatabase());
+      ownDatabase = TestPostgres.newDatabase();
+      all.put(AppConfig.DATABASE_URL, ownDatabase);
       all.put(AppConfig.JWT_KEY_FILE, keyFile().toString());
     }
     all.putAll(env);
     all.values().removeIf(v -> v == null);
     AppConfig config = AppConfig.from(all, key -> null);
-    return new TestApp(App.start(config).await());
+    return new TestApp(App.start(config).await(), ownDatabase);
   }
 
   private static Path keyFile;
@@ -97,14 +107,18 @@ public final class TestApp implements AutoCloseable {
   }
 
   /**
-   * Stops the server; then fails if any JSON answer it gave broke the schema that openapi.yaml documents for it, so
-   * every test that talks to the API also checks the API description against real responses.
+   * Stops the server and drops the database it was started with, if this made it (a long PIT run makes thousands);
+   * then fails if any JSON answer it gave broke the schema that openapi.yaml documents for it, so every test that
+   * talks to the API also checks the API description against real responses.
    */
   @Override
   public void close() {
     List<String> violations = app.contract().violations();
     client.close();
     app.stop().await();
+    if (ownDatabase != null) {
+      TestPostgres.dropDatabase(ownDatabase);
+    }
     if (!violations.isEmpty()) {
       throw new AssertionError("responses that do not match openapi.yaml:\n" + String.join("\n", violations));
     }
