@@ -104,7 +104,7 @@ public final class ErrorHandler {
     for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
       // IOException covers refused, reset and closed connections (ConnectException, Netty's native errors)
       if (t instanceof java.io.IOException || t instanceof io.vertx.sqlclient.ClosedConnectionException
-          || t instanceof java.util.concurrent.TimeoutException || t.getClass().getSimpleName().contains("Timeout")) {
+          || t instanceof java.util.concurrent.TimeoutException) {
         return true;
       }
       if (t instanceof io.vertx.pgclient.PgException pg && pg.getSqlState() != null
