@@ -1,70 +1,89 @@
 package org.pillars;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.ThrowableProxyUtil;
+import ch.qos.logback.core.encoder.EncoderBase;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.logging.ConsoleHandler;
-import java.util.logging.Formatter;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
-/** One line per event on standard error: time, level, source, message; a stack trace folded onto the line. */
-public final class Logging extends Formatter {
+/**
+ * One log format for everything: SLF4J into Logback (src/main/resources/logback.xml), which writes one JSON object
+ * per line on standard error. Our code and some libraries log through java.util.logging; that is bridged in. A line
+ * written while a request is being served carries the request's id (see web.RequestIds).
+ */
+public final class Logging {
 
-  /** JUL holds loggers weakly: without these references the levels set below would be forgotten. */
-  private static final java.util.List<Logger> QUIETED = new java.util.ArrayList<>();
+  /** Where the id of the request being served is kept, in the request's own Vert.x context. */
+  public static final String REQUEST_ID = "pillars.requestId";
 
   private Logging() {
   }
 
   public static void configure() {
+    // Vert.x logs through java.util.logging too, so that everything takes the one bridge
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.JULLogDelegateFactory");
     LogManager.getLogManager().reset();
-    Logger root = Logger.getLogger("");
-    Handler console = new ConsoleHandler();
-    console.setFormatter(new Logging());
-    console.setLevel(Level.ALL);
-    root.addHandler(console);
-    root.setLevel(Level.INFO);
-    quiet("io.netty");
-    quiet("io.zonky");
-    quiet("org.flywaydb");
-    quiet("com.password4j");
+    SLF4JBridgeHandler.install();
+    // java.util.logging drops what is below its level before the bridge sees it (and before a message is built)
+    Logger.getLogger("").setLevel(Level.INFO);
   }
 
-  private static void quiet(String logger) {
-    Logger quieted = Logger.getLogger(logger);
-    quieted.setLevel(Level.WARNING);
-    QUIETED.add(quieted);
-  }
-
-  @Override
-  public String format(LogRecord record) {
-    StringBuilder line = new StringBuilder(160)
-        .append(Instant.ofEpochMilli(record.getMillis()))
-        .append(' ').append(record.getLevel().getName())
-        .append(' ').append(shortName(record.getLoggerName()))
-        .append(": ").append(oneLine(formatMessage(record)));
-    if (record.getThrown() != null) {
-      StringWriter trace = new StringWriter();
-      record.getThrown().printStackTrace(new PrintWriter(trace));
-      line.append(" | ").append(oneLine(trace.toString()));
+  /** The id of the request the current thread is serving, if any. */
+  public static String requestId() {
+    Context context = Vertx.currentContext();
+    if (context instanceof ContextInternal internal && internal.isDuplicate()) {
+      Object id = internal.localContextData().get(REQUEST_ID);
+      return id instanceof String s ? s : null;
     }
-    return line.append(System.lineSeparator()).toString();
+    return null;
   }
 
-  private static String oneLine(String text) {
-    return text == null ? "" : text.strip().replaceAll("\\s*[\\r\\n]+\\s*", " | ");
-  }
-
-  private static String shortName(String logger) {
-    if (logger == null) {
-      return "-";
+  /** Keeps the id of the request being served for every line logged while serving it. */
+  public static void requestId(String id) {
+    if (Vertx.currentContext() instanceof ContextInternal internal && internal.isDuplicate()) {
+      internal.localContextData().put(REQUEST_ID, id);
     }
-    int dot = logger.lastIndexOf('.');
-    return dot < 0 ? logger : logger.substring(dot + 1);
+  }
+
+  /** Logback's encoder for our lines: time, level, logger, message, request id, and a stack trace if any. */
+  public static final class JsonLines extends EncoderBase<ILoggingEvent> {
+
+    @Override
+    public byte[] headerBytes() {
+      return null;
+    }
+
+    @Override
+    public byte[] encode(ILoggingEvent event) {
+      JsonObject line = new JsonObject()
+          .put("time", Instant.ofEpochMilli(event.getTimeStamp()).toString())
+          .put("level", event.getLevel().toString())
+          .put("logger", event.getLoggerName())
+          .put("message", event.getFormattedMessage());
+      String id = requestId();
+      if (id != null) {
+        line.put("requestId", id);
+      }
+      line.put("thread", event.getThreadName());
+      IThrowableProxy thrown = event.getThrowableProxy();
+      if (thrown != null) {
+        line.put("error", ThrowableProxyUtil.asString(thrown));
+      }
+      return (line.encode() + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public byte[] footerBytes() {
+      return null;
+    }
   }
 }

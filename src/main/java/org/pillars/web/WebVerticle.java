@@ -73,6 +73,7 @@ public final class WebVerticle extends VerticleBase {
     AppConfig config = services.config();
     Router router = Router.router(vertx);
     ErrorHandler errors = new ErrorHandler(services.pages(), config.maxBodyBytes());
+    router.route().handler(new RequestIds(config.trustedProxies()));
     router.route().handler(new SecurityHeaders(config.cookiesSecure()));
     router.route().handler(WebVerticle::wellFormedQuery);
     if (config.accessLog()) {
