@@ -83,7 +83,7 @@ public final class LearningApi implements Routes {
 
   private void quiz(RoutingContext ctx) {
     Module m = learning.module(ctx.pathParam("moduleId"));
-    Json.send(ctx, 200, quizJson(m, learning.quiz(m), Language.of(ctx)));
+    Json.send(ctx, 200, JsonObject.mapFrom(LearningService.quizView(m, learning.quiz(m), Language.of(ctx))));
   }
 
   private void start(RoutingContext ctx) {
@@ -91,7 +91,7 @@ public final class LearningApi implements Routes {
     Quiz quiz = learning.quiz(m);
     String lang = Language.of(ctx);
     learning.start(Access.principal(ctx), m.id())
-        .onSuccess(id -> Json.send(ctx, 201, quizJson(m, quiz, lang).put("attempt", id.toString())))
+        .onSuccess(id -> Json.send(ctx, 201, JsonObject.mapFrom(LearningService.quizView(m, quiz, lang)).put("attempt", id.toString())))
         .onFailure(ctx::fail);
   }
 
@@ -107,7 +107,7 @@ public final class LearningApi implements Routes {
       if (view.attempt().submitted()) {
         body.put("submittedAt", view.attempt().submittedAt().toString()).put("result", JsonObject.mapFrom(LearningService.result(view, view.attempt().result(), lang)));
       } else {
-        body.put("questions", quizJson(view.module(), view.quiz(), lang).getJsonArray("questions"));
+        body.put("questions", JsonObject.mapFrom(LearningService.quizView(view.module(), view.quiz(), lang)).getJsonArray("questions"));
       }
       Json.send(ctx, 200, body);
     }).onFailure(ctx::fail);
@@ -184,18 +184,5 @@ public final class LearningApi implements Routes {
         .put("minutes", m.minutes()).put("version", m.version()).put("lessonCount", m.lessons().size());
   }
 
-  /** The quiz as a learner sees it before answering: no right answers, no feedback, no explanations. */
-  private static JsonObject quizJson(Module m, Quiz quiz, String lang) {
-    JsonArray questions = new JsonArray();
-    for (Quiz.Question q : quiz.questions()) {
-      JsonArray options = new JsonArray();
-      q.options().forEach(o -> options.add(o.html().in(lang)));
-      questions.add(new JsonObject().put("id", q.id()).put("type", q.type().keyword())
-          .put("scenarioHtml", q.scenarioHtml() == null ? null : q.scenarioHtml().in(lang))
-          .put("promptHtml", q.promptHtml().in(lang)).put("options", options));
-    }
-    return new JsonObject().put("module", m.id()).put("version", m.version()).put("passMark", quiz.passMark())
-        .put("maxAttempts", quiz.maxAttempts()).put("questions", questions);
-  }
 
 }

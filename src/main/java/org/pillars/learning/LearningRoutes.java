@@ -162,7 +162,7 @@ public final class LearningRoutes implements Routes {
         pages.send(ctx, "result", model);
       } else {
         model.put("action", "/attempts/" + view.attempt().id());
-        model.put("questions", questionModels(view.quiz(), lang));
+        model.put("questions", LearningService.quizView(module, view.quiz(), lang).questions());
         pages.send(ctx, "attempt", model);
       }
     }).onFailure(ctx::fail);
@@ -237,29 +237,6 @@ public final class LearningRoutes implements Routes {
     return model;
   }
 
-  /** The questions as a form, without anything that tells which option is right. */
-  static List<Map<String, Object>> questionModels(Quiz quiz, String lang) {
-    List<Map<String, Object>> questions = new ArrayList<>();
-    int number = 1;
-    for (Quiz.Question q : quiz.questions()) {
-      Map<String, Object> model = new HashMap<>();
-      model.put("number", number++);
-      model.put("name", "q." + q.id());
-      model.put("inputType", q.type().singleAnswer() ? "radio" : "checkbox");
-      model.put("multiple", !q.type().singleAnswer());
-      model.put("lang", q.promptHtml().languageFor(lang));
-      model.put("scenario", q.scenarioHtml() == null ? null : new Handlebars.SafeString(q.scenarioHtml().in(lang)));
-      model.put("prompt", new Handlebars.SafeString(q.promptHtml().in(lang)));
-      List<Map<String, Object>> options = new ArrayList<>();
-      for (int i = 0; i < q.options().size(); i++) {
-        options.add(Map.of("value", i, "id", "q-" + q.id() + "-" + i,
-            "html", new Handlebars.SafeString(q.options().get(i).html().in(lang))));
-      }
-      model.put("options", options);
-      questions.add(model);
-    }
-    return questions;
-  }
 
 
   private static void redirect(RoutingContext ctx, String location) {

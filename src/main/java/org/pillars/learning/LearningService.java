@@ -132,6 +132,27 @@ public final class LearningService {
                                double points, String lang, String promptHtml, List<String> chosenHtml, List<String> feedbackHtml,
                                String explanationHtml, String source) { }
 
+  /**
+   * A quiz as a learner sees it before answering, in one language: no right answers, no feedback, no explanations.
+   * The attempt page and the API render this one record, so what may reach the browser is decided here alone.
+   */
+  public record QuizView(String module, int version, int passMark, int maxAttempts, List<QuestionView> questions) { }
+
+  /** One question to answer: its options' HTML in order (an answer names an option by its position, from 0). */
+  public record QuestionView(String id, int number, String type, boolean multiple, String lang, String scenarioHtml,
+                             String promptHtml, List<String> options) { }
+
+  public static QuizView quizView(Module module, Quiz quiz, String lang) {
+    List<QuestionView> questions = new ArrayList<>();
+    int number = 1;
+    for (Quiz.Question q : quiz.questions()) {
+      questions.add(new QuestionView(q.id(), number++, q.type().keyword(), !q.type().singleAnswer(), q.promptHtml().languageFor(lang),
+          q.scenarioHtml() == null ? null : q.scenarioHtml().in(lang), q.promptHtml().in(lang),
+          q.options().stream().map(o -> o.html().in(lang)).toList()));
+    }
+    return new QuizView(module.id(), module.version(), quiz.passMark(), quiz.maxAttempts(), List.copyOf(questions));
+  }
+
   /** Grades and stores once; a retry of a submitted attempt returns the stored result unchanged. */
   public Future<ResultView> submit(Principal p, String attemptId, Map<String, List<Integer>> answers, String lang) {
     return attempt(p, attemptId).compose(view -> grade(view, answers).map(result -> result(view, result, lang)));
