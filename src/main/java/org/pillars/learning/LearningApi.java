@@ -145,14 +145,12 @@ public final class LearningApi implements Routes {
   }
 
   private void progress(RoutingContext ctx) {
-    learning.progress(Access.principal(ctx)).onSuccess(progress -> {
+    learning.standing(Access.principal(ctx), java.time.LocalDate.now()).onSuccess(standing -> {
       JsonArray list = new JsonArray();
-      for (Module m : learning.catalogModules()) {
-        LearningRepository.Progress pr = progress.getOrDefault(m.id(), LearningRepository.Progress.none(m.id()));
-        int[] steps = LearningService.steps(m, pr);
-        list.add(new JsonObject().put("module", m.id()).put("lessonsRead", steps[2]).put("lessons", m.lessons().size())
-            .put("attempts", pr.attempts()).put("bestScore", pr.bestScore()).put("passed", pr.passed())
-            .put("certificate", pr.certificateCode()).put("continue", LearningService.continueUrl(m, pr)));
+      for (LearningService.ModuleStanding s : standing) {
+        list.add(new JsonObject().put("module", s.module().id()).put("lessonsRead", s.lessonsRead())
+            .put("lessons", s.module().lessons().size()).put("attempts", s.attempts()).put("bestScore", s.bestScore())
+            .put("passed", s.passed()).put("certificate", s.certificateCode()).put("continue", s.continueUrl()));
       }
       Json.send(ctx, 200, new JsonObject().put("modules", list));
     }).onFailure(ctx::fail);

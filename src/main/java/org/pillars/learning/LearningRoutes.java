@@ -55,42 +55,32 @@ public final class LearningRoutes implements Routes {
   private void home(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
     String lang = Language.of(ctx);
-    learning.assigned(p, java.time.LocalDate.now()).compose(assigned -> learning.progress(p).map(progress -> {
+    learning.standing(p, java.time.LocalDate.now()).map(standing -> {
       List<Map<String, Object>> assignedCards = new ArrayList<>();
       List<Map<String, Object>> started = new ArrayList<>();
       List<Map<String, Object>> others = new ArrayList<>();
-      List<Module> modules = new ArrayList<>(learning.catalogModules());
-      modules.sort((a, b) -> {
-        var pa = progress.get(a.id());
-        var pb = progress.get(b.id());
-        if (pa == null || pb == null || pa.lastActivity() == null || pb.lastActivity() == null) {
-          return 0;
-        }
-        return pb.lastActivity().compareTo(pa.lastActivity());
-      });
-      for (Module m : modules) {
-        LearningRepository.Progress pr = progress.getOrDefault(m.id(), LearningRepository.Progress.none(m.id()));
-        int[] steps = LearningService.steps(m, pr);
+      for (LearningService.ModuleStanding s : standing) {
+        Module m = s.module();
         Map<String, Object> card = new HashMap<>();
         card.put("title", m.title().in(lang));
         card.put("titleLang", m.title().languageFor(lang));
         card.put("href", "/modules/" + m.id());
-        card.put("continue", LearningService.continueUrl(m, pr));
-        card.put("done", steps[0]);
-        card.put("total", steps[1]);
-        card.put("lessonsRead", steps[2]);
+        card.put("continue", s.continueUrl());
+        card.put("done", s.stepsDone());
+        card.put("total", s.steps());
+        card.put("lessonsRead", s.lessonsRead());
         card.put("lessons", m.lessons().size());
-        card.put("best", pr.bestScore());
-        card.put("passed", pr.passed());
-        card.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
-        LearningRepository.Assigned due = assigned.get(m.id());
+        card.put("best", s.bestScore());
+        card.put("passed", s.passed());
+        card.put("certificate", s.certificateCode() == null ? null : "/certificates/" + s.certificateCode());
+        LearningRepository.Assigned due = s.assignment();
         if (due != null) {
           card.put("due", t(ctx, due.overdue() ? "home.overdue" : "home.due", due.dueOn().toString()));
           card.put("late", due.overdue());
           card.put("dueOn", due.dueOn());
           assignedCards.add(card);
         } else {
-          (pr.lessonsRead().isEmpty() && pr.attempts() == 0 ? others : started).add(card);
+          (s.started() ? started : others).add(card);
         }
       }
       assignedCards.sort(java.util.Comparator.comparing(c -> (java.time.LocalDate) c.get("dueOn")));
@@ -99,7 +89,7 @@ public final class LearningRoutes implements Routes {
       model.put("started", started);
       model.put("others", others);
       return model;
-    })).onSuccess(model -> pages.send(ctx, "home", model)).onFailure(ctx::fail);
+    }).onSuccess(model -> pages.send(ctx, "home", model)).onFailure(ctx::fail);
   }
 
   private void markRead(RoutingContext ctx) {

@@ -208,6 +208,32 @@ public final class LearningService {
     return repository.progress(p.accountId());
   }
 
+  /**
+   * Where the learner stands in one module of the catalogue: lessons read (of those the module has now), steps done
+   * (each lesson, and passing the quiz), best score, certificate, where to continue, and the due date if a cohort of
+   * theirs must complete it (late by the one rule in SQL). The home page and GET /api/progress render these.
+   */
+  public record ModuleStanding(Module module, int lessonsRead, int stepsDone, int steps, int attempts, Integer bestScore,
+                               boolean passed, String certificateCode, String continueUrl, boolean started,
+                               java.time.OffsetDateTime lastActivity, LearningRepository.Assigned assignment) { }
+
+  /** The learner's standing in every module of the catalogue, most recently active first. */
+  public Future<List<ModuleStanding>> standing(Principal p, java.time.LocalDate today) {
+    return assigned(p, today).compose(assigned -> progress(p).map(progress -> {
+      List<ModuleStanding> all = new ArrayList<>();
+      for (Module m : catalogModules()) {
+        LearningRepository.Progress pr = progress.getOrDefault(m.id(), LearningRepository.Progress.none(m.id()));
+        int[] s = steps(m, pr);
+        all.add(new ModuleStanding(m, s[2], s[0], s[1], pr.attempts(), pr.bestScore(), pr.passed(), pr.certificateCode(),
+            continueUrl(m, pr), !pr.lessonsRead().isEmpty() || pr.attempts() > 0, pr.lastActivity(), assigned.get(m.id())));
+      }
+      // a total order (newest first, untouched modules after, in catalogue order): the sort is stable
+      all.sort(java.util.Comparator.comparing(ModuleStanding::lastActivity,
+          java.util.Comparator.nullsLast(java.util.Comparator.reverseOrder())));
+      return all;
+    }));
+  }
+
   /** Where a learner continues: the first lesson not read, else the quiz, else the module page. */
   public static String continueUrl(Module m, LearningRepository.Progress progress) {
     for (Lesson l : m.lessons()) {
