@@ -52,7 +52,7 @@ public final class SetupRoutes implements Routes {
     model.put("name", account.displayName());
     model.put("error", error);
     model.put("action", ctx.request().path());
-    pages.send(ctx, status, "setup", model);
+    pages.sendPersonal(ctx, status, "setup", model);
   }
 
   /** The form and the API are one call, {@link AuthService#completeSetup}; only the answer differs. */

@@ -70,8 +70,19 @@ public final class Pages {
    * page gets a 304 with no body.
    */
   public void send(RoutingContext ctx, int status, String page, Map<String, Object> model) {
+    send(ctx, status, page, model, Access.current(ctx).isPresent());
+  }
+
+  /**
+   * Sends a page that holds someone's personal data even to an anonymous reader (a set-up page reached by a
+   * one-time code, a certificate's verification): never stored either.
+   */
+  public void sendPersonal(RoutingContext ctx, int status, String page, Map<String, Object> model) {
+    send(ctx, status, page, model, true);
+  }
+
+  private void send(RoutingContext ctx, int status, String page, Map<String, Object> model, boolean personal) {
     byte[] html = templates.render(page, model).getBytes(StandardCharsets.UTF_8);
-    boolean personal = Access.current(ctx).isPresent();
     var response = ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, personal ? "no-store" : "no-cache")

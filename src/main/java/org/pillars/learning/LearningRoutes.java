@@ -202,7 +202,7 @@ public final class LearningRoutes implements Routes {
         .onSuccess(c -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "verify.title"));
       model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));
-      pages.send(ctx, "verify", model);
+      pages.sendPersonal(ctx, 200, "verify", model);
     }).onFailure(ctx::fail);
   }
 

@@ -34,6 +34,8 @@ class PersonalPagesCacheTest {
   private static String trainer;
   private static List<String> learnerPages;
   private static List<String> coordinatorPages;
+  private static String certificateCode;
+  private static String setupPage;
 
   @BeforeAll
   static void start() {
@@ -56,6 +58,9 @@ class PersonalPagesCacheTest {
     String certificate = server.get("/api/certificates", "Authorization", "Bearer " + learner).bodyAsJsonObject()
         .getJsonArray("certificates").getJsonObject(0).getString("code");
 
+    certificateCode = certificate;
+    setupPage = "/setup/" + server.send(HttpMethod.POST, "/api/cohorts/" + cohort + "/learners/" + account + "/setup-code", null,
+        "Authorization", "Bearer " + coordinator).bodyAsJsonObject().getString("setupCode");
     learnerPages = List.of("/home", "/attempts/" + open, "/attempts/" + submitted, "/certificates/" + certificate,
         "/account/password", "/modules/alpha/first", "/");
     coordinatorPages = List.of("/cohorts", "/cohorts/" + cohort, "/cohorts/" + cohort + "/learners/" + account,
@@ -101,6 +106,17 @@ class PersonalPagesCacheTest {
     HttpResponse<Buffer> r = server.get("/attempts/00000000-0000-0000-0000-000000000000", "Authorization", "Bearer " + learner);
     assertEquals(404, r.statusCode(), r.bodyAsString());
     assertEquals("no-store", r.getHeader("Cache-Control"));
+  }
+
+  @Test
+  @DisplayName("pages that show someone's name to an anonymous reader (a set-up page, a verification) are not stored either")
+  void anonymousPersonalPages() {
+    for (String path : List.of(setupPage, "/verify/" + certificateCode)) {
+      HttpResponse<Buffer> r = server.get(path);
+      assertEquals(200, r.statusCode(), path + ": " + r.bodyAsString());
+      assertEquals("no-store", r.getHeader("Cache-Control"), path);
+      assertNull(r.getHeader("ETag"), path);
+    }
   }
 
   @Test
