@@ -102,10 +102,10 @@ public class Generate {
   /** EXPLAIN ANALYZE of the server's own report queries (from CohortRepository), with a first page of 100 learners. */
   private static void explain(Connection c, long cohort) throws Exception {
     Map<String, String> args = Map.of(
-        "summary", "(" + cohort + ")",
+        "summary", "(" + cohort + ", current_date)",
         "page", "(" + cohort + ", NULL, NULL, current_date, 0, 100)",
-        "page cells", "(" + cohort + ", ARRAY[" + firstHundred(c, cohort) + "]::bigint[])",
-        "export", "(" + cohort + ")");
+        "page cells", "(" + cohort + ", current_date, ARRAY[" + firstHundred(c, cohort) + "]::bigint[])",
+        "export", "(" + cohort + ", current_date)");
     int n = 0;
     for (Map.Entry<String, String> q : CohortRepository.reportQueries().entrySet()) {
       System.out.println("-- " + q.getKey());
