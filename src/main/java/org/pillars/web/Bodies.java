@@ -17,7 +17,7 @@ import org.pillars.core.Unsupported;
 
 /**
  * Reads request bodies, at most {@link AppConfig#maxBodyBytes()} of them. Forms, JSON and CSV are read into
- * memory, never to a file. A multipart body is written to a temporary file only for a signed-in request to a
+ * memory, never to a file, as soon as the request arrives. A multipart body is written to a temporary file only for a signed-in request to a
  * route that takes an upload ({@link org.pillars.core.Routes#uploads()}), and only while fewer than
  * {@link AppConfig#maxUploads()} uploads are open; anywhere else it is refused unread. A body that sends
  * nothing for {@link AppConfig#bodyIdleSeconds()} has its connection closed and its temporary file deleted.
@@ -61,21 +61,33 @@ final class Bodies {
   void hold(Router router) {
     router.route().handler(ctx -> {
       HttpServerRequest request = ctx.request();
-      if (request.isEnded()) {
+      if (!hasBody(request)) {
         ctx.next();
         return;
-      }
-      request.pause();
-      ctx.addHeadersEndHandler(v -> request.resume());
-      if (hasBody(request)) {
-        watch(ctx);
       }
       if (declaredLength(request) > maxBodyBytes) {
         ctx.fail(413);
         return;
       }
+      if (!request.isEnded()) {
+        watch(ctx);
+      }
+      if (!multipart(request)) {
+        // a form, JSON or CSV is read now, into memory, before anything asynchronous: HTTP/2 delivers a small
+        // body with its headers, and a body left unread across the session check would be lost there
+        ctx.put(DECODING, Boolean.TRUE);
+        forms.handle(ctx);
+        return;
+      }
+      request.pause();
+      ctx.addHeadersEndHandler(v -> request.resume());
       ctx.next();
-    });
+    }).handler(Bodies::decoded);
+  }
+
+  private static boolean multipart(HttpServerRequest request) {
+    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+    return type != null && type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data");
   }
 
   private static boolean hasBody(HttpServerRequest request) {
@@ -103,17 +115,11 @@ final class Bodies {
     router.route().handler(this::read).handler(Bodies::decoded).failureHandler(Bodies::undecodable);
   }
 
+  /** Only a multipart body is still unread here: it goes to a file, or is refused unread. */
   private void read(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (!hasBody(request)) {
-      request.resume();
+    if (!hasBody(request) || !multipart(request)) {
       ctx.next();
-      return;
-    }
-    String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-      ctx.put(DECODING, Boolean.TRUE);
-      forms.handle(ctx);
     } else if (ctx.get(UPLOAD_ROUTE) == null) {
       ctx.fail(new Unsupported("this address takes no file: send a form or JSON"));
     } else if (Access.current(ctx).isEmpty()) {
