@@ -155,34 +155,39 @@ class QuizFlowTest {
     assertEquals(2, submittedAttempts(user), "two attempts, each recorded once");
   }
 
-  @Test
+  /** The first submit takes the failing path (one statement) or the passing one (a transaction); the later one the other. */
+  @ParameterizedTest(name = "{0} submit first")
+  @ValueSource(strings = {"failing", "passing"})
   @DisplayName("two submits of one attempt racing with different answers: the first to commit is recorded, and both are answered with it")
-  void racingSubmitsWithDifferentAnswers() {
+  void racingSubmitsWithDifferentAnswers(String first) {
+    JsonObject firstAnswers = first.equals("failing") ? ALL_WRONG : ALL_RIGHT;
+    JsonObject laterAnswers = first.equals("failing") ? ALL_RIGHT : ALL_WRONG;
     String user = Accounts.create(server, "learner");
     String token = Accounts.token(server, user);
     String attempt = startAttempt(token);
-    Future<HttpResponse<Buffer>> wrong;
-    Future<HttpResponse<Buffer>> right;
+    Future<HttpResponse<Buffer>> earlier;
+    Future<HttpResponse<Buffer>> later;
     try (Saboteur db = Saboteur.on(server)) {
       db.begin();
       db.execute("SELECT 1 FROM attempts WHERE id = ? FOR UPDATE", UUID.fromString(attempt));
-      wrong = submitting(token, attempt, ALL_WRONG);
-      db.awaitBlocked(1);  // its UPDATE waits for the row first; PostgreSQL queues the second behind it
-      right = submitting(token, attempt, ALL_RIGHT);
+      earlier = submitting(token, attempt, firstAnswers);
+      db.awaitBlocked(1);  // its UPDATE waits for the row first; PostgreSQL queues the later one behind it
+      later = submitting(token, attempt, laterAnswers);
       db.awaitBlocked(2);
       db.rollback();
     }
-    HttpResponse<Buffer> first = wrong.await();
-    HttpResponse<Buffer> second = right.await();
-    assertEquals(200, first.statusCode(), first.bodyAsString());
-    assertEquals(200, second.statusCode(), second.bodyAsString());
-    assertEquals(0, first.bodyAsJsonObject().getInteger("score"), first.bodyAsString());
-    assertEquals(first.bodyAsJsonObject(), second.bodyAsJsonObject(), "the later submit is answered with the recorded result, not its own");
+    HttpResponse<Buffer> recorded = earlier.await();
+    HttpResponse<Buffer> lost = later.await();
+    assertEquals(200, recorded.statusCode(), recorded.bodyAsString());
+    assertEquals(200, lost.statusCode(), lost.bodyAsString());
+    int score = first.equals("failing") ? 0 : 100;
+    assertEquals(score, recorded.bodyAsJsonObject().getInteger("score"), recorded.bodyAsString());
+    assertEquals(recorded.bodyAsJsonObject(), lost.bodyAsJsonObject(), "the later submit is answered with the recorded result, not its own");
 
     Row row = stored(attempt);
-    assertEquals(0, row.getInteger("score"));
-    assertFalse(row.getBoolean("passed"));
-    assertEquals(new JsonArray().add(2), ((JsonObject) row.getValue("answers")).getJsonArray("tiers"), "the first answers are kept");
+    assertEquals(score, row.getInteger("score"));
+    assertEquals(score == 100, row.getBoolean("passed"));
+    assertEquals(firstAnswers.getJsonArray("tiers"), ((JsonObject) row.getValue("answers")).getJsonArray("tiers"), "the first answers are kept");
     assertEquals(1, submittedAttempts(user));
   }
 
