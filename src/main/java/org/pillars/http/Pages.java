@@ -33,6 +33,14 @@ public final class Pages {
     this.iconUrl = assets.url("/static/favicon.svg");
   }
 
+  /**
+   * A service's view record as a template reads it: the same names and values the JSON rendering of the record
+   * has (Jackson), so that the page and the API show one record.
+   */
+  public static Map<String, Object> record(Record view) {
+    return io.vertx.core.json.JsonObject.mapFrom(view).getMap();
+  }
+
   public Messages messages() {
     return messages;
   }

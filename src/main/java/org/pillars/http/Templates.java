@@ -5,7 +5,6 @@ import com.github.jknack.handlebars.Handlebars;
 import com.github.jknack.handlebars.Helper;
 import com.github.jknack.handlebars.Template;
 import com.github.jknack.handlebars.context.MapValueResolver;
-import com.github.jknack.handlebars.context.MethodValueResolver;
 import com.github.jknack.handlebars.io.ClassPathTemplateLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -62,7 +61,6 @@ public final class Templates {
   }
 
   private static Context context(Map<String, Object> model) {
-    // maps for page models; records (a service's view records) by their accessors, as the JSON rendering sees them
-    return Context.newBuilder(model).resolver(MapValueResolver.INSTANCE, MethodValueResolver.INSTANCE).build();
+    return Context.newBuilder(model).resolver(MapValueResolver.INSTANCE).build();
   }
 }

@@ -148,11 +148,11 @@ public final class LearningRoutes implements Routes {
       model.put("module", moduleModel(module, lang));
       model.put("stale", view.stale());
       if (view.attempt().submitted()) {
-        model.put("result", LearningService.result(view, view.attempt().result(), lang));
+        model.put("result", Pages.record(LearningService.result(view, view.attempt().result(), lang)));
         pages.send(ctx, "result", model);
       } else {
         model.put("action", "/attempts/" + view.attempt().id());
-        model.put("questions", LearningService.quizView(module, view.quiz(), lang).questions());
+        model.put("questions", Pages.record(LearningService.quizView(module, view.quiz(), lang)).get("questions"));
         pages.send(ctx, "attempt", model);
       }
     }).onFailure(ctx::fail);
