@@ -69,32 +69,32 @@ public final class CohortRepository {
       ON CONFLICT (cohort_id, module_id) DO UPDATE SET due_on = excluded.due_on""";
   private static final String DELETE_ASSIGNMENT = "DELETE FROM assignments WHERE cohort_id = $1 AND module_id = $2";
   /**
-   * The cohort's counts per assigned module and its completions per day, by the one status rule (V5): over the
-   * module_progress rows that exist (one pass), plus, per module, the members who have no row yet, whose status and
-   * lateness the same functions decide. Joining every member x module pair instead cost twice as much at 100,000.
+   * The cohort's counts per assigned module and its completions per day, by the one status rule (V5): one grouped
+   * pass over the module_progress rows that exist (a few hundred groups of module, status, lateness and day), plus,
+   * per module, the members who have no row yet, whose status and lateness the same functions decide. Joining every
+   * member x module pair instead cost twice as much at 100,000, and keeping the rows before grouping spilled to disk.
    */
   private static final String SUMMARY = """
-      WITH present AS MATERIALIZED (
-        SELECT p.module_id, (p.completed_at AT TIME ZONE 'UTC')::date AS day,
-               progress_status(p.lessons_read, p.attempts, p.certificate_score) AS status,
-               progress_overdue(p.certificate_score, x.due_on, $2) AS overdue
+      WITH grouped AS MATERIALIZED (
+        SELECT p.module_id, progress_status(p.lessons_read, p.attempts, p.certificate_score) AS status,
+               progress_overdue(p.certificate_score, x.due_on, $2) AS overdue,
+               (p.completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
         FROM cohort_members m JOIN module_progress p ON p.account_id = m.account_id
         JOIN assignments x ON x.cohort_id = m.cohort_id AND x.module_id = p.module_id
-        WHERE m.cohort_id = $1),
-      absent AS (
-        SELECT x.module_id, (SELECT count(*) FROM cohort_members WHERE cohort_id = $1)
-                 - (SELECT count(*) FROM present p WHERE p.module_id = x.module_id) AS n,
-               progress_status(NULL, NULL, NULL) AS status, progress_overdue(NULL, x.due_on, $2) AS overdue
-        FROM assignments x WHERE x.cohort_id = $1),
+        WHERE m.cohort_id = $1 GROUP BY 1, 2, 3, 4),
       counted AS (
-        SELECT module_id, status, overdue, count(*) AS n FROM present GROUP BY 1, 2, 3
-        UNION ALL SELECT module_id, status, overdue, n FROM absent)
+        SELECT module_id, status, overdue, n FROM grouped
+        UNION ALL
+        SELECT x.module_id, progress_status(NULL, NULL, NULL), progress_overdue(NULL, x.due_on, $2),
+               (SELECT count(*) FROM cohort_members WHERE cohort_id = $1)
+                 - coalesce((SELECT sum(g.n) FROM grouped g WHERE g.module_id = x.module_id), 0)
+        FROM assignments x WHERE x.cohort_id = $1)
       SELECT module_id, NULL::date AS day,
              sum(n) FILTER (WHERE status = 'completed')::bigint, sum(n) FILTER (WHERE status = 'in-progress')::bigint,
              sum(n) FILTER (WHERE status = 'not-started')::bigint, sum(n) FILTER (WHERE overdue)::bigint
       FROM counted GROUP BY module_id
       UNION ALL
-      SELECT NULL, day, count(*), 0, 0, 0 FROM present WHERE status = 'completed' AND day IS NOT NULL GROUP BY day""";
+      SELECT NULL, day, sum(n)::bigint, 0, 0, 0 FROM grouped WHERE status = 'completed' AND day IS NOT NULL GROUP BY day""";
 
   /**
    * The learners matching a unit ($2, null for all) and a status ($3, null for all; on $4, today): any assigned
@@ -119,11 +119,24 @@ public final class CohortRepository {
       v.certificate_score, v.completed_at""";
   private static final String PAGE_CELLS = "SELECT v.account_id, v.module_id, " + CELL_COLUMNS
       + " FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = ANY($3)";
+  /**
+   * The export in report order, its cells as assigned_progress (V5) has them. The members are sorted alone (one row
+   * each) and each one's assigned modules joined after (OFFSET 0 keeps the join per member), so the database streams
+   * lines from the start and sorts only within a member; sorting all learner-module lines at once spilled 66 MB to
+   * disk at 100,000 learners and took 5.5 s against 3.3 s.
+   */
   private static final String EXPORT = "SELECT a.service_number, a.display_name, a.rank, a.unit, v.module_id, v.due_on, "
       + CELL_COLUMNS + """
 
-      FROM assigned_progress v JOIN accounts a ON a.id = v.account_id
-      WHERE v.cohort_id = $1
+      FROM (SELECT a.id, a.service_number, a.display_name, a.rank, a.unit FROM cohort_members m
+            JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1
+            ORDER BY a.unit NULLS LAST, a.display_name, a.id) a
+      CROSS JOIN LATERAL (
+        SELECT x.module_id, x.due_on, coalesce(p.lessons_read, 0) AS lessons_read, coalesce(p.attempts, 0) AS attempts,
+               p.best_score, p.certificate_score, p.completed_at,
+               progress_status(p.lessons_read, p.attempts, p.certificate_score) AS status
+        FROM assignments x LEFT JOIN module_progress p ON p.account_id = a.id AND p.module_id = x.module_id
+        WHERE x.cohort_id = $1 ORDER BY x.due_on, x.module_id OFFSET 0) v
       ORDER BY a.unit NULLS LAST, a.display_name, a.id, v.due_on, v.module_id""";
   private static final String LEARNER_CELLS = "SELECT v.module_id, " + CELL_COLUMNS
       + " FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = $3";

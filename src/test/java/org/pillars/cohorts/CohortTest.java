@@ -328,6 +328,46 @@ class CohortTest {
   }
 
   @Test
+  @DisplayName("an export larger than one database fetch and one write has every learner-module line once, in report order")
+  void largeExport() {
+    long id = cohort(coordinatorA, countryA, "Large export rotation");
+    var pool = server.app().database().pool();
+    // 1,700 learners x 2 modules: 3,400 lines, more than one fetch (3,000) and about ten writes of 32 KiB
+    pool.preparedQuery("""
+        WITH made AS (INSERT INTO accounts (organisation_id, username, display_name, role, service_number, unit)
+          SELECT $1, 'bulk-' || i, 'Learner ' || lpad(i::text, 4, '0'), 'learner', 'BK-' || i,
+                 CASE WHEN i % 3 = 0 THEN NULL ELSE 'Company ' || (i % 3) END
+          FROM generate_series(1, 1700) i RETURNING id)
+        INSERT INTO cohort_members (cohort_id, account_id) SELECT $2, id FROM made""").execute(Tuple.of(countryA, id)).await();
+    pool.preparedQuery("""
+        INSERT INTO lesson_reads (account_id, module_id, lesson_id)
+        SELECT id, 'beta', 'only' FROM accounts WHERE username LIKE 'bulk-%' AND right(username, 1) = '7'""").execute().await();
+    assertEquals(204, call(HttpMethod.PUT, "/api/cohorts/" + id + "/assignments/alpha", coordinatorA,
+        new JsonObject().put("dueOn", "2099-01-01")).statusCode());
+    assertEquals(204, call(HttpMethod.PUT, "/api/cohorts/" + id + "/assignments/beta", coordinatorA,
+        new JsonObject().put("dueOn", "2098-01-01")).statusCode());
+
+    HttpResponse<Buffer> export = call(HttpMethod.GET, "/api/cohorts/" + id + "/export.csv", coordinatorA, null);
+    assertEquals(200, export.statusCode());
+    List<String> lines = List.of(export.bodyAsString().split("\r\n"));
+    assertEquals(1 + 1700 * 2, lines.size());
+    List<String> expected = new java.util.ArrayList<>();
+    // report order: unit (no unit last), name; within a learner, modules by due date (beta is due first)
+    for (String unit : new String[] {"Company 1", "Company 2", null}) {
+      for (int i = 1; i <= 1700; i++) {
+        String u = i % 3 == 0 ? null : "Company " + (i % 3);
+        if (java.util.Objects.equals(u, unit)) {
+          String status = i % 10 == 7 ? "in-progress" : "not-started";
+          expected.add("BK-" + i + "," + String.format("Learner %04d", i) + ",," + (u == null ? "" : u) + ",beta,2098-01-01," + status);
+          expected.add("BK-" + i + "," + String.format("Learner %04d", i) + ",," + (u == null ? "" : u) + ",alpha,2099-01-01,not-started");
+        }
+      }
+    }
+    List<String> got = lines.subList(1, lines.size()).stream().map(l -> String.join(",", List.of(l.split(",", -1)).subList(0, 7))).toList();
+    assertEquals(expected, got);
+  }
+
+  @Test
   @DisplayName("a cohort can be renamed and re-dated, and deleted without touching its learners' accounts or progress")
   void editAndDelete() {
     long id = cohort(coordinatorA, countryA, "Typo rotaton");
