@@ -2,6 +2,7 @@ package org.pillars.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -92,6 +93,38 @@ class JwtAttackTest {
   void control() throws Exception {
     assertEquals(200, me(realToken));
     assertEquals(200, me(ours(p -> p)));
+  }
+
+  @Test
+  @DisplayName("a session cookie past a third of its life is renewed (same session, full lifetime); a younger one and a bearer token are not")
+  void oldCookieRenewed() throws Exception {
+    long now = System.currentTimeMillis() / 1000;
+    long life = 30 * 60;  // the test server keeps the default PILLARS_TOKEN_MINUTES
+    String old = ours(p -> p.put("iat", now - life / 3 - 60).put("exp", now - life / 3 - 60 + life));
+    HttpResponse<Buffer> r = server.get("/api/me", "Cookie", Authn.COOKIE + "=" + old);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    String set = sessionCookie(r);
+    assertTrue(set != null, "an old cookie is replaced: " + r.headers().getAll("Set-Cookie"));
+    String attributes = set.toLowerCase(java.util.Locale.ROOT);
+    assertTrue(attributes.contains("max-age=" + life) && attributes.contains("httponly") && attributes.contains("samesite=lax"), set);
+    String renewed = set.substring(Authn.COOKIE.length() + 1, set.indexOf(';'));
+    JsonObject claims = decode(renewed.split("\\.")[1]);
+    assertEquals(realPayload.getString("sid"), claims.getString("sid"), "the same session goes on");
+    assertEquals(realPayload.getString("sub"), claims.getString("sub"));
+    assertTrue(claims.getLong("iat") >= now && claims.getLong("exp") >= now + life, claims.encode());
+    assertEquals(200, me(renewed));
+
+    String younger = ours(p -> p.put("iat", now - life / 3 + 60).put("exp", now - life / 3 + 60 + life));
+    HttpResponse<Buffer> kept = server.get("/api/me", "Cookie", Authn.COOKIE + "=" + younger);
+    assertEquals(200, kept.statusCode());
+    assertEquals(null, sessionCookie(kept), "a cookie younger than a third of its life is kept");
+    HttpResponse<Buffer> bearer = server.get("/api/me", "Authorization", "Bearer " + old);
+    assertEquals(200, bearer.statusCode());
+    assertEquals(null, sessionCookie(bearer), "a bearer token is the client's to renew, no cookie is set");
+  }
+
+  private static String sessionCookie(HttpResponse<Buffer> r) {
+    return r.headers().getAll("Set-Cookie").stream().filter(c -> c.startsWith(Authn.COOKIE + "=")).findFirst().orElse(null);
   }
 
   @ParameterizedTest(name = "alg \"{0}\" is refused")
