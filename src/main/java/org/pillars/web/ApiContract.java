@@ -180,8 +180,8 @@ public final class ApiContract {
 
   /**
    * What the validator's {@code validate} does, on the event loop: every parameter the operation documents, then
-   * the body. Its Future form hands each request to an ordered worker ({@code executeBlocking}), so requests of one
-   * event loop queued behind each other there: that hop cost a quiz cycle a quarter of its rate.
+   * the body. Its Future form hands each request to an ordered worker ({@code executeBlocking}), where the requests
+   * of one event loop wait behind each other, for checks that take microseconds.
    */
   private void validate(ValidatableRequest request, Operation operation) {
     for (Parameter p : operation.getParameters()) {
