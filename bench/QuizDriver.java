@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * baseline. Prints "key value" lines for bench/quiz-and-login.sh.
  * Run: java -cp target/pillars.jar bench/QuizDriver.java APP_PORT BASELINE_PORT PG_PORT MODE
  *   MODE setup   : creates bench learners (same hash as the demo learner) and prints the first account id
- *   MODE quiz    : alternates timed rounds of quiz cycles (start + submit) against Pillars and the baseline
+ *   MODE quiz SECONDS ROUNDS [WARMUP] : alternates timed rounds of quiz cycles (start + submit) against Pillars and
+ *                  the baseline, after WARMUP seconds (default 3) of each
  *   MODE logins  : times logins with a wrong password and with an unknown username
  *   MODE loginload SECONDS : logs the demo learner in continuously with 4 threads (load for the page test)
  */
@@ -41,7 +42,8 @@ public class QuizDriver {
     String jdbc = "jdbc:postgresql://localhost:" + pg + "/pillars?user=postgres";
     switch (args[3]) {
       case "setup" -> setup(jdbc);
-      case "quiz" -> quiz(app, baseline, jdbc, Integer.parseInt(args[4]), Integer.parseInt(args[5]));
+      case "quiz" -> quiz(app, baseline, jdbc, Integer.parseInt(args[4]), Integer.parseInt(args[5]),
+          args.length > 6 ? Integer.parseInt(args[6]) : 3);
       case "logins" -> logins(app, jdbc);
       case "loginload" -> loginLoad(app, Integer.parseInt(args[4]));
       default -> throw new IllegalArgumentException(args[3]);
@@ -123,7 +125,7 @@ public class QuizDriver {
     return done.get();
   }
 
-  static void quiz(int app, int baseline, String jdbc, int seconds, int rounds) throws Exception {
+  static void quiz(int app, int baseline, String jdbc, int seconds, int rounds, int warmup) throws Exception {
     List<String> tokens = new ArrayList<>();
     List<Long> ids = new ArrayList<>();
     try (Connection c = DriverManager.getConnection(jdbc);
@@ -137,8 +139,8 @@ public class QuizDriver {
         }
       }
     }
-    cycles(app, true, tokens, ids, 3);
-    cycles(baseline, false, tokens, ids, 3);
+    cycles(app, true, tokens, ids, warmup);
+    cycles(baseline, false, tokens, ids, warmup);
     for (int r = 0; r < rounds; r++) {
       System.out.printf("pillars %.1f%n", cycles(app, true, tokens, ids, seconds) / (double) seconds);
       System.out.printf("baseline %.1f%n", cycles(baseline, false, tokens, ids, seconds) / (double) seconds);

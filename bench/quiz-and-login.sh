@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-10}
 ROUNDS=${ROUNDS:-3}
+# each side runs this long before the timed rounds: with 3 s the baseline was still being compiled (its rate
+# rose from ~500 to ~2,000 cycles/s over three rounds), so the ratio measured the JIT, not the code
+WARMUP_SECONDS=${WARMUP_SECONDS:-30}
 APP_PORT=${APP_PORT:-18180}
 BASE_PORT=${BASE_PORT:-18181}
 INSTANCES=$(nproc)
@@ -35,7 +38,7 @@ for _ in $(seq 1 60); do grep -q "insert baseline on port" "$work/baseline.log" 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 mean() { tr ' ' '\n' | awk 'NF {s+=$1; n++} END {printf "%.1f", s/n}'; }
 
-quiz=$(driver quiz "$SECONDS_PER_ROUND" "$ROUNDS")
+quiz=$(driver quiz "$SECONDS_PER_ROUND" "$ROUNDS" "$WARMUP_SECONDS")
 pillars_runs=$(echo "$quiz" | awk '/^pillars/ {print $2}' | tr '\n' ' ')
 baseline_runs=$(echo "$quiz" | awk '/^baseline/ {print $2}' | tr '\n' ' ')
 pillars=$(echo "$pillars_runs" | tr ' ' '\n' | awk NF | median)
@@ -71,7 +74,7 @@ cat <<MD
 
 - Run: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; driver,
   servers and PostgreSQL share it. $INSTANCES HTTP instances on each server; 16 learners in
-  parallel, each looping; median of $ROUNDS alternating rounds of ${SECONDS_PER_ROUND} s after a 3 s warm-up of each.
+  parallel, each looping; median of $ROUNDS alternating rounds of ${SECONDS_PER_ROUND} s after a ${WARMUP_SECONDS} s warm-up of each.
 - A **quiz cycle** is what a learner's attempt costs: start an attempt, then submit 10 answers. Pillars does it
   through the full stack (bearer token checked, session row read, open-attempt lookup under an advisory lock
   and attempt limit, grading, one transaction with the certificate check). The baseline
