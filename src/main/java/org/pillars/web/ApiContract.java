@@ -352,11 +352,14 @@ public final class ApiContract {
   Future<?> checkResponse(String id, int status, Buffer body) {
     checked.add(id + " " + status);
     ValidatableResponse response = ValidatableResponse.create(status, Map.of(), body, "application/json");
-    return responses.validate(response, id).onFailure(e -> {
+    // recover, not onFailure: the future handed back completes only once the violation is recorded (a listener
+    // added beside the caller's may run after it, and the caller would look too early)
+    return responses.validate(response, id).recover(e -> {
       OutputUnit leaf = e instanceof SchemaValidationException s && s.getOutputUnit() != null ? deepest(s.getOutputUnit()) : null;
       String detail = leaf == null ? e.getMessage() : leaf.getInstanceLocation() + " " + leaf.getKeywordLocation() + ": " + leaf.getError();
       violations.add(id + " " + status + " " + detail);
       LOG.log(Level.SEVERE, "response does not match openapi.yaml: " + id + " " + status + " " + detail);
+      return Future.failedFuture(e);
     });
   }
 

@@ -96,9 +96,12 @@ class ApiContractTest {
   void responseCheckCanFail() {
     ApiContract contract = server.app().contract();
     int before = contract.violations().size();
-    contract.checkResponse("listModules", 200, Buffer.buffer("{\"modules\": 5}")).otherwiseEmpty().await();
-    assertEquals(before + 1, contract.violations().size(), contract.violations().toString());
-    contract.forget(before);
+    try {
+      contract.checkResponse("listModules", 200, Buffer.buffer("{\"modules\": 5}")).otherwiseEmpty().await();
+      assertEquals(before + 1, contract.violations().size(), contract.violations().toString());
+    } finally {
+      contract.forget(before);  // this one was on purpose: the class's end-of-run check must not count it
+    }
   }
 
   @Test
