@@ -191,9 +191,15 @@ public final class ApiContract {
     return b.stream().noneMatch(a::contains);
   }
 
-  /** Applies {@code rewrite} to every object directly inside {@code schema}, and in its lists. */
+  /** Keywords whose values are instance data, not schemas: a rewrite must not touch them. */
+  private static final Set<String> DATA = Set.of("enum", "const", "default", "example", "examples");
+
+  /** Applies {@code rewrite} to every object directly inside {@code schema}, and in its lists, but not to data. */
   private static void subschemas(JsonObject schema, java.util.function.Consumer<JsonObject> rewrite) {
     for (String key : schema.fieldNames()) {
+      if (DATA.contains(key)) {
+        continue;
+      }
       Object value = schema.getValue(key);
       if (value instanceof JsonObject child) {
         rewrite.accept(child);

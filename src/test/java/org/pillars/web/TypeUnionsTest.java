@@ -74,6 +74,9 @@ class TypeUnionsTest {
       JsonObject schema = new JsonObject(choice);
       assertEquals(schema, ApiContract.typeUnions(schema.copy()), choice);
     }
+    // an enum's values are data: an object there that looks like a choice must stay exactly as written
+    JsonObject data = new JsonObject().put("enum", new JsonArray().add(ANSWER.copy()));
+    assertEquals(data, ApiContract.typeUnions(data.copy()), "values in an enum are not rewritten");
     JsonObject nested = new JsonObject().put("properties", new JsonObject().put("a", ANSWER.copy()));
     assertTrue(ApiContract.typeUnions(nested).getJsonObject("properties").getJsonObject("a").containsKey("type"),
         "merged below the top too");
