@@ -1,5 +1,6 @@
 package org.pillars.learning;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -83,7 +84,7 @@ public final class LearningApi implements Routes {
 
   private void quiz(RoutingContext ctx) {
     Module m = learning.module(ctx.pathParam("moduleId"));
-    Json.send(ctx, 200, JsonObject.mapFrom(LearningService.quizView(m, learning.quiz(m), Language.of(ctx))));
+    Json.send(ctx, 200, LearningService.quizView(m, learning.quiz(m), Language.of(ctx)));
   }
 
   private void start(RoutingContext ctx) {
@@ -91,9 +92,12 @@ public final class LearningApi implements Routes {
     Quiz quiz = learning.quiz(m);
     String lang = Language.of(ctx);
     learning.start(Access.principal(ctx), m.id())
-        .onSuccess(id -> Json.send(ctx, 201, JsonObject.mapFrom(LearningService.quizView(m, quiz, lang)).put("attempt", id.toString())))
+        .onSuccess(id -> Json.send(ctx, 201, new Started(LearningService.quizView(m, quiz, lang), id.toString())))
         .onFailure(ctx::fail);
   }
+
+  /** A started attempt: the quiz view's fields, then the attempt's id; encoded once, straight from the records. */
+  record Started(@JsonUnwrapped LearningService.QuizView quiz, String attempt) { }
 
   private void attempt(RoutingContext ctx) {
     String lang = Language.of(ctx);
@@ -140,7 +144,7 @@ public final class LearningApi implements Routes {
     }
     String lang = Language.of(ctx);
     learning.submit(p, ctx.pathParam("attemptId"), answers, lang)
-        .onSuccess(result -> Json.send(ctx, 200, JsonObject.mapFrom(result)))
+        .onSuccess(result -> Json.send(ctx, 200, result))
         .onFailure(ctx::fail);
   }
 

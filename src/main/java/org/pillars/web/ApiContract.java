@@ -241,7 +241,10 @@ public final class ApiContract {
       RequestUtils.extract(admitted.request(), operation, () -> Future.succeededFuture(body))
           .onSuccess(request -> {
             try {
-              validate(request, operation);
+              if (validate(request, operation) instanceof JsonObject checked) {
+                // the handler reads the body the check has just parsed, rather than parsing it again
+                admitted.put(Json.CHECKED_BODY, checked);
+              }
             } catch (RuntimeException e) {
               admitted.fail(refusal(operation, e));
               return;
@@ -256,9 +259,10 @@ public final class ApiContract {
   /**
    * What the validator's {@code validate} does, on the event loop: every parameter the operation documents, then
    * the body. Its Future form hands each request to an ordered worker ({@code executeBlocking}), where the requests
-   * of one event loop wait behind each other, for checks that take microseconds.
+   * of one event loop wait behind each other, for checks that take microseconds. Answers the body as parsed (null
+   * when the operation takes none).
    */
-  private void validate(ValidatableRequest request, Operation operation) {
+  private Object validate(ValidatableRequest request, Operation operation) {
     for (Parameter p : operation.getParameters()) {
       Map<String, RequestParameter> values = switch (p.getIn()) {
         case COOKIE -> request.getCookies();
@@ -268,7 +272,7 @@ public final class ApiContract {
       };
       requests.validateParameter(p, values.get(p.getName()));
     }
-    requests.validateBody(operation.getRequestBody(), request);
+    return requests.validateBody(operation.getRequestBody(), request).get();
   }
 
   /**
