@@ -163,7 +163,12 @@ public final class App {
       Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenMinutes());
       return AuthService.create(vertx, new AuthRepository(database.pool()), tokens, new DeviceCookies(keys.deviceKey()),
           config.sessionHours())
-          .map(auth -> Map.entry(keys, auth));
+          // sessions are trusted from memory only while this server hears of every change to them
+          .compose(auth -> database.listen(AuthService.sessionChannel(), auth.sessionChanges())
+              .map(channel -> {
+                auth.trustSessionsWhile(channel::live);
+                return Map.entry(keys, auth);
+              }));
     }).compose(security -> ApiContract.load(vertx, config.checkResponses()).onSuccess(c -> contract = c).map(security))
         .compose(security -> vertx.executeBlocking(() -> {
       Messages messages = new Messages(CourseLoader.LANGUAGES);

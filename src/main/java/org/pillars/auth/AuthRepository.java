@@ -25,7 +25,7 @@ public final class AuthRepository {
                         String passwordHash, boolean disabled, int tokenVersion) { }
 
   /** A session joined with its account, as every authenticated request checks it. */
-  public record SessionState(Account account, boolean revoked, boolean expired) { }
+  public record SessionState(Account account, boolean revoked, OffsetDateTime expiresAt) { }
 
   public record Failures(String key, int failures, OffsetDateTime lastFailure) { }
 
@@ -35,7 +35,7 @@ public final class AuthRepository {
   private static final String ACCOUNT_BY_ID = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.id = $1";
   private static final String INSERT_SESSION = "INSERT INTO sessions (id, account_id, expires_at) VALUES ($1, $2, $3)";
   private static final String SESSION_STATE = "SELECT " + ACCOUNT_COLUMNS
-      + ", s.revoked_at IS NOT NULL AS revoked, s.expires_at < now() AS expired"
+      + ", s.revoked_at IS NOT NULL AS revoked, s.expires_at"
       + " FROM sessions s JOIN accounts a ON a.id = s.account_id WHERE s.id = $1";
   private static final String REVOKE_SESSION = "UPDATE sessions SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL";
   private static final String REVOKE_OTHER_SESSIONS =
@@ -180,7 +180,7 @@ public final class AuthRepository {
         return Optional.empty();
       }
       Row r = rows.iterator().next();
-      return Optional.of(new SessionState(account(r), r.getBoolean("revoked"), r.getBoolean("expired")));
+      return Optional.of(new SessionState(account(r), r.getBoolean("revoked"), r.getOffsetDateTime("expires_at")));
     });
   }
 

@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import org.pillars.core.Conflict;
 import org.pillars.core.Invalid;
 import org.pillars.core.NotFound;
 import org.pillars.core.Principal;
 import org.pillars.core.Role;
+import org.pillars.db.Notifications;
 import org.pillars.db.Sqlstate;
 import org.pillars.db.Transactions.Transaction;
 import org.pillars.core.Unavailable;
@@ -59,6 +61,8 @@ public final class AuthService {
   private final DeviceCookies devices;
   private final int sessionHours;
   private final String dummyHash;
+  private volatile BooleanSupplier live = () -> false;
+  private final SessionCache sessions = new SessionCache(() -> live.getAsBoolean());
 
   private AuthService(WorkerExecutor hashing, AuthRepository repository, Tokens tokens, DeviceCookies devices, int sessionHours,
       String dummyHash) {
@@ -94,12 +98,12 @@ public final class AuthService {
 
   /** A new role takes effect at once: the account's tokens stop working. False when there is no such account. */
   public Future<Boolean> setRole(long accountId, Role role) {
-    return repository.setRole(accountId, role);
+    return repository.setRole(accountId, role).onSuccess(found -> forgetAccount(accountId));
   }
 
   /** Disabling (or enabling) ends the account's sessions at once. False when there is no such account. */
   public Future<Boolean> setDisabled(long accountId, boolean disabled) {
-    return repository.setDisabled(accountId, disabled);
+    return repository.setDisabled(accountId, disabled).onSuccess(found -> forgetAccount(accountId));
   }
 
   /**
@@ -151,10 +155,10 @@ public final class AuthService {
    * logout, after a role change or once the account is disabled is refused.
    */
   public Future<Principal> authenticate(String token, boolean viaCookie) {
-    return tokens.verify(token).compose(claims -> repository.session(claims.sessionId()).map(state -> {
-      AuthRepository.SessionState s = state.orElseThrow(() -> new Tokens.InvalidToken("unknown session"));
+    return tokens.verify(token).compose(claims -> session(claims.sessionId()).map(found -> {
+      SessionCache.Entry s = found.orElseThrow(() -> new Tokens.InvalidToken("unknown session"));
       AuthRepository.Account a = s.account();
-      if (s.revoked() || s.expired()) {
+      if (!s.expiresAt().isAfter(OffsetDateTime.now())) {
         throw new Tokens.InvalidToken("session ended");
       }
       if (a.id() != claims.accountId() || a.disabled() || a.tokenVersion() != claims.version() || a.role() != claims.role()
@@ -166,13 +170,60 @@ public final class AuthService {
     }));
   }
 
+  /**
+   * A session still open (not revoked), from memory when {@link SessionCache} may be trusted, else from the
+   * database, and then kept. Empty for an unknown or revoked session.
+   */
+  private Future<Optional<SessionCache.Entry>> session(UUID id) {
+    SessionCache.Entry known = sessions.get(id);
+    if (known != null) {
+      return Future.succeededFuture(Optional.of(known));
+    }
+    long since = sessions.generation();
+    return repository.session(id).map(state -> state.filter(s -> !s.revoked()).map(s -> {
+      AuthRepository.Account a = s.account();
+      // the password hash has no business in a long-lived copy
+      SessionCache.Entry entry = new SessionCache.Entry(new AuthRepository.Account(a.id(), a.username(), a.displayName(),
+          a.role(), a.organisationId(), null, a.disabled(), a.tokenVersion()), s.expiresAt());
+      sessions.put(id, entry, since);
+      return entry;
+    }));
+  }
+
+  /**
+   * After a change this server made has committed, and before it answers: its own memory of the account goes at
+   * once (the database's announcement, which tells every server, follows within milliseconds).
+   */
+  private void forgetAccount(long accountId) {
+    sessions.notified("account:" + accountId);
+  }
+
+  /** What this server must hear of sessions and accounts changed by anyone, to trust its memory of them. */
+  public Notifications.Listener sessionChanges() {
+    return sessions;
+  }
+
+  /** The notification channel that {@link #sessionChanges()} listens to (triggers of migration V7 announce on it). */
+  public static String sessionChannel() {
+    return SessionCache.CHANNEL;
+  }
+
+  /**
+   * Sessions are trusted from memory only while {@code live} holds (the channel's notifications are current);
+   * until this is called, never.
+   */
+  public void trustSessionsWhile(BooleanSupplier live) {
+    this.live = live;
+  }
+
   /** A fresh token for a live session, so a reader is not sent back to the login page every few minutes. */
   public String renew(Principal p) {
     return tokens.issue(p.accountId(), p.role(), p.organisationId(), p.sessionId(), p.tokenVersion());
   }
 
   public Future<Void> logout(Principal principal) {
-    return repository.revokeSession(principal.sessionId());
+    return repository.revokeSession(principal.sessionId())
+        .onSuccess(v -> sessions.notified("session:" + principal.sessionId()));
   }
 
   /** Checks the current password, the policy, then stores the new hash and ends the account's other sessions. */
@@ -189,7 +240,8 @@ public final class AuthService {
           throw new PasswordRejected(problem.get());
         }
         return Passwords.hash(proposed);
-      }, false).compose(hash -> repository.changePassword(account.id(), principal.sessionId(), hash));
+      }, false).compose(hash -> repository.changePassword(account.id(), principal.sessionId(), hash))
+          .onSuccess(v -> forgetAccount(account.id()));
     });
   }
 
@@ -237,7 +289,8 @@ public final class AuthService {
   public Future<Boolean> completeSetup(String code, String proposed) {
     return setupAccount(code).compose(found -> found.isEmpty() ? Future.succeededFuture(false)
         : hashNewPassword(found.get().username(), found.get().displayName(), proposed)
-            .compose(hash -> repository.completeSetup(code, hash)));
+            .compose(hash -> repository.completeSetup(code, hash))
+            .onSuccess(done -> forgetAccount(found.get().accountId())));
   }
 
   /** Checks a first password against the policy and hashes it, on the hashing pool. */

@@ -7,7 +7,9 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import org.flywaydb.core.Flyway;
@@ -23,6 +25,7 @@ public final class Database {
   private final Pool pool;
   private final PgConnectOptions options;
   private final Optional<EmbeddedPostgresServer> embedded;
+  private final List<Notifications> listening = new CopyOnWriteArrayList<>();
 
   private Database(Vertx vertx, Pool pool, PgConnectOptions options, Optional<EmbeddedPostgresServer> embedded) {
     this.vertx = vertx;
@@ -39,7 +42,9 @@ public final class Database {
                 "embedded database in " + config.dataDir().resolve("postgres") + " could not start: " + rootMessage(e))))
         : Future.succeededFuture(Optional.empty());
     return server.compose(embedded -> {
-      PgConnectOptions options = embedded.map(Database::embeddedOptions).orElseGet(() -> externalOptions(config));
+      PgConnectOptions options = embedded.map(Database::embeddedOptions).orElseGet(() -> externalOptions(config))
+          // each connection keeps its prepared statements: a query is parsed once, not at every execution
+          .setCachePreparedStatements(true);
       Pool pool = PgBuilder.pool()
           .with(new PoolOptions().setMaxSize(16).setConnectionTimeout(10).setConnectionTimeoutUnit(TimeUnit.SECONDS))
           .connectingTo(options)
@@ -90,8 +95,17 @@ public final class Database {
     return pool.query("SELECT 1").execute().mapEmpty();
   }
 
-  /** Closes the pool, then stops the embedded server if we started one. */
+  /**
+   * Listens on a notification channel over a connection of its own, kept until {@link #close()}: see
+   * {@link Notifications}.
+   */
+  public Future<Notifications> listen(String channel, Notifications.Listener listener) {
+    return Notifications.listen(vertx, options, channel, listener).onSuccess(listening::add);
+  }
+
+  /** Stops listening, closes the pool, then stops the embedded server if we started one. */
   public Future<Void> close() {
+    listening.forEach(Notifications::close);
     return pool.close().eventually(() -> embedded
         .map(server -> vertx.<Void>executeBlocking(() -> {
           server.close();

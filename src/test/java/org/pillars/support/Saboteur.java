@@ -8,7 +8,9 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -87,6 +89,30 @@ public final class Saboteur implements AutoCloseable {
   public Map<Integer, String> awaitBlocked(int count) {
     return await("backends blocked on a lock: " + count).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(10))
         .until(this::blocked, found -> found.size() >= count);
+  }
+
+  /**
+   * The backends of this database whose connection carries {@code applicationName} and, unless null, that sit idle
+   * after answering {@code lastQuery}.
+   */
+  public List<Integer> backends(String applicationName, String lastQuery) {
+    execute("SELECT pg_stat_clear_snapshot()");
+    List<Integer> pids = new ArrayList<>();
+    try (PreparedStatement s = connection.prepareStatement(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = ?"
+            + " AND (?::text IS NULL OR (state = 'idle' AND query = ?))")) {
+      s.setString(1, applicationName);
+      s.setString(2, lastQuery);
+      s.setString(3, lastQuery);
+      try (ResultSet rows = s.executeQuery()) {
+        while (rows.next()) {
+          pids.add(rows.getInt(1));
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+    return pids;
   }
 
   /** Ends a backend as an administrator would (SQLSTATE 57P01) and waits until it is gone. */
