@@ -58,6 +58,7 @@ public final class CatalogRoutes implements Routes {
     String lang = Language.of(ctx);
     Module m = module(ctx, lang);
     Map<String, Object> model = pages.model(ctx, m.title().in(lang));
+    model.put("description", m.summary().in(lang));
     model.put("module", moduleModel(m, lang));
     model.put("summary", m.summary().in(lang));
     model.put("audience", m.audience().in(lang));
@@ -83,6 +84,7 @@ public final class CatalogRoutes implements Routes {
     Lesson lesson = m.lesson(ctx.pathParam("lessonId"))
         .orElseThrow(() -> new NotFound(pages.messages().get(lang, "error.lesson.missing")));
     Map<String, Object> model = pages.model(ctx, lesson.title().in(lang) + " · " + m.title().in(lang));
+    model.put("description", m.summary().in(lang));
     model.put("module", moduleModel(m, lang));
     model.put("lesson", lessonLink(m, lesson, lang));
     model.put("total", m.lessons().size());

@@ -23,14 +23,26 @@ public final class Pages {
 
   private final Templates templates;
   private final Messages messages;
-  private final String cssUrl;
+  /** The site's style sheet, in every page's head: a few kilobytes, cheaper inline than one more round trip. */
+  private final String style;
+  private final String styleSource;
   private final String iconUrl;
 
   public Pages(Templates templates, Messages messages, Assets assets) {
     this.templates = templates;
     this.messages = messages;
-    this.cssUrl = assets.url("/static/css/app.css");
+    String css = assets.text("/static/css/app.css");
+    this.style = css == null ? "" : css;
+    this.styleSource = "'sha256-" + Base64.getEncoder().encodeToString(sha256(style.getBytes(StandardCharsets.UTF_8))) + "'";
     this.iconUrl = assets.url("/static/favicon.svg");
+  }
+
+  /**
+   * The Content-Security-Policy source that admits the inline style sheet, and only it: its hash. No other inline
+   * style, and no inline script at all, is admitted.
+   */
+  public String styleSource() {
+    return styleSource;
   }
 
   /**
@@ -45,13 +57,17 @@ public final class Pages {
     return messages;
   }
 
-  /** The model every page starts from: language, its switch links, and the page title. */
+  /**
+   * The model every page starts from: language, its switch links, the page title, and the site's description for
+   * search engines (a page with a better one, a module's summary, puts its own under "description").
+   */
   public Map<String, Object> model(RoutingContext ctx, String title) {
     String lang = Language.of(ctx);
     Map<String, Object> model = new HashMap<>();
     model.put("lang", lang);
     model.put("title", title);
-    model.put("cssUrl", cssUrl);
+    model.put("description", messages.get(lang, "site.description"));
+    model.put("style", style);
     model.put("iconUrl", iconUrl);
     String here = ctx.request().path();
     List<Map<String, Object>> switches = new ArrayList<>();
@@ -115,9 +131,12 @@ public final class Pages {
   }
 
   private static String digest(byte[] bytes) {
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(bytes)).substring(0, 22);
+  }
+
+  private static byte[] sha256(byte[] bytes) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(bytes);
-      return Base64.getUrlEncoder().withoutPadding().encodeToString(hash).substring(0, 22);
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -176,6 +176,40 @@ class PagesTest {
   }
 
   @Test
+  @DisplayName("every page has a description for search engines, a module's own summary on its pages")
+  void descriptions() {
+    String summary = com.github.jknack.handlebars.Handlebars.Utils.escapeExpression(
+        server.app().content().get().module("alpha").orElseThrow().summary().in("en")).toString();
+    for (String path : List.of("/", "/login", "/nowhere", "/modules/alpha", "/modules/alpha/first")) {
+      String page = server.get(path, "Accept-Language", "en").bodyAsString();
+      var m = java.util.regex.Pattern.compile("<meta name=\"description\" content=\"([^\"]+)\">").matcher(page);
+      assertTrue(m.find(), path + " has no description");
+      assertTrue(m.group(1).strip().length() >= 50, path + ": " + m.group(1));
+      assertEquals(path.startsWith("/modules/"), m.group(1).equals(summary), path + ": " + m.group(1));
+    }
+  }
+
+  @Test
+  @DisplayName("the style sheet is inline, admitted by its hash in the CSP and by nothing broader")
+  void inlineStyleUnderItsHash() throws Exception {
+    for (String path : List.of("/", "/modules/alpha/first", "/nowhere")) {
+      HttpResponse<Buffer> r = server.get(path);
+      String page = r.bodyAsString();
+      var m = java.util.regex.Pattern.compile("<style>(.*?)</style>", java.util.regex.Pattern.DOTALL).matcher(page);
+      assertTrue(m.find(), path + " has no inline style");
+      assertTrue(m.group(1).contains(".skip"), "the site's style sheet itself");
+      assertFalse(m.find(), path + " has a second style element");
+      assertFalse(page.contains("rel=\"stylesheet\""), path + " still links a style sheet");
+      m.reset().find();
+      String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(m.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      String csp = r.getHeader("Content-Security-Policy");
+      assertTrue(csp.contains("style-src 'self' 'sha256-" + hash + "';"), csp);
+      assertFalse(csp.contains("unsafe"), csp);
+    }
+  }
+
+  @Test
   @DisplayName("a page already held by the browser is answered 304 without a body")
   void conditionalGet() {
     HttpResponse<Buffer> first = server.get("/modules/alpha/first");
@@ -190,14 +224,14 @@ class PagesTest {
   @DisplayName("static files are cached for a year under their fingerprint URL, briefly otherwise")
   void staticCaching() {
     String page = server.get("/").bodyAsString();
-    var m = java.util.regex.Pattern.compile("href=\"(/static/css/app\\.css\\?v(?:=|&#x3D;)[0-9a-f]+)\"").matcher(page);
+    var m = java.util.regex.Pattern.compile("href=\"(/static/favicon\\.svg\\?v(?:=|&#x3D;)[0-9a-f]+)\"").matcher(page);
     assertTrue(m.find(), page);
     String url = m.group(1).replace("&#x3D;", "=");
     HttpResponse<Buffer> pinned = server.get(url);
     assertEquals(200, pinned.statusCode());
     assertEquals("public, max-age=31536000, immutable", pinned.getHeader("Cache-Control"));
-    assertTrue(pinned.getHeader("Content-Type").startsWith("text/css"));
-    assertEquals("public, max-age=3600", server.get("/static/css/app.css").getHeader("Cache-Control"));
+    assertTrue(pinned.getHeader("Content-Type").startsWith("image/svg+xml"));
+    assertEquals("public, max-age=3600", server.get("/static/favicon.svg").getHeader("Cache-Control"));
     assertEquals(404, server.get("/static/../pom.xml").statusCode());
     assertEquals(404, server.get("/static/%2e%2e/pom.xml").statusCode());
   }
