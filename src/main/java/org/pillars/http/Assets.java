@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
@@ -90,12 +89,6 @@ public final class Assets {
   public String url(String path) {
     Asset asset = byPath.get(path);
     return asset == null ? path : path + "?v=" + asset.version();
-  }
-
-  /** A text file's content, to put inline in a page; null when there is no such file. */
-  public String text(String path) {
-    Asset asset = byPath.get(path);
-    return asset == null ? null : asset.body().toString(StandardCharsets.UTF_8);
   }
 
   public void mount(Router router) {

@@ -23,26 +23,19 @@ public final class Pages {
 
   private final Templates templates;
   private final Messages messages;
-  /** The site's style sheet, in every page's head: a few kilobytes, cheaper inline than one more round trip. */
-  private final String style;
-  private final String styleSource;
+  /**
+   * The style sheet stays a file of its own, not inline: under its fingerprint URL a browser keeps it for a year, so
+   * only the first page pays for it, while inline it would cost every page 2.5 KB more on the wire and halve the
+   * gzipped page rate (bench/RESULTS.md, issue 11).
+   */
+  private final String cssUrl;
   private final String iconUrl;
 
   public Pages(Templates templates, Messages messages, Assets assets) {
     this.templates = templates;
     this.messages = messages;
-    String css = assets.text("/static/css/app.css");
-    this.style = css == null ? "" : css;
-    this.styleSource = "'sha256-" + Base64.getEncoder().encodeToString(sha256(style.getBytes(StandardCharsets.UTF_8))) + "'";
+    this.cssUrl = assets.url("/static/css/app.css");
     this.iconUrl = assets.url("/static/favicon.svg");
-  }
-
-  /**
-   * The Content-Security-Policy source that admits the inline style sheet, and only it: its hash. No other inline
-   * style, and no inline script at all, is admitted.
-   */
-  public String styleSource() {
-    return styleSource;
   }
 
   /**
@@ -67,7 +60,7 @@ public final class Pages {
     model.put("lang", lang);
     model.put("title", title);
     model.put("description", messages.get(lang, "site.description"));
-    model.put("style", style);
+    model.put("cssUrl", cssUrl);
     model.put("iconUrl", iconUrl);
     String here = ctx.request().path();
     List<Map<String, Object>> switches = new ArrayList<>();

@@ -74,7 +74,7 @@ public final class WebVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ErrorHandler errors = new ErrorHandler(services.pages(), config.maxBodyBytes());
     router.route().handler(new RequestIds(config.trustedProxies()));
-    router.route().handler(new SecurityHeaders(config.cookiesSecure(), services.pages().styleSource()));
+    router.route().handler(new SecurityHeaders(config.cookiesSecure()));
     router.route().handler(WebVerticle::wellFormedQuery);
     if (config.accessLog()) {
       router.route().handler(LoggerHandler.create(LoggerFormat.TINY));

@@ -37,7 +37,7 @@ class ErrorPagesTest {
     Pages pages = new Pages(new Templates(messages), messages, Assets.load(Path.of("webroot")));
     ErrorHandler errors = new ErrorHandler(pages, 1024);
     Router router = Router.router(vertx);
-    router.route().handler(new SecurityHeaders(false, pages.styleSource()));
+    router.route().handler(new SecurityHeaders(false));
     router.get("/boom").handler(ctx -> {
       throw new IllegalStateException("secret detail: password=hunter2 at /etc/pillars");
     });

@@ -190,26 +190,6 @@ class PagesTest {
   }
 
   @Test
-  @DisplayName("the style sheet is inline, admitted by its hash in the CSP and by nothing broader")
-  void inlineStyleUnderItsHash() throws Exception {
-    for (String path : List.of("/", "/modules/alpha/first", "/nowhere")) {
-      HttpResponse<Buffer> r = server.get(path);
-      String page = r.bodyAsString();
-      var m = java.util.regex.Pattern.compile("<style>(.*?)</style>", java.util.regex.Pattern.DOTALL).matcher(page);
-      assertTrue(m.find(), path + " has no inline style");
-      assertTrue(m.group(1).contains(".skip"), "the site's style sheet itself");
-      assertFalse(m.find(), path + " has a second style element");
-      assertFalse(page.contains("rel=\"stylesheet\""), path + " still links a style sheet");
-      m.reset().find();
-      String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(m.group(1).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-      String csp = r.getHeader("Content-Security-Policy");
-      assertTrue(csp.contains("style-src 'self' 'sha256-" + hash + "';"), csp);
-      assertFalse(csp.contains("unsafe"), csp);
-    }
-  }
-
-  @Test
   @DisplayName("a page already held by the browser is answered 304 without a body")
   void conditionalGet() {
     HttpResponse<Buffer> first = server.get("/modules/alpha/first");
