@@ -25,8 +25,9 @@ CP="$work/pillars.jar"
 stable_jar_copy "$CP"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 
+JVM_FLAGS=${JVM_FLAGS-$(shipped_jvm)}   # the shipped settings unless told otherwise (JVM_FLAGS= for the defaults)
 PILLARS_DATA="$work/data" PORT=$APP_PORT PILLARS_ACCESS_LOG=false PILLARS_RELOAD=false PILLARS_COURSES=bench/courses \
-  java -jar "$CP" >"$work/app.log" 2>&1 &
+  MALLOC_ARENA_MAX=2 java $JVM_FLAGS -jar "$CP" >"$work/app.log" 2>&1 &
 pid=$!
 pids+=($pid)
 for _ in $(seq 1 120); do curl -fs "http://localhost:$APP_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
@@ -39,10 +40,7 @@ java -cp "$CP" bench/Learners.java setup "$pg_port" $((LEARNERS + BASE_LEARNERS 
 drive() { timeout $(($3 + $4 + 90)) java -cp "$CP" bench/Learners.java run "$APP_PORT" "$@"; }
 
 rss() { ps -o rss= -p "$pid" | awk '{printf "%.0f", $1 / 1024}'; }
-heap() { # Java heap in use after a full GC, MiB
-  jcmd "$pid" GC.run >/dev/null 2>&1 || { echo "?"; return; }
-  jcmd "$pid" GC.heap_info 2>/dev/null | grep -o 'used [0-9]*K' | head -1 | awk '{printf "%.0f", $2 / 1024}'
-}
+heap() { heap_after_full_gc "$pid"; }   # Java heap in use after a full GC, MiB
 cpu_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; }   # busy idle (ticks)
 
 rss_start=$(rss); heap_start=$(heap)
@@ -81,7 +79,7 @@ cat <<MD
 
 - Run: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1);
   the driver (\`bench/Learners.java\`, one JVM, a thread per learner, one shared \`HttpClient\` on HTTP/1.1),
-  the server (default heap, $(nproc) HTTP instances, \`bench/courses\`) and its embedded PostgreSQL share it.
+  the server (JVM settings \`${JVM_FLAGS:-the defaults}\`, $(nproc) HTTP instances, \`bench/courses\`) and its embedded PostgreSQL share it.
   Load average before the run: $load_before.
 - Each simulated learner has its own account, arrives at a random moment of a ramp-up, logs in once
   (\`POST /api/auth/token\`, argon2id), then walks the six bench modules lesson by lesson: \`GET\` the lesson page,

@@ -7,24 +7,18 @@ cd "$(dirname "$0")/.."
 
 DURATION=${DURATION:-10}
 ROUNDS=${ROUNDS:-3}
-CONNECTIONS=${CONNECTIONS:-32}
 APP_PORT=${APP_PORT:-18080}
 STATIC_PORT=${STATIC_PORT:-18081}
-LESSON=${LESSON:-/modules/protection-of-civilians/tiers-and-phases}
 INSTANCES=$(nproc)
 WARMUP=${WARMUP:-10}
 JAR=${JAR:-target/pillars.jar}
+. bench/lib.sh   # LESSON and CONNECTIONS: the load; demo_cookie, shipped_jvm
+JAVA_OPTS=${JAVA_OPTS-$(shipped_jvm)}   # the shipped JVM settings unless told otherwise (JAVA_OPTS= for the defaults)
 
-command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
-[ -f "$JAR" ] || mvn -q -B package -DskipTests >&2
-
-work=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
+wrk_run_setup
 
 PILLARS_DATA="$work/data" PORT=$APP_PORT PILLARS_ACCESS_LOG=false PILLARS_RELOAD=false \
-  PILLARS_HTTP_INSTANCES=$INSTANCES java ${JAVA_OPTS:-} -jar "$JAR" >"$work/app.log" 2>&1 &
+  PILLARS_HTTP_INSTANCES=$INSTANCES MALLOC_ARENA_MAX=2 java $JAVA_OPTS -jar "$JAR" >"$work/app.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 120); do curl -fs "http://localhost:$APP_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fs "http://localhost:$APP_PORT/health" >/dev/null || { cat "$work/app.log" >&2; exit 1; }
@@ -37,8 +31,7 @@ for _ in $(seq 1 60); do curl -fs "http://localhost:$STATIC_PORT/lesson.html" >/
 cmp -s "$work/static/lesson.html" <(curl -fs "http://localhost:$STATIC_PORT/lesson.html") || { echo "baseline serves other bytes" >&2; exit 1; }
 
 # the demo learner, logged in through the form as a browser would: its session cookie
-cookie=$(curl -fs -o /dev/null -D - --data-urlencode username=learner --data-urlencode password=learner-demo-pillars \
-  --data-urlencode next=/home "http://localhost:$APP_PORT/login" | grep -io 'pillars_token=[^;]*' | head -1)
+cookie=$(demo_cookie $APP_PORT)
 [ -n "$cookie" ] || { echo "could not log in as the demo learner" >&2; exit 1; }
 curl -fs -H "Cookie: $cookie" "http://localhost:$APP_PORT$LESSON" | grep -q 'action="/logout"' \
   || { echo "the lesson page is not rendered logged in" >&2; exit 1; }
@@ -85,7 +78,8 @@ cat <<MD
 ## Lesson page vs. the same bytes as a static file
 
 - Run: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -1);
-  wrk and both servers share the machine. ${INSTANCES} HTTP instances each; \`wrk -t2 -c$CONNECTIONS -d${DURATION}s\`,
+  wrk and both servers share the machine. ${INSTANCES} HTTP instances each; Pillars' JVM settings:
+  \`${JAVA_OPTS:-the defaults}\`; \`wrk -t2 -c$CONNECTIONS -d${DURATION}s\`,
   median of $ROUNDS alternating rounds after a ${WARMUP} s warm-up of each.
 - Page: \`$LESSON\` (English), rendered by the full stack: router, security headers, language choice,
   Handlebars layout, ETag. Baseline: plain Vert.x \`StaticHandler\` serving the very same bytes from a file.
