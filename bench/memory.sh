@@ -19,11 +19,12 @@ FLAGS=$(shipped_jvm)
 
 start() { # name port env-and-flags...: starts a server, echoes its pid
   local name=$1 port=$2; shift 2
+  free_port "$port"
   env PILLARS_DATA="$work/$name" PORT="$port" PILLARS_ACCESS_LOG=false PILLARS_RELOAD=false "$@" >"$work/$name.log" 2>&1 &
   echo $!
 }
+free_port() { if curl -fs "http://localhost:$1/health" >/dev/null 2>&1; then echo "port $1 is taken already" >&2; exit 1; fi; }
 wait_up() { # port pid: until the server answers; stops the run if its process ends first
-  curl -fs "http://localhost:$1/health" >/dev/null 2>&1 && { echo "port $1 is taken already" >&2; exit 1; }
   for _ in $(seq 1 180); do
     curl -fs "http://localhost:$1/health" >/dev/null 2>&1 && return 0
     kill -0 "$2" 2>/dev/null || { echo "the server for port $1 exited" >&2; exit 1; }
@@ -62,6 +63,7 @@ heap_end_s=$(heap_after_full_gc $pid_s); heap_end_d=$(heap_after_full_gc $pid_d)
 kill $pid_d $pid_s 2>/dev/null || true
 
 # the README's run command; the server is the JVM that Maven starts
+free_port $PORT_M
 PILLARS_DATA="$work/maven" PORT=$PORT_M PILLARS_ACCESS_LOG=false PILLARS_RELOAD=false mvn -q -B exec:exec >"$work/maven.log" 2>&1 &
 pid_mvn=$!; pids+=($pid_mvn)
 wait_up $PORT_M $pid_mvn
