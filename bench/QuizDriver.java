@@ -141,10 +141,52 @@ public class QuizDriver {
     }
     cycles(app, true, tokens, ids, warmup);
     cycles(baseline, false, tokens, ids, warmup);
+    long appPid = Long.getLong("app.pid", -1);
+    long basePid = Long.getLong("baseline.pid", -1);
     for (int r = 0; r < rounds; r++) {
-      System.out.printf("pillars %.1f%n", cycles(app, true, tokens, ids, seconds) / (double) seconds);
-      System.out.printf("baseline %.1f%n", cycles(baseline, false, tokens, ids, seconds) / (double) seconds);
+      long[] before = cpu(appPid, basePid);
+      long pillarsCycles = cycles(app, true, tokens, ids, seconds);
+      long[] middle = cpu(appPid, basePid);
+      long baselineCycles = cycles(baseline, false, tokens, ids, seconds);
+      long[] after = cpu(appPid, basePid);
+      System.out.printf("pillars %.1f%n", pillarsCycles / (double) seconds);
+      System.out.printf("baseline %.1f%n", baselineCycles / (double) seconds);
+      // CPU milliseconds per cycle: the server's JVM and all of PostgreSQL, during each side's round
+      System.out.printf("cpu pillars %.2f %.2f%n", (middle[0] - before[0]) / (double) pillarsCycles,
+          (middle[2] - before[2]) / (double) pillarsCycles);
+      System.out.printf("cpu baseline %.2f %.2f%n", (after[1] - middle[1]) / (double) baselineCycles,
+          (after[2] - middle[2]) / (double) baselineCycles);
     }
+  }
+
+  /** CPU milliseconds used so far by the app's JVM, the baseline's JVM and every postgres process (Linux /proc). */
+  static long[] cpu(long appPid, long basePid) {
+    long pg = 0;
+    java.io.File[] procs = new java.io.File("/proc").listFiles((d, n) -> n.chars().allMatch(Character::isDigit));
+    for (java.io.File f : procs == null ? new java.io.File[0] : procs) {
+      String stat = stat(Long.parseLong(f.getName()));
+      if (stat != null && stat.contains("(postgres)")) {
+        pg += ticks(stat);
+      }
+    }
+    String a = stat(appPid);
+    String b = stat(basePid);
+    long hz = 100; // USER_HZ on Linux
+    return new long[] {a == null ? 0 : ticks(a) * 1000 / hz, b == null ? 0 : ticks(b) * 1000 / hz, pg * 1000 / hz};
+  }
+
+  static String stat(long pid) {
+    try {
+      return pid < 0 ? null : java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+    } catch (java.io.IOException e) {
+      return null;
+    }
+  }
+
+  /** utime + stime from a /proc/PID/stat line (fields 14 and 15, counted after the command in parentheses). */
+  static long ticks(String stat) {
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
   }
 
   static double[] timeLogins(int app, String user, String password, int n) throws Exception {

@@ -5,10 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-10}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
 # each side runs this long before the timed rounds: with 3 s the baseline was still being compiled (its rate
 # rose from ~500 to ~2,000 cycles/s over three rounds), so the ratio measured the JIT, not the code
-WARMUP_SECONDS=${WARMUP_SECONDS:-30}
+WARMUP_SECONDS=${WARMUP_SECONDS:-120}
 APP_PORT=${APP_PORT:-18180}
 BASE_PORT=${BASE_PORT:-18181}
 INSTANCES=$(nproc)
@@ -24,7 +24,8 @@ trap cleanup EXIT
 
 PILLARS_DATA="$work/data" PORT=$APP_PORT PILLARS_ACCESS_LOG=false PILLARS_RELOAD=false PILLARS_COURSES=bench/courses \
   PILLARS_HTTP_INSTANCES=$INSTANCES java -jar "$CP" >"$work/app.log" 2>&1 &
-pids+=($!)
+app_pid=$!
+pids+=($app_pid)
 for _ in $(seq 1 120); do curl -fs "http://localhost:$APP_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
 curl -fs "http://localhost:$APP_PORT/health" >/dev/null || { cat "$work/app.log" >&2; exit 1; }
 pg_port=$(grep -o 'embedded PostgreSQL ready on localhost:[0-9]*' "$work/app.log" | grep -o '[0-9]*$')
@@ -32,13 +33,16 @@ pg_port=$(grep -o 'embedded PostgreSQL ready on localhost:[0-9]*' "$work/app.log
 driver() { java -cp "$CP" bench/QuizDriver.java "$APP_PORT" "$BASE_PORT" "$pg_port" "$@"; }
 driver setup >/dev/null
 java -cp "$CP" bench/InsertBaseline.java "$BASE_PORT" "$pg_port" "$INSTANCES" >"$work/baseline.log" 2>&1 &
-pids+=($!)
+base_pid=$!
+pids+=($base_pid)
 for _ in $(seq 1 60); do grep -q "insert baseline on port" "$work/baseline.log" && break; sleep 0.5; done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 mean() { tr ' ' '\n' | awk 'NF {s+=$1; n++} END {printf "%.1f", s/n}'; }
 
-quiz=$(driver quiz "$SECONDS_PER_ROUND" "$ROUNDS" "$WARMUP_SECONDS")
+quiz=$(java -Dapp.pid="$app_pid" -Dbaseline.pid="$base_pid" -cp "$CP" bench/QuizDriver.java "$APP_PORT" "$BASE_PORT" "$pg_port" \
+  quiz "$SECONDS_PER_ROUND" "$ROUNDS" "$WARMUP_SECONDS")
+echo "$quiz" >&2
 pillars_runs=$(echo "$quiz" | awk '/^pillars/ {print $2}' | tr '\n' ' ')
 baseline_runs=$(echo "$quiz" | awk '/^baseline/ {print $2}' | tr '\n' ' ')
 pillars=$(echo "$pillars_runs" | tr ' ' '\n' | awk NF | median)

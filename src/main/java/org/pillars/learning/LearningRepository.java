@@ -76,13 +76,20 @@ public final class LearningRepository {
              coalesce(bool_or(passed), false) AS passed, max(coalesce(submitted_at, started_at)) AS last
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
-  private static final String ATTEMPT_STATE = """
-      SELECT (SELECT id FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL) AS open_id,
-             (SELECT module_version FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL) AS open_version,
-             (SELECT count(*) FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NOT NULL) AS used""";
+  /**
+   * Opens an attempt in one statement unless one is open or the limit is used up ($4, 0 for none), and says which.
+   * Submitted attempts are counted from module_progress (kept by the V4 triggers), not by counting rows: the count
+   * of a learner who retried a thousand times costs what the first did.
+   */
+  private static final String START_ATTEMPT = """
+      WITH open AS (SELECT id, module_version FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL),
+           used AS (SELECT coalesce((SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = $2), 0) AS n),
+           added AS (INSERT INTO attempts (id, account_id, module_id, module_version)
+                     SELECT $5, $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM open) AND ($4 = 0 OR (SELECT n FROM used) < $4)
+                     RETURNING id)
+      SELECT (SELECT id FROM added) AS added_id, (SELECT id FROM open) AS open_id,
+             (SELECT module_version FROM open) AS open_version""";
   private static final String DELETE_OPEN_ATTEMPT = "DELETE FROM attempts WHERE id = $1 AND submitted_at IS NULL";
-  private static final String INSERT_ATTEMPT =
-      "INSERT INTO attempts (id, account_id, module_id, module_version) VALUES ($1, $2, $3, $4)";
   private static final String ATTEMPT = """
       SELECT id, account_id, module_id, module_version, started_at, submitted_at, result FROM attempts WHERE id = $1""";
   private static final String SUBMIT = """
@@ -174,31 +181,32 @@ public final class LearningRepository {
   }
 
   /**
-   * The learner's open attempt at this module version, or a new one if the attempt limit allows it.
-   * The unique index on open attempts keeps two clicks from opening two: the loser of that race finds
-   * the winner's attempt and resumes it. Submitted attempts only grow while an attempt is open, so the
-   * limit read here cannot be overtaken.
+   * The learner's open attempt at this module version, or a new one if the attempt limit allows it: one round trip
+   * in either case. The unique index on open attempts keeps two clicks from opening two: the loser of that race
+   * finds the winner's attempt and resumes it. Submitted attempts only grow while an attempt is open, so the
+   * limit read here cannot be overtaken. An attempt left open at an older version of the module is dropped first.
    */
   public Future<UUID> startAttempt(long accountId, String moduleId, int moduleVersion, int maxAttempts) {
-    return pool.preparedQuery(ATTEMPT_STATE).execute(Tuple.of(accountId, moduleId)).compose(rows -> {
-      Row state = rows.iterator().next();
-      UUID open = state.getUUID("open_id");
-      if (open != null && state.getInteger("open_version") == moduleVersion) {
-        return Future.succeededFuture(open);
-      }
-      Future<?> cleared = open == null ? Future.succeededFuture()
-          : pool.preparedQuery(DELETE_OPEN_ATTEMPT).execute(Tuple.of(open));
-      return cleared.compose(v -> {
-        if (maxAttempts > 0 && state.getLong("used") >= maxAttempts) {
-          return Future.failedFuture(new AttemptLimitReached());
-        }
-        UUID id = UUID.randomUUID();
-        return pool.preparedQuery(INSERT_ATTEMPT).execute(Tuple.of(id, accountId, moduleId, moduleVersion)).map(id)
-            .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-                ? startAttempt(accountId, moduleId, moduleVersion, maxAttempts)
-                : Future.failedFuture(e));
-      });
-    });
+    return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(accountId, moduleId, moduleVersion, maxAttempts, UUID.randomUUID()))
+        .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
+            ? pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(accountId, moduleId, moduleVersion, maxAttempts, UUID.randomUUID()))
+            : Future.failedFuture(e))
+        .compose(rows -> {
+          Row state = rows.iterator().next();
+          UUID added = state.getUUID("added_id");
+          UUID open = state.getUUID("open_id");
+          if (added != null) {
+            return Future.succeededFuture(added);
+          }
+          if (open == null) {
+            return Future.failedFuture(new AttemptLimitReached());
+          }
+          if (state.getInteger("open_version") == moduleVersion) {
+            return Future.succeededFuture(open);
+          }
+          return pool.preparedQuery(DELETE_OPEN_ATTEMPT).execute(Tuple.of(open))
+              .compose(v -> startAttempt(accountId, moduleId, moduleVersion, maxAttempts));
+        });
   }
 
   public Future<Optional<Attempt>> attempt(UUID id) {

@@ -232,6 +232,46 @@ class QuizFlowTest {
   }
 
   @Test
+  @DisplayName("twelve starts sent at once open one attempt, and every one of them answers with it")
+  void simultaneousStarts() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    List<Future<HttpResponse<Buffer>>> starts = new ArrayList<>();
+    for (int i = 0; i < 12; i++) {
+      starts.add(server.client().post("/api/modules/alpha/attempts").putHeader("Authorization", "Bearer " + token)
+          .sendJsonObject(new JsonObject()));
+    }
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    for (Future<HttpResponse<Buffer>> f : starts) {
+      HttpResponse<Buffer> r = f.await();
+      assertEquals(201, r.statusCode(), r.bodyAsString());
+      ids.add(r.bodyAsJsonObject().getString("attempt"));
+    }
+    assertEquals(1, ids.size(), "one attempt for all: " + ids);
+    long rows = server.app().database().pool().preparedQuery("SELECT count(*) FROM attempts WHERE account_id = $1")
+        .execute(Tuple.of(Accounts.id(server, user))).await().iterator().next().getLong(0);
+    assertEquals(1, rows);
+  }
+
+  @Test
+  @DisplayName("an attempt left open at an older version of the module is dropped, and a new one opens at this version")
+  void openAtOlderVersion() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    String old = startAttempt(token);
+    server.app().database().pool().preparedQuery("UPDATE attempts SET module_version = module_version - 1 WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(old))).await();
+    String fresh = startAttempt(token);
+    assertFalse(fresh.equals(old), "a new attempt");
+    Row row = server.app().database().pool().preparedQuery(
+            "SELECT count(*) FILTER (WHERE id = $2), count(*), max(module_version) FROM attempts WHERE account_id = $1")
+        .execute(Tuple.of(Accounts.id(server, user), UUID.fromString(old))).await().iterator().next();
+    assertEquals(0, row.getLong(0), "the old open attempt is gone");
+    assertEquals(1, row.getLong(1));
+    assertEquals(server.get("/api/modules/alpha").bodyAsJsonObject().getInteger("version"), row.getInteger(2));
+  }
+
+  @Test
   @DisplayName("the attempt limit is enforced by the server; an open attempt is resumed, not duplicated")
   void attemptLimit() {
     String token = Accounts.token(server, Accounts.create(server, "learner"));
