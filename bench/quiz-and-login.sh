@@ -13,6 +13,10 @@ APP_PORT=${APP_PORT:-18180}
 BASE_PORT=${BASE_PORT:-18181}
 INSTANCES=$(nproc)
 CP=target/pillars.jar
+. bench/lib.sh   # shipped_jvm
+# the shipped JVM settings unless told otherwise (JAVA_OPTS= for the defaults): with the defaults HotSpot never
+# compiles the request validator's one huge method (-XX:-DontCompileHugeMethods), and a quiz cycle ran it interpreted
+JAVA_OPTS=${JAVA_OPTS-$(shipped_jvm)}
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
 [ -f "$CP" ] || mvn -q -B package -DskipTests >&2
@@ -23,7 +27,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 PILLARS_DATA="$work/data" PORT=$APP_PORT PILLARS_ACCESS_LOG=false PILLARS_RELOAD=false PILLARS_COURSES=bench/courses \
-  PILLARS_HTTP_INSTANCES=$INSTANCES java -jar "$CP" >"$work/app.log" 2>&1 &
+  PILLARS_HTTP_INSTANCES=$INSTANCES MALLOC_ARENA_MAX=2 java $JAVA_OPTS -jar "$CP" >"$work/app.log" 2>&1 &
 app_pid=$!
 pids+=($app_pid)
 for _ in $(seq 1 120); do curl -fs "http://localhost:$APP_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
