@@ -62,7 +62,9 @@ public final class Json {
 
   public static void send(RoutingContext ctx, int status, Object body) {
     // straight to bytes; a view record is written by Jackson from its components, with no map in between
-    Buffer encoded = body instanceof JsonObject o ? o.toBuffer() : io.vertx.core.json.Json.encodeToBuffer(body);
+    Buffer encoded = body instanceof JsonObject o ? o.toBuffer()
+        : body instanceof Buffer ready ? ready // already JSON text
+        : io.vertx.core.json.Json.encodeToBuffer(body);
     ResponseCheck check = ctx.get(RESPONSE_CHECK);
     if (check != null) {
       check.check(status, encoded);

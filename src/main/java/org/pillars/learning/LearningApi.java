@@ -1,6 +1,6 @@
 package org.pillars.learning;
 
-import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.pillars.core.Access;
 import org.pillars.core.Principal;
 import org.pillars.content.Lesson;
@@ -92,12 +93,32 @@ public final class LearningApi implements Routes {
     Quiz quiz = learning.quiz(m);
     String lang = Language.of(ctx);
     learning.start(Access.principal(ctx), m.id())
-        .onSuccess(id -> Json.send(ctx, 201, new Started(LearningService.quizView(m, quiz, lang), id.toString())))
+        .onSuccess(id -> Json.send(ctx, 201, started(m, quiz, lang, id.toString())))
         .onFailure(ctx::fail);
   }
 
-  /** A started attempt: the quiz view's fields, then the attempt's id; encoded once, straight from the records. */
-  record Started(@JsonUnwrapped LearningService.QuizView quiz, String attempt) { }
+  /** A quiz view as JSON, per module version and language; an entry made for another Quiz object is made again. */
+  private record Encoded(Quiz quiz, Buffer json) { }
+
+  private final Map<String, Encoded> encodedQuizzes = new ConcurrentHashMap<>();
+
+  /**
+   * A started attempt: the attempt's id, then the quiz view's fields. The view is the same for every learner, so it
+   * is encoded once per module version and language (a reload makes new Quiz objects, which miss) and only the id is
+   * written per request: Jackson writing the questions' HTML was a fifth of a quiz cycle's CPU.
+   */
+  private Buffer started(Module m, Quiz quiz, String lang, String attempt) {
+    String key = m.id() + '\u0000' + m.version() + '\u0000' + lang;
+    Encoded cached = encodedQuizzes.get(key);
+    if (cached == null || cached.quiz() != quiz) {
+      cached = new Encoded(quiz, io.vertx.core.json.Json.encodeToBuffer(LearningService.quizView(m, quiz, lang)));
+      encodedQuizzes.put(key, cached);
+    }
+    Buffer view = cached.json();
+    // {"attempt":"...", followed by the view's fields without its opening brace
+    return Buffer.buffer(view.length() + 64).appendString("{\"attempt\":\"").appendString(attempt).appendString("\",")
+        .appendBuffer(view, 1, view.length() - 1);
+  }
 
   private void attempt(RoutingContext ctx) {
     String lang = Language.of(ctx);

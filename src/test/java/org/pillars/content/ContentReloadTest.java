@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.pillars.config.AppConfig;
+import org.pillars.support.Accounts;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
 import org.pillars.support.Trees;
@@ -38,6 +41,30 @@ class ContentReloadTest {
       awaitStatus(server, "/modules/beta", 404);
       assertEquals(200, server.get("/modules/alpha").statusCode(), "the other module is still served");
     }
+  }
+
+  @Test
+  @DisplayName("a quiz edited without a new version is what the next attempt started through the API shows")
+  void startedAttemptShowsTheEditedQuiz() throws Exception {
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
+    try (TestApp server = TestApp.start(Map.of(AppConfig.COURSES, courses.toString(), AppConfig.RELOAD, "true"))) {
+      String auth = "Bearer " + Accounts.token(server, Accounts.create(server, "learner"));
+      assertTrue(start(server, auth).contains("Who holds the primary responsibility"));
+
+      Path quiz = courses.resolve("alpha/quiz.md");
+      Files.writeString(quiz, Files.readString(quiz).replace("Who holds the primary responsibility", "Who bears the primary responsibility"));
+      awaitBody(server, "/api/modules/alpha/quiz", "Who bears the primary responsibility");
+      String started = start(server, auth);
+      assertTrue(started.contains("Who bears the primary responsibility"), started);
+    }
+  }
+
+  /** Starts (or resumes) the learner's attempt at alpha through the API: the answer's body. */
+  private static String start(TestApp server, String auth) {
+    var r = server.send(HttpMethod.POST, "/api/modules/alpha/attempts", new JsonObject().toBuffer(),
+        "Authorization", auth, "Content-Type", "application/json");
+    assertEquals(201, r.statusCode(), r.bodyAsString());
+    return r.bodyAsString();
   }
 
   private static void awaitBody(TestApp server, String path, String text) {
