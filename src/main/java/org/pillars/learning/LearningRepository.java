@@ -30,8 +30,12 @@ public final class LearningRepository {
     }
   }
 
+  /**
+   * An attempt; {@code kept} holds the answers stored while it is open (a submit that stopped to ask about blank
+   * questions), by question id, and is empty once it is submitted or when nothing was kept.
+   */
   public record Attempt(UUID id, long accountId, String moduleId, int moduleVersion, OffsetDateTime startedAt,
-                        OffsetDateTime submittedAt, Grading.Result result) {
+                        OffsetDateTime submittedAt, Grading.Result result, Map<String, List<Integer>> kept) {
 
     public boolean submitted() {
       return submittedAt != null;
@@ -91,7 +95,9 @@ public final class LearningRepository {
              (SELECT module_version FROM open) AS open_version""";
   private static final String DELETE_OPEN_ATTEMPT = "DELETE FROM attempts WHERE id = $1 AND submitted_at IS NULL";
   private static final String ATTEMPT = """
-      SELECT id, account_id, module_id, module_version, started_at, submitted_at, result FROM attempts WHERE id = $1""";
+      SELECT id, account_id, module_id, module_version, started_at, submitted_at, result, answers FROM attempts WHERE id = $1""";
+  private static final String KEEP_ANSWERS =
+      "UPDATE attempts SET answers = $3 WHERE id = $1 AND account_id = $2 AND submitted_at IS NULL";
   private static final String SUBMIT = """
       UPDATE attempts SET submitted_at = now(), answers = $3, score = $4, passed = $5, result = $6
       WHERE id = $1 AND account_id = $2 AND submitted_at IS NULL""";
@@ -216,10 +222,37 @@ public final class LearningRepository {
       }
       Row r = rows.iterator().next();
       JsonObject result = (JsonObject) r.getValue("result");
+      OffsetDateTime submittedAt = r.getOffsetDateTime("submitted_at");
       return Optional.of(new Attempt(r.getUUID("id"), r.getLong("account_id"), r.getString("module_id"),
-          r.getInteger("module_version"), r.getOffsetDateTime("started_at"), r.getOffsetDateTime("submitted_at"),
-          result == null ? null : Grading.Result.fromJson(result)));
+          r.getInteger("module_version"), r.getOffsetDateTime("started_at"), submittedAt,
+          result == null ? null : Grading.Result.fromJson(result),
+          submittedAt == null ? kept((JsonObject) r.getValue("answers")) : Map.of()));
     });
+  }
+
+  /** Keeps answers on an open attempt, replacing what was kept; nothing happens once it is submitted. */
+  public Future<Void> keep(Attempt attempt, JsonObject answers) {
+    return pool.preparedQuery(KEEP_ANSWERS).execute(Tuple.of(attempt.id(), attempt.accountId(), answers)).mapEmpty();
+  }
+
+  /** Answers as stored ({"question": [positions]}), skipping anything else a row might hold. */
+  private static Map<String, List<Integer>> kept(JsonObject stored) {
+    if (stored == null) {
+      return Map.of();
+    }
+    Map<String, List<Integer>> kept = new java.util.LinkedHashMap<>();
+    for (String q : stored.fieldNames()) {
+      if (stored.getValue(q) instanceof io.vertx.core.json.JsonArray chosen) {
+        List<Integer> positions = new ArrayList<>();
+        chosen.forEach(o -> {
+          if (o instanceof Number n) {
+            positions.add(n.intValue());
+          }
+        });
+        kept.put(q, List.copyOf(positions));
+      }
+    }
+    return Map.copyOf(kept);
   }
 
   /**

@@ -128,8 +128,11 @@ public final class LearningRoutes implements Routes {
       model.put("canStart", quiz.maxAttempts() == 0 || pr.attempts() < quiz.maxAttempts());
       model.put("left", quiz.maxAttempts() == 0 ? null : Math.max(0, quiz.maxAttempts() - pr.attempts()));
       model.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
-      int unread = (int) module.lessons().stream().filter(l -> !pr.lessonsRead().contains(l.id())).count();
-      model.put("unread", unread == 0 ? null : unread);
+      List<Map<String, Object>> unread = new ArrayList<>();
+      module.lessons().stream().filter(l -> !pr.lessonsRead().contains(l.id())).forEach(l -> unread.add(Map.of(
+          "href", "/modules/" + module.id() + "/" + l.id(), "title", l.title().in(lang), "titleLang", l.title().languageFor(lang))));
+      model.put("unread", unread.isEmpty() ? null : unread.size());
+      model.put("unreadLessons", unread);
       pages.send(ctx, "quiz", model);
     }).onFailure(ctx::fail);
   }
@@ -152,7 +155,10 @@ public final class LearningRoutes implements Routes {
         pages.send(ctx, "result", model);
       } else {
         model.put("action", "/attempts/" + view.attempt().id());
-        model.put("questions", Pages.record(LearningService.quizView(module, view.quiz(), lang)).get("questions"));
+        LearningService.QuizView quiz = LearningService.quizView(module, view.quiz(), lang);
+        model.put("questions", questions(quiz, view.attempt().kept()));
+        model.put("answered", quiz.questions().size() - LearningService.blank(view.quiz(), view.attempt().kept()).size());
+        model.put("total", quiz.questions().size());
         pages.send(ctx, "attempt", model);
       }
     }).onFailure(ctx::fail);
@@ -176,7 +182,38 @@ public final class LearningRoutes implements Routes {
       }
       answers.put(name.substring(2), chosen);
     }
-    learning.submit(p, attemptId, answers, Language.of(ctx)).onSuccess(result -> redirect(ctx, "/attempts/" + attemptId)).onFailure(ctx::fail);
+    boolean blankConfirmed = "blank".equals(ctx.request().getFormAttribute("confirm"));
+    learning.submit(p, attemptId, answers, blankConfirmed, Language.of(ctx)).onSuccess(submission -> {
+      if (submission.graded()) {
+        redirect(ctx, "/attempts/" + attemptId);
+        return;
+      }
+      // nothing graded: the answers are kept on the attempt; the learner goes back to them or submits as they are
+      Map<String, Object> model = pages.model(ctx, t(ctx, "quiz.blankTitle"));
+      model.put("action", "/attempts/" + attemptId);
+      model.put("blank", submission.blank());
+      model.put("blankCount", submission.blank().size());
+      List<Map<String, String>> given = new ArrayList<>();
+      answers.forEach((q, chosen) -> chosen.forEach(i -> given.add(Map.of("name", "q." + q, "value", String.valueOf(i)))));
+      model.put("given", given);
+      pages.send(ctx, "blank", model);
+    }).onFailure(ctx::fail);
+  }
+
+  /** The quiz view's questions for the form, each option with whether it was chosen in the answers kept. */
+  private static List<Map<String, Object>> questions(LearningService.QuizView quiz, Map<String, List<Integer>> kept) {
+    List<Map<String, Object>> questions = new ArrayList<>();
+    for (LearningService.QuestionView q : quiz.questions()) {
+      Map<String, Object> question = Pages.record(q);
+      List<Integer> chosen = kept.getOrDefault(q.id(), List.of());
+      List<Map<String, Object>> options = new ArrayList<>();
+      for (int i = 0; i < q.options().size(); i++) {
+        options.add(Map.of("html", q.options().get(i), "checked", chosen.contains(i)));
+      }
+      question.put("options", options);
+      questions.add(question);
+    }
+    return questions;
   }
 
   private void certificatePage(RoutingContext ctx) {

@@ -155,7 +155,53 @@ public final class LearningService {
 
   /** Grades and stores once; a retry of a submitted attempt returns the stored result unchanged. */
   public Future<ResultView> submit(Principal p, String attemptId, Map<String, List<Integer>> answers, String lang) {
-    return attempt(p, attemptId).compose(view -> grade(view, answers).map(result -> result(view, result, lang)));
+    return submit(p, attemptId, answers, true, lang).map(Submission::result);
+  }
+
+  /** What a submit came to: the result, or, when it stopped to ask first, the numbers of the blank questions. */
+  public record Submission(ResultView result, List<Integer> blank) {
+
+    public boolean graded() {
+      return result != null;
+    }
+  }
+
+  /**
+   * A submit that may stop to ask. Unless {@code blankConfirmed}, answers that leave questions of an open attempt
+   * blank are not graded: they are kept on the attempt (its page shows them again) and the blank questions' numbers
+   * come back, which costs no attempt. Otherwise as {@link #submit(Principal, String, Map, String)}.
+   */
+  public Future<Submission> submit(Principal p, String attemptId, Map<String, List<Integer>> answers,
+                                   boolean blankConfirmed, String lang) {
+    return attempt(p, attemptId).compose(view -> {
+      if (!blankConfirmed && !view.attempt().submitted() && !view.stale()) {
+        List<Integer> blank = blank(view.quiz(), answers);
+        if (!blank.isEmpty()) {
+          return repository.keep(view.attempt(), stored(answers)).map(v -> new Submission(null, blank));
+        }
+      }
+      return grade(view, answers).map(result -> new Submission(result(view, result, lang), List.of()));
+    });
+  }
+
+  /** The numbers (from 1) of the questions that {@code answers} leaves without any option chosen. */
+  static List<Integer> blank(Quiz quiz, Map<String, List<Integer>> answers) {
+    List<Integer> blank = new ArrayList<>();
+    int number = 1;
+    for (Quiz.Question q : quiz.questions()) {
+      List<Integer> chosen = answers.get(q.id());
+      if (chosen == null || chosen.isEmpty()) {
+        blank.add(number);
+      }
+      number++;
+    }
+    return blank;
+  }
+
+  private static JsonObject stored(Map<String, List<Integer>> answers) {
+    JsonObject stored = new JsonObject();
+    answers.forEach((q, chosen) -> stored.put(q, new JsonArray(chosen)));
+    return stored;
   }
 
   /** The result of a submitted attempt, in {@code lang}. */
@@ -194,9 +240,7 @@ public final class LearningService {
           "this module was updated after you started; start the quiz again"));
     }
     Grading.Result result = Grading.grade(view.quiz(), answers);
-    JsonObject stored = new JsonObject();
-    answers.forEach((q, chosen) -> stored.put(q, new JsonArray(chosen)));
-    return repository.submit(view.attempt(), stored, result, completion(view.module()));
+    return repository.submit(view.attempt(), stored(answers), result, completion(view.module()));
   }
 
   /** The modules the learner's cohorts must complete, with due dates and lateness on {@code today}. */

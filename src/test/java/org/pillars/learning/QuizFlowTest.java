@@ -431,4 +431,71 @@ class QuizFlowTest {
     assertTrue(page.contains("Test " + user) && page.contains("Alpha module") && page.contains("100 %"), page);
     assertNull(server.get("/home", "Cookie", b.cookie()).getHeader("Location"));
   }
+
+  @Test
+  @DisplayName("in the browser, a submit with blank questions asks first, keeps the answers given and costs no attempt")
+  void blankSubmitAsksFirst() {
+    Accounts.Browser b = Accounts.browser(server, Accounts.create(server, "learner"));
+    String form = "application/x-www-form-urlencoded";
+    HttpResponse<Buffer> started = server.send(HttpMethod.POST, "/modules/alpha/quiz", Buffer.buffer("_csrf=" + b.csrf()),
+        "Cookie", b.cookie(), "Content-Type", form);
+    String attemptUrl = started.getHeader("Location");
+    String partial = "_csrf=" + b.csrf() + "&q.host-state=1&q.tiers=0&q.tiers=3";
+
+    HttpResponse<Buffer> asked = server.send(HttpMethod.POST, attemptUrl, Buffer.buffer(partial), "Cookie", b.cookie(),
+        "Content-Type", form);
+    assertEquals(200, asked.statusCode(), asked.bodyAsString());
+    String page = asked.bodyAsString();
+    assertTrue(page.contains("2 questions have no answer:"), page);
+    assertTrue(page.contains("href=\"" + attemptUrl + "#question-3\">Question 3</a>, <a href=\"" + attemptUrl
+        + "#question-4\">Question 4</a>"), page);
+    assertTrue(page.contains("name=\"confirm\" value=\"blank\"") && page.contains("name=\"q.tiers\" value=\"3\""), page);
+
+    // nothing graded: the attempt is still open, shows the answers kept, and no attempt is used
+    String again = server.get(attemptUrl, "Cookie", b.cookie()).bodyAsString();
+    assertTrue(again.contains("name=\"q.host-state\" value=\"1\" checked>"), again);
+    assertTrue(again.contains("name=\"q.tiers\" value=\"3\" checked>"), again);
+    assertFalse(again.contains("name=\"q.tiers\" value=\"1\" checked>"), again);
+    assertTrue(again.contains("2 of 4 questions answered so far."), again);
+    assertTrue(server.get("/modules/alpha/quiz", "Cookie", b.cookie()).bodyAsString().contains("3 attempts left"));
+
+    // submit anyway: graded as given
+    HttpResponse<Buffer> confirmed = server.send(HttpMethod.POST, attemptUrl, Buffer.buffer(partial + "&confirm=blank"),
+        "Cookie", b.cookie(), "Content-Type", form);
+    assertEquals(303, confirmed.statusCode(), confirmed.bodyAsString());
+    String result = server.get(attemptUrl, "Cookie", b.cookie()).bodyAsString();
+    assertTrue(result.contains("Score:"), result);
+    // the first form sent again (Back, then resubmit): the stored result, not a question and not a second attempt
+    assertEquals(303, server.send(HttpMethod.POST, attemptUrl, Buffer.buffer(partial), "Cookie", b.cookie(),
+        "Content-Type", form).statusCode());
+    assertTrue(server.get("/modules/alpha/quiz", "Cookie", b.cookie()).bodyAsString().contains("2 attempts left"));
+  }
+
+  @Test
+  @DisplayName("the quiz page names the unread lessons with links, and says nothing of attempts used up to one who passed")
+  void quizPageNamesUnreadLessons() {
+    String user = Accounts.create(server, "learner");
+    Accounts.Browser b = Accounts.browser(server, user);
+    String token = Accounts.token(server, user);
+    api(HttpMethod.POST, "/api/modules/alpha/lessons/first/read", token, null);
+    String page = server.get("/modules/alpha/quiz", "Cookie", b.cookie()).bodyAsString();
+    assertTrue(page.contains("1 lesson is not yet marked as read"), page);
+    assertTrue(page.contains("<a href=\"/modules/alpha/second\" lang=\"en\">The second lesson</a>"), page);
+    assertFalse(page.contains("href=\"/modules/alpha/first\""), "a lesson read is not listed: " + page);
+
+    submit(token, startAttempt(token), ALL_RIGHT);
+    submit(token, startAttempt(token), ALL_WRONG);
+    submit(token, startAttempt(token), ALL_WRONG);
+    String used = server.get("/modules/alpha/quiz", "Cookie", b.cookie()).bodyAsString();
+    assertFalse(used.contains("You have used all your attempts"), used);
+    assertFalse(used.contains("action=\"/modules/alpha/quiz\""), "no start button either: " + used);
+
+    String other = Accounts.create(server, "learner");
+    String otherToken = Accounts.token(server, other);
+    for (int i = 0; i < 3; i++) {
+      submit(otherToken, startAttempt(otherToken), ALL_WRONG);
+    }
+    assertTrue(server.get("/modules/alpha/quiz", "Cookie", Accounts.browser(server, other).cookie()).bodyAsString()
+        .contains("You have used all your attempts"), "one who failed is told");
+  }
 }
