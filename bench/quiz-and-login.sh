@@ -82,10 +82,11 @@ cat <<MD
 
 - Run: $(date -u +%Y-%m-%dT%H:%MZ); machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB; driver,
   servers and PostgreSQL share it. $INSTANCES HTTP instances on each server; 16 learners in
-  parallel, each looping; median of $ROUNDS alternating rounds of ${SECONDS_PER_ROUND} s after a ${WARMUP_SECONDS} s warm-up of each.
+  parallel, each looping; the server runs the shipped JVM settings (\`$JAVA_OPTS\`); median of $ROUNDS alternating rounds of ${SECONDS_PER_ROUND} s after a ${WARMUP_SECONDS} s warm-up of each.
 - A **quiz cycle** is what a learner's attempt costs: start an attempt, then submit 10 answers. Pillars does it
-  through the full stack (bearer token checked, session row read, open-attempt lookup under an advisory lock
-  and attempt limit, grading, one transaction with the certificate check). The baseline
+  through the full stack (bearer token checked, session trusted from memory while its notifications are live,
+  the request checked against openapi.yaml, one statement that finds or opens the attempt within its limit,
+  grading, the answers stored, the result written with its feedback). The baseline
   (\`bench/InsertBaseline.java\`) does the same two writes to the same table behind bare handlers.
 
 | what | cycles/s (median) | runs | ratio |
