@@ -188,7 +188,7 @@ public final class App {
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, content, pages),
           new SetupRoutes(auth, pages),
-          new CatalogRoutes(content, pages));
+          new CatalogRoutes(content, pages, learning::lessonsRead));
       return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features);
     }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.

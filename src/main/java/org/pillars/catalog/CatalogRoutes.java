@@ -1,12 +1,14 @@
 package org.pillars.catalog;
 
 import com.github.jknack.handlebars.Handlebars;
+import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.pillars.core.Access;
 import org.pillars.content.Catalog;
@@ -22,15 +24,37 @@ public final class CatalogRoutes implements Routes {
 
   private final Supplier<Catalog> catalog;
   private final Pages pages;
+  private final ReadLessons readLessons;
 
-  public CatalogRoutes(Supplier<Catalog> catalog, Pages pages) {
+  public CatalogRoutes(Supplier<Catalog> catalog, Pages pages, ReadLessons readLessons) {
     this.catalog = catalog;
     this.pages = pages;
+    this.readLessons = readLessons;
+  }
+
+  /** The lessons of the module the signed-in reader has read; none for an anonymous reader. */
+  private Future<Set<String>> read(RoutingContext ctx, Module m) {
+    return Access.current(ctx).map(p -> readLessons.of(p, m.id())).orElse(Future.succeededFuture(Set.of()));
+  }
+
+  /**
+   * The confirmation after "mark as read" redirected here ({@code ?marked=<lesson id>}): the lesson's title, shown
+   * only when that lesson of this module is read indeed, so a crafted link confirms nothing.
+   */
+  private static Map<String, Object> marked(RoutingContext ctx, Module m, Set<String> read, String lang) {
+    String id = ctx.request().getParam("marked");
+    if (id == null || !read.contains(id)) {
+      return null;
+    }
+    return m.lesson(id).map(l -> lessonLink(m, l, lang)).orElse(null);
   }
 
   @Override
   public void mount(Router router) {
     router.get("/").handler(Access.anyone()).handler(this::catalogPage);
+    // the page the service worker shows for a page not kept offline: the same for everyone, so it can be kept
+    router.get("/offline").handler(Access.anyone()).handler(ctx -> pages.send(ctx, "offline",
+        pages.model(ctx, pages.messages().get(Language.of(ctx), "offline.title"))));
     router.get("/modules/:moduleId").handler(Access.anyone()).handler(this::modulePage);
     router.get("/modules/:moduleId/:lessonId").handler(Access.anyone()).handler(this::lessonPage);
   }
@@ -72,10 +96,23 @@ public final class CatalogRoutes implements Routes {
     for (Lesson l : m.lessons()) {
       lessons.add(lessonLink(m, l, lang));
     }
-    model.put("lessons", lessons);
     model.put("start", lessons.isEmpty() ? null : lessons.get(0));
     model.put("quizHref", m.quiz().isPresent() ? "/modules/" + m.id() + "/quiz" : null);
-    pages.send(ctx, "module", model);
+    read(ctx, m).onSuccess(read -> {
+      int done = 0;
+      for (Map<String, Object> l : lessons) {
+        boolean isRead = read.contains((String) l.get("id"));
+        l.put("read", isRead);
+        done += isRead ? 1 : 0;
+      }
+      model.put("lessons", lessons);
+      if (model.get("user") != null) {
+        model.put("readCount", done);
+        model.put("lessonCount", lessons.size());
+        model.put("marked", marked(ctx, m, read, lang));
+      }
+      pages.send(ctx, "module", model);
+    }).onFailure(ctx::fail);
   }
 
   private void lessonPage(RoutingContext ctx) {
@@ -99,10 +136,16 @@ public final class CatalogRoutes implements Routes {
     if (index + 1 < m.lessons().size()) {
       model.put("next", lessonLink(m, m.lessons().get(index + 1), lang));
     }
-    if (model.get("user") != null) {
-      model.put("readAction", "/modules/" + m.id() + "/" + lesson.id() + "/read");
+    if (model.get("user") == null) {
+      pages.send(ctx, "lesson", model);
+      return;
     }
-    pages.send(ctx, "lesson", model);
+    model.put("readAction", "/modules/" + m.id() + "/" + lesson.id() + "/read");
+    read(ctx, m).onSuccess(read -> {
+      model.put("isRead", read.contains(lesson.id()));
+      model.put("marked", marked(ctx, m, read, lang));
+      pages.send(ctx, "lesson", model);
+    }).onFailure(ctx::fail);
   }
 
   private Module module(RoutingContext ctx, String lang) {
@@ -112,6 +155,7 @@ public final class CatalogRoutes implements Routes {
 
   private static Map<String, Object> moduleModel(Module m, String lang) {
     Map<String, Object> model = new HashMap<>();
+    model.put("id", m.id());
     model.put("href", "/modules/" + m.id());
     model.put("title", m.title().in(lang));
     model.put("titleLang", m.title().languageFor(lang));
@@ -122,6 +166,7 @@ public final class CatalogRoutes implements Routes {
 
   private static Map<String, Object> lessonLink(Module m, Lesson l, String lang) {
     Map<String, Object> model = new HashMap<>();
+    model.put("id", l.id());
     model.put("href", "/modules/" + m.id() + "/" + l.id());
     model.put("number", l.number());
     model.put("title", l.title().in(lang));

@@ -19,6 +19,7 @@ import com.vladsch.flexmark.util.sequence.BasedSequence;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.owasp.html.HtmlPolicyBuilder;
 import org.owasp.html.PolicyFactory;
@@ -112,7 +113,33 @@ public final class MarkdownRenderer {
         resolve(file, autoLink.getUrl(), line, links, problems);
       }
     }
-    return sanitize(renderer.render(document));
+    return scrollableTables(sanitize(renderer.render(document)));
+  }
+
+  private static final Pattern TABLE = Pattern.compile("<table>(.*?)</table>", Pattern.DOTALL);
+  private static final Pattern HEAD = Pattern.compile("<thead>(.*?)</thead>", Pattern.DOTALL);
+  private static final Pattern TAG = Pattern.compile("<[^>]*>");
+
+  /**
+   * Puts each table of sanitized HTML in a box that scrolls sideways on a narrow screen and that a keyboard can focus
+   * and scroll: a labelled region named by the table's column headings (in the content's own language). Runs after
+   * the sanitizer, on its canonical output, so authored text can add neither the box nor its attributes.
+   */
+  static String scrollableTables(String html) {
+    Matcher table = TABLE.matcher(html);
+    StringBuilder out = new StringBuilder(html.length() + 128);
+    while (table.find()) {
+      Matcher head = HEAD.matcher(table.group(1));
+      String label = head.find() ? TAG.matcher(head.group(1).replace("</th>", ", ")).replaceAll("") : "";
+      label = label.replaceAll("\\s+", " ").strip().replaceAll(",$", "").replace("\"", "&#34;");
+      if (label.length() > 120) {
+        label = label.substring(0, label.lastIndexOf(' ', 117) < 0 ? 117 : label.lastIndexOf(' ', 117)).replaceAll("&[^; ]*$", "") + "…";
+      }
+      table.appendReplacement(out, Matcher.quoteReplacement("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\""
+          + (label.isEmpty() ? "" : " aria-label=\"" + label + "\"") + ">" + table.group() + "</div>"));
+    }
+    table.appendTail(out);
+    return out.toString();
   }
 
   /** The allow-list sanitizer, also used on its own by tests. */

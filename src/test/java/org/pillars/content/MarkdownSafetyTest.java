@@ -84,4 +84,24 @@ class MarkdownSafetyTest {
     assertFalse(clean.contains("onerror"), clean);
     assertFalse(clean.contains("<script"), clean);
   }
+
+  private static String render(String markdown) {
+    List<Problem> problems = new java.util.ArrayList<>();
+    String html = new MarkdownRenderer().render(Path.of("t.md"), markdown, 1, (url, line) -> java.util.Optional.empty(), problems);
+    assertEquals(List.of(), problems);
+    return html;
+  }
+
+  @Test
+  @DisplayName("a table sits in a keyboard-focusable region named by its headings; authored HTML cannot make one")
+  void tablesScrollByKeyboard() {
+    String html = render("| Crime | Who \"acts\" | <b>x</b> |\n|---|---|---|\n| a | b | c |\n\nText.\n\n| One |\n|---|\n| 1 |\n");
+    assertTrue(html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Crime, Who &#34;acts&#34;, "
+        + "&lt;b&gt;x&lt;/b&gt;\"><table>"), html);
+    assertTrue(html.contains("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"One\"><table>"), html);
+    assertEquals(2, html.split("</table></div>", -1).length - 1, html);
+    String forged = render("<div class=\"table-scroll\" tabindex=\"0\" role=\"region\" aria-label=\"x\" onfocus=\"alert(1)\">hi</div>\n");
+    assertFalse(forged.contains("<div"), forged);
+    assertFalse(forged.contains("tabindex=\"0\""), "authored text makes no focusable box: " + forged);
+  }
 }

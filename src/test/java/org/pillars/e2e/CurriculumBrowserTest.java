@@ -51,7 +51,7 @@ class CurriculumBrowserTest {
   }
 
   @Test
-  @DisplayName("every module and lesson reads on a 412 px phone screen in English, each lesson leading to the next")
+  @DisplayName("every module and lesson reads on a 412 px phone screen in English, each lesson leading to the next, none with a serious accessibility violation")
   void english() {
     List<Module> modules = server.app().content().get().modules();
     assertEquals(6, modules.size(), "the six modules of the curriculum: " + server.app().content().get().problems());
@@ -71,6 +71,8 @@ class CurriculumBrowserTest {
           assertEquals(lesson.title().in("en"), chrome.driver().findElement(By.tagName("h1")).getText(), where);
           assertTrue(chrome.driver().findElement(By.className("prose")).getText().length() > 800, where + " is nearly empty");
           assertFitsTheScreen(chrome, where);
+          List<String> violations = chrome.seriousViolations();
+          assertTrue(violations.isEmpty(), where + " has serious or critical accessibility violations: " + violations);
           if (i == 0) {
             chrome.screenshot("curriculum-" + module.id() + "-lesson-1");
           }
