@@ -82,7 +82,8 @@ public final class MemberRoutes implements Routes {
         row.put("score", c.score());
         row.put("completed", c.completedOn() == null ? null : c.completedOn().toString());
         row.put("attempts", lm.attempts().stream()
-            .map(t -> Map.of("date", t.submittedAt().toLocalDate().toString(), "score", t.score(), "passed", t.passed())).toList());
+            .map(t -> Map.of("date", t.submittedAt().toLocalDate().toString(), "score", t.score(), "passed", t.passed(),
+                "held", t.held())).toList());
         modules.add(row);
       }
       model.put("modules", modules);
@@ -107,7 +108,7 @@ public final class MemberRoutes implements Routes {
         CohortService.Cell c = lm.cell();
         JsonArray attempts = new JsonArray();
         lm.attempts().forEach(t -> attempts.add(new JsonObject()
-            .put("submittedAt", t.submittedAt().toString()).put("score", t.score()).put("passed", t.passed())));
+            .put("submittedAt", t.submittedAt().toString()).put("score", t.score()).put("passed", t.passed()).put("held", t.held())));
         modules.add(new JsonObject().put("module", c.moduleId()).put("dueOn", lm.dueOn().toString())
             .put("status", c.status().code()).put("overdue", c.overdue()).put("lessonsRead", c.lessonsRead())
             .put("certificateScore", c.score()).put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())

@@ -31,7 +31,10 @@ public final class Assets {
       Map.entry("css", "text/css; charset=utf-8"), Map.entry("js", "text/javascript; charset=utf-8"),
       Map.entry("txt", "text/plain; charset=utf-8"), Map.entry("svg", "image/svg+xml"), Map.entry("ico", "image/x-icon"),
       Map.entry("png", "image/png"), Map.entry("jpg", "image/jpeg"), Map.entry("jpeg", "image/jpeg"),
-      Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"), Map.entry("woff2", "font/woff2"));
+      Map.entry("gif", "image/gif"), Map.entry("webp", "image/webp"), Map.entry("woff2", "font/woff2"),
+      Map.entry("webmanifest", "application/manifest+json"));
+  /** The service worker lives under /static/ but serves the whole site, which its response must allow. */
+  static final String WORKER = "/static/js/sw.js";
   /** Types that are compressed already: gzip would cost time and win nothing. */
   private static final Set<String> COMPRESSED = Set.of("image/png", "image/jpeg", "image/gif", "image/webp", "font/woff2");
   /** Bounds on what is held in memory; past either the start stops, naming the folder, rather than serve part of it. */
@@ -109,6 +112,9 @@ public final class Assets {
         .putHeader(HttpHeaders.VARY, "Accept-Encoding")
         .putHeader(HttpHeaders.ETAG, etag)
         .putHeader(HttpHeaders.CACHE_CONTROL, pinned ? "public, max-age=31536000, immutable" : "public, max-age=3600");
+    if (WORKER.equals(ctx.request().path())) {
+      response.putHeader("Service-Worker-Allowed", "/");
+    }
     if (etag.equals(ctx.request().getHeader(HttpHeaders.IF_NONE_MATCH))) {
       response.setStatusCode(304).end();
     } else if (asset.gzipped() != null && Gzip.accepted(ctx.request())) {

@@ -30,12 +30,29 @@ public final class Pages {
    */
   private final String cssUrl;
   private final String iconUrl;
+  /** The offline layer (webroot/js): deferred, fingerprinted, and nothing a page needs to work. */
+  private final String storeJsUrl;
+  private final String appJsUrl;
+  private final String workerUrl;
+  private final String manifestUrl;
+  /** Per language, the texts the scripts show (the js.* messages), as JSON safe inside a data block. */
+  private final Map<String, String> scriptTexts = new HashMap<>();
 
   public Pages(Templates templates, Messages messages, Assets assets) {
     this.templates = templates;
     this.messages = messages;
     this.cssUrl = assets.url("/static/css/app.css");
     this.iconUrl = assets.url("/static/favicon.svg");
+    this.storeJsUrl = assets.url("/static/js/store.js");
+    this.appJsUrl = assets.url("/static/js/app.js");
+    this.workerUrl = assets.url("/static/js/sw.js");
+    this.manifestUrl = assets.url("/static/manifest.webmanifest");
+    for (String lang : CourseLoader.LANGUAGES) {
+      io.vertx.core.json.JsonObject texts = new io.vertx.core.json.JsonObject();
+      messages.keys("en").stream().filter(k -> k.startsWith("js.")).sorted().forEach(k -> texts.put(k, messages.get(lang, k)));
+      // a data block ends at the first "</script": no '<' survives in it
+      scriptTexts.put(lang, texts.encode().replace("<", "\\u003c"));
+    }
   }
 
   /**
@@ -62,6 +79,11 @@ public final class Pages {
     model.put("description", messages.get(lang, "site.description"));
     model.put("cssUrl", cssUrl);
     model.put("iconUrl", iconUrl);
+    model.put("storeJsUrl", storeJsUrl);
+    model.put("appJsUrl", appJsUrl);
+    model.put("workerUrl", workerUrl);
+    model.put("manifestUrl", manifestUrl);
+    model.put("scriptTexts", new com.github.jknack.handlebars.Handlebars.SafeString(scriptTexts.get(lang)));
     String here = ctx.request().path();
     List<Map<String, Object>> switches = new ArrayList<>();
     for (String other : CourseLoader.LANGUAGES) {

@@ -20,7 +20,8 @@ import java.util.Map;
 public final class Templates {
 
   public static final List<String> PAGES = List.of("catalog", "module", "lesson", "error", "login", "password",
-      "home", "quiz", "attempt", "result", "certificate", "verify", "cohorts", "cohort", "import", "setup", "analysis", "learner", "readiness", "blank");
+      "home", "quiz", "attempt", "result", "certificate", "verify", "cohorts", "cohort", "import", "setup", "analysis", "learner", "readiness", "blank",
+      "offline");
 
   private final Map<String, Template> pages = new HashMap<>();
   private final Template layout;

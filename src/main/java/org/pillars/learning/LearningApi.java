@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import io.vertx.core.Future;
 import org.pillars.core.Access;
 import org.pillars.core.Principal;
 import org.pillars.content.Lesson;
@@ -41,6 +43,7 @@ public final class LearningApi implements Routes {
     router.post("/api/modules/:moduleId/attempts").handler(Access.signedIn()).handler(this::start);
     router.get("/api/attempts/:attemptId").handler(Access.signedIn()).handler(this::attempt);
     router.post("/api/attempts/:attemptId/submit").handler(Access.signedIn()).handler(this::submit);
+    router.post("/api/sync").handler(Access.signedIn()).handler(this::sync);
     router.get("/api/progress").handler(Access.signedIn()).handler(this::progress);
     router.get("/api/certificates").handler(Access.signedIn()).handler(this::certificates);
     router.get("/api/verify/:code").handler(Access.anyone()).handler(this::verify);
@@ -83,9 +86,12 @@ public final class LearningApi implements Routes {
         .onFailure(ctx::fail);
   }
 
+  /** The quiz to answer, kept as served first: a device may answer it offline and send it days later. */
   private void quiz(RoutingContext ctx) {
     Module m = learning.module(ctx.pathParam("moduleId"));
-    Json.send(ctx, 200, LearningService.quizView(m, learning.quiz(m), Language.of(ctx)));
+    Quiz quiz = learning.quiz(m);
+    learning.served(m, quiz).onSuccess(v -> Json.send(ctx, 200, LearningService.quizView(m, quiz, Language.of(ctx))))
+        .onFailure(ctx::fail);
   }
 
   private void start(RoutingContext ctx) {
@@ -140,8 +146,15 @@ public final class LearningApi implements Routes {
 
   private void submit(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
-    JsonObject body = Json.body(ctx);
-    Object raw = body.getValue("answers");
+    Map<String, List<Integer>> answers = answers(Json.body(ctx).getValue("answers"));
+    String lang = Language.of(ctx);
+    learning.submit(p, ctx.pathParam("attemptId"), answers, lang)
+        .onSuccess(result -> Json.send(ctx, 200, result))
+        .onFailure(ctx::fail);
+  }
+
+  /** Answers as sent: question id to an option number or a list of them; anything else is invalid. */
+  private static Map<String, List<Integer>> answers(Object raw) {
     if (!(raw instanceof JsonObject answersJson)) {
       throw new Invalid("'answers' must be an object: {\"question-id\": [option numbers]}");
     }
@@ -163,10 +176,85 @@ public final class LearningApi implements Routes {
       }
       answers.put(q, chosen);
     }
+    return answers;
+  }
+
+  /**
+   * A device's outbox, sent when the link is back: up to 100 items, each stored on its own (one bad item is refused
+   * with its reason while the others are stored) and each safe to send again. Items run in the order sent, so reads
+   * come before the attempt that may complete the module. A failure of the server itself (not of an item) ends the
+   * request with its error; what was stored before it stays stored, and the retry finds it.
+   */
+  private void sync(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
     String lang = Language.of(ctx);
-    learning.submit(p, ctx.pathParam("attemptId"), answers, lang)
-        .onSuccess(result -> Json.send(ctx, 200, result))
-        .onFailure(ctx::fail);
+    JsonArray items = Json.body(ctx).getJsonArray("items");
+    Future<JsonArray> done = Future.succeededFuture(new JsonArray());
+    for (Object item : items) {
+      done = done.compose(outcomes -> syncItem(p, item, lang).map(outcomes::add));
+    }
+    done.onSuccess(outcomes -> Json.send(ctx, 200, new JsonObject().put("items", outcomes))).onFailure(ctx::fail);
+  }
+
+  private Future<JsonObject> syncItem(Principal p, Object raw, String lang) {
+    JsonObject item = raw instanceof JsonObject o ? o : new JsonObject();
+    JsonObject outcome = new JsonObject().put("key", item.getValue("key") instanceof String k ? k : null);
+    Future<JsonObject> stored;
+    try {
+      UUID key = key(item.getValue("key"));
+      String kind = text(item, "kind");
+      String module = text(item, "module");
+      stored = switch (kind) {
+        case "read" -> learning.markRead(p, module, text(item, "lesson")).map(v -> outcome.put("status", "stored"));
+        case "attempt" -> {
+          if (item.getValue("attempt") instanceof String attempt) {
+            // answers to an attempt opened online (its page, left offline): that attempt, submitted once
+            yield learning.submit(p, attempt, answers(item.getValue("answers")), lang).map(result -> outcome
+                .put("status", "stored").put("attempt", attempt).put("held", false).put("result", JsonObject.mapFrom(result)));
+          }
+          if (!(item.getValue("version") instanceof Integer version)) {
+            throw new Invalid("'version' must be the module version the quiz was answered on");
+          }
+          yield learning.submitSent(p, key, module, version, answers(item.getValue("answers")), answeredAt(item), lang)
+              .map(sent -> outcome.put("status", sent.added() ? "stored" : "duplicate").put("attempt", sent.attempt().toString())
+                  .put("held", sent.held()).put("version", sent.version()).put("currentVersion", sent.currentVersion())
+                  .put("retired", new JsonArray(sent.retired())).put("result", JsonObject.mapFrom(sent.result())));
+        }
+        default -> throw new Invalid("'kind' must be \"read\" or \"attempt\"");
+      };
+    } catch (org.pillars.core.Refusal refused) {
+      stored = Future.failedFuture(refused);
+    }
+    return stored.recover(e -> e instanceof org.pillars.core.Refusal refused
+        ? Future.succeededFuture(outcome.put("status", "refused").put("error", refused.code()).put("message", refused.getMessage()))
+        : Future.failedFuture(e));
+  }
+
+  private static UUID key(Object raw) {
+    try {
+      return UUID.fromString((String) raw);
+    } catch (RuntimeException e) {
+      throw new Invalid("'key' must be the UUID the device made for this item");
+    }
+  }
+
+  private static String text(JsonObject item, String field) {
+    if (!(item.getValue(field) instanceof String value) || value.isEmpty() || value.length() > 200) {
+      throw new Invalid("'" + field + "' must be a non-empty string");
+    }
+    return value;
+  }
+
+  private static java.time.OffsetDateTime answeredAt(JsonObject item) {
+    Object raw = item.getValue("answeredAt");
+    if (raw == null) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse((String) raw);
+    } catch (RuntimeException e) {
+      throw new Invalid("'answeredAt' must be a date and time with its offset, as 2026-12-03T09:30:00Z");
+    }
   }
 
   private void progress(RoutingContext ctx) {

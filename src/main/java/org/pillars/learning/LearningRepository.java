@@ -22,13 +22,24 @@ import java.util.UUID;
 public final class LearningRepository {
 
   /** One learner's standing in one module. */
+  /**
+   * One learner's standing in one module; {@code held} counts attempts sent late, after the attempts were used up,
+   * which do not count (in {@code attempts}, the best score or a pass) until a coordinator decides.
+   */
   public record Progress(String moduleId, Set<String> lessonsRead, int attempts, Integer bestScore, boolean passed,
-                         String certificateCode, OffsetDateTime lastActivity) {
+                         String certificateCode, OffsetDateTime lastActivity, int held) {
 
     public static Progress none(String moduleId) {
-      return new Progress(moduleId, Set.of(), 0, null, false, null, null);
+      return new Progress(moduleId, Set.of(), 0, null, false, null, null, 0);
     }
   }
+
+  /**
+   * An attempt sent from a device's outbox as stored: {@code added} is false when its key was already there (a
+   * retry, or a key reused), and then the other fields are the stored attempt's.
+   */
+  public record SentAttempt(UUID id, long accountId, String moduleId, int moduleVersion, JsonObject answers,
+                            Grading.Result result, boolean held, boolean added) { }
 
   /**
    * An attempt; {@code kept} holds the answers stored while it is open (a submit that stopped to ask about blank
@@ -75,9 +86,11 @@ public final class LearningRepository {
       INSERT INTO lesson_reads (account_id, module_id, lesson_id) VALUES ($1, $2, $3)
       ON CONFLICT (account_id, module_id, lesson_id) DO UPDATE SET last_read_at = now()""";
   private static final String READS = "SELECT module_id, lesson_id, last_read_at FROM lesson_reads WHERE account_id = $1";
+  private static final String READS_IN = "SELECT lesson_id FROM lesson_reads WHERE account_id = $1 AND module_id = $2";
   private static final String ATTEMPT_SUMMARY = """
-      SELECT module_id, count(*) FILTER (WHERE submitted_at IS NOT NULL) AS attempts, max(score) AS best,
-             coalesce(bool_or(passed), false) AS passed, max(coalesce(submitted_at, started_at)) AS last
+      SELECT module_id, count(*) FILTER (WHERE submitted_at IS NOT NULL AND NOT held) AS attempts,
+             max(score) FILTER (WHERE NOT held) AS best, coalesce(bool_or(passed) FILTER (WHERE NOT held), false) AS passed,
+             max(coalesce(submitted_at, started_at)) AS last, count(*) FILTER (WHERE held) AS held
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
   /**
@@ -104,7 +117,21 @@ public final class LearningRepository {
   private static final String READ_COUNT =
       "SELECT count(*) FROM lesson_reads WHERE account_id = $1 AND module_id = $2 AND lesson_id = ANY($3)";
   private static final String BEST_PASSED =
-      "SELECT max(score) FROM attempts WHERE account_id = $1 AND module_id = $2 AND passed";
+      "SELECT max(score) FROM attempts WHERE account_id = $1 AND module_id = $2 AND passed AND NOT held";
+  private static final String REMEMBER_QUIZ = """
+      INSERT INTO quiz_versions (module_id, version, quiz) VALUES ($1, $2, $3)
+      ON CONFLICT (module_id, version) DO UPDATE SET quiz = excluded.quiz WHERE quiz_versions.quiz IS DISTINCT FROM excluded.quiz""";
+  private static final String QUIZ_VERSION = "SELECT quiz FROM quiz_versions WHERE module_id = $1 AND version = $2";
+  /** Serialises one learner's sent attempts, so two devices syncing at once cannot both take the last attempt. */
+  private static final String LOCK_LEARNER = "SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE";
+  private static final String BY_CLIENT_KEY = """
+      SELECT id, account_id, module_id, module_version, answers, result, held FROM attempts WHERE client_key = $1""";
+  private static final String USED_ATTEMPTS =
+      "SELECT coalesce((SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = $2), 0)";
+  private static final String INSERT_SENT = """
+      INSERT INTO attempts (id, account_id, module_id, module_version, started_at, submitted_at, answers, score, passed, result,
+                            client_key, answered_at, held)
+      VALUES ($1, $2, $3, $4, least($8, now()), now(), $5, $6, $7, $9, $10, least($8, now()), $11)""";
   private static final String INSERT_CERTIFICATE = """
       INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score)
       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, module_id) DO NOTHING""";
@@ -155,6 +182,15 @@ public final class LearningRepository {
     });
   }
 
+  /** The ids of the lessons of one module the learner has read (by id, whether the module still has them or not). */
+  public Future<Set<String>> lessonsRead(long accountId, String moduleId) {
+    return pool.preparedQuery(READS_IN).execute(Tuple.of(accountId, moduleId)).map(rows -> {
+      Set<String> read = new HashSet<>();
+      rows.forEach(r -> read.add(r.getString(0)));
+      return Set.copyOf(read);
+    });
+  }
+
   public Future<Map<String, Progress>> progress(long accountId) {
     return pool.preparedQuery(READS).execute(Tuple.of(accountId)).compose(reads ->
         pool.preparedQuery(ATTEMPT_SUMMARY).execute(Tuple.of(accountId)).compose(attempts ->
@@ -180,7 +216,8 @@ public final class LearningRepository {
                 }
                 result.put(m, new Progress(m, Set.copyOf(read.getOrDefault(m, Set.of())),
                     s == null ? 0 : s.getLong("attempts").intValue(), s == null ? null : s.getInteger("best"),
-                    s != null && s.getBoolean("passed"), certificates.get(m), lastActivity));
+                    s != null && s.getBoolean("passed"), certificates.get(m), lastActivity,
+                    s == null ? 0 : s.getLong("held").intValue()));
               }
               return result;
             })));
@@ -236,7 +273,7 @@ public final class LearningRepository {
   }
 
   /** Answers as stored ({"question": [positions]}), skipping anything else a row might hold. */
-  private static Map<String, List<Integer>> kept(JsonObject stored) {
+  static Map<String, List<Integer>> kept(JsonObject stored) {
     if (stored == null) {
       return Map.of();
     }
@@ -271,6 +308,47 @@ public final class LearningRepository {
     return stored.compose(first -> first ? Future.succeededFuture(result)
         : pool.preparedQuery(ATTEMPT).execute(Tuple.of(attempt.id()))
             .map(rows -> Grading.Result.fromJson((JsonObject) rows.iterator().next().getValue("result"))));
+  }
+
+  /** Keeps a quiz version as served, replacing it if that version was edited since. */
+  public Future<Void> rememberQuiz(String moduleId, int version, JsonObject quiz) {
+    return pool.preparedQuery(REMEMBER_QUIZ).execute(Tuple.of(moduleId, version, quiz)).mapEmpty();
+  }
+
+  /** A quiz version as it was served, if it ever was. */
+  public Future<Optional<JsonObject>> quizVersion(String moduleId, int version) {
+    return pool.preparedQuery(QUIZ_VERSION).execute(Tuple.of(moduleId, version))
+        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of((JsonObject) rows.iterator().next().getValue(0)));
+  }
+
+  /**
+   * Stores a graded attempt sent from a device, once per key, in one transaction with its certificate check. The
+   * learner's row is locked first, so the key and the attempts used are read after any other sync of theirs has
+   * committed: a retry racing its first copy finds it, and two devices cannot both take the last attempt. When the
+   * attempts were used up meanwhile ({@code maxAttempts}, 0 for no limit), the attempt is stored held: kept, shown,
+   * not counted. {@code answeredAt} is the device's word, never later than now.
+   */
+  public Future<SentAttempt> storeSent(long accountId, UUID key, String moduleId, int version, JsonObject answers,
+                                       Grading.Result result, OffsetDateTime answeredAt, int maxAttempts, Completion completion) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER).execute(Tuple.of(accountId))
+        .compose(locked -> conn.preparedQuery(BY_CLIENT_KEY).execute(Tuple.of(key)))
+        .compose(found -> {
+          if (found.size() > 0) {
+            Row r = found.iterator().next();
+            return Future.succeededFuture(new SentAttempt(r.getUUID("id"), r.getLong("account_id"), r.getString("module_id"),
+                r.getInteger("module_version"), (JsonObject) r.getValue("answers"),
+                Grading.Result.fromJson((JsonObject) r.getValue("result")), r.getBoolean("held"), false));
+          }
+          return conn.preparedQuery(USED_ATTEMPTS).execute(Tuple.of(accountId, moduleId)).compose(used -> {
+            boolean held = maxAttempts > 0 && used.iterator().next().getInteger(0) >= maxAttempts;
+            UUID id = UUID.randomUUID();
+            Tuple values = Tuple.from(java.util.Arrays.asList(id, accountId, moduleId, version, answers, result.score(), result.passed(),
+                answeredAt, result.toJson(), key, held));
+            return conn.preparedQuery(INSERT_SENT).execute(values)
+                .compose(v -> result.passed() && !held ? certifyIfComplete(conn, accountId, completion) : Future.succeededFuture())
+                .map(v -> new SentAttempt(id, accountId, moduleId, version, answers, result, held, true));
+          });
+        }));
   }
 
   public Future<Optional<Certificate>> certificate(String code) {

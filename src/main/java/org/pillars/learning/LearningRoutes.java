@@ -97,9 +97,10 @@ public final class LearningRoutes implements Routes {
     Module module = learning.module(ctx.pathParam("moduleId"));
     String lessonId = ctx.pathParam("lessonId");
     learning.markRead(p, module.id(), lessonId).onSuccess(v -> {
+      // the page after says that this lesson is marked as read (the quiz page, by naming what is still unread)
       String next = LearningService.nextLesson(module, lessonId).map(l -> "/modules/" + module.id() + "/" + l.id())
           .orElse(module.quiz().isPresent() ? "/modules/" + module.id() + "/quiz" : "/modules/" + module.id());
-      redirect(ctx, next);
+      redirect(ctx, next + "?marked=" + java.net.URLEncoder.encode(lessonId, java.nio.charset.StandardCharsets.UTF_8));
     }).onFailure(ctx::fail);
   }
 
@@ -123,6 +124,7 @@ public final class LearningRoutes implements Routes {
     learning.progress(principal.get()).onSuccess(progress -> {
       LearningRepository.Progress pr = progress.getOrDefault(module.id(), LearningRepository.Progress.none(module.id()));
       model.put("used", pr.attempts());
+      model.put("held", pr.held() == 0 ? null : pr.held());
       model.put("best", pr.bestScore());
       model.put("passed", pr.passed());
       model.put("canStart", quiz.maxAttempts() == 0 || pr.attempts() < quiz.maxAttempts());
@@ -132,6 +134,7 @@ public final class LearningRoutes implements Routes {
       module.lessons().stream().filter(l -> !pr.lessonsRead().contains(l.id())).forEach(l -> unread.add(Map.of(
           "href", "/modules/" + module.id() + "/" + l.id(), "title", l.title().in(lang), "titleLang", l.title().languageFor(lang))));
       model.put("unread", unread.isEmpty() ? null : unread.size());
+      model.put("allRead", unread.isEmpty() && !module.lessons().isEmpty() ? module.lessons().size() : null);
       model.put("unreadLessons", unread);
       pages.send(ctx, "quiz", model);
     }).onFailure(ctx::fail);

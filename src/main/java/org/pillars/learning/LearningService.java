@@ -20,14 +20,12 @@ import org.pillars.core.Conflict;
 /** What learning means, shared by the pages and the API: reading, attempts, grading, certificates. */
 public final class LearningService {
 
-  /** An attempt with the module and quiz it belongs to. */
-  public record AttemptView(LearningRepository.Attempt attempt, Module module, Quiz quiz) {
-
-    /** True when the module changed since the attempt began, so its questions may not match any more. */
-    public boolean stale() {
-      return module.version() != attempt.moduleVersion();
-    }
-  }
+  /**
+   * An attempt with its module and the quiz it answers: the version it began on, as kept when served. Only when that
+   * version was never kept (an attempt older than the keeping) is {@code quiz} the current one and {@code stale}
+   * true, since its questions may not match what was answered.
+   */
+  public record AttemptView(LearningRepository.Attempt attempt, Module module, Quiz quiz, boolean stale) { }
 
   private final Supplier<Catalog> catalog;
   private final LearningRepository repository;
@@ -91,13 +89,71 @@ public final class LearningService {
     return repository.markRead(p.accountId(), lesson.id(), completion(module));
   }
 
+  /** Quiz versions known to be kept in PostgreSQL, by module and version: the Quiz object that was kept. */
+  private final Map<String, Quiz> kept = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Keeps the quiz of {@code module} as served, so an answer to it can be graded whenever it arrives: one write per
+   * module version and edit (a reload makes a new Quiz object), nothing on later calls.
+   */
+  public Future<Void> served(Module module, Quiz quiz) {
+    String key = module.id() + '\u0000' + module.version();
+    if (kept.get(key) == quiz) {
+      return Future.succeededFuture();
+    }
+    return repository.rememberQuiz(module.id(), module.version(), QuizRecord.toJson(quiz)).onSuccess(v -> kept.put(key, quiz));
+  }
+
+  /** The quiz of a module at {@code version}: the one served now, or one kept when it was served; not found otherwise. */
+  Future<Quiz> quizAt(Module module, int version) {
+    if (version == module.version()) {
+      return Future.succeededFuture(quiz(module));
+    }
+    return repository.quizVersion(module.id(), version).map(found -> found.map(QuizRecord::fromJson).orElseThrow(() ->
+        new NotFound("unknown_version", "version " + version + " of this quiz was never served; it cannot be graded")));
+  }
+
   public Future<UUID> start(Principal p, String moduleId) {
     Module module = module(moduleId);
     Quiz quiz = quiz(module);
-    return repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts())
+    return served(module, quiz).compose(v -> repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts())
         .recover(e -> Future.failedFuture(e instanceof LearningRepository.AttemptLimitReached
             ? new Conflict("attempt_limit", "you have used all " + quiz.maxAttempts() + " attempts at this quiz")
-            : e));
+            : e)));
+  }
+
+  /**
+   * An attempt answered on a device and sent from its outbox, as stored: {@code added} false when this key had been
+   * stored already (the stored result comes back); {@code held} when it arrived after the attempts were used up;
+   * {@code retired} the questions answered that the module's current version no longer asks.
+   */
+  public record Sent(UUID attempt, boolean added, boolean held, int version, int currentVersion, List<String> retired,
+                     ResultView result) { }
+
+  /**
+   * Grades and stores an attempt answered on a device, against the quiz version it was answered on, once per key.
+   * Sending the same key again returns what the first copy stored. A key already used by another learner, or for
+   * another module or other answers, is refused and nothing is stored; so are an unknown module or version and
+   * answers the version cannot take. An attempt over the limit is stored held, never dropped.
+   */
+  public Future<Sent> submitSent(Principal p, UUID key, String moduleId, int version, Map<String, List<Integer>> answers,
+                                 java.time.OffsetDateTime answeredAt, String lang) {
+    Module module = module(moduleId);
+    Quiz current = quiz(module);
+    return quizAt(module, version).compose(quiz -> {
+      Grading.Result graded = Grading.grade(quiz, answers);
+      return repository.storeSent(p.accountId(), key, module.id(), version, stored(answers), graded, answeredAt,
+          current.maxAttempts(), completion(module)).map(sent -> {
+            if (!sent.added() && (sent.accountId() != p.accountId() || !sent.moduleId().equals(module.id())
+                || sent.moduleVersion() != version || !chosenSets(answers).equals(chosenSets(LearningRepository.kept(sent.answers()))))) {
+              throw new Conflict("key_reused", "this submission key was already used for another submission; nothing was stored");
+            }
+            List<String> retired = quiz.questions().stream().map(Quiz.Question::id)
+                .filter(id -> current.question(id).isEmpty()).toList();
+            return new Sent(sent.id(), sent.added(), sent.held(), version, module.version(), retired,
+                result(quiz, false, sent.result(), lang));
+          });
+    });
   }
 
   /** The learner's own attempt; anyone else's, or a malformed id, is simply not found. */
@@ -108,11 +164,13 @@ public final class LearningService {
     } catch (IllegalArgumentException e) {
       return Future.failedFuture(new NotFound("there is no such attempt"));
     }
-    return repository.attempt(id).map(found -> {
+    return repository.attempt(id).compose(found -> {
       LearningRepository.Attempt a = found.filter(x -> x.accountId() == p.accountId())
           .orElseThrow(() -> new NotFound("there is no such attempt"));
       Module module = module(a.moduleId());
-      return new AttemptView(a, module, quiz(module));
+      return quizAt(module, a.moduleVersion()).map(quiz -> new AttemptView(a, module, quiz, false))
+          .recover(e -> e instanceof NotFound ? Future.succeededFuture(new AttemptView(a, module, quiz(module), true))
+              : Future.failedFuture(e));
     });
   }
 
@@ -184,6 +242,13 @@ public final class LearningService {
     });
   }
 
+  /** Answers compared as what they choose: the options' order within an answer does not matter. */
+  private static Map<String, java.util.Set<Integer>> chosenSets(Map<String, List<Integer>> answers) {
+    Map<String, java.util.Set<Integer>> sets = new java.util.HashMap<>();
+    answers.forEach((q, chosen) -> sets.put(q, new java.util.TreeSet<>(chosen)));
+    return sets;
+  }
+
   /** The numbers (from 1) of the questions that {@code answers} leaves without any option chosen. */
   static List<Integer> blank(Quiz quiz, Map<String, List<Integer>> answers) {
     List<Integer> blank = new ArrayList<>();
@@ -206,11 +271,16 @@ public final class LearningService {
 
   /** The result of a submitted attempt, in {@code lang}. */
   public static ResultView result(AttemptView view, Grading.Result result, String lang) {
+    return result(view.quiz(), view.stale(), result, lang);
+  }
+
+  /** The result of answers graded against {@code quiz}; when {@code stale}, without the questions' texts. */
+  static ResultView result(Quiz quiz, boolean stale, Grading.Result result, String lang) {
     List<QuestionResult> questions = new ArrayList<>();
     int number = 1;
     for (Grading.Verdict v : result.verdicts()) {
       boolean partial = !v.correct() && v.points() > 0;
-      Optional<Quiz.Question> shown = view.quiz().question(v.questionId()).filter(x -> !view.stale());
+      Optional<Quiz.Question> shown = quiz.question(v.questionId()).filter(x -> !stale);
       if (shown.isEmpty()) {
         questions.add(new QuestionResult(v.questionId(), number++, v.chosen(), v.correct(), partial, v.chosen().isEmpty(),
             v.points(), null, null, null, null, null, null));
@@ -228,7 +298,7 @@ public final class LearningService {
           v.points(), q.promptHtml().languageFor(lang), q.promptHtml().in(lang), chosenHtml, feedbackHtml,
           q.explanationHtml().in(lang), q.source().in(lang)));
     }
-    return new ResultView(result.score(), result.passed(), view.quiz().passMark(), view.stale(), questions);
+    return new ResultView(result.score(), result.passed(), quiz.passMark(), stale, questions);
   }
 
   private Future<Grading.Result> grade(AttemptView view, Map<String, List<Integer>> answers) {
@@ -246,6 +316,11 @@ public final class LearningService {
   /** The modules the learner's cohorts must complete, with due dates and lateness on {@code today}. */
   public Future<Map<String, LearningRepository.Assigned>> assigned(Principal p, java.time.LocalDate today) {
     return repository.assigned(p.accountId(), today);
+  }
+
+  /** The lessons of one module the learner has read. */
+  public Future<java.util.Set<String>> lessonsRead(Principal p, String moduleId) {
+    return repository.lessonsRead(p.accountId(), moduleId);
   }
 
   public Future<Map<String, LearningRepository.Progress>> progress(Principal p) {

@@ -135,7 +135,9 @@ class AccessControlTest {
     row("GET", "/api/attempts/:attemptId", "/api/attempts/" + attempt, "401 200 404 404 404 404");
     json("POST", "/api/attempts/:attemptId/submit", "/api/attempts/" + attempt + "/submit",
         new JsonObject().put("answers", new JsonObject()), "401 200 404 404 404 404");
+    json("POST", "/api/sync", "/api/sync", new JsonObject().put("items", new io.vertx.core.json.JsonArray()), "401 200 200 200 200 200");
     row("GET", "/api/progress", "/api/progress", "401 200 200 200 200 200");
+    row("GET", "/offline", "/offline", "200 200 200 200 200 200");
     row("GET", "/api/certificates", "/api/certificates", "401 200 200 200 200 200");
     row("GET", "/api/verify/:code", "/api/verify/" + certificate, "200 200 200 200 200 200");
     row("GET", "/modules/:moduleId/analysis", "/modules/alpha/analysis", "303 403 403 200 403 200");

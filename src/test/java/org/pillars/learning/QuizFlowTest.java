@@ -399,9 +399,9 @@ class QuizFlowTest {
     String form = "application/x-www-form-urlencoded";
     String lesson = server.get("/modules/alpha/first", "Cookie", b.cookie()).bodyAsString();
     assertTrue(lesson.contains("action=\"/modules/alpha/first/read\""), lesson);
-    assertEquals("/modules/alpha/second", server.send(HttpMethod.POST, "/modules/alpha/first/read",
+    assertEquals("/modules/alpha/second?marked=first", server.send(HttpMethod.POST, "/modules/alpha/first/read",
         Buffer.buffer("_csrf=" + b.csrf()), "Cookie", b.cookie(), "Content-Type", form).getHeader("Location"));
-    assertEquals("/modules/alpha/quiz", server.send(HttpMethod.POST, "/modules/alpha/second/read",
+    assertEquals("/modules/alpha/quiz?marked=second", server.send(HttpMethod.POST, "/modules/alpha/second/read",
         Buffer.buffer("_csrf=" + b.csrf()), "Cookie", b.cookie(), "Content-Type", form).getHeader("Location"));
 
     String quizPage = server.get("/modules/alpha/quiz", "Cookie", b.cookie()).bodyAsString();

@@ -143,6 +143,10 @@ class ApiContractTest {
     JsonObject answers = new JsonObject().put("host-state", 1).put("tiers", new io.vertx.core.json.JsonArray().add(0).add(2))
         .put("mandate-not-r2p", 1).put("checkpoint", 1);
     ok(200, call(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", learner, new JsonObject().put("answers", answers)));
+    ok(200, call(HttpMethod.POST, "/api/sync", learner, new JsonObject().put("items", new io.vertx.core.json.JsonArray()
+        .add(new JsonObject().put("key", java.util.UUID.randomUUID().toString()).put("kind", "attempt").put("module", "alpha")
+            .put("version", 3).put("answers", answers))
+        .add(new JsonObject().put("key", "x").put("kind", "read").put("module", "alpha").put("lesson", "first")))));
     ok(200, call(HttpMethod.GET, "/api/progress", learner, null));
     JsonObject certificates = ok(200, call(HttpMethod.GET, "/api/certificates", learner, null));
     if (!certificates.getJsonArray("certificates").isEmpty()) {

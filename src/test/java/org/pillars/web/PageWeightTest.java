@@ -51,6 +51,20 @@ class PageWeightTest {
     }
   }
 
+  @Test
+  @DisplayName("the offline layer (the page scripts and the service worker) is at most 10 KB gzipped, and served with a scope for the whole site")
+  void scriptsFitTheBudget() throws Exception {
+    int total = 0;
+    for (String script : new String[] {"/static/js/store.js", "/static/js/app.js", "/static/js/sw.js"}) {
+      total += gzipped(script);
+    }
+    assertTrue(total <= 10 * 1024, "the scripts are " + total + " bytes gzipped");
+    assertEquals("/", server.get("/static/js/sw.js").getHeader("Service-Worker-Allowed"));
+    String page = server.get("/").bodyAsString();
+    assertTrue(page.contains("<script src=\"/static/js/app.js?v&#x3D;"), "the page loads the scripts by fingerprint: " + page);
+    assertTrue(page.contains("<link rel=\"manifest\" href=\"/static/manifest.webmanifest?v&#x3D;"), page);
+  }
+
   private static int gzipped(String path, String... headers) throws Exception {
     String[] all = new String[headers.length + 2];
     all[0] = "Accept-Encoding";
