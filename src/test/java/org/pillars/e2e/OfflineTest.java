@@ -95,16 +95,21 @@ class OfflineTest {
       offline(chrome, true);
       driver.get(url("/modules/alpha/first"));
       assertEquals("The first lesson", driver.findElement(By.tagName("h1")).getText(), "the kept copy, offline");
-      driver.findElement(By.xpath("//button[contains(., 'Mark as read')]")).click();
+      By markRead = By.xpath("//button[contains(., 'Mark as read')]");
+      await("the offline 'mark as read'").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(markRead).isEmpty());
+      driver.findElement(markRead).click();
       await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().endsWith("/modules/alpha/second"));
       assertEquals("The second lesson", driver.findElement(By.tagName("h1")).getText());
       awaitText(driver, "Saved on this phone, not yet sent: 1");
-      driver.findElement(By.xpath("//button[contains(., 'Mark as read')]")).click();
+      await().atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(markRead).isEmpty());
+      driver.findElement(markRead).click();
       await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().endsWith("/modules/alpha"));
       awaitText(driver, "not yet sent: 2");
 
       driver.get(url("/modules/alpha/quiz"));
-      driver.findElement(By.xpath("//button[contains(., 'Take the quiz on this phone')]")).click();
+      By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
+      await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
+      driver.findElement(takeHere).click();
       for (String pick : new String[] {"host-state-1", "tiers-0", "tiers-1", "tiers-3", "mandate-not-r2p-1", "checkpoint-0"}) {
         driver.findElement(By.cssSelector("label[for='q-" + pick + "']")).click();
       }
