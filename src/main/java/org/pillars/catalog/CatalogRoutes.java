@@ -141,8 +141,12 @@ public final class CatalogRoutes implements Routes {
       return;
     }
     model.put("readAction", "/modules/" + m.id() + "/" + lesson.id() + "/read");
+    if (ctx.request().getParam("marked") == null) {
+      // the page learners read most: no query unless it must confirm a mark (the module page shows what is read)
+      pages.send(ctx, "lesson", model);
+      return;
+    }
     read(ctx, m).onSuccess(read -> {
-      model.put("isRead", read.contains(lesson.id()));
       model.put("marked", marked(ctx, m, read, lang));
       pages.send(ctx, "lesson", model);
     }).onFailure(ctx::fail);

@@ -59,7 +59,6 @@ class ReadMarksTest {
     String second = page(next, b);
     assertTrue(second.contains("Marked as read: <span lang=\"en\">The first lesson</span>"), second);
     assertFalse(second.contains(READ_MARK), "the second lesson is not read yet: " + second);
-    assertTrue(page("/modules/alpha/first", b).contains(READ_MARK + "✓ read</span>"), "the first lesson's page says it is read");
 
     String after = page("/modules/alpha", b);
     assertTrue(after.contains("1 of 2 lessons marked as read"), after);
