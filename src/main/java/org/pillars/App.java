@@ -178,7 +178,7 @@ public final class App {
       Authn authn = new Authn(auth, new Csrf(security.getKey().csrfKey()), config.cookiesSecure(), config.trustedProxies());
       LearningService learning = new LearningService(content, new LearningRepository(database.pool()));
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), new Transactions(database.pool()), auth,
-          content);
+          content, learning::decideHeld);
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
           new LearningApi(learning),

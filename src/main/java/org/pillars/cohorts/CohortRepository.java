@@ -153,7 +153,7 @@ public final class CohortRepository {
       SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email
       FROM cohort_members m JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1 AND a.id = $2""";
   private static final String LEARNER_ATTEMPTS = """
-      SELECT t.module_id, t.submitted_at, t.score, t.passed, t.held FROM attempts t
+      SELECT t.module_id, t.submitted_at, t.score, t.passed, t.held, t.id, t.decision, t.decided_at FROM attempts t
       JOIN assignments x ON x.module_id = t.module_id AND x.cohort_id = $1
       WHERE t.account_id = $2 AND t.submitted_at IS NOT NULL ORDER BY t.module_id, t.submitted_at""";
 
@@ -167,8 +167,18 @@ public final class CohortRepository {
     return queries;
   }
 
-  /** One submitted attempt, for the drill-down; {@code held} when it was sent after the attempts were used up. */
-  public record AttemptLine(String moduleId, OffsetDateTime submittedAt, int score, boolean passed, boolean held) { }
+  /**
+   * One submitted attempt, for the drill-down; {@code held} when it was sent after the attempts were used up and
+   * does not count; {@code decision} ("counted", "set-aside") and {@code decidedAt} once a coordinator decided.
+   */
+  public record AttemptLine(String moduleId, OffsetDateTime submittedAt, int score, boolean passed, boolean held, java.util.UUID id,
+                            String decision, OffsetDateTime decidedAt) {
+
+    /** Held and not decided on yet: a coordinator may count it or set it aside. */
+    public boolean waiting() {
+      return held && decision == null;
+    }
+  }
 
   private final Pool pool;
 
@@ -356,7 +366,8 @@ public final class CohortRepository {
 
   public Future<List<AttemptLine>> learnerAttempts(long cohortId, long accountId) {
     return pool.preparedQuery(LEARNER_ATTEMPTS).execute(Tuple.of(cohortId, accountId)).map(rows -> list(rows,
-        r -> new AttemptLine(r.getString(0), r.getOffsetDateTime(1), r.getInteger(2), r.getBoolean(3), r.getBoolean(4))));
+        r -> new AttemptLine(r.getString(0), r.getOffsetDateTime(1), r.getInteger(2), r.getBoolean(3), r.getBoolean(4), r.getUUID(5),
+            r.getString(6), r.getOffsetDateTime(7))));
   }
 
   /** One learner's cell in each module assigned to the cohort, by module id. */

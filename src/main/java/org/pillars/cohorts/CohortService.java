@@ -57,8 +57,11 @@ public final class CohortService {
   private final Transactions transactions;
   private final AuthService auth;
   private final Supplier<Catalog> catalog;
+  private final HeldAttempts held;
 
-  public CohortService(CohortRepository repository, Transactions transactions, AuthService auth, Supplier<Catalog> catalog) {
+  public CohortService(CohortRepository repository, Transactions transactions, AuthService auth, Supplier<Catalog> catalog,
+                       HeldAttempts held) {
+    this.held = held;
     this.transactions = transactions;
     this.auth = auth;
     this.repository = repository;
@@ -344,6 +347,26 @@ public final class CohortService {
         return new LearnerDetail(c, m, modules);
       });
     }));
+  }
+
+  /**
+   * A coordinator's decision on a held attempt of a learner of this cohort, in a module the cohort is assigned:
+   * counted, or set aside for good. Anything else (a learner or cohort out of scope, another module, a malformed id)
+   * is not found; an attempt that is not waiting for a decision is a conflict. Returns when it was decided.
+   */
+  public Future<java.time.OffsetDateTime> decideHeld(Principal p, String cohortId, String rawAccountId, String rawAttemptId,
+                                                     boolean count) {
+    java.util.UUID attemptId;
+    try {
+      attemptId = java.util.UUID.fromString(rawAttemptId);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new NotFound("this learner has no such attempt in this cohort's modules"));
+    }
+    return learner(p, cohortId, rawAccountId, LocalDate.now()).compose(d -> {
+      boolean theirs = d.modules().stream().flatMap(m -> m.attempts().stream()).anyMatch(t -> t.id().equals(attemptId));
+      return theirs ? held.decide(d.member().accountId(), attemptId, count, p.accountId())
+          : Future.failedFuture(new NotFound("this learner has no such attempt in this cohort's modules"));
+    });
   }
 
   public List<Module> modules() {

@@ -49,6 +49,8 @@ public final class MemberRoutes implements Routes {
     router.post("/cohorts/:cohortId/members/:accountId/move").handler(staff).handler(this::moveForm);
     router.post("/cohorts/:cohortId/learners/:accountId/setup-code").handler(staff).handler(this::setupCodeForm);
     router.post("/api/cohorts/:cohortId/learners/:accountId/setup-code").handler(staff).handler(this::setupCodeApi);
+    router.post("/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision").handler(staff).handler(this::decideForm);
+    router.post("/api/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision").handler(staff).handler(this::decideApi);
     router.get("/cohorts/:cohortId/readiness").handler(staff).handler(this::readiness);
   }
 
@@ -81,9 +83,20 @@ public final class MemberRoutes implements Routes {
         row.put("lessons", c.lessons());
         row.put("score", c.score());
         row.put("completed", c.completedOn() == null ? null : c.completedOn().toString());
-        row.put("attempts", lm.attempts().stream()
-            .map(t -> Map.of("date", t.submittedAt().toLocalDate().toString(), "score", t.score(), "passed", t.passed(),
-                "held", t.held())).toList());
+        row.put("attempts", lm.attempts().stream().map(t -> {
+          Map<String, Object> line = new HashMap<>();
+          line.put("id", t.id().toString());
+          line.put("date", t.submittedAt().toLocalDate().toString());
+          line.put("score", t.score());
+          line.put("passed", t.passed());
+          line.put("waiting", t.waiting());
+          line.put("decidedOn", t.decidedAt() == null ? null : t.decidedAt().toLocalDate().toString());
+          line.put("counted", "counted".equals(t.decision()));
+          line.put("setAside", "set-aside".equals(t.decision()));
+          line.put("decideAction", "/cohorts/" + d.cohort().id() + "/learners/" + d.member().accountId() + "/attempts/" + t.id()
+              + "/decision");
+          return line;
+        }).toList());
         modules.add(row);
       }
       model.put("modules", modules);
@@ -107,8 +120,7 @@ public final class MemberRoutes implements Routes {
       for (CohortService.LearnerModule lm : d.modules()) {
         CohortService.Cell c = lm.cell();
         JsonArray attempts = new JsonArray();
-        lm.attempts().forEach(t -> attempts.add(new JsonObject()
-            .put("submittedAt", t.submittedAt().toString()).put("score", t.score()).put("passed", t.passed()).put("held", t.held())));
+        lm.attempts().forEach(t -> attempts.add(attemptJson(t)));
         modules.add(new JsonObject().put("module", c.moduleId()).put("dueOn", lm.dueOn().toString())
             .put("status", c.status().code()).put("overdue", c.overdue()).put("lessonsRead", c.lessonsRead())
             .put("certificateScore", c.score()).put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())
@@ -118,6 +130,36 @@ public final class MemberRoutes implements Routes {
           .put("serviceNumber", d.member().serviceNumber()).put("rank", d.member().rank()).put("unit", d.member().unit())
           .put("modules", modules));
     }).onFailure(ctx::fail);
+  }
+
+  static JsonObject attemptJson(CohortRepository.AttemptLine t) {
+    return new JsonObject().put("id", t.id().toString()).put("submittedAt", t.submittedAt().toString()).put("score", t.score())
+        .put("passed", t.passed()).put("held", t.held()).put("decision", t.decision())
+        .put("decidedAt", t.decidedAt() == null ? null : t.decidedAt().toString());
+  }
+
+  /** A held attempt counted ({@code count=yes}) or set aside ({@code count=no}); then back to the learner's page. */
+  private void decideForm(RoutingContext ctx) {
+    String count = ctx.request().getFormAttribute("count");
+    if (!"yes".equals(count) && !"no".equals(count)) {
+      throw new Invalid("choose whether the attempt counts: count=yes or count=no");
+    }
+    cohorts.decideHeld(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.pathParam("accountId"), ctx.pathParam("attemptId"),
+            "yes".equals(count))
+        .onSuccess(at -> ctx.response().setStatusCode(303).putHeader("Location", "/cohorts/" + ctx.pathParam("cohortId")
+            + "/learners/" + ctx.pathParam("accountId") + "#attempt-" + ctx.pathParam("attemptId")).end())
+        .onFailure(ctx::fail);
+  }
+
+  private void decideApi(RoutingContext ctx) {
+    Boolean count = Json.body(ctx).getValue("count") instanceof Boolean b ? b : null;
+    if (count == null) {
+      throw new Invalid("'count' must be true (the attempt counts) or false (it is set aside for good)");
+    }
+    cohorts.decideHeld(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.pathParam("accountId"), ctx.pathParam("attemptId"), count)
+        .onSuccess(at -> Json.send(ctx, 200, new JsonObject().put("attempt", ctx.pathParam("attemptId"))
+            .put("decision", count ? "counted" : "set-aside").put("decidedAt", at.toString())))
+        .onFailure(ctx::fail);
   }
 
   private void setupCodeForm(RoutingContext ctx) {

@@ -24,13 +24,14 @@ public final class LearningRepository {
   /** One learner's standing in one module. */
   /**
    * One learner's standing in one module; {@code held} counts attempts sent late, after the attempts were used up,
-   * which do not count (in {@code attempts}, the best score or a pass) until a coordinator decides.
+   * which do not count (in {@code attempts}, the best score or a pass) until a coordinator decides; {@code setAside}
+   * those a coordinator decided not to count.
    */
   public record Progress(String moduleId, Set<String> lessonsRead, int attempts, Integer bestScore, boolean passed,
-                         String certificateCode, OffsetDateTime lastActivity, int held) {
+                         String certificateCode, OffsetDateTime lastActivity, int held, int setAside) {
 
     public static Progress none(String moduleId) {
-      return new Progress(moduleId, Set.of(), 0, null, false, null, null, 0);
+      return new Progress(moduleId, Set.of(), 0, null, false, null, null, 0, 0);
     }
   }
 
@@ -90,7 +91,8 @@ public final class LearningRepository {
   private static final String ATTEMPT_SUMMARY = """
       SELECT module_id, count(*) FILTER (WHERE submitted_at IS NOT NULL AND NOT held) AS attempts,
              max(score) FILTER (WHERE NOT held) AS best, coalesce(bool_or(passed) FILTER (WHERE NOT held), false) AS passed,
-             max(coalesce(submitted_at, started_at)) AS last, count(*) FILTER (WHERE held) AS held
+             max(coalesce(submitted_at, started_at)) AS last, count(*) FILTER (WHERE held AND decision IS NULL) AS held,
+             count(*) FILTER (WHERE decision = 'set-aside') AS set_aside
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
   /**
@@ -123,6 +125,11 @@ public final class LearningRepository {
       ON CONFLICT (module_id, version) DO UPDATE SET quiz = excluded.quiz WHERE quiz_versions.quiz IS DISTINCT FROM excluded.quiz""";
   private static final String QUIZ_VERSION = "SELECT quiz FROM quiz_versions WHERE module_id = $1 AND version = $2";
   /** Serialises one learner's sent attempts, so two devices syncing at once cannot both take the last attempt. */
+  private static final String DECIDE_HELD = """
+      UPDATE attempts SET held = NOT $3, decision = CASE WHEN $3 THEN 'counted' ELSE 'set-aside' END,
+             decided_by = $4, decided_at = now()
+      WHERE id = $1 AND account_id = $2 AND held AND decision IS NULL RETURNING module_id, passed, decided_at""";
+  private static final String ATTEMPT_OF = "SELECT 1 FROM attempts WHERE id = $1 AND account_id = $2";
   private static final String LOCK_LEARNER = "SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE";
   private static final String BY_CLIENT_KEY = """
       SELECT id, account_id, module_id, module_version, answers, result, held FROM attempts WHERE client_key = $1""";
@@ -217,7 +224,7 @@ public final class LearningRepository {
                 result.put(m, new Progress(m, Set.copyOf(read.getOrDefault(m, Set.of())),
                     s == null ? 0 : s.getLong("attempts").intValue(), s == null ? null : s.getInteger("best"),
                     s != null && s.getBoolean("passed"), certificates.get(m), lastActivity,
-                    s == null ? 0 : s.getLong("held").intValue()));
+                    s == null ? 0 : s.getLong("held").intValue(), s == null ? 0 : s.getLong("set_aside").intValue()));
               }
               return result;
             })));
@@ -349,6 +356,43 @@ public final class LearningRepository {
                 .map(v -> new SentAttempt(id, accountId, moduleId, version, answers, result, held, true));
           });
         }));
+  }
+
+  /** What became of a held attempt: {@code counted} or not, when, and whether the learner then earned a certificate. */
+  public record Decided(UUID attempt, String moduleId, boolean counted, OffsetDateTime decidedAt) { }
+
+  /**
+   * Decides, once, whether a held attempt of {@code accountId} counts. Counted, it stops being held (the triggers add
+   * it to the learner's progress) and, if it passed, the certificate check runs in the same transaction; set aside, it
+   * stays held for good. Runs on the learner's locked row, as syncs do, so a decision and a sync never interleave.
+   * Empty when the learner has no such attempt; {@link AlreadyDecided} when it is not waiting for a decision.
+   */
+  public Future<Optional<Decided>> decideHeld(long accountId, UUID attemptId, boolean count, long decidedBy,
+                                              java.util.function.Function<String, Optional<Completion>> completions) {
+    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER).execute(Tuple.of(accountId))
+        .compose(locked -> conn.preparedQuery(DECIDE_HELD).execute(Tuple.of(attemptId, accountId, count, decidedBy)))
+        .compose(rows -> {
+          if (rows.size() == 0) {
+            return conn.preparedQuery(ATTEMPT_OF).execute(Tuple.of(attemptId, accountId)).map(found -> {
+              if (found.size() > 0) {
+                throw new AlreadyDecided();
+              }
+              return Optional.<Decided>empty();
+            });
+          }
+          Row r = rows.iterator().next();
+          Decided decided = new Decided(attemptId, r.getString("module_id"), count, r.getOffsetDateTime("decided_at"));
+          Optional<Completion> completion = completions.apply(decided.moduleId());
+          return count && r.getBoolean("passed") && completion.isPresent()
+              ? certifyIfComplete(conn, accountId, completion.get()).map(v -> Optional.of(decided))
+              : Future.succeededFuture(Optional.of(decided));
+        }));
+  }
+
+  public static final class AlreadyDecided extends RuntimeException {
+    public AlreadyDecided() {
+      super("this attempt is not waiting for a decision", null, false, false);
+    }
   }
 
   public Future<Optional<Certificate>> certificate(String code) {

@@ -125,6 +125,7 @@ public final class LearningRoutes implements Routes {
       LearningRepository.Progress pr = progress.getOrDefault(module.id(), LearningRepository.Progress.none(module.id()));
       model.put("used", pr.attempts());
       model.put("held", pr.held() == 0 ? null : pr.held());
+      model.put("setAside", pr.setAside() == 0 ? null : pr.setAside());
       model.put("best", pr.bestScore());
       model.put("passed", pr.passed());
       model.put("canStart", quiz.maxAttempts() == 0 || pr.attempts() < quiz.maxAttempts());

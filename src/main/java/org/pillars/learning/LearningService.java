@@ -156,6 +156,18 @@ public final class LearningService {
     });
   }
 
+  /**
+   * A coordinator's decision on a held attempt of {@code accountId}: counted, or set aside for good; made once. The
+   * caller has checked that the decider may act for this learner. Returns when it was decided.
+   */
+  public Future<java.time.OffsetDateTime> decideHeld(long accountId, UUID attemptId, boolean count, long decidedBy) {
+    return repository.decideHeld(accountId, attemptId, count, decidedBy, id -> catalog.get().module(id).map(LearningService::completion))
+        .map(found -> found.orElseThrow(() -> new NotFound("this learner has no such attempt")).decidedAt())
+        .recover(e -> Future.failedFuture(e instanceof LearningRepository.AlreadyDecided
+            ? new Conflict("already_decided", "this attempt is not waiting for a decision: it counted already, or was decided on")
+            : e));
+  }
+
   /** The learner's own attempt; anyone else's, or a malformed id, is simply not found. */
   public Future<AttemptView> attempt(Principal p, String rawId) {
     UUID id;

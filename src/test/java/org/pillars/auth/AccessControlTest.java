@@ -155,6 +155,10 @@ class AccessControlTest {
         "303 403 403 403 404 404", false);
     json("POST", "/api/cohorts/:cohortId/learners/:accountId/setup-code", "/api" + c + "/learners/" + target + "/setup-code", null,
         "401 403 403 403 404 404");
+    form("POST", "/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision", c + "/learners/" + target + "/attempts/"
+        + attempt + "/decision", "count=yes", "303 403 403 403 404 404", false);
+    json("POST", "/api/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision", "/api" + c + "/learners/" + target
+        + "/attempts/" + attempt + "/decision", new JsonObject().put("count", true), "401 403 403 403 404 404");
     form("POST", "/cohorts/:cohortId/members", c + "/members", "name=", "303 403 403 403 400 400", false);
     form("POST", "/cohorts/:cohortId/members/:accountId/move", c + "/members/" + target + "/move", "to=" + cohort,
         "303 403 403 403 404 404", false);

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.pillars.config.AppConfig;
 import org.pillars.support.Accounts;
+import org.pillars.support.AlphaAnswers;
 import org.pillars.support.Saboteur;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
@@ -37,10 +38,8 @@ import org.pillars.support.Trees;
 @ExtendWith(TestPostgres.class)
 class SyncTest {
 
-  private static final JsonObject ALL_RIGHT = new JsonObject().put("host-state", 1).put("tiers", new JsonArray().add(0).add(1).add(3))
-      .put("mandate-not-r2p", 1).put("checkpoint", 0);
-  private static final JsonObject ALL_WRONG = new JsonObject().put("host-state", 0).put("tiers", new JsonArray().add(2))
-      .put("mandate-not-r2p", 0).put("checkpoint", 1);
+  private static final JsonObject ALL_RIGHT = AlphaAnswers.allRight();
+  private static final JsonObject ALL_WRONG = AlphaAnswers.allWrong();
   private static TestApp server;
 
   @BeforeAll

@@ -104,6 +104,11 @@ class ApiContractTest {
     }
   }
 
+  private static JsonObject sent(JsonObject answers) {
+    return new JsonObject().put("key", java.util.UUID.randomUUID().toString()).put("kind", "attempt").put("module", "alpha")
+        .put("version", 3).put("answers", answers);
+  }
+
   @Test
   @DisplayName("every operation documented with a JSON success has its schema checked against a real answer")
   void everyDocumentedSuccessChecked() {
@@ -156,6 +161,11 @@ class ApiContractTest {
     String trainer = Accounts.token(server, Accounts.create(server, "trainer", org));
     ok(200, call(HttpMethod.GET, "/api/modules/alpha/analysis", trainer, null));
     ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/report", coordinator, null));
+    io.vertx.core.json.JsonArray late = ok(200, call(HttpMethod.POST, "/api/sync", learner, new JsonObject().put("items",
+        new io.vertx.core.json.JsonArray().add(sent(answers)).add(sent(answers))))).getJsonArray("items");
+    assertTrue(late.getJsonObject(1).getBoolean("held"), "the 4th attempt of 3 is held: " + late);
+    ok(200, call(HttpMethod.POST, "/api/cohorts/" + cohort + "/learners/" + learnerId + "/attempts/"
+        + late.getJsonObject(1).getString("attempt") + "/decision", coordinator, new JsonObject().put("count", false)));
     ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/learners/" + learnerId, coordinator, null));
     ok(201, call(HttpMethod.POST, "/api/cohorts/" + cohort + "/learners/" + learnerId + "/setup-code", coordinator, null));
 
