@@ -134,4 +134,118 @@ class OfflineTest {
       assertEquals(1, count("SELECT count(*) FROM attempts WHERE account_id = $1", account), "sent once");
     }
   }
+
+  private static final String[] ALL_RIGHT = {"host-state-1", "tiers-0", "tiers-1", "tiers-3", "mandate-not-r2p-1", "checkpoint-0"};
+
+  private static void pick(WebDriver driver, String... picks) {
+    for (String pick : picks) {
+      driver.findElement(By.cssSelector("label[for='q-" + pick + "']")).click();
+    }
+  }
+
+  private static String score(WebDriver driver) {
+    return driver.findElement(By.cssSelector("p.score")).getText();
+  }
+
+  @Test
+  @DisplayName("no JS: the link drops exactly as the quiz is submitted; Back, resubmit, reload: one attempt, the same result")
+  void noScriptLinkDropsAtSubmit() {
+    String user = Accounts.create(server, "learner");
+    long account = Accounts.id(server, user);
+    try (Chrome chrome = Chrome.start("en", false, 412, 915)) {
+      WebDriver driver = chrome.driver();
+      login(driver, user);
+      driver.get(url("/modules/alpha/quiz"));
+      driver.findElement(By.xpath("//button[contains(., 'Start the quiz')]")).click();
+      await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().contains("/attempts/"));
+      String attempt = driver.getCurrentUrl();
+      String first = driver.getWindowHandle();
+      driver.switchTo().newWindow(org.openqa.selenium.WindowType.TAB);
+      driver.get(attempt);  // a second copy of the form, as a page kept in the browser's history would be
+      pick(driver, ALL_RIGHT);
+      String second = driver.getWindowHandle();
+
+      driver.switchTo().window(first);
+      pick(driver, ALL_RIGHT);
+      link.dropAnswerTo("POST /attempts/");
+      driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      await("the answer to be dropped").atMost(Duration.ofSeconds(20)).until(() -> link.answersDropped() > 0);
+      chrome.screenshot("nojs-0-dropped");
+      assertEquals(1, count("SELECT count(*) FROM attempts WHERE account_id = $1 AND submitted_at IS NOT NULL", account),
+          "the answers reached the server and were graded before its answer was lost");
+      link.restore();
+
+      String error = driver.findElement(By.tagName("body")).getText();
+      assertTrue(error.contains("ERR_EMPTY_RESPONSE"), "the learner saw the link drop: " + error);
+      driver.navigate().refresh();  // reloading the error page, as a learner does when the link is back
+      await("the reload to show the result").atMost(Duration.ofSeconds(20))
+          .until(() -> !driver.findElements(By.cssSelector("p.score")).isEmpty());
+      assertEquals("Score: 100 % · passed", score(driver));
+      // Back shows Chromium's copy of the quiz page as it was before (its back/forward cache keeps even no-store
+      // pages); the page itself, opened again, knows the attempt
+      driver.get(url("/modules/alpha/quiz"));
+      assertTrue(main(driver).contains("best score 100 % · quiz passed"), main(driver));
+      assertTrue(main(driver).contains("2 attempts left"), "one attempt used: " + main(driver));
+
+      driver.switchTo().window(second);
+      driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      await("the resubmitted form to show the first result").atMost(Duration.ofSeconds(20))
+          .until(() -> !driver.findElements(By.cssSelector("p.score")).isEmpty());
+      assertEquals("Score: 100 % · passed", score(driver), "the first result, not an error");
+      driver.navigate().refresh();
+      assertEquals("Score: 100 % · passed", score(driver));
+      chrome.screenshot("nojs-1-resubmitted");
+      assertEquals(1, count("SELECT count(*) FROM attempts WHERE account_id = $1", account), "never a second attempt");
+      assertEquals(1, count("SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = 'alpha'", account));
+    }
+  }
+
+  @Test
+  @DisplayName("the server's answer to a sync is lost and the outbox is sent again; a second browser of the same learner adds its own: each once, nothing summed")
+  void syncAnswerLostAndASecondBrowser() {
+    String user = Accounts.create(server, "learner");
+    long account = Accounts.id(server, user);
+    try (Chrome phone = Chrome.phone("en"); Chrome other = Chrome.start("en", false, 1280, 900)) {
+      WebDriver driver = phone.driver();
+      login(driver, user);
+      driver.get(url("/modules/alpha"));
+      driver.findElement(By.cssSelector("#keep button")).click();
+      awaitText(driver, "Available offline");
+      offline(phone, true);
+      driver.get(url("/modules/alpha/quiz"));
+      By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
+      await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
+      driver.findElement(takeHere).click();
+      pick(driver, ALL_RIGHT);
+      driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      awaitText(driver, "not yet sent: 1");
+
+      link.dropAnswerTo("POST /api/sync");
+      offline(phone, false);
+      await("the first sync to reach the server, its answer lost").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+          .until(() -> link.answersDropped() > 0);
+      assertEquals(1, count("SELECT count(*) FROM attempts WHERE account_id = $1", account), "stored by the sync whose answer was lost");
+      assertTrue(main(driver).contains("not yet sent: 1"), "the phone does not know, so it keeps the item: " + main(driver));
+      link.restore();
+      driver.findElement(By.xpath("//button[contains(., 'Send now')]")).click();
+      awaitText(driver, "were sent: 100 %");
+      assertEquals(1, count("SELECT count(*) FROM attempts WHERE account_id = $1", account), "sent twice, stored once");
+
+      WebDriver desk = other.driver();
+      login(desk, user);
+      desk.get(url("/modules/alpha/quiz"));
+      desk.findElement(By.xpath("//button[contains(., 'Start the quiz')]")).click();
+      await().atMost(Duration.ofSeconds(20)).until(() -> desk.getCurrentUrl().contains("/attempts/"));
+      pick(desk, "host-state-0", "tiers-2", "mandate-not-r2p-0", "checkpoint-1");
+      desk.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      await().atMost(Duration.ofSeconds(20)).until(() -> !desk.findElements(By.cssSelector("p.score")).isEmpty());
+      assertTrue(score(desk).startsWith("Score: 0 %"), score(desk));
+      assertEquals(2, count("SELECT count(*) FROM attempts WHERE account_id = $1", account), "one attempt from each browser");
+      assertEquals(2, count("SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = 'alpha'", account));
+      assertEquals(100, count("SELECT best_score FROM module_progress WHERE account_id = $1 AND module_id = 'alpha'", account),
+          "the best score counts; nothing is added up");
+      desk.get(url("/modules/alpha/quiz"));
+      assertTrue(main(desk).contains("1 attempt left"), "both attempts used, once each: " + main(desk));
+    }
+  }
 }
