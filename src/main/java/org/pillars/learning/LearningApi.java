@@ -205,7 +205,7 @@ public final class LearningApi implements Routes {
       String kind = text(item, "kind");
       String module = text(item, "module");
       stored = switch (kind) {
-        case "read" -> learning.markRead(p, module, text(item, "lesson")).map(v -> outcome.put("status", "stored"));
+        case "read" -> learning.markRead(p, module, text(item, "lesson")).map(added -> outcome.put("status", added ? "stored" : "duplicate"));
         case "attempt" -> {
           if (item.getValue("attempt") instanceof String attempt) {
             // answers to an attempt opened online (its page, left offline): that attempt, submitted once

@@ -85,7 +85,7 @@ public final class LearningRepository {
       WHERE m.account_id = $1 GROUP BY x.module_id""";
   private static final String MARK_READ = """
       INSERT INTO lesson_reads (account_id, module_id, lesson_id) VALUES ($1, $2, $3)
-      ON CONFLICT (account_id, module_id, lesson_id) DO UPDATE SET last_read_at = now()""";
+      ON CONFLICT (account_id, module_id, lesson_id) DO UPDATE SET last_read_at = now() RETURNING xmax = 0 AS added""";
   private static final String READS = "SELECT module_id, lesson_id, last_read_at FROM lesson_reads WHERE account_id = $1";
   private static final String READS_IN = "SELECT lesson_id FROM lesson_reads WHERE account_id = $1 AND module_id = $2";
   private static final String ATTEMPT_SUMMARY = """
@@ -158,9 +158,10 @@ public final class LearningRepository {
   }
 
   /** Records a lesson as read, and issues the certificate if that completed the module. */
-  public Future<Void> markRead(long accountId, String lessonId, Completion completion) {
+  /** Marks a lesson read (again: its time is updated); true when it was not marked before. */
+  public Future<Boolean> markRead(long accountId, String lessonId, Completion completion) {
     return pool.withTransaction(conn -> conn.preparedQuery(MARK_READ).execute(Tuple.of(accountId, completion.moduleId(), lessonId))
-        .compose(v -> certifyIfComplete(conn, accountId, completion)).mapEmpty());
+        .compose(rows -> certifyIfComplete(conn, accountId, completion).map(rows.iterator().next().getBoolean("added"))));
   }
 
   /** Per question of a module version: attempts that answered it, how many were right, and each option's picks. */

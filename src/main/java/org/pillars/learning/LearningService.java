@@ -83,7 +83,8 @@ public final class LearningService {
     return module.quiz().orElseThrow(() -> new NotFound("this module has no quiz"));
   }
 
-  public Future<Void> markRead(Principal p, String moduleId, String lessonId) {
+  /** True when the lesson was not marked read before (a mark sent again changes nothing but its time). */
+  public Future<Boolean> markRead(Principal p, String moduleId, String lessonId) {
     Module module = module(moduleId);
     Lesson lesson = module.lesson(lessonId).orElseThrow(() -> new NotFound("there is no lesson '" + lessonId + "'"));
     return repository.markRead(p.accountId(), lesson.id(), completion(module));

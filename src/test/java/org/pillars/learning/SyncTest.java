@@ -106,7 +106,8 @@ class SyncTest {
     assertFalse(sent.getBoolean("held"));
 
     JsonArray again = sync(token, outbox);
-    assertEquals("duplicate", again.getJsonObject(2).getString("status"), again.encode());
+    assertEquals(List.of("duplicate", "duplicate", "duplicate"), again.stream().map(o -> ((JsonObject) o).getString("status")).toList(),
+        "a read mark or an attempt sent again is said to be there already");
     assertEquals(sent.getString("attempt"), again.getJsonObject(2).getString("attempt"));
     assertEquals(sent.getJsonObject("result"), again.getJsonObject(2).getJsonObject("result"));
     assertEquals(1, attempts(user), "one attempt, however often it is sent");
@@ -131,7 +132,9 @@ class SyncTest {
     }
     JsonArray outcomes = sync(token, outbox);
     for (int i = 0; i < 100; i++) {
-      assertEquals(i == 56 ? "refused" : "stored", outcomes.getJsonObject(i).getString("status"), "item " + (i + 1) + ": " + outcomes.getJsonObject(i));
+      // items 1 and 2 mark the two lessons; later reads of them are duplicates; the attempts (50th, 100th) are new
+      String expected = i == 56 ? "refused" : i < 2 || (i + 1) % 50 == 0 ? "stored" : "duplicate";
+      assertEquals(expected, outcomes.getJsonObject(i).getString("status"), "item " + (i + 1) + ": " + outcomes.getJsonObject(i));
     }
     assertEquals("invalid", outcomes.getJsonObject(56).getString("error"));
     assertTrue(outcomes.getJsonObject(56).getString("message").contains("no-such-question"), outcomes.getJsonObject(56).encode());
