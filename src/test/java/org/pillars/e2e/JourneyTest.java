@@ -200,6 +200,9 @@ class JourneyTest {
     assertTrue(text(driver).contains(module.title().in(lang)), "the assigned module is on the home page: " + text(driver));
     chrome.screenshot(shots + "-1-home");
     assertHeaderOnOneLine(chrome, "the learner's home at 412 px");
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(360, 800));  // the smallest phones in use
+    assertHeaderOnOneLine(chrome, "the learner's home at 360 px");
+    driver.manage().window().setSize(new org.openqa.selenium.Dimension(412, 915));
 
     if (checkAccessibility) {
       assertAccessible(chrome, "the learner's home");
