@@ -150,6 +150,8 @@ class HeldAttemptTest {
     String page = server.get("/cohorts/" + s.cohort() + "/learners/" + s.learnerId(), "Cookie", coordinator.cookie()).bodyAsString();
     assertTrue(page.contains("action=\"" + s.path(0) + "\""), page);
     assertTrue(page.contains("action=\"" + s.path(1) + "\""), page);
+    assertTrue(page.contains("name=\"_csrf\" value=\"" + coordinator.csrf() + "\"><button type=\"submit\" name=\"count\""),
+        "the decision form carries the page's CSRF token, so a click is accepted: " + page);
 
     HttpResponse<Buffer> r = server.send(HttpMethod.POST, s.path(0), Accounts.form("_csrf", coordinator.csrf(), "count", "no"),
         "Cookie", coordinator.cookie(), "Content-Type", "application/x-www-form-urlencoded");
