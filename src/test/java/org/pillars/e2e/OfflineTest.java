@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.pillars.support.Accounts;
@@ -246,6 +247,55 @@ class OfflineTest {
           "the best score counts; nothing is added up");
       desk.get(url("/modules/alpha/quiz"));
       assertTrue(main(desk).contains("1 attempt left"), "both attempts used, once each: " + main(desk));
+    }
+  }
+
+  /** The text of the alert the page shows now (within 10 s), which is then closed. */
+  private static String alertText(WebDriver driver) {
+    Alert alert = await("an alert").atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> driver.switchTo().alert(), a -> a != null);
+    String text = alert.getText();
+    alert.accept();
+    return text;
+  }
+
+  @Test
+  @DisplayName("the phone's storage is full as an offline quiz is submitted: the learner is told, the form keeps every answer, and a later submit is sent once")
+  void storageFull() {
+    String user = Accounts.create(server, "learner");
+    long account = Accounts.id(server, user);
+    try (Chrome phone = Chrome.phone("en")) {
+      WebDriver driver = phone.driver();
+      login(driver, user);
+      driver.get(url("/modules/alpha"));
+      driver.findElement(By.cssSelector("#keep button")).click();
+      awaitText(driver, "Available offline");
+      offline(phone, true);
+      driver.get(url("/modules/alpha/quiz"));
+      By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
+      await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
+      driver.findElement(takeHere).click();
+      pick(driver, "host-state-1", "tiers-0", "tiers-1", "tiers-3", "mandate-not-r2p-1");
+
+      // the fault, injected in this page: every write to the phone's storage fails as a full disk makes it fail
+      // (Chromium's DevTools quota override does not reach IndexedDB writes)
+      phone.driver().executeScript("window.fullPut = IDBObjectStore.prototype.put;"
+          + "IDBObjectStore.prototype.put = function () { throw new DOMException('no room', 'QuotaExceededError'); };");
+      pick(driver, "checkpoint-0");
+      assertEquals("This phone’s storage is full: your answers could not be saved on it. Free some space, or stay on this page until you are online.",
+          alertText(driver), "told as soon as an answer cannot be autosaved");
+      driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      assertTrue(alertText(driver).contains("storage is full"), "told again on submit");
+      for (String p : ALL_RIGHT) {
+        assertTrue(driver.findElement(By.id("q-" + p)).isSelected(), "the form keeps answer " + p);
+      }
+      assertTrue(!main(driver).contains("not yet sent"), "nothing was queued: " + main(driver));
+
+      phone.driver().executeScript("IDBObjectStore.prototype.put = window.fullPut;");  // room again
+      driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      awaitText(driver, "not yet sent: 1");
+      offline(phone, false);
+      awaitText(driver, "were sent: 100 %");
+      assertEquals(1, count("SELECT count(*) FROM attempts WHERE account_id = $1", account), "the answers kept by the form, sent once");
     }
   }
 }
