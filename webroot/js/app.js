@@ -85,7 +85,7 @@
     return fetch('/api/modules/' + id, { headers: { 'Accept-Language': lang } }).then(function (r) { return r.json(); }).then(function (m) {
       var urls = ['/modules/' + id, '/offline', '/api/modules/' + id].concat(m.lessons.map(function (l) { return '/modules/' + id + '/' + l.id; }));
       if (m.quiz) { urls.push('/modules/' + id + '/quiz', '/api/modules/' + id + '/quiz'); }
-      doc.querySelectorAll('link[rel=stylesheet], link[rel=icon]').forEach(function (l) { urls.push(l.getAttribute('href')); });
+      doc.querySelectorAll('link[rel=stylesheet], link[rel=icon], script[src]').forEach(function (l) { urls.push(l.getAttribute('href') || l.getAttribute('src')); });
       return caches.open('pillars-kept').then(function (c) {
         return Promise.all(urls.map(function (u) {
           return fetch(u, { credentials: 'omit', headers: { 'Accept-Language': lang } }).then(function (r) {

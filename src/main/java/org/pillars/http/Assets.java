@@ -6,6 +6,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -85,7 +88,32 @@ public final class Assets {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    pinImports(assets);
     return new Assets(assets);
+  }
+
+  private static final Pattern IMPORT = Pattern.compile("importScripts\\('(/static/[^'?]+)'\\)");
+
+  /**
+   * The service worker's {@code importScripts('/static/...')} are served with their fingerprints, so the worker's
+   * own fingerprint changes with any script it imports: a new store.js makes a new worker, never a worker that mixes
+   * an old copy kept by the browser's cache with new pages.
+   */
+  private static void pinImports(Map<String, Asset> assets) {
+    Asset worker = assets.get(WORKER);
+    if (worker == null) {
+      return;
+    }
+    var imports = IMPORT.matcher(worker.body().toString(StandardCharsets.UTF_8));
+    StringBuilder pinned = new StringBuilder();
+    while (imports.find()) {
+      Asset imported = assets.get(imports.group(1));
+      String url = imported == null ? imports.group(1) : imports.group(1) + "?v=" + imported.version();
+      imports.appendReplacement(pinned, Matcher.quoteReplacement("importScripts('" + url + "')"));
+    }
+    imports.appendTail(pinned);
+    byte[] bytes = pinned.toString().getBytes(StandardCharsets.UTF_8);
+    assets.put(WORKER, new Asset(Buffer.buffer(bytes), Gzip.compress(bytes), worker.type(), fingerprint(bytes)));
   }
 
   /** The URL to put in a page: the path with the file's fingerprint, so a changed file gets a new URL. */

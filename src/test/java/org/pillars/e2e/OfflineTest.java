@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -92,6 +93,8 @@ class OfflineTest {
       driver.findElement(By.cssSelector("#keep button")).click();
       awaitText(driver, "Available offline");
       chrome.screenshot("offline-0-kept");
+      // what the browser's own cache holds may be gone by the time the learner is offline: only the kept copy counts
+      chrome.driver().executeCdpCommand("Network.clearBrowserCache", Map.of());
 
       offline(chrome, true);
       driver.get(url("/modules/alpha/first"));
@@ -296,6 +299,70 @@ class OfflineTest {
       offline(phone, false);
       awaitText(driver, "were sent: 100 %");
       assertEquals(1, count("SELECT count(*) FROM attempts WHERE account_id = $1", account), "the answers kept by the form, sent once");
+    }
+  }
+
+  @Test
+  @DisplayName("on a 50 KB/s link with 400 ms latency: keep a module, mark a lesson read, take the quiz online, queue a read offline and send it on the slow link")
+  void slowLink() {
+    String user = Accounts.create(server, "learner");
+    long account = Accounts.id(server, user);
+    // the relay is the slow link, so that the service worker's requests are slowed too: DevTools' emulation
+    // (Network.emulateNetworkConditions) reaches only the page's own, and every page here goes through the worker
+    link.slow(50 * 1024, 400);
+    try (Chrome phone = Chrome.phone("en")) {
+      WebDriver driver = phone.driver();
+      login(driver, user);
+      driver.get(url("/modules/alpha"));
+      driver.findElement(By.cssSelector("#keep button")).click();
+      awaitText(driver, "Available offline");
+
+      driver.get(url("/modules/alpha/first"));
+      long loaded = (Long) phone.driver().executeScript("return Math.round(performance.getEntriesByType('navigation')[0].duration)");
+      System.out.println("slow link: the lesson page loaded in " + loaded + " ms");
+      assertTrue(loaded >= 400, "the link is slow: a page takes at least its round trip, " + loaded + " ms");
+      driver.findElement(By.xpath("//button[contains(., 'Mark as read')]")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().contains("/modules/alpha/second"));
+      assertEquals(1, count("SELECT count(*) FROM lesson_reads WHERE account_id = $1", account), "marked read online");
+
+      driver.get(url("/modules/alpha/quiz"));
+      driver.findElement(By.xpath("//button[contains(., 'Start the quiz')]")).click();
+      await().atMost(Duration.ofSeconds(30)).until(() -> driver.getCurrentUrl().contains("/attempts/"));
+      pick(driver, ALL_RIGHT);
+      driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      await("the result over the slow link").atMost(Duration.ofSeconds(30))
+          .until(() -> !driver.findElements(By.cssSelector("p.score")).isEmpty());
+      assertEquals("Score: 100 % · passed", score(driver));
+
+      offline(phone, true);
+      driver.get(url("/modules/alpha/second"));
+      By markRead = By.xpath("//button[contains(., 'Mark as read')]");
+      await("the offline 'mark as read'").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(markRead).isEmpty());
+      driver.findElement(markRead).click();
+      awaitText(driver, "not yet sent: 1");
+      offline(phone, false);
+      await("the outbox sent over the slow link").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250))
+          .until(() -> count("SELECT count(*) FROM lesson_reads WHERE account_id = $1", account) == 2);
+      driver.navigate().refresh();
+      assertTrue(!main(driver).contains("not yet sent"), "the outbox is empty: " + main(driver));
+      assertEquals(1, count("SELECT count(*) FROM attempts WHERE account_id = $1", account));
+    } finally {
+      link.slow(0, 0);
+    }
+  }
+
+  @Test
+  @DisplayName("Chromium finds the site installable: a manifest it accepts, its icons, a service worker in control")
+  void installable() {
+    try (Chrome phone = Chrome.phone("en")) {
+      WebDriver driver = phone.driver();
+      driver.get(url("/"));
+      await("the service worker to take control").atMost(Duration.ofSeconds(20))
+          .until(() -> Boolean.TRUE.equals(phone.driver().executeScript("return !!navigator.serviceWorker.controller")));
+      Map<String, Object> manifest = phone.driver().executeCdpCommand("Page.getAppManifest", Map.of());
+      assertEquals(List.of(), manifest.get("errors"), "the manifest parses without errors");
+      Map<String, Object> installability = phone.driver().executeCdpCommand("Page.getInstallabilityErrors", Map.of());
+      assertEquals(List.of(), installability.get("installabilityErrors"));
     }
   }
 }

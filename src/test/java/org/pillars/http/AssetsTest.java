@@ -103,4 +103,42 @@ class AssetsTest {
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> Assets.load(root));
     assertTrue(e.getMessage().contains(root.toString()) && e.getMessage().contains("more than 64 MiB"), e.getMessage());
   }
+
+  @Test
+  @DisplayName("the service worker imports store.js at its fingerprint, so a changed store.js makes a new worker URL")
+  void workerImportsArePinned(@TempDir Path root) throws IOException {
+    Files.createDirectories(root.resolve("js"));
+    Files.writeString(root.resolve("js/sw.js"), "importScripts('/static/js/store.js');\nself.x = 1;\n");
+    Files.writeString(root.resolve("js/store.js"), "var PillarsStore = 1;\n");
+    Assets before = Assets.load(root);
+    String store = before.url("/static/js/store.js");
+    assertTrue(store.matches("/static/js/store\\.js\\?v=[0-9a-f]{12}"), store);
+
+    Files.writeString(root.resolve("js/store.js"), "var PillarsStore = 2;\n");
+    Assets after = Assets.load(root);
+    assertTrue(!after.url("/static/js/store.js").equals(store), "store.js changed");
+    assertTrue(!after.url(Assets.WORKER).equals(before.url(Assets.WORKER)), "so the worker's URL changed with it, its own file unchanged");
+  }
+
+  @Test
+  @DisplayName("the worker served imports the pinned URL")
+  void workerServedPinned(Vertx vertx, @TempDir Path root) throws IOException {
+    Files.createDirectories(root.resolve("js"));
+    Files.writeString(root.resolve("js/sw.js"), "importScripts('/static/js/store.js');\n");
+    Files.writeString(root.resolve("js/store.js"), "var PillarsStore = 1;\n");
+    Assets assets = Assets.load(root);
+    Router router = Router.router(vertx);
+    assets.mount(router);
+    HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0).await();
+    WebClient client = WebClient.create(vertx);
+    try {
+      HttpResponse<Buffer> r = client.get(server.actualPort(), "localhost", assets.url(Assets.WORKER)).send().await();
+      assertEquals(200, r.statusCode());
+      assertEquals("importScripts('" + assets.url("/static/js/store.js") + "');\n", r.bodyAsString());
+      assertEquals("public, max-age=31536000, immutable", r.getHeader("Cache-Control"), "the fingerprint is of what is served");
+    } finally {
+      client.close();
+      server.close().await();
+    }
+  }
 }

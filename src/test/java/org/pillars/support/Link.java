@@ -34,13 +34,14 @@ public final class Link implements AutoCloseable {
         open.add(browser);
         open.add(upstream);
         boolean[] doomed = {false};
+        Lane toServer = new Lane(upstream), toBrowser = new Lane(browser);
         browser.handler(b -> {
           String armed = doomedRequest;
           if (armed != null && b.length() >= armed.length() && b.getString(0, armed.length()).equals(armed)) {
             doomed[0] = true;
           }
           if (!cut) {
-            upstream.write(b);
+            toServer.send(b);
           }
         });
         upstream.handler(b -> {
@@ -49,7 +50,7 @@ public final class Link implements AutoCloseable {
             dropped.incrementAndGet();
             cut();
           } else if (!cut) {
-            browser.write(b);
+            toBrowser.send(b);
           }
         });
         browser.closeHandler(v -> {
@@ -89,6 +90,64 @@ public final class Link implements AutoCloseable {
   /** How many answers {@link #dropAnswerTo} threw away so far. */
   public int answersDropped() {
     return dropped.get();
+  }
+
+  private volatile int bytesPerSecond;
+  private volatile int oneWayMillis;
+
+  /**
+   * Makes the link slow, each way: {@code bytesPerSecond} of bandwidth and {@code roundTripMillis} of latency (half
+   * each way), for every connection through it, the service worker's included (DevTools' emulation slows only the
+   * page's own requests). 0, 0 makes it fast again.
+   */
+  public void slow(int bytesPerSecond, int roundTripMillis) {
+    this.bytesPerSecond = bytesPerSecond;
+    this.oneWayMillis = roundTripMillis / 2;
+  }
+
+  /** One direction of one connection: bytes leave in order, each no earlier than the delay and the bandwidth allow. */
+  private final class Lane {
+    private final NetSocket target;
+    private final java.util.ArrayDeque<Object[]> queue = new java.util.ArrayDeque<>();
+    private long nextFree;
+    private boolean timer;
+
+    Lane(NetSocket target) {
+      this.target = target;
+    }
+
+    void send(io.vertx.core.buffer.Buffer bytes) {
+      int rate = bytesPerSecond;
+      if (rate <= 0 && queue.isEmpty()) {
+        target.write(bytes);
+        return;
+      }
+      long now = System.nanoTime() / 1_000_000;
+      for (int at = 0; at < bytes.length(); at += 1460) {  // a packet at a time
+        io.vertx.core.buffer.Buffer slice = bytes.getBuffer(at, Math.min(bytes.length(), at + 1460));
+        long due = Math.max(now + oneWayMillis, nextFree);
+        nextFree = due + (rate <= 0 ? 0 : slice.length() * 1000L / rate);
+        queue.add(new Object[] {due, slice});
+      }
+      drain();
+    }
+
+    private void drain() {
+      long now = System.nanoTime() / 1_000_000;
+      while (!queue.isEmpty() && (long) queue.peek()[0] <= now) {
+        io.vertx.core.buffer.Buffer slice = (io.vertx.core.buffer.Buffer) queue.poll()[1];
+        if (!cut) {
+          target.write(slice);
+        }
+      }
+      if (!queue.isEmpty() && !timer) {
+        timer = true;
+        vertx.setTimer(Math.max(1, (long) queue.peek()[0] - now), id -> {
+          timer = false;
+          drain();
+        });
+      }
+    }
   }
 
   /** Drops every connection now and refuses new ones. */
