@@ -201,6 +201,9 @@ public final class LearningApi implements Routes {
     JsonObject outcome = new JsonObject().put("key", item.getValue("key") instanceof String k ? k : null);
     Future<JsonObject> stored;
     try {
+      if (!(raw instanceof JsonObject)) {
+        throw new Invalid("each item must be an object with 'key', 'kind' and 'module'");
+      }
       UUID key = key(item.getValue("key"));
       String kind = text(item, "kind");
       String module = text(item, "module");

@@ -145,6 +145,23 @@ class SyncTest {
   }
 
   @Test
+  @DisplayName("an item that is not an object (a number, a string, null, a list) is refused on its own; the others are stored")
+  void itemsThatAreNotObjects() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    JsonArray outbox = new JsonArray().add(read("first")).add(57).add("read").addNull().add(new JsonArray()).add(read("second"));
+    JsonArray outcomes = sync(token, outbox);
+    assertEquals(6, outcomes.size(), outcomes.encode());
+    assertEquals("stored", outcomes.getJsonObject(0).getString("status"));
+    for (int i = 1; i <= 4; i++) {
+      assertEquals("refused", outcomes.getJsonObject(i).getString("status"), "item " + (i + 1) + ": " + outcomes.getJsonObject(i));
+      assertEquals("invalid", outcomes.getJsonObject(i).getString("error"));
+      assertTrue(outcomes.getJsonObject(i).getString("message").contains("object"), outcomes.getJsonObject(i).encode());
+    }
+    assertEquals("stored", outcomes.getJsonObject(5).getString("status"));
+  }
+
+  @Test
   @DisplayName("forged and replayed items are refused with a reason and store nothing")
   void forgedItems() {
     String owner = Accounts.create(server, "learner");
