@@ -5,6 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.sqlclient.Tuple;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -21,6 +27,8 @@ import org.pillars.support.Chrome;
 import org.pillars.support.Link;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
+import org.pillars.support.Trees;
+import org.pillars.config.AppConfig;
 
 /**
  * A learner on a link that drops, in Chromium with the service worker: the link to the server is cut for real (a
@@ -363,6 +371,75 @@ class OfflineTest {
       assertEquals(List.of(), manifest.get("errors"), "the manifest parses without errors");
       Map<String, Object> installability = phone.driver().executeCdpCommand("Page.getInstallabilityErrors", Map.of());
       assertEquals(List.of(), installability.get("installabilityErrors"));
+    }
+  }
+
+  @TempDir
+  Path courses;
+
+  @Test
+  @DisplayName("offline, the quiz changes version and the attempts are used up on another device: the phone's answers are graded against the version answered, stored held, shown, not lost")
+  void versionChangedAndAttemptsUsedUpMeanwhile() throws Exception {
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
+    try (TestApp app = TestApp.start(Map.of(AppConfig.COURSES, courses.toString())); Link road = Link.to(app.port());
+        Chrome phone = Chrome.phone("en")) {
+      String user = Accounts.create(app, "learner");
+      long account = Accounts.id(app, user);
+      String at = "http://localhost:" + road.port();
+      WebDriver driver = phone.driver();
+      driver.get(at + "/login");
+      driver.findElement(By.id("username")).sendKeys(user);
+      driver.findElement(By.id("password")).sendKeys(Accounts.PASSPHRASE);
+      driver.findElement(By.cssSelector("form[action='/login'] button")).click();
+      await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().endsWith("/home"));
+      driver.get(at + "/modules/alpha");
+      driver.findElement(By.cssSelector("#keep button")).click();
+      awaitText(driver, "Available offline");  // version 3
+
+      road.cut();
+      phone.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", true, "latency", 0,
+          "downloadThroughput", -1, "uploadThroughput", -1));
+      driver.get(at + "/modules/alpha/quiz");
+      By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
+      await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
+      driver.findElement(takeHere).click();
+      pick(driver, ALL_RIGHT);  // 'checkpoint' is answered: version 3 asks it
+      driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      awaitText(driver, "not yet sent: 1");
+
+      // meanwhile: the trainer renames the question (version 4), and the learner uses up the attempts on a desk computer
+      Path module = courses.resolve("alpha/module.md");
+      Files.writeString(module, Files.readString(module).replace("version: 3", "version: 4"));
+      for (String file : List.of("alpha/quiz.md", "alpha/quiz.fr.md")) {
+        Path quiz = courses.resolve(file);
+        Files.writeString(quiz, Files.readString(quiz).replace("## Question: checkpoint", "## Question: checkpoint-at-dusk"));
+      }
+      app.app().content().load().await();
+      assertEquals(4, app.app().content().get().module("alpha").orElseThrow().version(), app.app().content().get().problems().toString());
+      String token = Accounts.token(app, user);
+      for (int i = 0; i < 3; i++) {
+        var started = app.send(HttpMethod.POST, "/api/modules/alpha/attempts", Buffer.buffer("{}"), "Authorization", "Bearer " + token,
+            "Content-Type", "application/json");
+        assertEquals(201, started.statusCode(), started.bodyAsString());
+        String attempt = started.bodyAsJsonObject().getString("attempt");
+        var graded = app.send(HttpMethod.POST, "/api/attempts/" + attempt + "/submit",
+            new JsonObject().put("answers", new JsonObject().put("host-state", 0)).toBuffer(), "Authorization", "Bearer " + token,
+            "Content-Type", "application/json");
+        assertEquals(200, graded.statusCode(), graded.bodyAsString());
+      }
+
+      road.restore();
+      phone.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+          "downloadThroughput", -1, "uploadThroughput", -1));
+      awaitText(driver, "were sent: 100 %");
+      awaitText(driver, "They arrived after your attempts were used up");
+      phone.screenshot("offline-3-held");
+      long held = app.app().database().pool().preparedQuery(
+          "SELECT count(*) FROM attempts WHERE account_id = $1 AND held AND score = 100 AND module_version = 3").execute(Tuple.of(account))
+          .await().iterator().next().getLong(0);
+      assertEquals(1, held, "stored once, held, graded 100 against version 3 although version 4 no longer asks 'checkpoint'");
+      driver.get(at + "/modules/alpha/quiz");
+      assertTrue(main(driver).contains("1 attempt sent after your attempts were used up is kept"), main(driver));
     }
   }
 }
