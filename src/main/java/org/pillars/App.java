@@ -32,6 +32,7 @@ import org.pillars.learning.LearningRepository;
 import org.pillars.learning.LearningRoutes;
 import org.pillars.learning.LearningService;
 import org.pillars.content.ContentStore;
+import org.pillars.content.ModuleVersionRepository;
 import org.pillars.content.CourseLoader;
 import org.pillars.db.Database;
 import org.pillars.db.StartupException;
@@ -150,7 +151,7 @@ public final class App {
   }
 
   private Future<Void> loadContent() {
-    content = new ContentStore(vertx, config.coursesDir());
+    content = new ContentStore(vertx, config.coursesDir(), new ModuleVersionRepository(database.pool()));
     return content.load().onSuccess(c -> {
       if (config.reloadContent()) {
         content.watch(CONTENT_CHECK_MS);

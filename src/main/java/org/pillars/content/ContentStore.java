@@ -7,6 +7,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,9 +19,12 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * The catalogue being served. Loaded off the event loop; when watching, a change under courses/ is
- * picked up by loading everything again and swapping the whole catalogue at once, so a reader never
- * sees half an edit.
+ * The catalogue being served: the published version of every module, kept in PostgreSQL
+ * ({@link ModuleVersionRepository}). courses/ is how Markdown gets in: at start (and, when watching, on a change) a
+ * module folder whose files differ from its published version is validated and rendered, and published as the next
+ * version if it has no problem; a folder with a problem leaves the published version live and its problems are
+ * reported. A start where every folder matches its published version renders nothing. The whole catalogue is
+ * swapped at once, so a reader never sees half an edit.
  */
 public final class ContentStore implements Supplier<Catalog> {
 
@@ -25,15 +32,18 @@ public final class ContentStore implements Supplier<Catalog> {
 
   private final Vertx vertx;
   private final Path root;
+  private final ModuleVersionRepository versions;
   private final CourseLoader loader = new CourseLoader(new MarkdownRenderer());
   private final AtomicReference<Catalog> current = new AtomicReference<>(Catalog.empty());
   private final AtomicLong fingerprint = new AtomicLong();
   private final AtomicBoolean checking = new AtomicBoolean();
+  private final java.util.concurrent.atomic.AtomicInteger rendered = new java.util.concurrent.atomic.AtomicInteger();
   private long timerId = -1;
 
-  public ContentStore(Vertx vertx, Path root) {
+  public ContentStore(Vertx vertx, Path root, ModuleVersionRepository versions) {
     this.vertx = vertx;
     this.root = root;
+    this.versions = versions;
   }
 
   @Override
@@ -41,15 +51,69 @@ public final class ContentStore implements Supplier<Catalog> {
     return current.get();
   }
 
+  /** How many modules the last load rendered from Markdown: 0 when every folder held its published version. */
+  public int renderedLastLoad() {
+    return rendered.get();
+  }
+
+  /** The quiz of {@code version} of a module as learners were served it, with its key; empty if never served. */
+  public Future<Optional<Quiz>> quiz(String moduleId, int version) {
+    Optional<Module> live = current.get().module(moduleId).filter(m -> m.version() == version);
+    if (live.isPresent()) {
+      return Future.succeededFuture(live.get().quiz());
+    }
+    return versions.quiz(moduleId, version).map(json -> json.map(ModuleCodec::quizFromJson));
+  }
+
+  private record Folders(long fingerprint, Map<String, Path> byName, Map<String, Map<String, byte[]>> files) { }
+
   public Future<Catalog> load() {
     return vertx.executeBlocking(() -> {
       long print = fingerprint(root);
-      Catalog catalog = loader.load(root);
-      report(catalog);
-      fingerprint.set(print);
-      current.set(catalog);
-      return catalog;
-    }, false);
+      Map<String, Path> folders = ModuleFolder.under(root);
+      Map<String, Map<String, byte[]>> files = new java.util.HashMap<>();
+      folders.forEach((name, folder) -> files.put(name, ModuleFolder.files(folder)));
+      return new Folders(print, folders, files);
+    }, false).compose(folders -> versions.published().compose(stored -> {
+      Map<String, String> publishedDigest = new java.util.HashMap<>();
+      stored.stream().filter(v -> v.folder() != null).forEach(v -> publishedDigest.put(v.folder(), v.digest()));
+      boolean unchanged = Files.isDirectory(root) && folders.files().entrySet().stream()
+          .allMatch(f -> ModuleFolder.digest(f.getValue()).equals(publishedDigest.get(f.getKey())));
+      if (unchanged) {
+        rendered.set(0);
+        return Future.succeededFuture(serve(stored, List.of(), folders.fingerprint()));
+      }
+      return vertx.executeBlocking(() -> loader.load(root), false).compose(fresh -> {
+        rendered.set(fresh.modules().size());
+        List<ModuleVersionRepository.NewVersion> changed = new ArrayList<>();
+        for (Module m : fresh.modules()) {
+          String name = fresh.folder(m.id()).map(p -> p.getFileName().toString()).orElse(null);
+          Map<String, byte[]> sources = folders.files().get(name);
+          if (sources == null) {
+            continue;
+          }
+          String digest = ModuleFolder.digest(sources);
+          if (!digest.equals(publishedDigest.get(name))) {
+            changed.add(new ModuleVersionRepository.NewVersion(m.id(), m.version(), name, digest, ModuleCodec.toJson(m),
+                m.quiz().map(ModuleCodec::quizToJson).orElse(null), sources, "courses", null));
+          }
+        }
+        return versions.publish(changed).compose(v -> versions.published())
+            .map(now -> serve(now, fresh.problems(), folders.fingerprint()));
+      });
+    }));
+  }
+
+  private Catalog serve(List<ModuleVersionRepository.Stored> stored, List<Problem> problems, long print) {
+    List<Module> modules = new ArrayList<>();
+    for (ModuleVersionRepository.Stored v : stored) {
+      modules.add(ModuleCodec.fromJson(v.module(), v.version(), v.quiz()));
+    }
+    Catalog catalog = new Catalog(modules, problems);
+    report(catalog);
+    fingerprint.set(print);
+    current.set(catalog);
+    return catalog;
   }
 
   /** Checks courses/ for changes every {@code intervalMs} and reloads when something changed. */
@@ -73,8 +137,9 @@ public final class ContentStore implements Supplier<Catalog> {
 
   private void report(Catalog catalog) {
     catalog.problems().forEach(p -> LOG.warning(() -> "course problem: " + p));
-    LOG.info(() -> "serving " + catalog.modules().size() + " module(s), " + catalog.lessonCount() + " lesson(s) from "
-        + root + (catalog.problems().isEmpty() ? "" : "; " + catalog.problems().size() + " problem(s), broken modules skipped"));
+    LOG.info(() -> "serving " + catalog.modules().size() + " module(s), " + catalog.lessonCount() + " lesson(s) ("
+        + rendered.get() + " rendered from " + root + ")" + (catalog.problems().isEmpty() ? ""
+        : "; " + catalog.problems().size() + " problem(s): a module with a problem keeps its published version, if it has one"));
   }
 
   /** A cheap summary of every file's name, size and time: it changes when any file does. */

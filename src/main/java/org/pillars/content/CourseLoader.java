@@ -78,15 +78,19 @@ public final class CourseLoader {
     drafts.forEach(d -> moduleIds.add(d.id()));
 
     List<Module> modules = new ArrayList<>();
+    Map<String, Path> folders = new HashMap<>();
     for (ModuleDraft draft : drafts) {
       Optional<Module> module = render(draft, urls, moduleIds);
       problems.addAll(draft.problems());
       if (draft.problems().isEmpty()) {
-        module.ifPresent(modules::add);
+        module.ifPresent(m -> {
+          modules.add(m);
+          folders.put(m.id(), draft.folder());
+        });
       }
     }
     problems.sort(Comparator.comparing((Problem p) -> p.file().toString()).thenComparingInt(Problem::line));
-    return new Catalog(modules, problems);
+    return new Catalog(modules, problems, folders);
   }
 
   private Optional<ModuleDraft> readModule(Path folder) {

@@ -120,10 +120,6 @@ public final class LearningRepository {
       "SELECT count(*) FROM lesson_reads WHERE account_id = $1 AND module_id = $2 AND lesson_id = ANY($3)";
   private static final String BEST_PASSED =
       "SELECT max(score) FROM attempts WHERE account_id = $1 AND module_id = $2 AND passed AND NOT held";
-  private static final String REMEMBER_QUIZ = """
-      INSERT INTO quiz_versions (module_id, version, quiz) VALUES ($1, $2, $3)
-      ON CONFLICT (module_id, version) DO UPDATE SET quiz = excluded.quiz WHERE quiz_versions.quiz IS DISTINCT FROM excluded.quiz""";
-  private static final String QUIZ_VERSION = "SELECT quiz FROM quiz_versions WHERE module_id = $1 AND version = $2";
   /** Serialises one learner's sent attempts, so two devices syncing at once cannot both take the last attempt. */
   private static final String DECIDE_HELD = """
       UPDATE attempts SET held = NOT $3, decision = CASE WHEN $3 THEN 'counted' ELSE 'set-aside' END,
@@ -318,16 +314,6 @@ public final class LearningRepository {
             .map(rows -> Grading.Result.fromJson((JsonObject) rows.iterator().next().getValue("result"))));
   }
 
-  /** Keeps a quiz version as served, replacing it if that version was edited since. */
-  public Future<Void> rememberQuiz(String moduleId, int version, JsonObject quiz) {
-    return pool.preparedQuery(REMEMBER_QUIZ).execute(Tuple.of(moduleId, version, quiz)).mapEmpty();
-  }
-
-  /** A quiz version as it was served, if it ever was. */
-  public Future<Optional<JsonObject>> quizVersion(String moduleId, int version) {
-    return pool.preparedQuery(QUIZ_VERSION).execute(Tuple.of(moduleId, version))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of((JsonObject) rows.iterator().next().getValue(0)));
-  }
 
   /**
    * Stores a graded attempt sent from a device, once per key, in one transaction with its certificate check. The

@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.function.Supplier;
 import org.pillars.core.Principal;
 import org.pillars.content.Catalog;
+import org.pillars.content.ContentStore;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
 import org.pillars.content.Quiz;
@@ -27,11 +28,13 @@ public final class LearningService {
    */
   public record AttemptView(LearningRepository.Attempt attempt, Module module, Quiz quiz, boolean stale) { }
 
+  private final ContentStore content;
   private final Supplier<Catalog> catalog;
   private final LearningRepository repository;
 
-  public LearningService(Supplier<Catalog> catalog, LearningRepository repository) {
-    this.catalog = catalog;
+  public LearningService(ContentStore content, LearningRepository repository) {
+    this.content = content;
+    this.catalog = content;
     this.repository = repository;
   }
 
@@ -90,37 +93,19 @@ public final class LearningService {
     return repository.markRead(p.accountId(), lesson.id(), completion(module));
   }
 
-  /** Quiz versions known to be kept in PostgreSQL, by module and version: the Quiz object that was kept. */
-  private final Map<String, Quiz> kept = new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Keeps the quiz of {@code module} as served, so an answer to it can be graded whenever it arrives: one write per
-   * module version and edit (a reload makes a new Quiz object), nothing on later calls.
-   */
-  public Future<Void> served(Module module, Quiz quiz) {
-    String key = module.id() + '\u0000' + module.version();
-    if (kept.get(key) == quiz) {
-      return Future.succeededFuture();
-    }
-    return repository.rememberQuiz(module.id(), module.version(), QuizRecord.toJson(quiz)).onSuccess(v -> kept.put(key, quiz));
-  }
-
-  /** The quiz of a module at {@code version}: the one served now, or one kept when it was served; not found otherwise. */
+  /** The quiz of a module at {@code version}: the one served now, or the version kept when it was; not found otherwise. */
   Future<Quiz> quizAt(Module module, int version) {
-    if (version == module.version()) {
-      return Future.succeededFuture(quiz(module));
-    }
-    return repository.quizVersion(module.id(), version).map(found -> found.map(QuizRecord::fromJson).orElseThrow(() ->
+    return content.quiz(module.id(), version).map(found -> found.orElseThrow(() ->
         new NotFound("unknown_version", "version " + version + " of this quiz was never served; it cannot be graded")));
   }
 
   public Future<UUID> start(Principal p, String moduleId) {
     Module module = module(moduleId);
     Quiz quiz = quiz(module);
-    return served(module, quiz).compose(v -> repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts())
+    return repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts())
         .recover(e -> Future.failedFuture(e instanceof LearningRepository.AttemptLimitReached
             ? new Conflict("attempt_limit", "you have used all " + quiz.maxAttempts() + " attempts at this quiz")
-            : e)));
+            : e));
   }
 
   /**

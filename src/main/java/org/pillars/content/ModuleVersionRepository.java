@@ -1,0 +1,112 @@
+package org.pillars.content;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Module versions and what is published, in PostgreSQL (module_versions, module_files, module_heads). */
+public final class ModuleVersionRepository {
+
+  /** A published version as stored: enough to serve it without rendering anything. */
+  public record Stored(String moduleId, int version, String folder, String digest, JsonObject module, JsonObject quiz) { }
+
+  /**
+   * A version to publish: {@code floor} is the version its author wrote (the number given is at least that, and
+   * above every earlier one); {@code files} are its sources by path inside the module.
+   */
+  public record NewVersion(String moduleId, int floor, String folder, String digest, JsonObject module, JsonObject quiz,
+                           Map<String, byte[]> files, String origin, Long publishedBy) { }
+
+  private static final String PUBLISHED = """
+      SELECT h.module_id, h.published, h.folder, v.digest, v.module, v.quiz FROM module_heads h
+      JOIN module_versions v ON v.module_id = h.module_id AND v.version = h.published
+      ORDER BY h.folder NULLS LAST, h.module_id""";
+  private static final String QUIZ = "SELECT quiz FROM module_versions WHERE module_id = $1 AND version = $2";
+  /** Every server publishing from its folder at once: one at a time, and the later ones find the work done. */
+  private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('pillars.module_versions'))";
+  private static final String HEAD_DIGEST = """
+      SELECT v.digest FROM module_heads h JOIN module_versions v ON v.module_id = h.module_id AND v.version = h.published
+      WHERE h.module_id = $1""";
+  /** The next number: the author's own when it is only a quiz kept since V8 (the first import), else above all. */
+  private static final String NEXT = """
+      SELECT CASE WHEN NOT bool_or(module IS NOT NULL) AND bool_or(version = $2) THEN $2
+                  ELSE greatest($2, max(version) + 1) END
+      FROM module_versions WHERE module_id = $1""";
+  private static final String INSERT_VERSION = """
+      INSERT INTO module_versions (module_id, version, quiz, module, digest, origin, folder, published_by)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+      ON CONFLICT (module_id, version) DO UPDATE SET quiz = excluded.quiz, module = excluded.module, digest = excluded.digest,
+        origin = excluded.origin, folder = excluded.folder, published_by = excluded.published_by
+      WHERE module_versions.module IS NULL""";
+  private static final String INSERT_FILE = "INSERT INTO module_files (module_id, version, path, bytes) VALUES ($1, $2, $3, $4)";
+  private static final String FREE_FOLDER = "UPDATE module_heads SET folder = NULL WHERE folder = $1 AND module_id <> $2";
+  private static final String HEAD = """
+      INSERT INTO module_heads (module_id, published, folder) VALUES ($1, $2, $3)
+      ON CONFLICT (module_id) DO UPDATE SET published = excluded.published, folder = excluded.folder, published_at = now()""";
+
+  private final Pool pool;
+
+  public ModuleVersionRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<List<Stored>> published() {
+    return pool.query(PUBLISHED).execute().map(rows -> {
+      List<Stored> stored = new ArrayList<>();
+      for (Row r : rows) {
+        stored.add(new Stored(r.getString("module_id"), r.getInteger("published"), r.getString("folder"), r.getString("digest"),
+            r.getJsonObject("module"), r.getJsonObject("quiz")));
+      }
+      return stored;
+    });
+  }
+
+  /** The quiz of a version learners were served, with its key; empty when there never was one. */
+  public Future<Optional<JsonObject>> quiz(String moduleId, int version) {
+    return pool.preparedQuery(QUIZ).execute(Tuple.of(moduleId, version))
+        .map(rows -> rows.size() == 0 ? Optional.<JsonObject>empty() : Optional.ofNullable(rows.iterator().next().getJsonObject(0)));
+  }
+
+  /** Publishes each version in one transaction; one whose digest is published already (by another server) is skipped. */
+  public Future<Void> publish(List<NewVersion> versions) {
+    if (versions.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return pool.withTransaction(conn -> {
+      Future<Void> done = conn.query(LOCK).execute().mapEmpty();
+      for (NewVersion v : versions) {
+        done = done.compose(x -> publishOne(conn, v));
+      }
+      return done;
+    });
+  }
+
+  private static Future<Void> publishOne(SqlConnection conn, NewVersion v) {
+    return conn.preparedQuery(HEAD_DIGEST).execute(Tuple.of(v.moduleId())).compose(head -> {
+      if (head.size() > 0 && v.digest().equals(head.iterator().next().getString(0))) {
+        return Future.<Void>succeededFuture();
+      }
+      return conn.preparedQuery(NEXT).execute(Tuple.of(v.moduleId(), v.floor())).compose(next -> {
+        Integer found = next.iterator().next().getInteger(0);
+        int version = found == null ? v.floor() : found;
+        return conn.preparedQuery(INSERT_VERSION).execute(Tuple.from(new Object[] {v.moduleId(), version, v.quiz(), v.module(),
+                v.digest(), v.origin(), v.folder(), v.publishedBy()}))
+            .compose(x -> {
+              List<Tuple> files = v.files().entrySet().stream()
+                  .map(f -> Tuple.of(v.moduleId(), version, f.getKey(), io.vertx.core.buffer.Buffer.buffer(f.getValue()))).toList();
+              return files.isEmpty() ? Future.succeededFuture() : conn.preparedQuery(INSERT_FILE).executeBatch(files).mapEmpty();
+            })
+            .compose(x -> v.folder() == null ? Future.succeededFuture()
+                : conn.preparedQuery(FREE_FOLDER).execute(Tuple.of(v.folder(), v.moduleId())).mapEmpty())
+            .compose(x -> conn.preparedQuery(HEAD).execute(Tuple.of(v.moduleId(), version, v.folder())).mapEmpty());
+      });
+    });
+  }
+}
