@@ -35,6 +35,7 @@ import org.pillars.content.ContentStore;
 import org.pillars.content.ModuleVersionRepository;
 import org.pillars.content.CourseLoader;
 import org.pillars.db.Database;
+import org.pillars.db.Notifications;
 import org.pillars.db.StartupException;
 import org.pillars.db.Transactions;
 import org.pillars.seeds.Seeds;
@@ -156,7 +157,19 @@ public final class App {
       if (config.reloadContent()) {
         content.watch(CONTENT_CHECK_MS);
       }
-    }).mapEmpty();
+    }).compose(c -> database.listen(ModuleVersionRepository.CHANNEL, new Notifications.Listener() {
+      // a version published by another server (or by this one: reading it back is harmless) is served at once; after
+      // a lost connection, what was published meanwhile is read again
+      @Override
+      public void notified(String moduleId) {
+        content.refresh();
+      }
+
+      @Override
+      public void missed() {
+        content.refresh();
+      }
+    })).mapEmpty();
   }
 
   private Future<Void> startHttp() {

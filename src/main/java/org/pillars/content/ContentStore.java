@@ -104,6 +104,30 @@ public final class ContentStore implements Supplier<Catalog> {
     }));
   }
 
+  private final AtomicBoolean refreshing = new AtomicBoolean();
+  private volatile boolean refreshAgain;
+
+  /**
+   * Serves what is published now, as read back from PostgreSQL: after another server published a version (its
+   * announcement on {@link ModuleVersionRepository#CHANNEL}), or when announcements may have been missed. Renders
+   * nothing and keeps the problems last found in courses/. Calls while one runs make one more run after it.
+   */
+  public Future<Void> refresh() {
+    if (!refreshing.compareAndSet(false, true)) {
+      refreshAgain = true;
+      return Future.succeededFuture();
+    }
+    refreshAgain = false;
+    return versions.published().map(stored -> serve(stored, current.get().problems(), fingerprint.get())).<Void>mapEmpty()
+        .onFailure(e -> LOG.warning(() -> "reading the published modules failed: " + e.getMessage()))
+        .onComplete(done -> {
+          refreshing.set(false);
+          if (refreshAgain) {
+            refresh();
+          }
+        });
+  }
+
   private Catalog serve(List<ModuleVersionRepository.Stored> stored, List<Problem> problems, long print) {
     List<Module> modules = new ArrayList<>();
     for (ModuleVersionRepository.Stored v : stored) {

@@ -51,6 +51,10 @@ public final class ModuleVersionRepository {
       INSERT INTO module_heads (module_id, published, folder) VALUES ($1, $2, $3)
       ON CONFLICT (module_id) DO UPDATE SET published = excluded.published, folder = excluded.folder, published_at = now()""";
 
+  /** Where a publication is announced, with the module id as the payload (committed with it, so never early). */
+  public static final String CHANNEL = "pillars_modules";
+  private static final String ANNOUNCE = "SELECT pg_notify('" + CHANNEL + "', $1)";
+
   private final Pool pool;
 
   public ModuleVersionRepository(Pool pool) {
@@ -105,7 +109,8 @@ public final class ModuleVersionRepository {
             })
             .compose(x -> v.folder() == null ? Future.succeededFuture()
                 : conn.preparedQuery(FREE_FOLDER).execute(Tuple.of(v.folder(), v.moduleId())).mapEmpty())
-            .compose(x -> conn.preparedQuery(HEAD).execute(Tuple.of(v.moduleId(), version, v.folder())).mapEmpty());
+            .compose(x -> conn.preparedQuery(HEAD).execute(Tuple.of(v.moduleId(), version, v.folder())))
+            .compose(x -> conn.preparedQuery(ANNOUNCE).execute(Tuple.of(v.moduleId())).mapEmpty());
       });
     });
   }

@@ -1,5 +1,6 @@
 package org.pillars.content;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,6 +11,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -164,6 +166,23 @@ class ModuleVersionsTest {
       var f = assertThrows(Exception.class, () -> pool.query(
           "INSERT INTO module_files (module_id, version, path, bytes) VALUES ('gamma', 6, '../escape.md', '\\x00')").execute().await());
       assertTrue(f.getMessage().contains("module_files_path_check"), f.getMessage());
+    }
+  }
+
+  @Test
+  @DisplayName("a version one server publishes is served by another server on the same database within 2 s")
+  void otherServersServeItWithinTwoSeconds() throws Exception {
+    String database = publishedOnce();
+    try (TestApp watching = TestApp.start(Map.of(AppConfig.COURSES, courses.toString(), AppConfig.DATABASE_URL, database,
+            AppConfig.JWT_KEY_FILE, TestApp.keyFile().toString(), AppConfig.RELOAD, "true"));
+         TestApp other = start(database)) {
+      Path lesson = courses.resolve("alpha/01-first.md");
+      Files.writeString(lesson, Files.readString(lesson).replace("title: The first lesson", "title: Published on one server"));
+      await("the watching server to publish").atMost(Duration.ofSeconds(20))
+          .until(() -> watching.app().content().get().module("alpha").orElseThrow().version() == 4);
+      await("the other server to serve it").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+          .until(() -> other.get("/modules/alpha/first").bodyAsString().contains("Published on one server"));
+      assertEquals(0, other.app().content().renderedLastLoad(), "read back, not rendered");
     }
   }
 }
