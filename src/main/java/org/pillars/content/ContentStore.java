@@ -51,6 +51,22 @@ public final class ContentStore implements Supplier<Catalog> {
     return current.get();
   }
 
+  /**
+   * The problems last found in courses/, by the module folder they are in (its name; "" for those outside any
+   * folder), in file and line order.
+   */
+  public Map<String, List<Problem>> problemsByFolder() {
+    Map<String, List<Problem>> byFolder = new java.util.TreeMap<>();
+    for (Problem p : current.get().problems()) {
+      Path inside = p.file().toAbsolutePath().normalize();
+      Path base = root.toAbsolutePath().normalize();
+      String folder = inside.startsWith(base) && base.relativize(inside).getNameCount() > 1
+          ? base.relativize(inside).getName(0).toString() : "";
+      byFolder.computeIfAbsent(folder, f -> new ArrayList<>()).add(p);
+    }
+    return byFolder;
+  }
+
   /** How many modules the last load rendered from Markdown: 0 when every folder held its published version. */
   public int renderedLastLoad() {
     return rendered.get();
@@ -130,10 +146,14 @@ public final class ContentStore implements Supplier<Catalog> {
 
   private Catalog serve(List<ModuleVersionRepository.Stored> stored, List<Problem> problems, long print) {
     List<Module> modules = new ArrayList<>();
+    Map<String, Path> folders = new java.util.HashMap<>();
     for (ModuleVersionRepository.Stored v : stored) {
       modules.add(ModuleCodec.fromJson(v.module(), v.version(), v.quiz()));
+      if (v.folder() != null) {
+        folders.put(v.moduleId(), root.resolve(v.folder()));
+      }
     }
-    Catalog catalog = new Catalog(modules, problems);
+    Catalog catalog = new Catalog(modules, problems, folders);
     report(catalog);
     fingerprint.set(print);
     current.set(catalog);

@@ -55,6 +55,33 @@ public final class ModuleVersionRepository {
   public static final String CHANNEL = "pillars_modules";
   private static final String ANNOUNCE = "SELECT pg_notify('" + CHANNEL + "', $1)";
 
+  /** One version of a module as its history lists it. */
+  public record VersionInfo(int version, java.time.OffsetDateTime createdAt, String origin, String folder, Long publishedBy,
+                            String digest, int files, boolean published) { }
+
+  /** Since which version a file of a module has had its present content (the published version's files). */
+  public record FileSince(String path, int since) { }
+
+  private static final String HISTORY = """
+      SELECT v.version, v.created_at, v.origin, v.folder, v.published_by, v.digest,
+             (SELECT count(*) FROM module_files f WHERE f.module_id = v.module_id AND f.version = v.version) AS files,
+             h.published IS NOT NULL AS published
+      FROM module_versions v LEFT JOIN module_heads h ON h.module_id = v.module_id AND h.published = v.version
+      WHERE v.module_id = $1 AND v.module IS NOT NULL ORDER BY v.version DESC""";
+  private static final String FILES = "SELECT path, bytes FROM module_files WHERE module_id = $1 AND version = $2 ORDER BY path";
+  /** For each file of the published version: the earliest version from which it has been byte for byte the same. */
+  private static final String SINCE = """
+      WITH head AS (SELECT published FROM module_heads WHERE module_id = $1),
+      marked AS (
+        SELECT f.path, f.version, md5(f.bytes) AS sum,
+               lag(md5(f.bytes)) OVER (PARTITION BY f.path ORDER BY f.version) AS before,
+               lag(f.version) OVER (PARTITION BY f.path ORDER BY f.version) AS previous
+        FROM module_files f, head WHERE f.module_id = $1 AND f.version <= head.published)
+      SELECT m.path, max(m.version) AS since FROM marked m, head
+      WHERE m.path IN (SELECT path FROM module_files WHERE module_id = $1 AND version = head.published)
+        AND (m.before IS DISTINCT FROM m.sum OR m.previous IS NULL)
+      GROUP BY m.path ORDER BY m.path""";
+
   private final Pool pool;
 
   public ModuleVersionRepository(Pool pool) {
@@ -69,6 +96,40 @@ public final class ModuleVersionRepository {
             r.getJsonObject("module"), r.getJsonObject("quiz")));
       }
       return stored;
+    });
+  }
+
+  /** Every version of a module that holds a whole module, newest first. */
+  public Future<List<VersionInfo>> history(String moduleId) {
+    return pool.preparedQuery(HISTORY).execute(Tuple.of(moduleId)).map(rows -> {
+      List<VersionInfo> list = new ArrayList<>();
+      for (Row r : rows) {
+        list.add(new VersionInfo(r.getInteger("version"), r.getOffsetDateTime("created_at"), r.getString("origin"),
+            r.getString("folder"), r.getLong("published_by"), r.getString("digest"), r.getInteger("files"), r.getBoolean("published")));
+      }
+      return list;
+    });
+  }
+
+  /** The source files of a version, by path; empty when there is no such version. */
+  public Future<Map<String, byte[]>> files(String moduleId, int version) {
+    return pool.preparedQuery(FILES).execute(Tuple.of(moduleId, version)).map(rows -> {
+      Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+      for (Row r : rows) {
+        files.put(r.getString("path"), r.getBuffer("bytes").getBytes());
+      }
+      return files;
+    });
+  }
+
+  /** Since which version each file of the published version has been as it is. */
+  public Future<List<FileSince>> since(String moduleId) {
+    return pool.preparedQuery(SINCE).execute(Tuple.of(moduleId)).map(rows -> {
+      List<FileSince> list = new ArrayList<>();
+      for (Row r : rows) {
+        list.add(new FileSince(r.getString("path"), r.getInteger("since")));
+      }
+      return list;
     });
   }
 

@@ -29,8 +29,13 @@ public final class Notifications implements AutoCloseable {
     void missed();
   }
 
-  /** The name the listening connection carries in pg_stat_activity (tests find its backend by it). */
+  /** The start of the name a listening connection carries in pg_stat_activity; {@link #applicationName} is the whole. */
   public static final String APPLICATION_NAME = "pillars-notifications";
+
+  /** The name the connection listening on {@code channel} carries in pg_stat_activity (tests find its backend by it). */
+  public static String applicationName(String channel) {
+    return APPLICATION_NAME + ":" + channel;
+  }
   static final long HEARTBEAT_MS = 150;
   static final long LIVE_MS = 600;
   private static final long RECONNECT_MS = 500;
@@ -51,7 +56,7 @@ public final class Notifications implements AutoCloseable {
 
   private Notifications(Vertx vertx, PgConnectOptions options, String channel, Listener listener) {
     this.vertx = vertx;
-    this.options = new PgConnectOptions(options).addProperty("application_name", APPLICATION_NAME);
+    this.options = new PgConnectOptions(options).addProperty("application_name", applicationName(channel));
     this.channel = channel;
     this.listener = listener;
   }

@@ -67,7 +67,13 @@ public final class Json {
         : io.vertx.core.json.Json.encodeToBuffer(body);
     ResponseCheck check = ctx.get(RESPONSE_CHECK);
     if (check != null) {
-      check.check(status, encoded);
+      try {
+        check.check(status, encoded);
+      } catch (RuntimeException e) {
+        // called from a future's success handler, a throw would be lost and the request left hanging: fail it instead
+        ctx.fail(e);
+        return;
+      }
     }
     ctx.response().setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")

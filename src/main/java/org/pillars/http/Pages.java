@@ -121,7 +121,14 @@ public final class Pages {
   }
 
   private void send(RoutingContext ctx, int status, String page, Map<String, Object> model, boolean personal) {
-    byte[] html = templates.render(page, model).getBytes(StandardCharsets.UTF_8);
+    byte[] html;
+    try {
+      html = templates.render(page, model).getBytes(StandardCharsets.UTF_8);
+    } catch (RuntimeException e) {
+      // called from a future's success handler, a throw would be lost and the request left hanging: fail it instead
+      ctx.fail(e);
+      return;
+    }
     var response = ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "text/html; charset=utf-8")
         .putHeader(HttpHeaders.CACHE_CONTROL, personal ? "no-store" : "no-cache")

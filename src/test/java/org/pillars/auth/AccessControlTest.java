@@ -142,6 +142,11 @@ class AccessControlTest {
     row("GET", "/api/verify/:code", "/api/verify/" + certificate, "200 200 200 200 200 200");
     row("GET", "/modules/:moduleId/analysis", "/modules/alpha/analysis", "303 403 403 200 403 200");
     row("GET", "/api/modules/:moduleId/analysis", "/api/modules/alpha/analysis", "401 403 403 200 403 200");
+    row("GET", "/workspace", "/workspace", "303 403 403 200 403 200");
+    row("GET", "/api/workspace", "/api/workspace", "401 403 403 200 403 200");
+    row("GET", "/workspace/modules/:moduleId", "/workspace/modules/alpha", "303 403 403 200 403 200");
+    row("GET", "/api/workspace/modules/:moduleId", "/api/workspace/modules/alpha", "401 403 403 200 403 200");
+    row("GET", "/workspace/modules/:moduleId/versions/:version/zip", "/workspace/modules/alpha/versions/3/zip", "303 403 403 200 403 200");
     row("GET", "/cohorts", "/cohorts", "303 403 403 403 200 200");
     form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 400 400", false);
     row("GET", "/cohorts/:cohortId", c, "303 403 403 403 200 200");

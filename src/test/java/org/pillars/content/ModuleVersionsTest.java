@@ -38,8 +38,7 @@ class ModuleVersionsTest {
   Path courses;
 
   private TestApp start(String database) {
-    return TestApp.start(Map.of(AppConfig.COURSES, courses.toString(), AppConfig.DATABASE_URL, database,
-        AppConfig.JWT_KEY_FILE, TestApp.keyFile().toString()));
+    return TestApp.startOn(database, courses);
   }
 
   /** The fixture copied to courses/ and published by a first start on a database of its own: that database. */

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pillars.config.AppConfig;
+import org.pillars.auth.AuthService;
 import org.pillars.db.Notifications;
 import org.pillars.support.Accounts;
 import org.pillars.support.Saboteur;
@@ -150,7 +151,7 @@ class RevocationTest {
    */
   private static List<Integer> bothListening(Saboteur saboteur) {
     return await("both servers listening").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
-        .until(() -> saboteur.backends(Notifications.APPLICATION_NAME, "SELECT 1"), pids -> pids.size() == 2);
+        .until(() -> saboteur.backends(Notifications.applicationName(AuthService.sessionChannel()), "SELECT 1"), pids -> pids.size() == 2);
   }
 
   /** Ends the learner's sessions with the database's triggers off: no server hears of it. */

@@ -62,6 +62,12 @@ public final class TestApp implements AutoCloseable {
     return new TestApp(App.start(config).await(), ownDatabase);
   }
 
+  /** Starts on {@code database} (which an earlier server may have used: a restart) serving {@code courses}. */
+  public static TestApp startOn(String database, Path courses) {
+    return start(Map.of(AppConfig.COURSES, courses.toString(), AppConfig.DATABASE_URL, database,
+        AppConfig.JWT_KEY_FILE, keyFile().toString()));
+  }
+
   private static Path keyFile;
 
   /** One signing key for the test run, shared like a key shared by several servers. */

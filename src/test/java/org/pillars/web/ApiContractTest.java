@@ -160,6 +160,8 @@ class ApiContractTest {
     }
     String trainer = Accounts.token(server, Accounts.create(server, "trainer", org));
     ok(200, call(HttpMethod.GET, "/api/modules/alpha/analysis", trainer, null));
+    ok(200, call(HttpMethod.GET, "/api/workspace", trainer, null));
+    ok(200, call(HttpMethod.GET, "/api/workspace/modules/alpha", trainer, null));
     ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/report", coordinator, null));
     io.vertx.core.json.JsonArray late = ok(200, call(HttpMethod.POST, "/api/sync", learner, new JsonObject().put("items",
         new io.vertx.core.json.JsonArray().add(sent(answers)).add(sent(answers))))).getJsonArray("items");
