@@ -31,6 +31,7 @@ import org.pillars.learning.LearningApi;
 import org.pillars.learning.LearningRepository;
 import org.pillars.learning.LearningRoutes;
 import org.pillars.learning.LearningService;
+import org.pillars.authoring.AuthoringRepository;
 import org.pillars.authoring.AuthoringService;
 import org.pillars.authoring.WorkspaceRoutes;
 import org.pillars.content.ContentStore;
@@ -205,7 +206,8 @@ public final class App {
           new MemberRoutes(cohorts, content, pages),
           new SetupRoutes(auth, pages),
           new CatalogRoutes(content, pages, learning::lessonsRead),
-          new WorkspaceRoutes(new AuthoringService(content, new ModuleVersionRepository(database.pool())), pages));
+          new WorkspaceRoutes(new AuthoringService(vertx, content, new ModuleVersionRepository(database.pool()),
+              new AuthoringRepository(database.pool()), learning::readers), pages));
       return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features);
     }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.

@@ -27,11 +27,13 @@ CREATE TABLE module_files (
 );
 
 -- What learners are served: one published version per module, and the folder of courses/ it came from, if any
--- (its place in the catalogue, and how a folder is matched to its module without rendering it).
+-- (its place in the catalogue), with the digest of that folder's files when they were last read in: a folder is read
+-- in again only once it differs from that, so a version published from the workspace stays until the folder changes.
 CREATE TABLE module_heads (
-  module_id    TEXT PRIMARY KEY,
-  published    INTEGER NOT NULL,
-  folder       TEXT UNIQUE,
+  module_id     TEXT PRIMARY KEY,
+  published     INTEGER NOT NULL,
+  folder        TEXT UNIQUE,
+  folder_digest TEXT CHECK (folder_digest ~ '^[0-9a-f]{64}$'),
   published_at TIMESTAMPTZ NOT NULL DEFAULT now(),
   FOREIGN KEY (module_id, published) REFERENCES module_versions (module_id, version)
 );

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
@@ -34,17 +35,206 @@ public final class AuthoringService {
   public record ModuleStatus(String id, String title, Integer version, OffsetDateTime publishedAt, String folder,
                              List<String> problems, List<String> frenchMissing, List<String> frenchOlder) { }
 
-  public record History(Module module, List<ModuleVersionRepository.VersionInfo> versions) { }
+  public record History(Module module, List<ModuleVersionRepository.VersionInfo> versions, boolean draftOpen) { }
 
   /** name.md, and name.xx.md for language xx. */
   private static final Pattern MARKDOWN = Pattern.compile("(.+?)(?:\\.([a-z]{2}))?\\.md");
 
+  /** How many learners have read any of the given lessons of a module (learning answers it). */
+  @FunctionalInterface
+  public interface Readers {
+    Future<Long> of(String moduleId, List<String> lessonIds);
+  }
+
+  /** One problem of a draft, at a path inside the module. */
+  public record FileProblem(String path, int line, String message) {
+    @Override
+    public String toString() {
+      return path + ":" + line + ": " + message;
+    }
+  }
+
+  /** A draft as checked by the validator: its problems, and the module it renders to when it has none. */
+  public record DraftView(AuthoringRepository.Draft draft, List<FileProblem> problems, Optional<Module> module) { }
+
+  /**
+   * What publishing a draft changes for learners: lessons added and removed (with how many learners read those),
+   * questions removed, and questions whose right answers changed. {@code mustConfirm} when anything disappears or
+   * changes meaning.
+   */
+  public record Changes(List<String> lessonsAdded, List<String> lessonsRemoved, long readersOfRemoved,
+                        List<String> questionsRemoved, List<String> keysChanged) {
+    public boolean mustConfirm() {
+      return !lessonsRemoved.isEmpty() || !questionsRemoved.isEmpty() || !keysChanged.isEmpty();
+    }
+  }
+
+  /** The outcome of a publish: the version now served, or, unconfirmed, the changes that need confirming. */
+  public record Publication(Integer version, Changes changes) { }
+
+  /** Text files a trainer edits: a relative path of plain names, Markdown only for now. */
+  private static final Pattern EDITABLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.md");
+  static final int MAX_FILE_BYTES = 512 * 1024;
+  static final int MAX_FILES = 200;
+
+  private final io.vertx.core.Vertx vertx;
   private final ContentStore content;
   private final ModuleVersionRepository versions;
+  private final AuthoringRepository drafts;
+  private final Readers readers;
 
-  public AuthoringService(ContentStore content, ModuleVersionRepository versions) {
+  public AuthoringService(io.vertx.core.Vertx vertx, ContentStore content, ModuleVersionRepository versions,
+                          AuthoringRepository drafts, Readers readers) {
+    this.vertx = vertx;
     this.content = content;
     this.versions = versions;
+    this.drafts = drafts;
+    this.readers = readers;
+  }
+
+  private Module published(String moduleId) {
+    return content.get().module(moduleId).orElseThrow(() -> new NotFound("there is no module '" + moduleId + "'"));
+  }
+
+  /** Opens a draft of a published module, a copy of its published files; the open draft if there is one. */
+  public Future<AuthoringRepository.Draft> openDraft(org.pillars.core.Principal p, String moduleId) {
+    Module module = published(moduleId);
+    String folder = content.get().folder(moduleId).map(f -> f.getFileName().toString()).orElse(moduleId);
+    return drafts.open(moduleId, module.version(), folder, p.accountId());
+  }
+
+  /** The module's open draft, checked by the same validator as courses/; not found when none is open. */
+  public Future<DraftView> draft(String moduleId) {
+    return drafts.draft(moduleId).compose(found -> check(found.orElseThrow(() ->
+        new NotFound("no_draft", "module '" + moduleId + "' has no open draft"))));
+  }
+
+  /**
+   * Saves one file of the draft as the trainer wrote it (null text deletes it), if nobody saved the draft since
+   * {@code revision}; gives the draft's new revision. Refused: a path that is not a Markdown file name, text over
+   * the limit or not UTF-8 safe, too many files, a stale revision (with who saved since).
+   */
+  public Future<Integer> save(org.pillars.core.Principal p, String moduleId, int revision, String path, String text) {
+    if (path == null || !EDITABLE.matcher(path).matches()) {
+      return Future.failedFuture(new org.pillars.core.Invalid("bad_path",
+          "a file of a module is a Markdown file name such as 03-on-patrol.md (letters, digits, '.', '-', '_')"));
+    }
+    byte[] bytes = text == null ? null : text.replace("\r\n", "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    if (bytes != null && bytes.length > MAX_FILE_BYTES) {
+      return Future.failedFuture(new org.pillars.core.Invalid("too_large", "a file may hold at most " + MAX_FILE_BYTES / 1024 + " KiB"));
+    }
+    if (text != null && text.indexOf('\u0000') >= 0) {
+      return Future.failedFuture(new org.pillars.core.Invalid("not_text", "the file holds a NUL character: it is not text"));
+    }
+    return drafts.draft(moduleId).compose(found -> {
+      AuthoringRepository.Draft d = found.orElseThrow(() -> new NotFound("no_draft", "module '" + moduleId + "' has no open draft"));
+      if (bytes != null && !d.files().containsKey(path) && d.files().size() >= MAX_FILES) {
+        return Future.failedFuture(new org.pillars.core.Invalid("too_many", "a module may hold at most " + MAX_FILES + " files"));
+      }
+      return drafts.save(moduleId, revision, path, bytes, p.accountId());
+    }).recover(e -> e instanceof AuthoringRepository.StaleRevision stale
+        ? Future.failedFuture(new org.pillars.core.Conflict("stale_revision", "the draft was saved since you opened it"
+            + (stale.current() == null || stale.current().updatedBy() == null ? "" : ", by " + stale.current().updatedBy())
+            + ": your text is kept below; compare it with the saved file, then save again"))
+        : Future.failedFuture(e));
+  }
+
+  public Future<Void> discard(String moduleId) {
+    return drafts.discard(moduleId);
+  }
+
+  /**
+   * Publishes the draft as the module's next version, if it has no problem; what disappears or changes meaning for
+   * learners must be confirmed first (unconfirmed, nothing happens and the changes are given). The draft is closed.
+   */
+  public Future<Publication> publish(org.pillars.core.Principal p, String moduleId, boolean confirmed) {
+    Module before = published(moduleId);
+    return draft(moduleId).compose(view -> {
+      if (!view.problems().isEmpty() || view.module().isEmpty()) {
+        return Future.failedFuture(new org.pillars.core.Conflict("draft_has_problems",
+            "the draft has " + view.problems().size() + " problem(s); fix them before publishing"));
+      }
+      Module after = view.module().get();
+      return changes(before, after).compose(changes -> {
+        if (changes.mustConfirm() && !confirmed) {
+          return Future.succeededFuture(new Publication(null, changes));
+        }
+        AuthoringRepository.Draft d = view.draft();
+        ModuleVersionRepository.NewVersion next = new ModuleVersionRepository.NewVersion(moduleId, after.version(), null,
+            org.pillars.content.ModuleFolder.digest(d.files()), org.pillars.content.ModuleCodec.toJson(after),
+            after.quiz().map(org.pillars.content.ModuleCodec::quizToJson).orElse(null), d.files(), "workspace", p.accountId());
+        return versions.publish(List.of(next)).compose(v -> drafts.discard(moduleId)).compose(v -> content.refresh())
+            .map(v -> new Publication(published(moduleId).version(), changes));
+      });
+    });
+  }
+
+  private Future<Changes> changes(Module before, Module after) {
+    List<String> beforeLessons = before.lessons().stream().map(org.pillars.content.Lesson::id).toList();
+    List<String> afterLessons = after.lessons().stream().map(org.pillars.content.Lesson::id).toList();
+    List<String> removed = beforeLessons.stream().filter(l -> !afterLessons.contains(l)).toList();
+    List<String> added = afterLessons.stream().filter(l -> !beforeLessons.contains(l)).toList();
+    List<String> questionsRemoved = new ArrayList<>();
+    List<String> keysChanged = new ArrayList<>();
+    before.quiz().ifPresent(q -> q.questions().forEach(question -> {
+      var now = after.quiz().flatMap(a -> a.question(question.id()));
+      if (now.isEmpty()) {
+        questionsRemoved.add(question.id());
+      } else if (!key(question).equals(key(now.get()))) {
+        keysChanged.add(question.id());
+      }
+    }));
+    return readers.of(before.id(), removed).map(count -> new Changes(added, removed, count, questionsRemoved, keysChanged));
+  }
+
+  /** A question's key: how many options, and which are right. */
+  private static List<Boolean> key(org.pillars.content.Quiz.Question q) {
+    return q.options().stream().map(org.pillars.content.Quiz.Option::correct).toList();
+  }
+
+  /** The draft among every other published module, in a scratch folder, through the validator of courses/. */
+  private Future<DraftView> check(AuthoringRepository.Draft d) {
+    return versions.publishedFiles().compose(all -> vertx.executeBlocking(() -> {
+      java.nio.file.Path root = java.nio.file.Files.createTempDirectory("pillars-draft");
+      try {
+        for (Map.Entry<String, Map<String, byte[]>> module : all.entrySet()) {
+          if (!module.getKey().equals(d.folder())) {
+            write(root.resolve(module.getKey()), module.getValue());
+          }
+        }
+        java.nio.file.Path folder = root.resolve(d.folder()).toAbsolutePath().normalize();
+        write(folder, d.files());
+        org.pillars.content.Catalog catalog = new org.pillars.content.CourseLoader(new org.pillars.content.MarkdownRenderer()).load(root);
+        List<FileProblem> problems = new ArrayList<>();
+        for (Problem problem : catalog.problems()) {
+          java.nio.file.Path file = problem.file().toAbsolutePath().normalize();
+          if (file.startsWith(folder)) {
+            problems.add(new FileProblem(folder.relativize(file).toString().replace('\\', '/'), problem.line(), problem.message()));
+          }
+        }
+        Optional<Module> module = catalog.module(d.moduleId())
+            .filter(m -> catalog.folder(m.id()).map(f -> f.toAbsolutePath().normalize().equals(folder)).orElse(false));
+        if (module.isEmpty() && problems.isEmpty()) {
+          problems.add(new FileProblem("module.md", 1, "the module's id must stay '" + d.moduleId() + "'"));
+        }
+        return new DraftView(d, problems, module);
+      } finally {
+        try (var walk = java.nio.file.Files.walk(root)) {
+          walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+      }
+    }, false));
+  }
+
+  private static void write(java.nio.file.Path folder, Map<String, byte[]> files) throws IOException {
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      java.nio.file.Path target = folder.resolve(f.getKey()).normalize();
+      if (!target.startsWith(folder)) {
+        continue;  // the database refuses such paths; never written outside the scratch folder all the same
+      }
+      java.nio.file.Files.createDirectories(target.getParent());
+      java.nio.file.Files.write(target, f.getValue());
+    }
   }
 
   public Future<List<ModuleStatus>> workspace(String lang) {
@@ -106,7 +296,8 @@ public final class AuthoringService {
   /** A module's published version and every version it has had, newest first. */
   public Future<History> history(String moduleId) {
     Module module = content.get().module(moduleId).orElseThrow(() -> new NotFound("there is no module '" + moduleId + "'"));
-    return versions.history(moduleId).map(list -> new History(module, list));
+    return Future.all(versions.history(moduleId), drafts.draft(moduleId))
+        .map(both -> new History(module, both.resultAt(0), both.<Optional<AuthoringRepository.Draft>>resultAt(1).isPresent()));
   }
 
   /** A version's files as a zip holding one folder named after the module, as `validate` reads it. */

@@ -40,6 +40,194 @@ public final class WorkspaceRoutes implements Routes {
     router.get("/workspace/modules/:moduleId").handler(authors).handler(this::historyPage);
     router.get("/api/workspace/modules/:moduleId").handler(authors).handler(this::historyApi);
     router.get("/workspace/modules/:moduleId/versions/:version/zip").handler(authors).handler(this::export);
+    router.post("/workspace/modules/:moduleId/draft").handler(authors).handler(this::openDraftForm);
+    router.get("/workspace/modules/:moduleId/draft").handler(authors).handler(this::draftPage);
+    router.get("/workspace/modules/:moduleId/draft/file").handler(authors).handler(this::filePage);
+    router.post("/workspace/modules/:moduleId/draft/file").handler(authors).handler(this::saveForm);
+    router.post("/workspace/modules/:moduleId/draft/publish").handler(authors).handler(this::publishForm);
+    router.post("/workspace/modules/:moduleId/draft/discard").handler(authors).handler(this::discardForm);
+    router.post("/api/workspace/modules/:moduleId/draft").handler(authors).handler(this::openDraftApi);
+    router.get("/api/workspace/modules/:moduleId/draft").handler(authors).handler(this::draftApi);
+    router.delete("/api/workspace/modules/:moduleId/draft").handler(authors).handler(this::discardApi);
+    router.post("/api/workspace/modules/:moduleId/draft/files").handler(authors).handler(this::saveApi);
+    router.post("/api/workspace/modules/:moduleId/draft/publish").handler(authors).handler(this::publishApi);
+  }
+
+  private static String draftUrl(String moduleId) {
+    return "/workspace/modules/" + moduleId + "/draft";
+  }
+
+  private static void redirect(RoutingContext ctx, String to) {
+    ctx.response().setStatusCode(303).putHeader("Location", to).end();
+  }
+
+  private void openDraftForm(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    authoring.openDraft(Access.principal(ctx), id).onSuccess(d -> redirect(ctx, draftUrl(id))).onFailure(ctx::fail);
+  }
+
+  private void openDraftApi(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    authoring.openDraft(Access.principal(ctx), id).compose(d -> authoring.draft(id))
+        .onSuccess(view -> Json.send(ctx, 201, draftJson(view))).onFailure(ctx::fail);
+  }
+
+  private void draftApi(RoutingContext ctx) {
+    authoring.draft(ctx.pathParam("moduleId")).onSuccess(view -> Json.send(ctx, 200, draftJson(view))).onFailure(ctx::fail);
+  }
+
+  private static JsonObject draftJson(AuthoringService.DraftView view) {
+    AuthoringRepository.Draft d = view.draft();
+    JsonArray files = new JsonArray();
+    d.files().forEach((path, bytes) -> files.add(new JsonObject().put("path", path).put("bytes", bytes.length)));
+    JsonArray problems = new JsonArray();
+    view.problems().forEach(p -> problems.add(new JsonObject().put("path", p.path()).put("line", p.line()).put("message", p.message())));
+    return new JsonObject().put("module", d.moduleId()).put("baseVersion", d.baseVersion()).put("revision", d.revision())
+        .put("updatedBy", d.updatedBy()).put("updatedAt", d.updatedAt().toInstant().toString()).put("files", files)
+        .put("problems", problems).put("publishable", view.problems().isEmpty());
+  }
+
+  private void draftPage(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    authoring.draft(id).onSuccess(view -> pages.send(ctx, "workspace-draft", draftModel(ctx, view, null))).onFailure(ctx::fail);
+  }
+
+  private Map<String, Object> draftModel(RoutingContext ctx, AuthoringService.DraftView view, AuthoringService.Changes changes) {
+    String lang = Language.of(ctx);
+    AuthoringRepository.Draft d = view.draft();
+    Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "draft.title") + " · " + d.moduleId());
+    model.put("module", d.moduleId());
+    model.put("baseVersion", d.baseVersion());
+    model.put("revision", d.revision());
+    model.put("updatedBy", d.updatedBy());
+    model.put("updatedAt", when(d.updatedAt(), lang));
+    List<Map<String, Object>> files = new ArrayList<>();
+    d.files().forEach((path, bytes) -> {
+      long problems = view.problems().stream().filter(p -> p.path().equals(path)).count();
+      files.add(Map.of("path", path, "bytes", bytes.length, "problems", problems,
+          "href", draftUrl(d.moduleId()) + "/file?path=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)));
+    });
+    model.put("files", files);
+    model.put("problems", view.problems().stream().map(p -> Map.of("text", p.toString(),
+        "href", draftUrl(d.moduleId()) + "/file?path=" + java.net.URLEncoder.encode(p.path(), java.nio.charset.StandardCharsets.UTF_8)
+            + "#line-" + p.line())).toList());
+    model.put("publishable", view.problems().isEmpty());
+    if (changes != null) {
+      model.put("changes", Map.of("lessonsAdded", String.join(", ", changes.lessonsAdded()),
+          "lessonsRemoved", String.join(", ", changes.lessonsRemoved()), "readers", changes.readersOfRemoved(),
+          "questionsRemoved", String.join(", ", changes.questionsRemoved()), "keysChanged", String.join(", ", changes.keysChanged())));
+    }
+    return model;
+  }
+
+  private void filePage(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    String path = ctx.request().getParam("path");
+    authoring.draft(id).onSuccess(view -> {
+      byte[] bytes = path == null ? null : view.draft().files().get(path);
+      String text = bytes == null ? "" : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      Map<String, Object> model = fileModel(ctx, view, path == null ? "" : path, text, null);
+      model.put("saved", ctx.request().getParam("saved") != null);
+      pages.send(ctx, "workspace-file", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private Map<String, Object> fileModel(RoutingContext ctx, AuthoringService.DraftView view, String path, String text, String conflict) {
+    String lang = Language.of(ctx);
+    Map<String, Object> model = pages.model(ctx, (path.isEmpty() ? pages.messages().get(lang, "draft.newFile") : path) + " · " + view.draft().moduleId());
+    model.put("module", view.draft().moduleId());
+    model.put("draftHref", draftUrl(view.draft().moduleId()));
+    model.put("path", path);
+    model.put("exists", view.draft().files().containsKey(path));
+    model.put("text", text);
+    model.put("revision", view.draft().revision());
+    model.put("conflict", conflict);
+    List<AuthoringService.FileProblem> mine = view.problems().stream().filter(p -> p.path().equals(path)).toList();
+    model.put("problems", mine.stream().map(AuthoringService.FileProblem::toString).toList());
+    List<Map<String, Object>> lines = new ArrayList<>();
+    String[] split = text.split("\n", -1);
+    for (int i = 0; i < split.length; i++) {
+      int number = i + 1;
+      List<String> here = mine.stream().filter(p -> p.line() == number).map(AuthoringService.FileProblem::message).toList();
+      lines.add(Map.of("number", number, "text", split[i], "problem", String.join("; ", here), "marked", !here.isEmpty()));
+    }
+    model.put("lines", lines);
+    return model;
+  }
+
+  private void saveForm(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    var form = ctx.request().formAttributes();
+    String path = form.get("path");
+    boolean delete = "yes".equals(form.get("delete"));
+    String text = delete ? null : form.get("text") == null ? "" : form.get("text");
+    int revision = revision(form.get("revision"));
+    authoring.save(Access.principal(ctx), id, revision, path, text)
+        .onSuccess(next -> redirect(ctx, delete ? draftUrl(id)
+            : draftUrl(id) + "/file?saved=" + next + "&path=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)))
+        .onFailure(e -> {
+          if (e instanceof org.pillars.core.Conflict conflict && text != null) {
+            // the trainer's text is kept in the editor, with the saved file beside it to compare
+            authoring.draft(id).onSuccess(view -> {
+              Map<String, Object> model = fileModel(ctx, view, path, text, conflict.getMessage());
+              byte[] saved = view.draft().files().get(path);
+              model.put("savedText", saved == null ? "" : new String(saved, java.nio.charset.StandardCharsets.UTF_8));
+              pages.send(ctx, 409, "workspace-file", model);
+            }).onFailure(ctx::fail);
+          } else {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private static int revision(String raw) {
+    try {
+      return raw == null ? 0 : Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      throw new org.pillars.core.Invalid("bad_revision", "'revision' must be the draft's revision, a whole number");
+    }
+  }
+
+  private void saveApi(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    Object revision = body.getValue("revision");
+    if (!(revision instanceof Integer r)) {
+      throw new org.pillars.core.Invalid("bad_revision", "'revision' must be the draft's revision, a whole number");
+    }
+    authoring.save(Access.principal(ctx), ctx.pathParam("moduleId"), r, body.getString("path"), body.getString("text"))
+        .onSuccess(next -> Json.send(ctx, 200, new JsonObject().put("revision", next))).onFailure(ctx::fail);
+  }
+
+  private void publishForm(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    boolean confirmed = "yes".equals(ctx.request().getFormAttribute("confirm"));
+    authoring.publish(Access.principal(ctx), id, confirmed).onSuccess(p -> {
+      if (p.version() != null) {
+        redirect(ctx, "/workspace/modules/" + id + "?published=" + p.version());
+      } else {
+        authoring.draft(id).onSuccess(view -> pages.send(ctx, "workspace-draft", draftModel(ctx, view, p.changes()))).onFailure(ctx::fail);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void publishApi(RoutingContext ctx) {
+    boolean confirmed = Boolean.TRUE.equals(Json.body(ctx).getValue("confirm"));
+    authoring.publish(Access.principal(ctx), ctx.pathParam("moduleId"), confirmed).onSuccess(p -> {
+      AuthoringService.Changes c = p.changes();
+      Json.send(ctx, 200, new JsonObject().put("published", p.version()).put("mustConfirm", p.version() == null)
+          .put("changes", new JsonObject().put("lessonsAdded", new JsonArray(c.lessonsAdded()))
+              .put("lessonsRemoved", new JsonArray(c.lessonsRemoved())).put("readersOfRemoved", c.readersOfRemoved())
+              .put("questionsRemoved", new JsonArray(c.questionsRemoved())).put("keysChanged", new JsonArray(c.keysChanged()))));
+    }).onFailure(ctx::fail);
+  }
+
+  private void discardForm(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    authoring.discard(id).onSuccess(v -> redirect(ctx, "/workspace/modules/" + id)).onFailure(ctx::fail);
+  }
+
+  private void discardApi(RoutingContext ctx) {
+    authoring.discard(ctx.pathParam("moduleId")).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
   private static String when(OffsetDateTime at, String lang) {
@@ -88,6 +276,9 @@ public final class WorkspaceRoutes implements Routes {
       Map<String, Object> model = pages.model(ctx, h.module().title().in(lang) + " · " + pages.messages().get(lang, "workspace.versions"));
       model.put("module", Map.of("id", h.module().id(), "title", h.module().title().in(lang), "href", "/modules/" + h.module().id()));
       model.put("hasQuiz", h.module().quiz().isPresent());
+      model.put("draftOpen", h.draftOpen());
+      model.put("draftHref", draftUrl(h.module().id()));
+      model.put("published", ctx.request().getParam("published"));
       List<Map<String, Object>> rows = new ArrayList<>();
       for (ModuleVersionRepository.VersionInfo v : h.versions()) {
         Map<String, Object> row = new HashMap<>();

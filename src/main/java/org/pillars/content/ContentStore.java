@@ -91,10 +91,12 @@ public final class ContentStore implements Supplier<Catalog> {
       folders.forEach((name, folder) -> files.put(name, ModuleFolder.files(folder)));
       return new Folders(print, folders, files);
     }, false).compose(folders -> versions.published().compose(stored -> {
-      Map<String, String> publishedDigest = new java.util.HashMap<>();
-      stored.stream().filter(v -> v.folder() != null).forEach(v -> publishedDigest.put(v.folder(), v.digest()));
+      Map<String, String> readInDigest = new java.util.HashMap<>();
+      // a folder is read in again once it differs from what it held when last read in (not from the published
+      // version, which may come from the workspace)
+      stored.stream().filter(v -> v.folder() != null).forEach(v -> readInDigest.put(v.folder(), v.folderDigest()));
       boolean unchanged = Files.isDirectory(root) && folders.files().entrySet().stream()
-          .allMatch(f -> ModuleFolder.digest(f.getValue()).equals(publishedDigest.get(f.getKey())));
+          .allMatch(f -> ModuleFolder.digest(f.getValue()).equals(readInDigest.get(f.getKey())));
       if (unchanged) {
         rendered.set(0);
         return Future.succeededFuture(serve(stored, List.of(), folders.fingerprint()));
@@ -109,7 +111,7 @@ public final class ContentStore implements Supplier<Catalog> {
             continue;
           }
           String digest = ModuleFolder.digest(sources);
-          if (!digest.equals(publishedDigest.get(name))) {
+          if (!digest.equals(readInDigest.get(name))) {
             changed.add(new ModuleVersionRepository.NewVersion(m.id(), m.version(), name, digest, ModuleCodec.toJson(m),
                 m.quiz().map(ModuleCodec::quizToJson).orElse(null), sources, "courses", null));
           }
@@ -120,28 +122,20 @@ public final class ContentStore implements Supplier<Catalog> {
     }));
   }
 
-  private final AtomicBoolean refreshing = new AtomicBoolean();
-  private volatile boolean refreshAgain;
+  /** The last refresh asked for: each runs after the one before, so an older read never replaces a newer one. */
+  private Future<Void> lastRefresh = Future.succeededFuture();
 
   /**
    * Serves what is published now, as read back from PostgreSQL: after another server published a version (its
-   * announcement on {@link ModuleVersionRepository#CHANNEL}), or when announcements may have been missed. Renders
-   * nothing and keeps the problems last found in courses/. Calls while one runs make one more run after it.
+   * announcement on {@link ModuleVersionRepository#CHANNEL}), when announcements may have been missed, or after a
+   * publication from the workspace. Renders nothing and keeps the problems last found in courses/. Completes once
+   * what was published before the call is served.
    */
-  public Future<Void> refresh() {
-    if (!refreshing.compareAndSet(false, true)) {
-      refreshAgain = true;
-      return Future.succeededFuture();
-    }
-    refreshAgain = false;
-    return versions.published().map(stored -> serve(stored, current.get().problems(), fingerprint.get())).<Void>mapEmpty()
-        .onFailure(e -> LOG.warning(() -> "reading the published modules failed: " + e.getMessage()))
-        .onComplete(done -> {
-          refreshing.set(false);
-          if (refreshAgain) {
-            refresh();
-          }
-        });
+  public synchronized Future<Void> refresh() {
+    lastRefresh = lastRefresh.transform(before -> versions.published()
+        .map(stored -> serve(stored, current.get().problems(), fingerprint.get())).<Void>mapEmpty()
+        .onFailure(e -> LOG.warning(() -> "reading the published modules failed: " + e.getMessage())));
+    return lastRefresh;
   }
 
   private Catalog serve(List<ModuleVersionRepository.Stored> stored, List<Problem> problems, long print) {

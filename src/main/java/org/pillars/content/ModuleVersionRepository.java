@@ -15,7 +15,7 @@ import java.util.Optional;
 public final class ModuleVersionRepository {
 
   /** A published version as stored: enough to serve it without rendering anything. */
-  public record Stored(String moduleId, int version, String folder, String digest, JsonObject module, JsonObject quiz) { }
+  public record Stored(String moduleId, int version, String folder, String folderDigest, JsonObject module, JsonObject quiz) { }
 
   /**
    * A version to publish: {@code floor} is the version its author wrote (the number given is at least that, and
@@ -25,15 +25,16 @@ public final class ModuleVersionRepository {
                            Map<String, byte[]> files, String origin, Long publishedBy) { }
 
   private static final String PUBLISHED = """
-      SELECT h.module_id, h.published, h.folder, v.digest, v.module, v.quiz FROM module_heads h
+      SELECT h.module_id, h.published, h.folder, h.folder_digest, v.module, v.quiz FROM module_heads h
       JOIN module_versions v ON v.module_id = h.module_id AND v.version = h.published
       ORDER BY h.folder NULLS LAST, h.module_id""";
   private static final String QUIZ = "SELECT quiz FROM module_versions WHERE module_id = $1 AND version = $2";
   /** Every server publishing from its folder at once: one at a time, and the later ones find the work done. */
   private static final String LOCK = "SELECT pg_advisory_xact_lock(hashtext('pillars.module_versions'))";
+  /** What the module's head holds now: the published version's digest, and the folder's when last read in. */
   private static final String HEAD_DIGEST = """
-      SELECT v.digest FROM module_heads h JOIN module_versions v ON v.module_id = h.module_id AND v.version = h.published
-      WHERE h.module_id = $1""";
+      SELECT v.digest, h.folder_digest FROM module_heads h
+      JOIN module_versions v ON v.module_id = h.module_id AND v.version = h.published WHERE h.module_id = $1""";
   /** The next number: the author's own when it is only a quiz kept since V8 (the first import), else above all. */
   private static final String NEXT = """
       SELECT CASE WHEN NOT bool_or(module IS NOT NULL) AND bool_or(version = $2) THEN $2
@@ -48,8 +49,9 @@ public final class ModuleVersionRepository {
   private static final String INSERT_FILE = "INSERT INTO module_files (module_id, version, path, bytes) VALUES ($1, $2, $3, $4)";
   private static final String FREE_FOLDER = "UPDATE module_heads SET folder = NULL WHERE folder = $1 AND module_id <> $2";
   private static final String HEAD = """
-      INSERT INTO module_heads (module_id, published, folder) VALUES ($1, $2, $3)
-      ON CONFLICT (module_id) DO UPDATE SET published = excluded.published, folder = excluded.folder, published_at = now()""";
+      INSERT INTO module_heads (module_id, published, folder, folder_digest) VALUES ($1, $2, $3, $4)
+      ON CONFLICT (module_id) DO UPDATE SET published = excluded.published, folder = coalesce(excluded.folder, module_heads.folder),
+        folder_digest = coalesce(excluded.folder_digest, module_heads.folder_digest), published_at = now()""";
 
   /** Where a publication is announced, with the module id as the payload (committed with it, so never early). */
   public static final String CHANNEL = "pillars_modules";
@@ -92,7 +94,7 @@ public final class ModuleVersionRepository {
     return pool.query(PUBLISHED).execute().map(rows -> {
       List<Stored> stored = new ArrayList<>();
       for (Row r : rows) {
-        stored.add(new Stored(r.getString("module_id"), r.getInteger("published"), r.getString("folder"), r.getString("digest"),
+        stored.add(new Stored(r.getString("module_id"), r.getInteger("published"), r.getString("folder"), r.getString("folder_digest"),
             r.getJsonObject("module"), r.getJsonObject("quiz")));
       }
       return stored;
@@ -119,6 +121,22 @@ public final class ModuleVersionRepository {
         files.put(r.getString("path"), r.getBuffer("bytes").getBytes());
       }
       return files;
+    });
+  }
+
+  private static final String PUBLISHED_FILES = """
+      SELECT coalesce(h.folder, h.module_id) AS folder, f.path, f.bytes FROM module_heads h
+      JOIN module_files f ON f.module_id = h.module_id AND f.version = h.published ORDER BY 1, 2""";
+
+  /** The files of every published version, by the folder it sits in (its courses/ folder, else its id), then path. */
+  public Future<Map<String, Map<String, byte[]>>> publishedFiles() {
+    return pool.query(PUBLISHED_FILES).execute().map(rows -> {
+      Map<String, Map<String, byte[]>> all = new java.util.LinkedHashMap<>();
+      for (Row r : rows) {
+        all.computeIfAbsent(r.getString("folder"), f -> new java.util.LinkedHashMap<>()).put(r.getString("path"),
+            r.getBuffer("bytes").getBytes());
+      }
+      return all;
     });
   }
 
@@ -155,7 +173,9 @@ public final class ModuleVersionRepository {
 
   private static Future<Void> publishOne(SqlConnection conn, NewVersion v) {
     return conn.preparedQuery(HEAD_DIGEST).execute(Tuple.of(v.moduleId())).compose(head -> {
-      if (head.size() > 0 && v.digest().equals(head.iterator().next().getString(0))) {
+      // published already: as this version (from the workspace), or from this very folder (by another server)
+      if (head.size() > 0 && (v.digest().equals(head.iterator().next().getString(0))
+          || v.folder() != null && v.digest().equals(head.iterator().next().getString(1)))) {
         return Future.<Void>succeededFuture();
       }
       return conn.preparedQuery(NEXT).execute(Tuple.of(v.moduleId(), v.floor())).compose(next -> {
@@ -170,7 +190,8 @@ public final class ModuleVersionRepository {
             })
             .compose(x -> v.folder() == null ? Future.succeededFuture()
                 : conn.preparedQuery(FREE_FOLDER).execute(Tuple.of(v.folder(), v.moduleId())).mapEmpty())
-            .compose(x -> conn.preparedQuery(HEAD).execute(Tuple.of(v.moduleId(), version, v.folder())))
+            .compose(x -> conn.preparedQuery(HEAD).execute(Tuple.of(v.moduleId(), version, v.folder(),
+                v.folder() == null ? null : v.digest())))
             .compose(x -> conn.preparedQuery(ANNOUNCE).execute(Tuple.of(v.moduleId())).mapEmpty());
       });
     });

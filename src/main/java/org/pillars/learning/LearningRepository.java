@@ -425,4 +425,13 @@ public final class LearningRepository {
         r.getString("module_id"), r.getString("module_title"), r.getInteger("module_version"), r.getInteger("score"),
         r.getOffsetDateTime("issued_at"));
   }
+
+  private static final String READERS = """
+      SELECT count(DISTINCT account_id) FROM lesson_reads WHERE module_id = $1 AND lesson_id = ANY($2)""";
+
+  /** How many learners have marked any of these lessons of the module read. */
+  public Future<Long> readers(String moduleId, List<String> lessonIds) {
+    return pool.preparedQuery(READERS).execute(Tuple.of(moduleId, (Object) lessonIds.toArray(new String[0])))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
 }

@@ -317,6 +317,11 @@ public final class LearningService {
   }
 
   /** The lessons of one module the learner has read. */
+  /** How many learners have read any of these lessons of a module (what a trainer is told before removing them). */
+  public Future<Long> readers(String moduleId, List<String> lessonIds) {
+    return lessonIds.isEmpty() ? Future.succeededFuture(0L) : repository.readers(moduleId, lessonIds);
+  }
+
   public Future<java.util.Set<String>> lessonsRead(Principal p, String moduleId) {
     return repository.lessonsRead(p.accountId(), moduleId);
   }

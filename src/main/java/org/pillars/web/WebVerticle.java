@@ -58,7 +58,9 @@ public final class WebVerticle extends VerticleBase {
         .setPort(port)
         .setHost(services.config().host())
         .setCompressionSupported(true)
-        .setCompressionContentSizeThreshold(1024);
+        .setCompressionContentSizeThreshold(1024)
+        // a form field may hold a whole Markdown file a trainer edits (the body as a whole stays within its limit)
+        .setMaxFormAttributeSize(600 * 1024);
     return vertx.createHttpServer(options)
         .requestHandler(router())
         .listen()

@@ -147,6 +147,21 @@ class AccessControlTest {
     row("GET", "/workspace/modules/:moduleId", "/workspace/modules/alpha", "303 403 403 200 403 200");
     row("GET", "/api/workspace/modules/:moduleId", "/api/workspace/modules/alpha", "401 403 403 200 403 200");
     row("GET", "/workspace/modules/:moduleId/versions/:version/zip", "/workspace/modules/alpha/versions/3/zip", "303 403 403 200 403 200");
+    // a draft: opened, read, a stale save refused, then published (nothing changed: version 3 stays) and discarded
+    form("POST", "/workspace/modules/:moduleId/draft", "/workspace/modules/alpha/draft", "", "303 403 403 303 403 303", false);
+    row("GET", "/workspace/modules/:moduleId/draft", "/workspace/modules/alpha/draft", "303 403 403 200 403 200");
+    row("GET", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/alpha/draft/file?path=01-first.md", "303 403 403 200 403 200");
+    form("POST", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/alpha/draft/file", "path=01-first.md&revision=0&text=x",
+        "303 403 403 409 403 409", false);
+    json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", new JsonObject(), "401 403 403 201 403 201");
+    row("GET", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 200 403 200");
+    json("POST", "/api/workspace/modules/:moduleId/draft/files", "/api/workspace/modules/alpha/draft/files",
+        new JsonObject().put("path", "01-first.md").put("text", "x").put("revision", 0), "401 403 403 409 403 409");
+    json("POST", "/api/workspace/modules/:moduleId/draft/publish", "/api/workspace/modules/alpha/draft/publish", new JsonObject(),
+        "401 403 403 200 403 404");
+    form("POST", "/workspace/modules/:moduleId/draft/publish", "/workspace/modules/alpha/draft/publish", "", "303 403 403 404 403 404", false);
+    form("POST", "/workspace/modules/:moduleId/draft/discard", "/workspace/modules/alpha/draft/discard", "", "303 403 403 303 403 303", false);
+    row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 204 403 204");
     row("GET", "/cohorts", "/cohorts", "303 403 403 403 200 200");
     form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 400 400", false);
     row("GET", "/cohorts/:cohortId", c, "303 403 403 403 200 200");

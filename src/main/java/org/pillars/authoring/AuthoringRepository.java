@@ -1,0 +1,103 @@
+package org.pillars.authoring;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Trainers' drafts of modules (module_drafts, module_draft_files). */
+public final class AuthoringRepository {
+
+  /** An open draft: its files by path, the revision a save must name, who saved it last and when. */
+  public record Draft(String moduleId, Integer baseVersion, String folder, int revision, String updatedBy,
+                      OffsetDateTime updatedAt, Map<String, byte[]> files) { }
+
+  /** A save named a revision that another save has replaced since. */
+  public static final class StaleRevision extends RuntimeException {
+    private final Draft current;
+
+    StaleRevision(Draft current) {
+      super("the draft was saved by someone else since", null, false, false);
+      this.current = current;
+    }
+
+    public Draft current() {
+      return current;
+    }
+  }
+
+  private static final String OPEN = """
+      INSERT INTO module_drafts (module_id, base_version, folder, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)
+      ON CONFLICT (module_id) DO NOTHING""";
+  private static final String COPY_FILES = """
+      INSERT INTO module_draft_files (module_id, path, bytes)
+      SELECT module_id, path, bytes FROM module_files WHERE module_id = $1 AND version = $2""";
+  private static final String DRAFT = """
+      SELECT d.module_id, d.base_version, d.folder, d.revision, a.display_name, d.updated_at FROM module_drafts d
+      LEFT JOIN accounts a ON a.id = d.updated_by WHERE d.module_id = $1""";
+  private static final String FILES = "SELECT path, bytes FROM module_draft_files WHERE module_id = $1 ORDER BY path";
+  private static final String BUMP = """
+      UPDATE module_drafts SET revision = revision + 1, updated_by = $3, updated_at = now()
+      WHERE module_id = $1 AND revision = $2 RETURNING revision""";
+  private static final String PUT_FILE = """
+      INSERT INTO module_draft_files (module_id, path, bytes) VALUES ($1, $2, $3)
+      ON CONFLICT (module_id, path) DO UPDATE SET bytes = excluded.bytes""";
+  private static final String DELETE_FILE = "DELETE FROM module_draft_files WHERE module_id = $1 AND path = $2";
+  private static final String DISCARD = "DELETE FROM module_drafts WHERE module_id = $1";
+
+  private final Pool pool;
+
+  public AuthoringRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** Opens the module's draft as a copy of {@code baseVersion}'s files (none when null), unless one is open already. */
+  public Future<Draft> open(String moduleId, Integer baseVersion, String folder, long accountId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(OPEN).execute(Tuple.of(moduleId, baseVersion, folder, accountId))
+        .compose(inserted -> inserted.rowCount() == 0 || baseVersion == null ? Future.succeededFuture()
+            : conn.preparedQuery(COPY_FILES).execute(Tuple.of(moduleId, baseVersion)).mapEmpty()))
+        .compose(v -> draft(moduleId)).map(Optional::orElseThrow);
+  }
+
+  public Future<Optional<Draft>> draft(String moduleId) {
+    return pool.preparedQuery(DRAFT).execute(Tuple.of(moduleId)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(Optional.empty());
+      }
+      Row d = rows.iterator().next();
+      return pool.preparedQuery(FILES).execute(Tuple.of(moduleId)).map(files -> {
+        Map<String, byte[]> byPath = new LinkedHashMap<>();
+        files.forEach(f -> byPath.put(f.getString("path"), f.getBuffer("bytes").getBytes()));
+        return Optional.of(new Draft(d.getString("module_id"), d.getInteger("base_version"), d.getString("folder"),
+            d.getInteger("revision"), d.getString("display_name"), d.getOffsetDateTime("updated_at"), byPath));
+      });
+    });
+  }
+
+  /**
+   * Writes one file of the draft ({@code bytes} null deletes it) if the draft is still at {@code revision}; fails
+   * with {@link StaleRevision}, writing nothing, if another save came first. Gives the new revision.
+   */
+  public Future<Integer> save(String moduleId, int revision, String path, byte[] bytes, long accountId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(BUMP).execute(Tuple.of(moduleId, revision, accountId)).compose(bumped -> {
+      if (bumped.rowCount() == 0) {
+        return Future.<Integer>failedFuture(new StaleRevision(null));
+      }
+      int next = bumped.iterator().next().getInteger(0);
+      Future<?> write = bytes == null ? conn.preparedQuery(DELETE_FILE).execute(Tuple.of(moduleId, path))
+          : conn.preparedQuery(PUT_FILE).execute(Tuple.of(moduleId, path, Buffer.buffer(bytes)));
+      return write.map(x -> next);
+    })).recover(e -> e instanceof StaleRevision
+        ? draft(moduleId).compose(now -> Future.failedFuture(new StaleRevision(now.orElse(null))))
+        : Future.failedFuture(e));
+  }
+
+  public Future<Void> discard(String moduleId) {
+    return pool.preparedQuery(DISCARD).execute(Tuple.of(moduleId)).mapEmpty();
+  }
+}
