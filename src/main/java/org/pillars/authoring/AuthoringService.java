@@ -169,6 +169,21 @@ public final class AuthoringService {
     });
   }
 
+  /**
+   * Serves an earlier version again (a roll back). What disappears or changes meaning compared with the version
+   * served now must be confirmed first, as for a publication.
+   */
+  public Future<Publication> republish(String moduleId, String rawVersion, boolean confirmed) {
+    Module now = published(moduleId);
+    int version = version(rawVersion);
+    return versions.version(moduleId, version).compose(found -> {
+      Module earlier = found.orElseThrow(() -> new NotFound("there is no version " + version + " of module '" + moduleId + "'"));
+      return changes(now, earlier).compose(changes -> changes.mustConfirm() && !confirmed
+          ? Future.succeededFuture(new Publication(null, changes))
+          : versions.republish(moduleId, version).compose(v -> content.refresh()).map(v -> new Publication(version, changes)));
+    });
+  }
+
   private Future<Changes> changes(Module before, Module after) {
     List<String> beforeLessons = before.lessons().stream().map(org.pillars.content.Lesson::id).toList();
     List<String> afterLessons = after.lessons().stream().map(org.pillars.content.Lesson::id).toList();
@@ -300,14 +315,18 @@ public final class AuthoringService {
         .map(both -> new History(module, both.resultAt(0), both.<Optional<AuthoringRepository.Draft>>resultAt(1).isPresent()));
   }
 
+  /** A version number as an address gives it; anything else names no version. */
+  private static int version(String raw) {
+    try {
+      return Integer.parseInt(raw);
+    } catch (NumberFormatException e) {
+      throw new NotFound("there is no version '" + raw + "' of this module");
+    }
+  }
+
   /** A version's files as a zip holding one folder named after the module, as `validate` reads it. */
   public Future<Buffer> export(String moduleId, String rawVersion) {
-    int version;
-    try {
-      version = Integer.parseInt(rawVersion);
-    } catch (NumberFormatException e) {
-      return Future.failedFuture(new NotFound("there is no version '" + rawVersion + "' of this module"));
-    }
+    int version = version(rawVersion);
     return versions.files(moduleId, version).map(files -> {
       if (files.isEmpty()) {
         throw new NotFound("there is no version " + version + " of module '" + moduleId + "'");

@@ -51,6 +51,47 @@ public final class WorkspaceRoutes implements Routes {
     router.delete("/api/workspace/modules/:moduleId/draft").handler(authors).handler(this::discardApi);
     router.post("/api/workspace/modules/:moduleId/draft/files").handler(authors).handler(this::saveApi);
     router.post("/api/workspace/modules/:moduleId/draft/publish").handler(authors).handler(this::publishApi);
+    router.post("/workspace/modules/:moduleId/versions/:version/publish").handler(authors).handler(this::republishForm);
+    router.post("/api/workspace/modules/:moduleId/versions/:version/publish").handler(authors).handler(this::republishApi);
+  }
+
+  private void republishForm(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    String version = ctx.pathParam("version");
+    boolean confirmed = "yes".equals(ctx.request().getFormAttribute("confirm"));
+    authoring.republish(id, version, confirmed).onSuccess(p -> {
+      if (p.version() != null) {
+        redirect(ctx, "/workspace/modules/" + id + "?published=" + p.version());
+      } else {
+        authoring.history(id).onSuccess(h -> {
+          Map<String, Object> model = historyModel(ctx, h);
+          model.put("changes", changesModel(p.changes()));
+          model.put("confirmHref", "/workspace/modules/" + id + "/versions/" + version + "/publish");
+          model.put("confirmVersion", version);
+          pages.send(ctx, "workspace-module", model);
+        }).onFailure(ctx::fail);
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  private void republishApi(RoutingContext ctx) {
+    boolean confirmed = Boolean.TRUE.equals(Json.body(ctx).getValue("confirm"));
+    authoring.republish(ctx.pathParam("moduleId"), ctx.pathParam("version"), confirmed)
+        .onSuccess(p -> Json.send(ctx, 200, publicationJson(p))).onFailure(ctx::fail);
+  }
+
+  private static JsonObject publicationJson(AuthoringService.Publication p) {
+    AuthoringService.Changes c = p.changes();
+    return new JsonObject().put("published", p.version()).put("mustConfirm", p.version() == null)
+        .put("changes", new JsonObject().put("lessonsAdded", new JsonArray(c.lessonsAdded()))
+            .put("lessonsRemoved", new JsonArray(c.lessonsRemoved())).put("readersOfRemoved", c.readersOfRemoved())
+            .put("questionsRemoved", new JsonArray(c.questionsRemoved())).put("keysChanged", new JsonArray(c.keysChanged())));
+  }
+
+  private static Map<String, Object> changesModel(AuthoringService.Changes changes) {
+    return Map.of("lessonsAdded", String.join(", ", changes.lessonsAdded()),
+        "lessonsRemoved", String.join(", ", changes.lessonsRemoved()), "readers", changes.readersOfRemoved(),
+        "questionsRemoved", String.join(", ", changes.questionsRemoved()), "keysChanged", String.join(", ", changes.keysChanged()));
   }
 
   private static String draftUrl(String moduleId) {
@@ -113,9 +154,7 @@ public final class WorkspaceRoutes implements Routes {
             + "#line-" + p.line())).toList());
     model.put("publishable", view.problems().isEmpty());
     if (changes != null) {
-      model.put("changes", Map.of("lessonsAdded", String.join(", ", changes.lessonsAdded()),
-          "lessonsRemoved", String.join(", ", changes.lessonsRemoved()), "readers", changes.readersOfRemoved(),
-          "questionsRemoved", String.join(", ", changes.questionsRemoved()), "keysChanged", String.join(", ", changes.keysChanged())));
+      model.put("changes", changesModel(changes));
     }
     return model;
   }
@@ -212,13 +251,8 @@ public final class WorkspaceRoutes implements Routes {
 
   private void publishApi(RoutingContext ctx) {
     boolean confirmed = Boolean.TRUE.equals(Json.body(ctx).getValue("confirm"));
-    authoring.publish(Access.principal(ctx), ctx.pathParam("moduleId"), confirmed).onSuccess(p -> {
-      AuthoringService.Changes c = p.changes();
-      Json.send(ctx, 200, new JsonObject().put("published", p.version()).put("mustConfirm", p.version() == null)
-          .put("changes", new JsonObject().put("lessonsAdded", new JsonArray(c.lessonsAdded()))
-              .put("lessonsRemoved", new JsonArray(c.lessonsRemoved())).put("readersOfRemoved", c.readersOfRemoved())
-              .put("questionsRemoved", new JsonArray(c.questionsRemoved())).put("keysChanged", new JsonArray(c.keysChanged()))));
-    }).onFailure(ctx::fail);
+    authoring.publish(Access.principal(ctx), ctx.pathParam("moduleId"), confirmed)
+        .onSuccess(p -> Json.send(ctx, 200, publicationJson(p))).onFailure(ctx::fail);
   }
 
   private void discardForm(RoutingContext ctx) {
@@ -271,30 +305,34 @@ public final class WorkspaceRoutes implements Routes {
   }
 
   private void historyPage(RoutingContext ctx) {
+    authoring.history(ctx.pathParam("moduleId")).onSuccess(h -> pages.send(ctx, "workspace-module", historyModel(ctx, h)))
+        .onFailure(ctx::fail);
+  }
+
+  private Map<String, Object> historyModel(RoutingContext ctx, AuthoringService.History h) {
     String lang = Language.of(ctx);
-    authoring.history(ctx.pathParam("moduleId")).onSuccess(h -> {
-      Map<String, Object> model = pages.model(ctx, h.module().title().in(lang) + " · " + pages.messages().get(lang, "workspace.versions"));
-      model.put("module", Map.of("id", h.module().id(), "title", h.module().title().in(lang), "href", "/modules/" + h.module().id()));
-      model.put("hasQuiz", h.module().quiz().isPresent());
-      model.put("draftOpen", h.draftOpen());
-      model.put("draftHref", draftUrl(h.module().id()));
-      model.put("published", ctx.request().getParam("published"));
-      List<Map<String, Object>> rows = new ArrayList<>();
-      for (ModuleVersionRepository.VersionInfo v : h.versions()) {
-        Map<String, Object> row = new HashMap<>();
-        row.put("version", v.version());
-        row.put("createdAt", when(v.createdAt(), lang));
-        row.put("origin", v.origin());
-        row.put("folder", v.folder());
-        row.put("files", v.files());
-        row.put("digest", v.digest().substring(0, 12));
-        row.put("published", v.published());
-        row.put("zip", "/workspace/modules/" + h.module().id() + "/versions/" + v.version() + "/zip");
-        rows.add(row);
-      }
-      model.put("versions", rows);
-      pages.send(ctx, "workspace-module", model);
-    }).onFailure(ctx::fail);
+    Map<String, Object> model = pages.model(ctx, h.module().title().in(lang) + " · " + pages.messages().get(lang, "workspace.versions"));
+    model.put("module", Map.of("id", h.module().id(), "title", h.module().title().in(lang), "href", "/modules/" + h.module().id()));
+    model.put("hasQuiz", h.module().quiz().isPresent());
+    model.put("draftOpen", h.draftOpen());
+    model.put("draftHref", draftUrl(h.module().id()));
+    model.put("published", ctx.request().getParam("published"));
+    List<Map<String, Object>> rows = new ArrayList<>();
+    for (ModuleVersionRepository.VersionInfo v : h.versions()) {
+      Map<String, Object> row = new HashMap<>();
+      row.put("version", v.version());
+      row.put("createdAt", when(v.createdAt(), lang));
+      row.put("origin", v.origin());
+      row.put("folder", v.folder());
+      row.put("files", v.files());
+      row.put("digest", v.digest().substring(0, 12));
+      row.put("published", v.published());
+      row.put("zip", "/workspace/modules/" + h.module().id() + "/versions/" + v.version() + "/zip");
+      row.put("republish", "/workspace/modules/" + h.module().id() + "/versions/" + v.version() + "/publish");
+      rows.add(row);
+    }
+    model.put("versions", rows);
+    return model;
   }
 
   private void historyApi(RoutingContext ctx) {

@@ -151,6 +151,24 @@ public final class ModuleVersionRepository {
     });
   }
 
+  private static final String VERSION = """
+      SELECT module, quiz FROM module_versions WHERE module_id = $1 AND version = $2 AND module IS NOT NULL""";
+  private static final String REPUBLISH = """
+      UPDATE module_heads SET published = $2, published_at = now() WHERE module_id = $1 AND published <> $2""";
+
+  /** A whole version of a module, rendered, with its quiz; empty when there is none. */
+  public Future<Optional<Module>> version(String moduleId, int version) {
+    return pool.preparedQuery(VERSION).execute(Tuple.of(moduleId, version)).map(rows -> rows.size() == 0 ? Optional.<Module>empty()
+        : Optional.of(ModuleCodec.fromJson(rows.iterator().next().getJsonObject("module"), version, rows.iterator().next().getJsonObject("quiz"))));
+  }
+
+  /** Serves an earlier version again (a roll back), announced like a publication; false if it is served already. */
+  public Future<Boolean> republish(String moduleId, int version) {
+    return pool.withTransaction(conn -> conn.preparedQuery(REPUBLISH).execute(Tuple.of(moduleId, version)).compose(rows ->
+        rows.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(ANNOUNCE).execute(Tuple.of(moduleId)).map(x -> true)));
+  }
+
   /** The quiz of a version learners were served, with its key; empty when there never was one. */
   public Future<Optional<JsonObject>> quiz(String moduleId, int version) {
     return pool.preparedQuery(QUIZ).execute(Tuple.of(moduleId, version))

@@ -162,6 +162,11 @@ class AccessControlTest {
     form("POST", "/workspace/modules/:moduleId/draft/publish", "/workspace/modules/alpha/draft/publish", "", "303 403 403 404 403 404", false);
     form("POST", "/workspace/modules/:moduleId/draft/discard", "/workspace/modules/alpha/draft/discard", "", "303 403 403 303 403 303", false);
     row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 204 403 204");
+    // serving a version again: version 3 is served already, so nothing changes
+    form("POST", "/workspace/modules/:moduleId/versions/:version/publish", "/workspace/modules/alpha/versions/3/publish", "confirm=yes",
+        "303 403 403 303 403 303", false);
+    json("POST", "/api/workspace/modules/:moduleId/versions/:version/publish", "/api/workspace/modules/alpha/versions/3/publish",
+        new JsonObject(), "401 403 403 200 403 200");
     row("GET", "/cohorts", "/cohorts", "303 403 403 403 200 200");
     form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 400 400", false);
     row("GET", "/cohorts/:cohortId", c, "303 403 403 403 200 200");

@@ -173,6 +173,38 @@ class DraftTest {
     }
   }
 
+  @Test
+  @DisplayName("roll back: an earlier version is served again, after confirming what it removes; attempts keep their versions")
+  void rollBack() throws Exception {
+    try (TestApp app = start()) {
+      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      int revision = api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft", null).bodyAsJsonObject().getInteger("revision");
+      api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft/files", new JsonObject().put("path", "03-extra.md")
+          .put("text", "---\nid: extra\ntitle: An extra lesson\n---\nMore.\n").put("revision", revision));
+      assertEquals(4, api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft/publish", new JsonObject())
+          .bodyAsJsonObject().getInteger("published"));
+      assertEquals(200, app.get("/modules/alpha/extra").statusCode());
+
+      JsonObject asked = api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/versions/3/publish", new JsonObject()).bodyAsJsonObject();
+      assertEquals(true, asked.getBoolean("mustConfirm"), asked.encode());
+      assertEquals(new JsonArray().add("extra"), asked.getJsonObject("changes").getJsonArray("lessonsRemoved"));
+      assertEquals(200, app.get("/modules/alpha/extra").statusCode(), "nothing changed before confirming");
+
+      var browser = Accounts.browser(app, Accounts.create(app, "trainer"));
+      String page = post(app, browser, "/workspace/modules/alpha/versions/3/publish").bodyAsString();
+      assertTrue(page.contains("What serving version 3 again changes for learners") && page.contains("Lessons removed: extra"), page);
+      HttpResponse<Buffer> done = post(app, browser, "/workspace/modules/alpha/versions/3/publish", "confirm", "yes");
+      assertEquals(303, done.statusCode(), done.bodyAsString());
+      assertEquals("/workspace/modules/alpha?published=3", done.getHeader("Location"));
+      assertEquals(404, app.get("/modules/alpha/extra").statusCode(), "version 3 is served again");
+      assertEquals(3, app.app().content().get().module("alpha").orElseThrow().version());
+      JsonObject history = api(app, token, HttpMethod.GET, "/api/workspace/modules/alpha", null).bodyAsJsonObject();
+      assertEquals(3, history.getInteger("published"));
+      assertEquals(2, history.getJsonArray("versions").size(), "version 4 is kept: " + history.encode());
+      assertEquals(404, api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/versions/9/publish", new JsonObject()).statusCode());
+    }
+  }
+
   /** The quiz with the tiers question's wrong option made right: its key changes. */
   private static String tiersAlsoRight(String quiz) {
     int at = quiz.indexOf("## Question: tiers");

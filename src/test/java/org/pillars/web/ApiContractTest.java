@@ -167,6 +167,7 @@ class ApiContractTest {
     ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft/files", trainer,
         new JsonObject().put("path", "03-extra.md").put("text", "---\nid: extra\ntitle: Extra\n---\nMore.\n").put("revision", revision)));
     ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft/publish", trainer, new JsonObject()));
+    ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/versions/3/publish", trainer, new JsonObject()));
     ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/report", coordinator, null));
     io.vertx.core.json.JsonArray late = ok(200, call(HttpMethod.POST, "/api/sync", learner, new JsonObject().put("items",
         new io.vertx.core.json.JsonArray().add(sent(answers)).add(sent(answers))))).getJsonArray("items");
