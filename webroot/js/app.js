@@ -187,7 +187,7 @@
     });
   }
   var quizForm = doc.querySelector('form.quiz');
-  if (quizForm) {
+  if (quizForm && parts[1] === 'attempts') {
     var attempt = parts[2], draft = 'draft:attempt:' + attempt;
     autosave(quizForm, draft);
     quizForm.addEventListener('submit', function (ev) {

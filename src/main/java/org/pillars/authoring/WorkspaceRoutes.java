@@ -24,12 +24,20 @@ import org.pillars.http.Pages;
 /** The trainers' workspace: its pages and their JSON twins, each one {@link AuthoringService} call; trainers and admins. */
 public final class WorkspaceRoutes implements Routes {
 
+  /** A module's quiz as the learners' form shows it (learning renders it). */
+  @FunctionalInterface
+  public interface QuizForm {
+    List<Map<String, Object>> questions(org.pillars.content.Module module, String lang);
+  }
+
   private final AuthoringService authoring;
   private final Pages pages;
+  private final QuizForm quizForm;
 
-  public WorkspaceRoutes(AuthoringService authoring, Pages pages) {
+  public WorkspaceRoutes(AuthoringService authoring, Pages pages, QuizForm quizForm) {
     this.authoring = authoring;
     this.pages = pages;
+    this.quizForm = quizForm;
   }
 
   @Override
@@ -52,7 +60,40 @@ public final class WorkspaceRoutes implements Routes {
     router.post("/api/workspace/modules/:moduleId/draft/files").handler(authors).handler(this::saveApi);
     router.post("/api/workspace/modules/:moduleId/draft/publish").handler(authors).handler(this::publishApi);
     router.post("/workspace/modules/:moduleId/versions/:version/publish").handler(authors).handler(this::republishForm);
+    router.get("/workspace/modules/:moduleId/draft/preview").handler(authors).handler(ctx -> preview(ctx, null));
+    router.get("/workspace/modules/:moduleId/draft/preview/:lessonId").handler(authors)
+        .handler(ctx -> preview(ctx, ctx.pathParam("lessonId")));
     router.post("/api/workspace/modules/:moduleId/versions/:version/publish").handler(authors).handler(this::republishApi);
+  }
+
+  /**
+   * The draft as learners will see it, in the reader's language (switched like any page): a lesson with the lesson
+   * page, the quiz ("quiz" or none given: its first lesson, else the quiz) with the quiz form, which sends nothing.
+   */
+  private void preview(RoutingContext ctx, String lessonId) {
+    String id = ctx.pathParam("moduleId");
+    String lang = Language.of(ctx);
+    authoring.draft(id).onSuccess(view -> {
+      org.pillars.content.Module m = view.module().orElseThrow(() -> new org.pillars.core.Conflict("draft_has_problems",
+          pages.messages().get(lang, "preview.problems")));
+      String base = draftUrl(id) + "/preview";
+      var lesson = lessonId == null ? m.lessons().stream().findFirst() : m.lesson(lessonId);
+      if (lesson.isPresent() && !"quiz".equals(lessonId)) {
+        Map<String, Object> model = org.pillars.http.LessonView.lesson(
+            pages.model(ctx, lesson.get().title().in(lang) + " · " + pages.messages().get(lang, "preview.title")), m, lesson.get(), lang, base);
+        model.put("preview", draftUrl(id));
+        pages.send(ctx, "lesson", model);
+      } else if ("quiz".equals(lessonId) && m.quiz().isPresent()) {
+        Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "quiz.title") + " · " + pages.messages().get(lang, "preview.title"));
+        model.put("module", org.pillars.http.LessonView.module(m, lang, base));
+        model.put("questions", quizForm.questions(m, lang));
+        model.put("action", draftUrl(id));
+        model.put("preview", draftUrl(id));
+        pages.send(ctx, "attempt", model);
+      } else {
+        ctx.fail(new org.pillars.core.NotFound(pages.messages().get(lang, "error.lesson.missing")));
+      }
+    }).onFailure(ctx::fail);
   }
 
   private void republishForm(RoutingContext ctx) {
@@ -153,6 +194,7 @@ public final class WorkspaceRoutes implements Routes {
         "href", draftUrl(d.moduleId()) + "/file?path=" + java.net.URLEncoder.encode(p.path(), java.nio.charset.StandardCharsets.UTF_8)
             + "#line-" + p.line())).toList());
     model.put("publishable", view.problems().isEmpty());
+    model.put("hasQuiz", view.module().flatMap(org.pillars.content.Module::quiz).isPresent());
     if (changes != null) {
       model.put("changes", changesModel(changes));
     }

@@ -15,6 +15,7 @@ import org.pillars.content.Catalog;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
 import org.pillars.http.Language;
+import org.pillars.http.LessonView;
 import org.pillars.http.Pages;
 import org.pillars.core.NotFound;
 import org.pillars.core.Routes;
@@ -120,22 +121,8 @@ public final class CatalogRoutes implements Routes {
     Module m = module(ctx, lang);
     Lesson lesson = m.lesson(ctx.pathParam("lessonId"))
         .orElseThrow(() -> new NotFound(pages.messages().get(lang, "error.lesson.missing")));
-    Map<String, Object> model = pages.model(ctx, lesson.title().in(lang) + " · " + m.title().in(lang));
-    model.put("description", m.summary().in(lang));
-    model.put("module", moduleModel(m, lang));
-    model.put("lesson", lessonLink(m, lesson, lang));
-    model.put("total", m.lessons().size());
-    model.put("html", new Handlebars.SafeString(lesson.html().in(lang)));
-    String contentLang = lesson.html().languageFor(lang);
-    model.put("contentLang", contentLang);
-    model.put("untranslated", !contentLang.equals(lang));
-    int index = lesson.number() - 1;
-    if (index > 0) {
-      model.put("previous", lessonLink(m, m.lessons().get(index - 1), lang));
-    }
-    if (index + 1 < m.lessons().size()) {
-      model.put("next", lessonLink(m, m.lessons().get(index + 1), lang));
-    }
+    Map<String, Object> model = LessonView.lesson(pages.model(ctx, lesson.title().in(lang) + " · " + m.title().in(lang)),
+        m, lesson, lang, "/modules/" + m.id());
     if (model.get("user") == null) {
       pages.send(ctx, "lesson", model);
       return;
@@ -158,24 +145,10 @@ public final class CatalogRoutes implements Routes {
   }
 
   private static Map<String, Object> moduleModel(Module m, String lang) {
-    Map<String, Object> model = new HashMap<>();
-    model.put("id", m.id());
-    model.put("href", "/modules/" + m.id());
-    model.put("title", m.title().in(lang));
-    model.put("titleLang", m.title().languageFor(lang));
-    model.put("minutes", m.minutes());
-    model.put("version", m.version());
-    return model;
+    return LessonView.module(m, lang, "/modules/" + m.id());
   }
 
   private static Map<String, Object> lessonLink(Module m, Lesson l, String lang) {
-    Map<String, Object> model = new HashMap<>();
-    model.put("id", l.id());
-    model.put("href", "/modules/" + m.id() + "/" + l.id());
-    model.put("number", l.number());
-    model.put("title", l.title().in(lang));
-    model.put("titleLang", l.title().languageFor(lang));
-    model.put("minutes", l.minutes());
-    return model;
+    return LessonView.link(l, lang, "/modules/" + m.id());
   }
 }

@@ -204,6 +204,11 @@ public final class LearningRoutes implements Routes {
     }).onFailure(ctx::fail);
   }
 
+  /** A module's quiz as a learner's form shows it, nothing chosen: what a trainer's preview shows of a draft. */
+  public static List<Map<String, Object>> formQuestions(Module module, String lang) {
+    return module.quiz().map(q -> questions(LearningService.quizView(module, q, lang), Map.of())).orElse(List.of());
+  }
+
   /** The quiz view's questions for the form, each option with whether it was chosen in the answers kept. */
   private static List<Map<String, Object>> questions(LearningService.QuizView quiz, Map<String, List<Integer>> kept) {
     List<Map<String, Object>> questions = new ArrayList<>();

@@ -155,6 +155,8 @@ class AccessControlTest {
         "303 403 403 409 403 409", false);
     json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", new JsonObject(), "401 403 403 201 403 201");
     row("GET", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 200 403 200");
+    row("GET", "/workspace/modules/:moduleId/draft/preview", "/workspace/modules/alpha/draft/preview", "303 403 403 200 403 200");
+    row("GET", "/workspace/modules/:moduleId/draft/preview/:lessonId", "/workspace/modules/alpha/draft/preview/quiz", "303 403 403 200 403 200");
     json("POST", "/api/workspace/modules/:moduleId/draft/files", "/api/workspace/modules/alpha/draft/files",
         new JsonObject().put("path", "01-first.md").put("text", "x").put("revision", 0), "401 403 403 409 403 409");
     json("POST", "/api/workspace/modules/:moduleId/draft/publish", "/api/workspace/modules/alpha/draft/publish", new JsonObject(),

@@ -174,6 +174,37 @@ class DraftTest {
   }
 
   @Test
+  @DisplayName("the draft previews as learners will see it, in English and French, lessons and quiz, without its key; learners see the published version")
+  void previewAsLearnersSeeIt() throws Exception {
+    try (TestApp app = start()) {
+      Accounts.Browser trainer = Accounts.browser(app, Accounts.create(app, "trainer"));
+      post(app, trainer, "/workspace/modules/alpha/draft");
+      String lesson = text(app, "01-first.md").replace("title: The first lesson", "title: The first lesson, in the draft");
+      assertEquals(303, post(app, trainer, "/workspace/modules/alpha/draft/file", "path", "01-first.md", "revision", "1", "text", lesson).statusCode());
+
+      String first = app.get("/workspace/modules/alpha/draft/preview", "Cookie", trainer.cookie(), "Accept-Language", "en").bodyAsString();
+      assertTrue(first.contains("<h1 lang=\"en\">The first lesson, in the draft</h1>"), first);
+      assertTrue(first.contains("Preview of the draft: learners do not see it"), first);
+      assertTrue(first.contains("href=\"/workspace/modules/alpha/draft/preview/second\""), "the pager stays in the preview: " + first);
+      assertFalse(first.contains("action=\"/modules/alpha/first/read\""), "nothing to mark read in a preview");
+      String french = app.get("/workspace/modules/alpha/draft/preview/first", "Cookie", trainer.cookie(), "Accept-Language", "fr").bodyAsString();
+      String frenchTitle = Files.readString(Path.of(TestApp.GOOD_COURSES, "alpha", "01-first.fr.md")).lines()
+          .filter(l -> l.startsWith("title: ")).findFirst().orElseThrow().substring(7);
+      assertTrue(french.contains(frenchTitle), "the French lesson: " + french);
+
+      String quiz = app.get("/workspace/modules/alpha/draft/preview/quiz", "Cookie", trainer.cookie(), "Accept-Language", "en").bodyAsString();
+      assertTrue(quiz.contains("Which of these are tiers of protection?"), quiz);
+      assertTrue(quiz.contains("name=\"q.tiers\""), "the learners' form: " + quiz);
+      assertFalse(quiz.contains("type=\"submit\" class=\"button\">Submit"), "a preview sends nothing");
+      assertFalse(quiz.contains("Explanation") || quiz.contains("The three tiers are"), "no key, no explanation, as for learners");
+
+      assertFalse(app.get("/modules/alpha/first").bodyAsString().contains("in the draft"), "learners still see version 3");
+      String learner = Accounts.token(app, Accounts.create(app, "learner"));
+      assertEquals(403, app.get("/workspace/modules/alpha/draft/preview", "Authorization", "Bearer " + learner).statusCode());
+    }
+  }
+
+  @Test
   @DisplayName("roll back: an earlier version is served again, after confirming what it removes; attempts keep their versions")
   void rollBack() throws Exception {
     try (TestApp app = start()) {
