@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -95,6 +96,30 @@ public final class AuthoringRepository {
     })).recover(e -> e instanceof StaleRevision
         ? draft(moduleId).compose(now -> Future.failedFuture(new StaleRevision(now.orElse(null))))
         : Future.failedFuture(e));
+  }
+
+  private static final String OPEN_IDS = "SELECT module_id FROM module_drafts ORDER BY module_id";
+
+  /** The modules that have an open draft. */
+  public Future<java.util.Set<String>> openIds() {
+    return pool.query(OPEN_IDS).execute().map(rows -> {
+      java.util.Set<String> ids = new java.util.TreeSet<>();
+      rows.forEach(r -> ids.add(r.getString(0)));
+      return ids;
+    });
+  }
+
+  /** A draft of a module that does not exist yet, with its first files; {@link StaleRevision} if one is open already. */
+  public Future<Draft> create(String moduleId, Map<String, byte[]> files, long accountId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(OPEN).execute(Tuple.of(moduleId, null, moduleId, accountId))
+        .compose(inserted -> {
+          if (inserted.rowCount() == 0) {
+            return Future.<Void>failedFuture(new StaleRevision(null));
+          }
+          List<Tuple> rows = files.entrySet().stream().map(f -> Tuple.of(moduleId, f.getKey(), Buffer.buffer(f.getValue()))).toList();
+          return conn.preparedQuery(PUT_FILE).executeBatch(rows).mapEmpty();
+        }))
+        .compose(v -> draft(moduleId)).map(Optional::orElseThrow);
   }
 
   public Future<Void> discard(String moduleId) {

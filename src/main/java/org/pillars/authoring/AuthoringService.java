@@ -33,7 +33,7 @@ public final class AuthoringService {
    * {@code frenchOlder}: French files last changed before their English source.
    */
   public record ModuleStatus(String id, String title, Integer version, OffsetDateTime publishedAt, String folder,
-                             List<String> problems, List<String> frenchMissing, List<String> frenchOlder) { }
+                             List<String> problems, List<String> frenchMissing, List<String> frenchOlder, boolean draftOpen) { }
 
   public record History(Module module, List<ModuleVersionRepository.VersionInfo> versions, boolean draftOpen) { }
 
@@ -103,6 +103,37 @@ public final class AuthoringService {
     return drafts.open(moduleId, module.version(), folder, p.accountId());
   }
 
+  /** A module id as the validator takes it. */
+  private static final Pattern MODULE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,63}");
+
+  /**
+   * Creates a module as a draft of its own (learners see nothing until it is published), from a skeleton that passes
+   * the validator: module.md with every field the trainer then fills in, and a first lesson.
+   */
+  public Future<AuthoringRepository.Draft> create(org.pillars.core.Principal p, String id, String title) {
+    String cleanTitle = title == null ? "" : title.strip();
+    if (id == null || !MODULE_ID.matcher(id).matches()) {
+      return Future.failedFuture(new org.pillars.core.Invalid("bad_id",
+          "a module id is lowercase letters, digits and hyphens, at most 64, such as child-protection"));
+    }
+    if (cleanTitle.isEmpty() || cleanTitle.length() > 200 || cleanTitle.chars().anyMatch(c -> c < 0x20)) {
+      return Future.failedFuture(new org.pillars.core.Invalid("bad_title", "a title is one line of at most 200 characters"));
+    }
+    if (content.get().module(id).isPresent()) {
+      return Future.failedFuture(new org.pillars.core.Conflict("module_exists", "there is a module '" + id + "' already: open a draft of it"));
+    }
+    String yamlTitle = "\"" + cleanTitle.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    files.put("module.md", ("---\nid: " + id + "\ntitle: " + yamlTitle + "\nsummary: What this module is about, in one or two sentences.\n"
+        + "audience: Military and police personnel of troop- and police-contributing countries\nminutes: 10\nversion: 1\n"
+        + "objectives:\n  - What a learner can do after this module\nsources:\n  - The document this module is based on\n---\n"
+        + "The overview of the module, in Markdown.\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    files.put("01-introduction.md", ("---\nid: introduction\ntitle: Introduction\n---\n## What this lesson covers\n\n"
+        + "The first lesson, in Markdown.\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return drafts.create(id, files, p.accountId()).recover(e -> Future.failedFuture(e instanceof AuthoringRepository.StaleRevision
+        ? new org.pillars.core.Conflict("draft_exists", "a draft of module '" + id + "' is open already") : e));
+  }
+
   /** The module's open draft, checked by the same validator as courses/; not found when none is open. */
   public Future<DraftView> draft(String moduleId) {
     return drafts.draft(moduleId).compose(found -> check(found.orElseThrow(() ->
@@ -148,14 +179,16 @@ public final class AuthoringService {
    * learners must be confirmed first (unconfirmed, nothing happens and the changes are given). The draft is closed.
    */
   public Future<Publication> publish(org.pillars.core.Principal p, String moduleId, boolean confirmed) {
-    Module before = published(moduleId);
+    Optional<Module> before = content.get().module(moduleId);
     return draft(moduleId).compose(view -> {
       if (!view.problems().isEmpty() || view.module().isEmpty()) {
         return Future.failedFuture(new org.pillars.core.Conflict("draft_has_problems",
             "the draft has " + view.problems().size() + " problem(s); fix them before publishing"));
       }
       Module after = view.module().get();
-      return changes(before, after).compose(changes -> {
+      return (before.isPresent() ? changes(before.get(), after)
+          : Future.succeededFuture(new Changes(after.lessons().stream().map(org.pillars.content.Lesson::id).toList(), List.of(), 0,
+              List.of(), List.of()))).compose(changes -> {
         if (changes.mustConfirm() && !confirmed) {
           return Future.succeededFuture(new Publication(null, changes));
         }
@@ -253,31 +286,36 @@ public final class AuthoringService {
   }
 
   public Future<List<ModuleStatus>> workspace(String lang) {
-    Map<String, List<Problem>> problems = content.problemsByFolder();
-    List<Future<ModuleStatus>> rows = new ArrayList<>();
-    List<String> seen = new ArrayList<>();
-    for (Module m : content.get().modules()) {
-      String folder = content.get().folder(m.id()).map(p -> p.getFileName().toString()).orElse(null);
-      seen.add(folder);
-      rows.add(Future.all(versions.history(m.id()), versions.since(m.id())).map(both -> {
-        List<ModuleVersionRepository.VersionInfo> history = both.resultAt(0);
-        List<ModuleVersionRepository.FileSince> since = both.resultAt(1);
-        OffsetDateTime at = history.stream().filter(ModuleVersionRepository.VersionInfo::published).findFirst()
-            .map(ModuleVersionRepository.VersionInfo::createdAt).orElse(null);
-        List<String> missing = new ArrayList<>();
-        List<String> older = new ArrayList<>();
-        french(since, missing, older);
-        return new ModuleStatus(m.id(), m.title().in(lang), m.version(), at, folder,
-            lines(problems.getOrDefault(folder == null ? "\u0000" : folder, List.of())), missing, older);
-      }));
-    }
-    problems.forEach((folder, list) -> {
-      if (!seen.contains(folder)) {
-        rows.add(Future.succeededFuture(new ModuleStatus(null, folder.isEmpty() ? null : folder, null, null,
-            folder.isEmpty() ? null : folder, lines(list), List.of(), List.of())));
+    return drafts.openIds().compose(open -> {
+      Map<String, List<Problem>> problems = content.problemsByFolder();
+      List<Future<ModuleStatus>> rows = new ArrayList<>();
+      List<String> seen = new ArrayList<>();
+      for (Module m : content.get().modules()) {
+        String folder = content.get().folder(m.id()).map(p -> p.getFileName().toString()).orElse(null);
+        seen.add(folder);
+        rows.add(Future.all(versions.history(m.id()), versions.since(m.id())).map(both -> {
+          List<ModuleVersionRepository.VersionInfo> history = both.resultAt(0);
+          List<ModuleVersionRepository.FileSince> since = both.resultAt(1);
+          OffsetDateTime at = history.stream().filter(ModuleVersionRepository.VersionInfo::published).findFirst()
+              .map(ModuleVersionRepository.VersionInfo::createdAt).orElse(null);
+          List<String> missing = new ArrayList<>();
+          List<String> older = new ArrayList<>();
+          french(since, missing, older);
+          return new ModuleStatus(m.id(), m.title().in(lang), m.version(), at, folder,
+              lines(problems.getOrDefault(folder == null ? "\u0000" : folder, List.of())), missing, older, open.contains(m.id()));
+        }));
       }
+      // modules created in the workspace and not published yet
+      open.stream().filter(id -> content.get().module(id).isEmpty()).forEach(id -> rows.add(Future.succeededFuture(
+          new ModuleStatus(id, id, null, null, null, List.of(), List.of(), List.of(), true))));
+      problems.forEach((folder, list) -> {
+        if (!seen.contains(folder)) {
+          rows.add(Future.succeededFuture(new ModuleStatus(null, folder.isEmpty() ? null : folder, null, null,
+              folder.isEmpty() ? null : folder, lines(list), List.of(), List.of(), false)));
+        }
+      });
+      return Future.all(rows).map(all -> all.<ModuleStatus>list());
     });
-    return Future.all(rows).map(all -> all.<ModuleStatus>list());
   }
 
   private static void french(List<ModuleVersionRepository.FileSince> since, List<String> missing, List<String> older) {

@@ -45,6 +45,8 @@ public final class WorkspaceRoutes implements Routes {
     var authors = Access.roles(Role.TRAINER, Role.ADMIN);
     router.get("/workspace").handler(authors).handler(this::workspacePage);
     router.get("/api/workspace").handler(authors).handler(this::workspaceApi);
+    router.post("/workspace/modules").handler(authors).handler(this::createForm);
+    router.post("/api/workspace/modules").handler(authors).handler(this::createApi);
     router.get("/workspace/modules/:moduleId").handler(authors).handler(this::historyPage);
     router.get("/api/workspace/modules/:moduleId").handler(authors).handler(this::historyApi);
     router.get("/workspace/modules/:moduleId/versions/:version/zip").handler(authors).handler(this::export);
@@ -133,6 +135,19 @@ public final class WorkspaceRoutes implements Routes {
     return Map.of("lessonsAdded", String.join(", ", changes.lessonsAdded()),
         "lessonsRemoved", String.join(", ", changes.lessonsRemoved()), "readers", changes.readersOfRemoved(),
         "questionsRemoved", String.join(", ", changes.questionsRemoved()), "keysChanged", String.join(", ", changes.keysChanged()));
+  }
+
+  private void createForm(RoutingContext ctx) {
+    String id = ctx.request().getFormAttribute("id");
+    authoring.create(Access.principal(ctx), id == null ? null : id.strip(), ctx.request().getFormAttribute("title"))
+        .onSuccess(d -> redirect(ctx, draftUrl(d.moduleId()))).onFailure(ctx::fail);
+  }
+
+  private void createApi(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    authoring.create(Access.principal(ctx), body.getString("id"), body.getString("title"))
+        .compose(d -> authoring.draft(d.moduleId()))
+        .onSuccess(view -> Json.send(ctx, 201, draftJson(view))).onFailure(ctx::fail);
   }
 
   private static String draftUrl(String moduleId) {
@@ -327,7 +342,11 @@ public final class WorkspaceRoutes implements Routes {
         row.put("problems", m.problems());
         row.put("frenchMissing", m.frenchMissing().isEmpty() ? null : String.join(", ", m.frenchMissing()));
         row.put("frenchOlder", m.frenchOlder().isEmpty() ? null : String.join(", ", m.frenchOlder()));
-        row.put("frenchComplete", m.id() != null && m.frenchMissing().isEmpty() && m.frenchOlder().isEmpty());
+        row.put("frenchComplete", m.version() != null && m.frenchMissing().isEmpty() && m.frenchOlder().isEmpty());
+        row.put("draftOpen", m.draftOpen());
+        if (m.version() == null && m.draftOpen()) {
+          row.put("href", draftUrl(m.id()));
+        }
         rows.add(row);
       }
       model.put("modules", rows);
@@ -341,7 +360,7 @@ public final class WorkspaceRoutes implements Routes {
       modules.forEach(m -> list.add(new JsonObject().put("id", m.id()).put("title", m.title()).put("version", m.version())
           .put("publishedAt", m.publishedAt() == null ? null : m.publishedAt().toInstant().toString()).put("folder", m.folder())
           .put("problems", new JsonArray(m.problems())).put("frenchMissing", new JsonArray(m.frenchMissing()))
-          .put("frenchOlder", new JsonArray(m.frenchOlder()))));
+          .put("frenchOlder", new JsonArray(m.frenchOlder())).put("draftOpen", m.draftOpen())));
       Json.send(ctx, 200, new JsonObject().put("modules", list));
     }).onFailure(ctx::fail);
   }

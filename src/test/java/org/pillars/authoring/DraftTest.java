@@ -205,6 +205,35 @@ class DraftTest {
   }
 
   @Test
+  @DisplayName("a trainer creates a module: a draft nobody sees, valid from the start, listed in the workspace, served once published")
+  void createModule() throws Exception {
+    try (TestApp app = start()) {
+      Accounts.Browser trainer = Accounts.browser(app, Accounts.create(app, "trainer"));
+      HttpResponse<Buffer> created = post(app, trainer, "/workspace/modules", "id", "field-guide", "title", "A \"field\" guide: part 1");
+      assertEquals(303, created.statusCode(), created.bodyAsString());
+      assertEquals("/workspace/modules/field-guide/draft", created.getHeader("Location"));
+      String draft = app.get("/workspace/modules/field-guide/draft", "Cookie", trainer.cookie()).bodyAsString();
+      assertTrue(draft.contains("No problems: the draft can be published."), draft);
+      assertEquals(404, app.get("/modules/field-guide").statusCode(), "learners see nothing of it");
+      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      JsonObject listed = api(app, token, HttpMethod.GET, "/api/workspace", null).bodyAsJsonObject().getJsonArray("modules").stream()
+          .map(JsonObject.class::cast).filter(m -> "field-guide".equals(m.getString("id"))).findFirst().orElseThrow();
+      assertEquals(true, listed.getBoolean("draftOpen"));
+      assertEquals(null, listed.getValue("version"));
+
+      assertEquals(303, post(app, trainer, "/workspace/modules/field-guide/draft/publish").statusCode());
+      String page = app.get("/modules/field-guide").bodyAsString();
+      assertTrue(page.contains("A &quot;field&quot; guide: part 1"), "the title survives the YAML: " + page);
+      assertEquals(200, app.get("/modules/field-guide/introduction").statusCode());
+
+      for (String[] bad : new String[][] {{"Field-Guide", "T"}, {"-x", "T"}, {"", "T"}, {"ok-id", ""}, {"ok-id", "two\nlines"}, {"alpha", "Exists"}}) {
+        var r = api(app, token, HttpMethod.POST, "/api/workspace/modules", new JsonObject().put("id", bad[0]).put("title", bad[1]));
+        assertEquals(bad[0].equals("alpha") ? 409 : 400, r.statusCode(), bad[0] + " / " + bad[1] + ": " + r.bodyAsString());
+      }
+    }
+  }
+
+  @Test
   @DisplayName("roll back: an earlier version is served again, after confirming what it removes; attempts keep their versions")
   void rollBack() throws Exception {
     try (TestApp app = start()) {
