@@ -29,6 +29,7 @@ import org.pillars.config.AppConfig;
 import org.pillars.content.Module;
 import org.pillars.content.Quiz;
 import org.pillars.support.Accounts;
+import org.pillars.support.Browse;
 import org.pillars.support.Chrome;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
@@ -74,34 +75,18 @@ class JourneyTest {
     return "http://localhost:" + server.app().port() + path;
   }
 
-  /** Clicks (or submits) and waits until the browser has left the page it was on: clicks do not wait for navigation. */
   private static void navigate(WebDriver driver, Runnable action) {
-    WebElement old = driver.findElement(By.tagName("html"));
-    String from = driver.getCurrentUrl();
-    action.run();
-    await("the page to change from " + from).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).pollInSameThread()
-        .until(() -> gone(old));
-  }
-
-  /** Stale, or detached from the document while the next page loads. */
-  private static boolean gone(WebElement element) {
-    try {
-      element.getTagName();
-      return false;
-    } catch (org.openqa.selenium.WebDriverException gone) {
-      return true;
-    }
+    Browse.navigate(driver, action);
   }
 
   private static void click(WebDriver driver, By target) {
-    WebElement element = driver.findElement(target);
-    navigate(driver, element::click);
+    Browse.click(driver, target);
   }
 
   private static void submit(WebDriver driver, By field) {
-    WebElement element = driver.findElement(field);
-    navigate(driver, element::submit);
+    Browse.submit(driver, field);
   }
+
 
   private static void login(WebDriver driver, String username, String password) {
     driver.get(url("/login"));
