@@ -122,6 +122,29 @@ public final class AuthoringRepository {
         .compose(v -> draft(moduleId)).map(Optional::orElseThrow);
   }
 
+  private static final String MEDIA = """
+      SELECT bytes FROM module_draft_files WHERE module_id = $1 AND path = $2 AND left(encode(sha256(bytes), 'hex'), 16) = $3""";
+
+  /** A file of the module's open draft by its name and the start of its SHA-256 (a preview's image). */
+  public Future<Optional<byte[]>> media(String moduleId, String path, String digest) {
+    return pool.preparedQuery(MEDIA).execute(Tuple.of(moduleId, path, digest))
+        .map(rows -> rows.size() == 0 ? Optional.<byte[]>empty() : Optional.of(rows.iterator().next().getBuffer(0).getBytes()));
+  }
+
+  /** Writes several files of the draft at once, as {@link #save} does one. */
+  public Future<Integer> saveAll(String moduleId, int revision, Map<String, byte[]> files, long accountId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(BUMP).execute(Tuple.of(moduleId, revision, accountId)).compose(bumped -> {
+      if (bumped.rowCount() == 0) {
+        return Future.<Integer>failedFuture(new StaleRevision(null));
+      }
+      int next = bumped.iterator().next().getInteger(0);
+      List<Tuple> rows = files.entrySet().stream().map(f -> Tuple.of(moduleId, f.getKey(), Buffer.buffer(f.getValue()))).toList();
+      return conn.preparedQuery(PUT_FILE).executeBatch(rows).map(x -> next);
+    })).recover(e -> e instanceof StaleRevision
+        ? draft(moduleId).compose(now -> Future.failedFuture(new StaleRevision(now.orElse(null))))
+        : Future.failedFuture(e));
+  }
+
   public Future<Void> discard(String moduleId) {
     return pool.preparedQuery(DISCARD).execute(Tuple.of(moduleId)).mapEmpty();
   }

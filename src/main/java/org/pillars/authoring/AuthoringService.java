@@ -72,6 +72,146 @@ public final class AuthoringService {
   /** The outcome of a publish: the version now served, or, unconfirmed, the changes that need confirming. */
   public record Publication(Integer version, Changes changes) { }
 
+  /** A file as uploaded: the name the browser gave and its bytes. */
+  public record Upload(String name, byte[] bytes) { }
+
+  /** An upload refused as a whole: every reason, one per file or entry at fault. Nothing was stored. */
+  public static final class UploadRefused extends RuntimeException {
+    private final List<String> reasons;
+
+    UploadRefused(List<String> reasons) {
+      super(String.join("; ", reasons), null, false, false);
+      this.reasons = List.copyOf(reasons);
+    }
+
+    public List<String> reasons() {
+      return reasons;
+    }
+  }
+
+  /** A zip may hold this many entries and unpack to this many bytes in all (counted while unpacking, not as declared). */
+  static final int MAX_ZIP_ENTRIES = 200;
+  static final long MAX_ZIP_BYTES = 8L * 1024 * 1024;
+  private static final Pattern FILE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+  /**
+   * Adds files to the draft: Markdown (UTF-8 text), PNG, JPEG and WebP images (checked against their bytes, stripped of
+   * metadata), or a zip of them (one folder, as an export holds, or none). All or nothing: any file at fault refuses
+   * the upload with every reason, and nothing is stored.
+   */
+  public Future<Integer> upload(org.pillars.core.Principal p, String moduleId, int revision, List<Upload> uploads) {
+    List<String> reasons = new ArrayList<>();
+    Map<String, byte[]> files = new java.util.LinkedHashMap<>();
+    if (uploads.isEmpty()) {
+      reasons.add("choose one or more files to upload");
+    }
+    for (Upload u : uploads) {
+      if (u.name().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+        unzip(u, files, reasons);
+      } else {
+        accept(u.name(), u.bytes(), files, reasons);
+      }
+    }
+    if (!reasons.isEmpty()) {
+      return Future.failedFuture(new UploadRefused(reasons));
+    }
+    return drafts.draft(moduleId).compose(found -> {
+      AuthoringRepository.Draft d = found.orElseThrow(() -> new NotFound("no_draft", "module '" + moduleId + "' has no open draft"));
+      long count = java.util.stream.Stream.concat(d.files().keySet().stream(), files.keySet().stream()).distinct().count();
+      if (count > MAX_FILES) {
+        return Future.failedFuture(new UploadRefused(List.of("a module may hold at most " + MAX_FILES + " files")));
+      }
+      return drafts.saveAll(moduleId, revision, files, p.accountId());
+    }).recover(e -> e instanceof AuthoringRepository.StaleRevision
+        ? Future.failedFuture(new org.pillars.core.Conflict("stale_revision", "the draft was saved since you opened it: reload it and upload again"))
+        : Future.failedFuture(e));
+  }
+
+  private static void accept(String name, byte[] bytes, Map<String, byte[]> files, List<String> reasons) {
+    if (name == null || !FILE_NAME.matcher(name).matches()) {
+      reasons.add("'" + name + "': a file name is letters, digits, '.', '-' and '_', starting with a letter or digit");
+    } else if (org.pillars.content.Images.isImageName(name) || name.toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
+      Optional<String> problem = org.pillars.content.Images.problem(name, bytes);
+      if (problem.isPresent()) {
+        reasons.add(problem.get());
+      } else {
+        files.put(name, org.pillars.content.Images.strip(bytes));
+      }
+    } else if (name.endsWith(".md")) {
+      if (bytes.length > MAX_FILE_BYTES) {
+        reasons.add("'" + name + "' weighs " + bytes.length / 1024 + " KiB; a file may hold at most " + MAX_FILE_BYTES / 1024 + " KiB");
+      } else if (!utf8(bytes)) {
+        reasons.add("'" + name + "' is not UTF-8 text: save it as UTF-8");
+      } else {
+        files.put(name, bytes);
+      }
+    } else {
+      reasons.add("'" + name + "' is neither Markdown (.md) nor an image (PNG, JPEG, WebP)");
+    }
+  }
+
+  private static boolean utf8(byte[] bytes) {
+    try {
+      java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+          .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes));
+      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).indexOf('\u0000') < 0;
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** Unpacks a zip with limits counted as it inflates; an entry outside the module folder refuses the whole zip. */
+  private static void unzip(Upload zip, Map<String, byte[]> files, List<String> reasons) {
+    Map<String, byte[]> entries = new java.util.LinkedHashMap<>();
+    long total = 0;
+    try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.bytes()))) {
+      int count = 0;
+      for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        String name = e.getName();
+        if (++count > MAX_ZIP_ENTRIES) {
+          reasons.add(zip.name() + ": more than " + MAX_ZIP_ENTRIES + " entries");
+          return;
+        }
+        if (name.startsWith("/") || name.contains("\\") || name.matches("^[A-Za-z]:.*") || java.util.Arrays.asList(name.split("/")).contains("..")) {
+          reasons.add(zip.name() + ": the entry '" + name + "' points outside the module folder");
+          return;
+        }
+        if (e.isDirectory() || name.startsWith("__MACOSX/") || java.util.Arrays.stream(name.split("/")).anyMatch(n -> n.startsWith("."))) {
+          continue;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        for (int n = in.read(buffer); n > 0; n = in.read(buffer)) {
+          total += n;
+          if (total > MAX_ZIP_BYTES) {
+            reasons.add(zip.name() + ": it unpacks to more than " + MAX_ZIP_BYTES / (1024 * 1024) + " MiB");
+            return;
+          }
+          out.write(buffer, 0, n);
+        }
+        entries.put(name, out.toByteArray());
+      }
+    } catch (IOException | IllegalArgumentException e) {
+      reasons.add(zip.name() + ": not a zip file that can be read (" + e.getMessage() + ")");
+      return;
+    }
+    // one folder around everything, as an export has it, is the module folder itself
+    String prefix = entries.keySet().stream().allMatch(n -> n.contains("/"))
+        && entries.keySet().stream().map(n -> n.substring(0, n.indexOf('/'))).distinct().count() == 1
+        ? entries.keySet().iterator().next().substring(0, entries.keySet().iterator().next().indexOf('/') + 1) : "";
+    if (entries.isEmpty()) {
+      reasons.add(zip.name() + ": the zip holds no file");
+    }
+    entries.forEach((name, bytes) -> {
+      String inside = name.substring(prefix.length());
+      if (inside.contains("/")) {
+        reasons.add(zip.name() + ": '" + name + "' is in a sub-folder; a module's files sit directly in its folder");
+      } else {
+        accept(inside, bytes, files, reasons);
+      }
+    });
+  }
+
   /** Text files a trainer edits: a relative path of plain names, Markdown only for now. */
   private static final Pattern EDITABLE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}\\.md");
   static final int MAX_FILE_BYTES = 512 * 1024;
@@ -168,6 +308,19 @@ public final class AuthoringService {
             + (stale.current() == null || stale.current().updatedBy() == null ? "" : ", by " + stale.current().updatedBy())
             + ": your text is kept below; compare it with the saved file, then save again"))
         : Future.failedFuture(e));
+  }
+
+  /**
+   * An image of a module by the address its lessons give it (name and content digest): from any published version,
+   * or from the open draft (a preview). Anyone may fetch it: the address names content only those who have the
+   * lesson can know.
+   */
+  public Future<Optional<byte[]>> media(String moduleId, String name, String digest) {
+    if (name == null || !org.pillars.content.Images.isImageName(name) || digest == null || !digest.matches("[0-9a-f]{16}")) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return versions.media(moduleId, name, digest)
+        .compose(found -> found.isPresent() ? Future.succeededFuture(found) : drafts.media(moduleId, name, digest));
   }
 
   public Future<Void> discard(String moduleId) {

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.vertx.core.Future;
 import org.pillars.content.ModuleVersionRepository;
 import org.pillars.core.Access;
 import org.pillars.core.Role;
@@ -43,6 +44,7 @@ public final class WorkspaceRoutes implements Routes {
   @Override
   public void mount(Router router) {
     var authors = Access.roles(Role.TRAINER, Role.ADMIN);
+    router.get("/modules/:moduleId/files/:name").handler(Access.anyone()).handler(this::media);
     router.get("/workspace").handler(authors).handler(this::workspacePage);
     router.get("/api/workspace").handler(authors).handler(this::workspaceApi);
     router.post("/workspace/modules").handler(authors).handler(this::createForm);
@@ -54,6 +56,7 @@ public final class WorkspaceRoutes implements Routes {
     router.get("/workspace/modules/:moduleId/draft").handler(authors).handler(this::draftPage);
     router.get("/workspace/modules/:moduleId/draft/file").handler(authors).handler(this::filePage);
     router.post("/workspace/modules/:moduleId/draft/file").handler(authors).handler(this::saveForm);
+    router.post("/workspace/modules/:moduleId/draft/upload").handler(authors).handler(this::uploadForm);
     router.post("/workspace/modules/:moduleId/draft/publish").handler(authors).handler(this::publishForm);
     router.post("/workspace/modules/:moduleId/draft/discard").handler(authors).handler(this::discardForm);
     router.post("/api/workspace/modules/:moduleId/draft").handler(authors).handler(this::openDraftApi);
@@ -137,6 +140,25 @@ public final class WorkspaceRoutes implements Routes {
         "questionsRemoved", String.join(", ", changes.questionsRemoved()), "keysChanged", String.join(", ", changes.keysChanged()));
   }
 
+  private static final Map<String, String> IMAGE_TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
+      "webp", "image/webp");
+
+  /** An image of a module, at the address that names its content: cached for a year, it never changes. */
+  private void media(RoutingContext ctx) {
+    String name = ctx.pathParam("name");
+    authoring.media(ctx.pathParam("moduleId"), name, ctx.request().getParam("v")).onSuccess(found -> {
+      if (found.isEmpty()) {
+        ctx.fail(new org.pillars.core.NotFound(pages.messages().get(Language.of(ctx), "error.404.reason")));
+        return;
+      }
+      String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
+      ctx.response().putHeader("Content-Type", IMAGE_TYPES.get(ext))
+          .putHeader("Cache-Control", "public, max-age=31536000, immutable")
+          .putHeader("Content-Disposition", "inline")
+          .end(io.vertx.core.buffer.Buffer.buffer(found.get()));
+    }).onFailure(ctx::fail);
+  }
+
   private void createForm(RoutingContext ctx) {
     String id = ctx.request().getFormAttribute("id");
     authoring.create(Access.principal(ctx), id == null ? null : id.strip(), ctx.request().getFormAttribute("title"))
@@ -148,6 +170,35 @@ public final class WorkspaceRoutes implements Routes {
     authoring.create(Access.principal(ctx), body.getString("id"), body.getString("title"))
         .compose(d -> authoring.draft(d.moduleId()))
         .onSuccess(view -> Json.send(ctx, 201, draftJson(view))).onFailure(ctx::fail);
+  }
+
+  /** The draft's upload form (the path as mounted above, written out so the route tables can be read off the source). */
+  @Override
+  public List<String> uploads() {
+    return List.of("/workspace/modules/:moduleId/draft/upload");
+  }
+
+  /** Files (Markdown, images, or a zip of them) added to the draft at once, or none with every reason why. */
+  private void uploadForm(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    int revision = revision(ctx.request().getFormAttribute("revision"));
+    List<Future<AuthoringService.Upload>> read = new ArrayList<>();
+    for (io.vertx.ext.web.FileUpload f : ctx.fileUploads()) {
+      read.add(ctx.vertx().fileSystem().readFile(f.uploadedFileName()).map(b -> new AuthoringService.Upload(f.fileName(), b.getBytes())));
+    }
+    Future.all(read).compose(all -> authoring.upload(Access.principal(ctx), id, revision, all.<AuthoringService.Upload>list()))
+        .onSuccess(next -> redirect(ctx, draftUrl(id) + "?uploaded=" + next))
+        .onFailure(e -> {
+          if (e instanceof AuthoringService.UploadRefused refused) {
+            authoring.draft(id).onSuccess(view -> {
+              Map<String, Object> model = draftModel(ctx, view, null);
+              model.put("uploadProblems", refused.reasons());
+              pages.send(ctx, 400, "workspace-draft", model);
+            }).onFailure(ctx::fail);
+          } else {
+            ctx.fail(e);
+          }
+        });
   }
 
   private static String draftUrl(String moduleId) {
@@ -186,7 +237,11 @@ public final class WorkspaceRoutes implements Routes {
 
   private void draftPage(RoutingContext ctx) {
     String id = ctx.pathParam("moduleId");
-    authoring.draft(id).onSuccess(view -> pages.send(ctx, "workspace-draft", draftModel(ctx, view, null))).onFailure(ctx::fail);
+    authoring.draft(id).onSuccess(view -> {
+      Map<String, Object> model = draftModel(ctx, view, null);
+      model.put("uploaded", ctx.request().getParam("uploaded"));
+      pages.send(ctx, "workspace-draft", model);
+    }).onFailure(ctx::fail);
   }
 
   private Map<String, Object> draftModel(RoutingContext ctx, AuthoringService.DraftView view, AuthoringService.Changes changes) {

@@ -271,7 +271,50 @@ public final class CourseLoader {
 
   private String renderBody(SourceFile file, Map<Path, String> urls, Set<String> moduleIds, List<Problem> problems) {
     Path folder = file.path().toAbsolutePath().normalize().getParent();
-    return markdown.render(file, (url, line) -> resolveLink(folder, url, urls, moduleIds), problems);
+    return markdown.render(file, new MarkdownRenderer.Links() {
+      @Override
+      public Optional<MarkdownRenderer.LinkTarget> apply(String url, Integer line) {
+        return resolveLink(folder, url, urls, moduleIds);
+      }
+
+      @Override
+      public Optional<MarkdownRenderer.LinkTarget> image(String url, Integer line) {
+        return resolveImage(folder, url, urls);
+      }
+    }, problems);
+  }
+
+  /**
+   * An image is a file of the module itself (PNG, JPEG or WebP, checked by {@link Images}), served at an address
+   * that names its content, so a changed image is a new address: {@code /modules/<id>/files/<name>?v=<digest>}.
+   */
+  private static Optional<MarkdownRenderer.LinkTarget> resolveImage(Path folder, String url, Map<Path, String> urls) {
+    String path = url.strip();
+    if (SCHEME.matcher(path).matches() || path.startsWith("/") || INSECURE.matcher(path.replace('\\', '/')).lookingAt()) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken("image '" + path
+          + "': an image must be a file of the module (PNG, JPEG or WebP beside the lesson), not an address"));
+    }
+    Path target;
+    try {
+      target = folder.resolve(path).normalize();
+    } catch (java.nio.file.InvalidPathException e) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken("image '" + path + "': not a valid path"));
+    }
+    if (!target.getParent().equals(folder) || !Files.isRegularFile(target)) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken("image '" + path + "' is not a file beside the lesson"));
+    }
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(target);
+    } catch (IOException e) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken("image '" + path + "' cannot be read: " + e.getMessage()));
+    }
+    Optional<String> problem = Images.problem(target.getFileName().toString(), bytes);
+    if (problem.isPresent()) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken(problem.get()));
+    }
+    String module = urls.getOrDefault(folder, "/modules/" + folder.getFileName());
+    return Optional.of(new MarkdownRenderer.LinkTarget.Url(module + "/files/" + target.getFileName() + "?v=" + Images.digest(bytes)));
   }
 
   private static Optional<MarkdownRenderer.LinkTarget> resolveLink(Path folder, String url, Map<Path, String> urls,

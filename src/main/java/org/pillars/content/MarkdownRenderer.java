@@ -32,6 +32,11 @@ import org.owasp.html.PolicyFactory;
 public final class MarkdownRenderer {
 
   /** What a link in Markdown becomes: a new URL, or a problem message. */
+  /** A link resolver that resolves images its own way (a module's own image files); others treat images as links. */
+  public interface Links extends BiFunction<String, Integer, Optional<LinkTarget>> {
+    Optional<LinkTarget> image(String url, Integer line);
+  }
+
   public sealed interface LinkTarget {
     record Url(String url) implements LinkTarget { }
 
@@ -105,7 +110,8 @@ public final class MarkdownRenderer {
       if (node instanceof Link link) {
         link.setUrl(resolve(file, link.getUrl(), line, links, problems));
       } else if (node instanceof Image image) {
-        image.setUrl(resolve(file, image.getUrl(), line, links, problems));
+        BiFunction<String, Integer, Optional<LinkTarget>> images = links instanceof Links own ? own::image : links;
+        image.setUrl(resolve(file, image.getUrl(), line, images, problems));
       } else if (node instanceof Reference reference) {
         reference.setUrl(resolve(file, reference.getUrl(), line, links, problems));
       } else if (node instanceof AutoLink autoLink) {

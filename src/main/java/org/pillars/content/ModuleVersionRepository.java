@@ -140,6 +140,15 @@ public final class ModuleVersionRepository {
     });
   }
 
+  private static final String MEDIA = """
+      SELECT bytes FROM module_files WHERE module_id = $1 AND path = $2 AND left(encode(sha256(bytes), 'hex'), 16) = $3 LIMIT 1""";
+
+  /** A file of any version of a module, found by its name and the start of its SHA-256 (as an image's address gives). */
+  public Future<Optional<byte[]>> media(String moduleId, String path, String digest) {
+    return pool.preparedQuery(MEDIA).execute(Tuple.of(moduleId, path, digest))
+        .map(rows -> rows.size() == 0 ? Optional.<byte[]>empty() : Optional.of(rows.iterator().next().getBuffer(0).getBytes()));
+  }
+
   /** Since which version each file of the published version has been as it is. */
   public Future<List<FileSince>> since(String moduleId) {
     return pool.preparedQuery(SINCE).execute(Tuple.of(moduleId)).map(rows -> {

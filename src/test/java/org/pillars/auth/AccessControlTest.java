@@ -147,12 +147,15 @@ class AccessControlTest {
     row("GET", "/workspace/modules/:moduleId", "/workspace/modules/alpha", "303 403 403 200 403 200");
     row("GET", "/api/workspace/modules/:moduleId", "/api/workspace/modules/alpha", "401 403 403 200 403 200");
     row("GET", "/workspace/modules/:moduleId/versions/:version/zip", "/workspace/modules/alpha/versions/3/zip", "303 403 403 200 403 200");
+    row("GET", "/modules/:moduleId/files/:name", "/modules/alpha/files/map.png?v=0123456789abcdef", "404 404 404 404 404 404");
     form("POST", "/workspace/modules", "/workspace/modules", "id=made-by-the-table&title=A+new+module", "303 403 403 303 403 409", false);
     json("POST", "/api/workspace/modules", "/api/workspace/modules", new JsonObject().put("id", "made-by-the-api").put("title", "New"),
         "401 403 403 201 403 409");
     // a draft: opened, read, a stale save refused, then published (nothing changed: version 3 stays) and discarded
     form("POST", "/workspace/modules/:moduleId/draft", "/workspace/modules/alpha/draft", "", "303 403 403 303 403 303", false);
     row("GET", "/workspace/modules/:moduleId/draft", "/workspace/modules/alpha/draft", "303 403 403 200 403 200");
+    form("POST", "/workspace/modules/:moduleId/draft/upload", "/workspace/modules/alpha/draft/upload", "revision=1",
+        "303 403 403 400 403 400", false);
     row("GET", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/alpha/draft/file?path=01-first.md", "303 403 403 200 403 200");
     form("POST", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/alpha/draft/file", "path=01-first.md&revision=0&text=x",
         "303 403 403 409 403 409", false);

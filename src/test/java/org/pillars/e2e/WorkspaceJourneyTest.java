@@ -94,10 +94,19 @@ class WorkspaceJourneyTest {
       assertTrue(main(driver).contains("No problems"), main(driver));
       assertAccessible(chrome, "the draft");
 
+      Path map = courses.resolve("map.png");
+      java.nio.file.Files.write(map, org.pillars.support.Pictures.png());
+      driver.findElement(By.id("upload-files")).sendKeys(map.toAbsolutePath().toString());
+      Browse.click(driver, By.xpath("//button[normalize-space()='Upload']"));
+      assertTrue(main(driver).contains("Uploaded (revision 2)."), main(driver));
+      Browse.click(driver, By.linkText("01-introduction.md"));
+      saveFile(driver, driver.findElement(By.id("text")).getAttribute("value") + "\n![A map of the sector](map.png)\n");
+      Browse.click(driver, By.linkText("Draft · field-guide"));
+
       Browse.click(driver, By.linkText("Add a file"));
       driver.findElement(By.id("path")).sendKeys("quiz.md");
       saveFile(driver, QUIZ_WITH_A_MISTAKE);
-      assertTrue(main(driver).contains("Saved (revision 2)."), main(driver));
+      assertTrue(main(driver).contains("Saved (revision 4)."), main(driver));
       List<WebElement> marked = driver.findElements(By.cssSelector("ol.source li.problem"));
       assertEquals(1, marked.size(), "one line marked: " + main(driver));
       int line = Integer.parseInt(marked.get(0).getAttribute("id").substring("line-".length()));
@@ -113,6 +122,9 @@ class WorkspaceJourneyTest {
 
       Browse.click(driver, By.linkText("English"));
       assertEquals("Introduction", driver.findElement(By.tagName("h1")).getText());
+      WebElement picture = driver.findElement(By.cssSelector("article img[alt='A map of the sector']"));
+      await("the image to load").atMost(Duration.ofSeconds(10)).until(() -> Long.valueOf(40).equals(
+          chrome.driver().executeScript("return arguments[0].complete ? arguments[0].naturalWidth : -1", picture)));
       assertTrue(main(driver).contains("Preview of the draft"), main(driver));
       Browse.click(driver, By.cssSelector("nav.langs a[lang=fr]"));  // the header's language switch, as on any page
       assertEquals("fr", driver.findElement(By.tagName("html")).getAttribute("lang"), "the preview in French");

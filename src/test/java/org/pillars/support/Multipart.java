@@ -8,7 +8,10 @@ public final class Multipart {
   public static final String BOUNDARY = "pillars-test-boundary";
   public static final String TYPE = "multipart/form-data; boundary=" + BOUNDARY;
 
-  private final StringBuilder body = new StringBuilder();
+  /** A file to send: its name, its type and its bytes. */
+  public record Part(String name, String type, byte[] bytes) { }
+
+  private final Buffer body = Buffer.buffer();
 
   public Multipart field(String name, String value) {
     return part("Content-Disposition: form-data; name=\"" + name + "\"", value);
@@ -19,9 +22,16 @@ public final class Multipart {
         + "Content-Type: text/csv", content);
   }
 
+  /** A file part of any bytes. */
+  public Multipart file(String name, String filename, String type, byte[] content) {
+    body.appendString("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"" + name + "\"; filename=\"" + filename
+        + "\"\r\nContent-Type: " + type + "\r\n\r\n").appendBytes(content).appendString("\r\n");
+    return this;
+  }
+
   /** A part with the given header lines (CRLF between them) as they are. */
   public Multipart part(String headers, String content) {
-    body.append("--").append(BOUNDARY).append("\r\n").append(headers).append("\r\n\r\n").append(content).append("\r\n");
+    body.appendString("--" + BOUNDARY + "\r\n" + headers + "\r\n\r\n" + content + "\r\n");
     return this;
   }
 
@@ -31,6 +41,14 @@ public final class Multipart {
   }
 
   public Buffer close() {
-    return Buffer.buffer(body + "--" + BOUNDARY + "--\r\n");
+    return body.copy().appendString("--" + BOUNDARY + "--\r\n");
+  }
+
+  public Buffer body() {
+    return close();
+  }
+
+  public String contentType() {
+    return TYPE;
   }
 }
