@@ -290,7 +290,15 @@ public final class CourseLoader {
    */
   private static Optional<MarkdownRenderer.LinkTarget> resolveImage(Path folder, String url, Map<Path, String> urls) {
     String path = url.strip();
-    if (SCHEME.matcher(path).matches() || path.startsWith("/") || INSECURE.matcher(path.replace('\\', '/')).lookingAt()) {
+    if (INSECURE.matcher(path.replaceAll("[\t\n\r]", "").replace('\\', '/')).lookingAt()) {
+      return Optional.of(new MarkdownRenderer.LinkTarget.Broken(
+          "insecure link '" + path + "': external links must be full https:// addresses"));
+    }
+    if (SCHEME.matcher(path).matches() && !path.regionMatches(true, 0, "https:", 0, 6)) {
+      return Optional.empty();  // javascript:, data: and the like: the sanitizer removes them, as from links
+    }
+    if (SCHEME.matcher(path).matches() || path.startsWith("/")) {
+      // the site's content security policy lets a page show its own images only
       return Optional.of(new MarkdownRenderer.LinkTarget.Broken("image '" + path
           + "': an image must be a file of the module (PNG, JPEG or WebP beside the lesson), not an address"));
     }
