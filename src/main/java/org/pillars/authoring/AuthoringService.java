@@ -506,6 +506,112 @@ public final class AuthoringService {
         .map(both -> new History(module, both.resultAt(0), both.<Optional<AuthoringRepository.Draft>>resultAt(1).isPresent()));
   }
 
+  /** One line of a comparison: kept (' '), removed ('-') or added ('+'); "…" stands for kept lines left out. */
+  public record DiffLine(char op, String text) { }
+
+  /** One file compared between two versions: added, removed, changed or same; a text file's changed lines. */
+  public record FileDiff(String path, String status, List<DiffLine> lines) { }
+
+  public record Comparison(String moduleId, int from, int to, List<FileDiff> files) { }
+
+  /** Beyond this many lines to compare (after the common start and end), a file is only said to have changed. */
+  static final int MAX_DIFF_LINES = 3000;
+  private static final int CONTEXT = 2;
+
+  /** Every file of two versions of a module compared, line by line for text. */
+  public Future<Comparison> compare(String moduleId, String rawFrom, String rawTo) {
+    int from = version(rawFrom);
+    int to = version(rawTo);
+    return Future.all(versions.files(moduleId, from), versions.files(moduleId, to)).map(both -> {
+      Map<String, byte[]> a = both.resultAt(0);
+      Map<String, byte[]> b = both.resultAt(1);
+      if (a.isEmpty() || b.isEmpty()) {
+        throw new NotFound("module '" + moduleId + "' has no version " + (a.isEmpty() ? from : to));
+      }
+      java.util.TreeSet<String> paths = new java.util.TreeSet<>(a.keySet());
+      paths.addAll(b.keySet());
+      List<FileDiff> files = new ArrayList<>();
+      for (String path : paths) {
+        byte[] before = a.get(path);
+        byte[] after = b.get(path);
+        String status = before == null ? "added" : after == null ? "removed" : java.util.Arrays.equals(before, after) ? "same" : "changed";
+        List<DiffLine> lines = List.of();
+        if (!status.equals("same") && path.endsWith(".md")) {
+          lines = diff(text(before), text(after));
+        }
+        files.add(new FileDiff(path, status, lines));
+      }
+      return new Comparison(moduleId, from, to, files);
+    });
+  }
+
+  private static List<String> text(byte[] bytes) {
+    return bytes == null ? List.of() : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+  }
+
+  /** The lines that differ, with {@link #CONTEXT} kept lines around them: common start and end trimmed, then LCS. */
+  static List<DiffLine> diff(List<String> a, List<String> b) {
+    int start = 0;
+    while (start < a.size() && start < b.size() && a.get(start).equals(b.get(start))) {
+      start++;
+    }
+    int endA = a.size();
+    int endB = b.size();
+    while (endA > start && endB > start && a.get(endA - 1).equals(b.get(endB - 1))) {
+      endA--;
+      endB--;
+    }
+    int n = endA - start;
+    int m = endB - start;
+    List<DiffLine> all = new ArrayList<>();
+    for (int i = 0; i < start; i++) {
+      all.add(new DiffLine(' ', a.get(i)));
+    }
+    if ((long) n * m > (long) MAX_DIFF_LINES * MAX_DIFF_LINES / 4) {
+      all.add(new DiffLine('…', n + " lines replaced by " + m + ": too many to compare line by line"));
+    } else {
+      int[][] lcs = new int[n + 1][m + 1];
+      for (int i = n - 1; i >= 0; i--) {
+        for (int j = m - 1; j >= 0; j--) {
+          lcs[i][j] = a.get(start + i).equals(b.get(start + j)) ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+        }
+      }
+      int i = 0;
+      int j = 0;
+      while (i < n || j < m) {
+        if (i < n && j < m && a.get(start + i).equals(b.get(start + j))) {
+          all.add(new DiffLine(' ', a.get(start + i)));
+          i++;
+          j++;
+        } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+          all.add(new DiffLine('-', a.get(start + i++)));  // what went comes before what replaced it
+        } else {
+          all.add(new DiffLine('+', b.get(start + j++)));
+        }
+      }
+    }
+    for (int i = endA; i < a.size(); i++) {
+      all.add(new DiffLine(' ', a.get(i)));
+    }
+    // keep only the changes and a little context around each
+    List<DiffLine> shown = new ArrayList<>();
+    boolean skipped = false;
+    for (int k = 0; k < all.size(); k++) {
+      boolean near = false;
+      for (int d = Math.max(0, k - CONTEXT); d <= Math.min(all.size() - 1, k + CONTEXT) && !near; d++) {
+        near = all.get(d).op() != ' ';
+      }
+      if (near) {
+        shown.add(all.get(k));
+        skipped = false;
+      } else if (!skipped) {
+        shown.add(new DiffLine('…', ""));
+        skipped = true;
+      }
+    }
+    return shown;
+  }
+
   /** A version number as an address gives it; anything else names no version. */
   private static int version(String raw) {
     try {

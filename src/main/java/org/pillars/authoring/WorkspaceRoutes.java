@@ -52,6 +52,8 @@ public final class WorkspaceRoutes implements Routes {
     router.get("/workspace/modules/:moduleId").handler(authors).handler(this::historyPage);
     router.get("/api/workspace/modules/:moduleId").handler(authors).handler(this::historyApi);
     router.get("/workspace/modules/:moduleId/versions/:version/zip").handler(authors).handler(this::export);
+    router.get("/workspace/modules/:moduleId/compare").handler(authors).handler(this::comparePage);
+    router.get("/api/workspace/modules/:moduleId/compare").handler(authors).handler(this::compareApi);
     router.post("/workspace/modules/:moduleId/draft").handler(authors).handler(this::openDraftForm);
     router.get("/workspace/modules/:moduleId/draft").handler(authors).handler(this::draftPage);
     router.get("/workspace/modules/:moduleId/draft/file").handler(authors).handler(this::filePage);
@@ -445,6 +447,12 @@ public final class WorkspaceRoutes implements Routes {
       row.put("published", v.published());
       row.put("zip", "/workspace/modules/" + h.module().id() + "/versions/" + v.version() + "/zip");
       row.put("republish", "/workspace/modules/" + h.module().id() + "/versions/" + v.version() + "/publish");
+      int at = h.versions().indexOf(v);
+      if (at + 1 < h.versions().size()) {
+        int previous = h.versions().get(at + 1).version();
+        row.put("compare", "/workspace/modules/" + h.module().id() + "/compare?from=" + previous + "&to=" + v.version());
+        row.put("previous", previous);
+      }
       rows.add(row);
     }
     model.put("versions", rows);
@@ -458,6 +466,41 @@ public final class WorkspaceRoutes implements Routes {
           .put("origin", v.origin()).put("folder", v.folder()).put("files", v.files()).put("digest", v.digest())
           .put("published", v.published())));
       Json.send(ctx, 200, new JsonObject().put("module", h.module().id()).put("published", h.module().version()).put("versions", list));
+    }).onFailure(ctx::fail);
+  }
+
+  private io.vertx.core.Future<AuthoringService.Comparison> comparison(RoutingContext ctx) {
+    return authoring.compare(ctx.pathParam("moduleId"), ctx.request().getParam("from"), ctx.request().getParam("to"));
+  }
+
+  private void comparePage(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    comparison(ctx).onSuccess(c -> {
+      Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "compare.title") + " · " + c.moduleId());
+      model.put("module", c.moduleId());
+      model.put("from", c.from());
+      model.put("to", c.to());
+      List<Map<String, Object>> files = new ArrayList<>();
+      for (AuthoringService.FileDiff f : c.files()) {
+        List<Map<String, Object>> lines = f.lines().stream().map(l -> Map.<String, Object>of("op", String.valueOf(l.op()),
+            "text", l.text(), "kind", l.op() == '+' ? "added" : l.op() == '-' ? "removed" : l.op() == ' ' ? "kept" : "skipped")).toList();
+        files.add(Map.of("path", f.path(), "status", f.status(), "statusText", pages.messages().get(lang, "compare." + f.status()),
+            "lines", lines, "changed", !f.status().equals("same")));
+      }
+      model.put("files", files);
+      pages.send(ctx, "workspace-compare", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void compareApi(RoutingContext ctx) {
+    comparison(ctx).onSuccess(c -> {
+      JsonArray files = new JsonArray();
+      c.files().forEach(f -> {
+        JsonArray lines = new JsonArray();
+        f.lines().forEach(l -> lines.add(new JsonObject().put("op", String.valueOf(l.op())).put("text", l.text())));
+        files.add(new JsonObject().put("path", f.path()).put("status", f.status()).put("lines", lines));
+      });
+      Json.send(ctx, 200, new JsonObject().put("module", c.moduleId()).put("from", c.from()).put("to", c.to()).put("files", files));
     }).onFailure(ctx::fail);
   }
 

@@ -147,6 +147,8 @@ class AccessControlTest {
     row("GET", "/workspace/modules/:moduleId", "/workspace/modules/alpha", "303 403 403 200 403 200");
     row("GET", "/api/workspace/modules/:moduleId", "/api/workspace/modules/alpha", "401 403 403 200 403 200");
     row("GET", "/workspace/modules/:moduleId/versions/:version/zip", "/workspace/modules/alpha/versions/3/zip", "303 403 403 200 403 200");
+    row("GET", "/workspace/modules/:moduleId/compare", "/workspace/modules/alpha/compare?from=3&to=3", "303 403 403 200 403 200");
+    row("GET", "/api/workspace/modules/:moduleId/compare", "/api/workspace/modules/alpha/compare?from=3&to=3", "401 403 403 200 403 200");
     row("GET", "/modules/:moduleId/files/:name", "/modules/alpha/files/map.png?v=0123456789abcdef", "404 404 404 404 404 404");
     form("POST", "/workspace/modules", "/workspace/modules", "id=made-by-the-table&title=A+new+module", "303 403 403 303 403 409", false);
     json("POST", "/api/workspace/modules", "/api/workspace/modules", new JsonObject().put("id", "made-by-the-api").put("title", "New"),

@@ -11,6 +11,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
@@ -129,6 +130,51 @@ class WorkspaceTest {
       assertEquals(404, app.get("/workspace/modules/alpha/versions/x/zip", "Cookie", browser.cookie()).statusCode());
       assertEquals(404, app.get("/workspace/modules/nope/versions/1/zip", "Cookie", browser.cookie()).statusCode());
     }
+  }
+
+  @Test
+  @DisplayName("two versions compared: each file added, removed, changed or the same, a text file's changed lines with a little context")
+  void compareVersions() throws Exception {
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
+    String database = TestPostgres.newDatabase();
+    try (TestApp app = start(database)) {
+      assertEquals(3, app.app().content().get().module("alpha").orElseThrow().version());
+    }
+    Path second = courses.resolve("alpha/02-second.md");
+    Files.writeString(second, Files.readString(second) + "\nA line added in version 4.\n");
+    Files.delete(courses.resolve("alpha/01-first.fr.md"));
+    try (TestApp app = start(database)) {
+      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      JsonObject c = app.get("/api/workspace/modules/alpha/compare?from=3&to=4", "Authorization", "Bearer " + token).bodyAsJsonObject();
+      Map<String, String> status = new java.util.TreeMap<>();
+      c.getJsonArray("files").forEach(f -> status.put(((JsonObject) f).getString("path"), ((JsonObject) f).getString("status")));
+      assertEquals(Map.of("01-first.fr.md", "removed", "01-first.md", "same", "02-second.md", "changed", "module.fr.md", "same",
+          "module.md", "same", "quiz.fr.md", "same", "quiz.md", "same"), status);
+      JsonArray lines = c.getJsonArray("files").stream().map(JsonObject.class::cast).filter(f -> f.getString("path").equals("02-second.md"))
+          .findFirst().orElseThrow().getJsonArray("lines");
+      assertTrue(lines.stream().map(JsonObject.class::cast).anyMatch(l -> l.getString("op").equals("+") && l.getString("text").equals("A line added in version 4.")),
+          lines.encode());
+      assertTrue(lines.stream().map(JsonObject.class::cast).noneMatch(l -> l.getString("op").equals("-")), "nothing removed: " + lines.encode());
+      var browser = Accounts.browser(app, Accounts.create(app, "trainer"));
+      String history = app.get("/workspace/modules/alpha", "Cookie", browser.cookie()).bodyAsString();
+      assertTrue(history.contains("href=\"/workspace/modules/alpha/compare?from&#x3D;3&amp;to&#x3D;4\"") || history.contains("compare?from=3&amp;to=4"), history);
+      String page = app.get("/workspace/modules/alpha/compare?from=3&to=4", "Cookie", browser.cookie()).bodyAsString();
+      assertTrue(page.contains("<li class=\"added\"><code>+ A line added in version 4.</code></li>"), page);
+      assertEquals(404, app.get("/api/workspace/modules/alpha/compare?from=3&to=9", "Authorization", "Bearer " + token).statusCode());
+    }
+  }
+
+  @Test
+  @DisplayName("the line comparison keeps two lines of context, marks what was left out, and gives up on files too different to compare")
+  void lineDiff() {
+    List<String> a = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9");
+    List<String> b = List.of("1", "2", "3", "4", "five", "6", "7", "8", "9");
+    List<AuthoringService.DiffLine> d = AuthoringService.diff(a, b);
+    assertEquals(List.of("…", " 3", " 4", "-5", "+five", " 6", " 7", "…"),
+        d.stream().map(l -> l.op() == '…' ? "…" : l.op() + l.text()).toList());
+    List<String> big = java.util.stream.IntStream.range(0, AuthoringService.MAX_DIFF_LINES).mapToObj(i -> "a" + i).toList();
+    List<String> other = java.util.stream.IntStream.range(0, AuthoringService.MAX_DIFF_LINES).mapToObj(i -> "b" + i).toList();
+    assertTrue(AuthoringService.diff(big, other).get(0).text().contains("too many to compare"), "bounded work");
   }
 
   private static void unzip(byte[] zip, Path into) throws IOException {

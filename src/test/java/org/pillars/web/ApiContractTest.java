@@ -162,6 +162,7 @@ class ApiContractTest {
     ok(200, call(HttpMethod.GET, "/api/modules/alpha/analysis", trainer, null));
     ok(200, call(HttpMethod.GET, "/api/workspace", trainer, null));
     ok(200, call(HttpMethod.GET, "/api/workspace/modules/alpha", trainer, null));
+    ok(200, call(HttpMethod.GET, "/api/workspace/modules/alpha/compare?from=3&to=3", trainer, null));
     ok(201, call(HttpMethod.POST, "/api/workspace/modules", trainer, new JsonObject().put("id", "contract-new").put("title", "New")));
     int revision = ok(201, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft", trainer, null)).getInteger("revision");
     ok(200, call(HttpMethod.GET, "/api/workspace/modules/alpha/draft", trainer, null));
