@@ -207,7 +207,7 @@ public final class App {
           new SetupRoutes(auth, pages),
           new CatalogRoutes(content, pages, learning::lessonsRead),
           new WorkspaceRoutes(new AuthoringService(vertx, content, new ModuleVersionRepository(database.pool()),
-              new AuthoringRepository(database.pool()), learning::readers), pages, LearningRoutes::formQuestions));
+              new AuthoringRepository(database.pool()), learning::readers, config.review()), pages, LearningRoutes::formQuestions));
       return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features);
     }, false)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.

@@ -10,6 +10,11 @@ CREATE TABLE module_drafts (
   created_by   BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
   updated_by   BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
   updated_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+  -- everyone who opened or saved it (with PILLARS_REVIEW, none of them may approve it)
+  authors      BIGINT[] NOT NULL DEFAULT '{}',
+  -- an approval holds for the revision approved only: any later save needs a new one
+  approved_by       BIGINT REFERENCES accounts (id) ON DELETE SET NULL,
+  approved_revision INTEGER,
   FOREIGN KEY (module_id, base_version) REFERENCES module_versions (module_id, version)
 );
 

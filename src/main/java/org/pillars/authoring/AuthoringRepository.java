@@ -16,7 +16,13 @@ public final class AuthoringRepository {
 
   /** An open draft: its files by path, the revision a save must name, who saved it last and when. */
   public record Draft(String moduleId, Integer baseVersion, String folder, int revision, String updatedBy,
-                      OffsetDateTime updatedAt, Map<String, byte[]> files) { }
+                      OffsetDateTime updatedAt, Map<String, byte[]> files, java.util.Set<Long> authors, String approvedBy,
+                      Integer approvedRevision) {
+    /** Approved as it stands: by someone, at this very revision. */
+    public boolean approved() {
+      return approvedBy != null && approvedRevision != null && approvedRevision == revision;
+    }
+  }
 
   /** A save named a revision that another save has replaced since. */
   public static final class StaleRevision extends RuntimeException {
@@ -33,17 +39,20 @@ public final class AuthoringRepository {
   }
 
   private static final String OPEN = """
-      INSERT INTO module_drafts (module_id, base_version, folder, created_by, updated_by) VALUES ($1, $2, $3, $4, $4)
+      INSERT INTO module_drafts (module_id, base_version, folder, created_by, updated_by, authors) VALUES ($1, $2, $3, $4, $4, ARRAY[$4::bigint])
       ON CONFLICT (module_id) DO NOTHING""";
   private static final String COPY_FILES = """
       INSERT INTO module_draft_files (module_id, path, bytes)
       SELECT module_id, path, bytes FROM module_files WHERE module_id = $1 AND version = $2""";
   private static final String DRAFT = """
-      SELECT d.module_id, d.base_version, d.folder, d.revision, a.display_name, d.updated_at FROM module_drafts d
-      LEFT JOIN accounts a ON a.id = d.updated_by WHERE d.module_id = $1""";
+      SELECT d.module_id, d.base_version, d.folder, d.revision, a.display_name, d.updated_at, d.authors, r.display_name AS approver,
+             d.approved_revision
+      FROM module_drafts d LEFT JOIN accounts a ON a.id = d.updated_by LEFT JOIN accounts r ON r.id = d.approved_by
+      WHERE d.module_id = $1""";
   private static final String FILES = "SELECT path, bytes FROM module_draft_files WHERE module_id = $1 ORDER BY path";
   private static final String BUMP = """
-      UPDATE module_drafts SET revision = revision + 1, updated_by = $3, updated_at = now()
+      UPDATE module_drafts SET revision = revision + 1, updated_by = $3, updated_at = now(),
+        authors = CASE WHEN $3 = ANY(authors) THEN authors ELSE authors || $3::bigint END
       WHERE module_id = $1 AND revision = $2 RETURNING revision""";
   private static final String PUT_FILE = """
       INSERT INTO module_draft_files (module_id, path, bytes) VALUES ($1, $2, $3)
@@ -74,8 +83,13 @@ public final class AuthoringRepository {
       return pool.preparedQuery(FILES).execute(Tuple.of(moduleId)).map(files -> {
         Map<String, byte[]> byPath = new LinkedHashMap<>();
         files.forEach(f -> byPath.put(f.getString("path"), f.getBuffer("bytes").getBytes()));
+        java.util.Set<Long> authors = new java.util.HashSet<>();
+        for (Long a : d.getArrayOfLongs("authors")) {
+          authors.add(a);
+        }
         return Optional.of(new Draft(d.getString("module_id"), d.getInteger("base_version"), d.getString("folder"),
-            d.getInteger("revision"), d.getString("display_name"), d.getOffsetDateTime("updated_at"), byPath));
+            d.getInteger("revision"), d.getString("display_name"), d.getOffsetDateTime("updated_at"), byPath, authors,
+            d.getString("approver"), d.getInteger("approved_revision")));
       });
     });
   }
@@ -143,6 +157,15 @@ public final class AuthoringRepository {
     })).recover(e -> e instanceof StaleRevision
         ? draft(moduleId).compose(now -> Future.failedFuture(new StaleRevision(now.orElse(null))))
         : Future.failedFuture(e));
+  }
+
+  private static final String APPROVE = """
+      UPDATE module_drafts SET approved_by = $3, approved_revision = revision
+      WHERE module_id = $1 AND revision = $2 AND NOT ($3 = ANY(authors))""";
+
+  /** Approves the draft as it stands at {@code revision}, by someone who never edited it; false if it moved on or they did. */
+  public Future<Boolean> approve(String moduleId, int revision, long accountId) {
+    return pool.preparedQuery(APPROVE).execute(Tuple.of(moduleId, revision, accountId)).map(rows -> rows.rowCount() == 1);
   }
 
   public Future<Void> discard(String moduleId) {

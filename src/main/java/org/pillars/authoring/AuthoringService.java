@@ -223,8 +223,12 @@ public final class AuthoringService {
   private final AuthoringRepository drafts;
   private final Readers readers;
 
+  private final boolean review;
+
+  /** {@code review}: a draft is published only once a trainer who never edited it has approved it as it stands. */
   public AuthoringService(io.vertx.core.Vertx vertx, ContentStore content, ModuleVersionRepository versions,
-                          AuthoringRepository drafts, Readers readers) {
+                          AuthoringRepository drafts, Readers readers, boolean review) {
+    this.review = review;
     this.vertx = vertx;
     this.content = content;
     this.versions = versions;
@@ -323,6 +327,23 @@ public final class AuthoringService {
         .compose(found -> found.isPresent() ? Future.succeededFuture(found) : drafts.media(moduleId, name, digest));
   }
 
+  public boolean reviewed() {
+    return review;
+  }
+
+  /** Approves the draft as it stands at {@code revision}; refused to anyone who edited it, or if it changed since. */
+  public Future<Void> approve(org.pillars.core.Principal p, String moduleId, int revision) {
+    return drafts.draft(moduleId).compose(found -> {
+      AuthoringRepository.Draft d = found.orElseThrow(() -> new NotFound("no_draft", "module '" + moduleId + "' has no open draft"));
+      if (d.authors().contains(p.accountId())) {
+        return Future.failedFuture(new org.pillars.core.Conflict("own_draft",
+            "you edited this draft: another trainer, who did not, must approve it"));
+      }
+      return drafts.approve(moduleId, revision, p.accountId()).compose(done -> done ? Future.<Void>succeededFuture()
+          : Future.failedFuture(new org.pillars.core.Conflict("stale_revision", "the draft was saved since you read it: read it again")));
+    });
+  }
+
   public Future<Void> discard(String moduleId) {
     return drafts.discard(moduleId);
   }
@@ -337,6 +358,10 @@ public final class AuthoringService {
       if (!view.problems().isEmpty() || view.module().isEmpty()) {
         return Future.failedFuture(new org.pillars.core.Conflict("draft_has_problems",
             "the draft has " + view.problems().size() + " problem(s); fix them before publishing"));
+      }
+      if (review && !view.draft().approved()) {
+        return Future.failedFuture(new org.pillars.core.Conflict("needs_review",
+            "a trainer who did not edit this draft must approve it as it stands before it is published"));
       }
       Module after = view.module().get();
       return (before.isPresent() ? changes(before.get(), after)

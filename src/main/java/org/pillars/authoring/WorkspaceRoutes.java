@@ -61,6 +61,8 @@ public final class WorkspaceRoutes implements Routes {
     router.post("/workspace/modules/:moduleId/draft/upload").handler(authors).handler(this::uploadForm);
     router.post("/workspace/modules/:moduleId/draft/publish").handler(authors).handler(this::publishForm);
     router.post("/workspace/modules/:moduleId/draft/discard").handler(authors).handler(this::discardForm);
+    router.post("/workspace/modules/:moduleId/draft/approve").handler(authors).handler(this::approveForm);
+    router.post("/api/workspace/modules/:moduleId/draft/approve").handler(authors).handler(this::approveApi);
     router.post("/api/workspace/modules/:moduleId/draft").handler(authors).handler(this::openDraftApi);
     router.get("/api/workspace/modules/:moduleId/draft").handler(authors).handler(this::draftApi);
     router.delete("/api/workspace/modules/:moduleId/draft").handler(authors).handler(this::discardApi);
@@ -234,7 +236,8 @@ public final class WorkspaceRoutes implements Routes {
     view.problems().forEach(p -> problems.add(new JsonObject().put("path", p.path()).put("line", p.line()).put("message", p.message())));
     return new JsonObject().put("module", d.moduleId()).put("baseVersion", d.baseVersion()).put("revision", d.revision())
         .put("updatedBy", d.updatedBy()).put("updatedAt", d.updatedAt().toInstant().toString()).put("files", files)
-        .put("problems", problems).put("publishable", view.problems().isEmpty());
+        .put("problems", problems).put("publishable", view.problems().isEmpty()).put("approved", d.approved())
+        .put("approvedBy", d.approved() ? d.approvedBy() : null);
   }
 
   private void draftPage(RoutingContext ctx) {
@@ -265,7 +268,11 @@ public final class WorkspaceRoutes implements Routes {
     model.put("problems", view.problems().stream().map(p -> Map.of("text", p.toString(),
         "href", draftUrl(d.moduleId()) + "/file?path=" + java.net.URLEncoder.encode(p.path(), java.nio.charset.StandardCharsets.UTF_8)
             + "#line-" + p.line())).toList());
-    model.put("publishable", view.problems().isEmpty());
+    boolean approved = d.approved();
+    model.put("review", authoring.reviewed());
+    model.put("approvedBy", approved ? d.approvedBy() : null);
+    model.put("mayApprove", authoring.reviewed() && !approved && !d.authors().contains(Access.principal(ctx).accountId()));
+    model.put("publishable", view.problems().isEmpty() && (!authoring.reviewed() || approved));
     model.put("hasQuiz", view.module().flatMap(org.pillars.content.Module::quiz).isPresent());
     if (changes != null) {
       model.put("changes", changesModel(changes));
@@ -367,6 +374,21 @@ public final class WorkspaceRoutes implements Routes {
     boolean confirmed = Boolean.TRUE.equals(Json.body(ctx).getValue("confirm"));
     authoring.publish(Access.principal(ctx), ctx.pathParam("moduleId"), confirmed)
         .onSuccess(p -> Json.send(ctx, 200, publicationJson(p))).onFailure(ctx::fail);
+  }
+
+  private void approveForm(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    authoring.approve(Access.principal(ctx), id, revision(ctx.request().getFormAttribute("revision")))
+        .onSuccess(v -> redirect(ctx, draftUrl(id))).onFailure(ctx::fail);
+  }
+
+  private void approveApi(RoutingContext ctx) {
+    Object revision = Json.body(ctx).getValue("revision");
+    if (!(revision instanceof Integer r)) {
+      throw new org.pillars.core.Invalid("bad_revision", "'revision' must be the draft's revision, a whole number");
+    }
+    authoring.approve(Access.principal(ctx), ctx.pathParam("moduleId"), r).onSuccess(v -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private void discardForm(RoutingContext ctx) {

@@ -33,7 +33,8 @@ public record AppConfig(
     int sessionHours,
     Optional<Boolean> secureCookies,
     java.util.Set<String> trustedProxies,
-    boolean checkResponses) {
+    boolean checkResponses,
+    boolean review) {
 
   public static final String PORT = "PORT";
   public static final String HOST = "PILLARS_HOST";
@@ -57,6 +58,8 @@ public record AppConfig(
   public static final String TRUSTED_PROXIES = "PILLARS_TRUSTED_PROXIES";
   /** Tests: check every JSON answer of the API against openapi.yaml and keep what does not match. */
   public static final String CHECK_RESPONSES = "PILLARS_CHECK_RESPONSES";
+  /** A draft is published only once a trainer who did not edit it has approved it as it stands. */
+  public static final String REVIEW = "PILLARS_REVIEW";
 
   /** Reads the process environment and system properties. */
   public static AppConfig load() {
@@ -89,7 +92,8 @@ public record AppConfig(
         src.integer(SESSION_HOURS, 12, 1, 24 * 30),
         src.optional(SECURE_COOKIES).map(v -> src.bool(SECURE_COOKIES, v)),
         src.addresses(TRUSTED_PROXIES),
-        src.bool(CHECK_RESPONSES, src.text(CHECK_RESPONSES, "false")));
+        src.bool(CHECK_RESPONSES, src.text(CHECK_RESPONSES, "false")),
+        src.bool(REVIEW, src.text(REVIEW, "false")));
   }
 
   /** Cookies are Secure (HTTPS only) unless this is the embedded development set-up or told otherwise. */

@@ -163,6 +163,11 @@ class AccessControlTest {
         "303 403 403 409 403 409", false);
     json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", new JsonObject(), "401 403 403 201 403 201");
     row("GET", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 200 403 200");
+    // approving: the trainer opened the draft, so may not approve it (409); the admin only read it, so may
+    form("POST", "/workspace/modules/:moduleId/draft/approve", "/workspace/modules/alpha/draft/approve", "revision=1",
+        "303 403 403 409 403 303", false);
+    json("POST", "/api/workspace/modules/:moduleId/draft/approve", "/api/workspace/modules/alpha/draft/approve",
+        new JsonObject().put("revision", 1), "401 403 403 409 403 204");
     row("GET", "/workspace/modules/:moduleId/draft/preview", "/workspace/modules/alpha/draft/preview", "303 403 403 200 403 200");
     row("GET", "/workspace/modules/:moduleId/draft/preview/:lessonId", "/workspace/modules/alpha/draft/preview/quiz", "303 403 403 200 403 200");
     json("POST", "/api/workspace/modules/:moduleId/draft/files", "/api/workspace/modules/alpha/draft/files",

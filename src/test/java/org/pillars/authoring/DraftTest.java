@@ -234,6 +234,45 @@ class DraftTest {
   }
 
   @Test
+  @DisplayName("with PILLARS_REVIEW, a draft is published only once a trainer who did not edit it approved it as it stands")
+  void reviewBeforePublishing() throws Exception {
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
+    try (TestApp app = TestApp.start(java.util.Map.of(org.pillars.config.AppConfig.COURSES, courses.toString(),
+        org.pillars.config.AppConfig.REVIEW, "true"))) {
+      String author = Accounts.token(app, Accounts.create(app, "trainer"));
+      String reviewer = Accounts.token(app, Accounts.create(app, "trainer"));
+      int revision = api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft", null).bodyAsJsonObject().getInteger("revision");
+      revision = api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft/files", new JsonObject().put("path", "01-first.md")
+          .put("text", text(app, "01-first.md").replace("The first lesson", "The first lesson, reviewed")).put("revision", revision))
+          .bodyAsJsonObject().getInteger("revision");
+
+      var refused = api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft/publish", new JsonObject());
+      assertEquals(409, refused.statusCode());
+      assertEquals("needs_review", refused.bodyAsJsonObject().getString("error"));
+      var own = api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft/approve", new JsonObject().put("revision", revision));
+      assertEquals("own_draft", own.bodyAsJsonObject().getString("error"), "the author cannot approve their own edit");
+      assertEquals(409, api(app, reviewer, HttpMethod.POST, "/api/workspace/modules/alpha/draft/approve",
+          new JsonObject().put("revision", revision - 1)).statusCode(), "an approval names the revision read");
+      assertEquals(204, api(app, reviewer, HttpMethod.POST, "/api/workspace/modules/alpha/draft/approve",
+          new JsonObject().put("revision", revision)).statusCode());
+
+      // a save after the approval needs a new one, and the one who saved may no longer approve
+      revision = api(app, reviewer, HttpMethod.POST, "/api/workspace/modules/alpha/draft/files", new JsonObject().put("path", "01-first.md")
+          .put("text", text(app, "01-first.md").replace("The first lesson", "The first lesson, reviewed twice")).put("revision", revision))
+          .bodyAsJsonObject().getInteger("revision");
+      assertEquals("needs_review", api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft/publish", new JsonObject())
+          .bodyAsJsonObject().getString("error"));
+      assertEquals("own_draft", api(app, reviewer, HttpMethod.POST, "/api/workspace/modules/alpha/draft/approve",
+          new JsonObject().put("revision", revision)).bodyAsJsonObject().getString("error"));
+      String third = Accounts.token(app, Accounts.create(app, "trainer"));
+      assertEquals(204, api(app, third, HttpMethod.POST, "/api/workspace/modules/alpha/draft/approve",
+          new JsonObject().put("revision", revision)).statusCode());
+      assertEquals(4, api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft/publish", new JsonObject())
+          .bodyAsJsonObject().getInteger("published"));
+    }
+  }
+
+  @Test
   @DisplayName("roll back: an earlier version is served again, after confirming what it removes; attempts keep their versions")
   void rollBack() throws Exception {
     try (TestApp app = start()) {
