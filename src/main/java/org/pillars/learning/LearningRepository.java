@@ -66,16 +66,25 @@ public final class LearningRepository {
     }
   }
 
+  /**
+   * Per question: attempts that answered it, how many were right, and the share right among the top and the bottom
+   * 27 % of attempts by score (cume_dist over the score; tied scores fall in the same group), for the discrimination
+   * index. {@code $3} the language answered in, or null for all.
+   */
   private static final String ITEM_VERDICTS = """
-      SELECT q->>'question', count(*), count(*) FILTER (WHERE (q->>'correct')::boolean)
-      FROM attempts a CROSS JOIN LATERAL jsonb_array_elements(a.result->'questions') q
-      WHERE a.module_id = $1 AND a.module_version = $2 AND a.submitted_at IS NOT NULL
+      WITH ranked AS (
+        SELECT a.result, cume_dist() OVER (ORDER BY a.score) AS r FROM attempts a
+        WHERE a.module_id = $1 AND a.module_version = $2 AND a.submitted_at IS NOT NULL AND ($3::text IS NULL OR a.lang = $3))
+      SELECT q->>'question', count(*), count(*) FILTER (WHERE (q->>'correct')::boolean),
+             avg(((q->>'correct')::boolean)::int) FILTER (WHERE r > 0.73), avg(((q->>'correct')::boolean)::int) FILTER (WHERE r <= 0.27),
+             (SELECT count(*) FROM ranked)
+      FROM ranked CROSS JOIN LATERAL jsonb_array_elements(ranked.result->'questions') q
       GROUP BY 1""";
   private static final String ITEM_CHOICES = """
       SELECT q->>'question', c::int, count(*)
       FROM attempts a CROSS JOIN LATERAL jsonb_array_elements(a.result->'questions') q
       CROSS JOIN LATERAL jsonb_array_elements_text(q->'chosen') c
-      WHERE a.module_id = $1 AND a.module_version = $2 AND a.submitted_at IS NOT NULL
+      WHERE a.module_id = $1 AND a.module_version = $2 AND a.submitted_at IS NOT NULL AND ($3::text IS NULL OR a.lang = $3)
       GROUP BY 1, 2""";
   /** Lateness by the one rule (progress_overdue, V5), against the earliest due date of the learner's cohorts. */
   private static final String ASSIGNED = """
@@ -114,7 +123,7 @@ public final class LearningRepository {
   private static final String KEEP_ANSWERS =
       "UPDATE attempts SET answers = $3 WHERE id = $1 AND account_id = $2 AND submitted_at IS NULL";
   private static final String SUBMIT = """
-      UPDATE attempts SET submitted_at = now(), answers = $3, score = $4, passed = $5, result = $6
+      UPDATE attempts SET submitted_at = now(), answers = $3, score = $4, passed = $5, result = $6, lang = $7
       WHERE id = $1 AND account_id = $2 AND submitted_at IS NULL""";
   private static final String READ_COUNT =
       "SELECT count(*) FROM lesson_reads WHERE account_id = $1 AND module_id = $2 AND lesson_id = ANY($3)";
@@ -133,8 +142,8 @@ public final class LearningRepository {
       "SELECT coalesce((SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = $2), 0)";
   private static final String INSERT_SENT = """
       INSERT INTO attempts (id, account_id, module_id, module_version, started_at, submitted_at, answers, score, passed, result,
-                            client_key, answered_at, held)
-      VALUES ($1, $2, $3, $4, least($8, now()), now(), $5, $6, $7, $9, $10, least($8, now()), $11)""";
+                            client_key, answered_at, held, lang)
+      VALUES ($1, $2, $3, $4, least($8, now()), now(), $5, $6, $7, $9, $10, least($8, now()), $11, $12)""";
   private static final String INSERT_CERTIFICATE = """
       INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score)
       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, module_id) DO NOTHING""";
@@ -160,18 +169,31 @@ public final class LearningRepository {
         .compose(rows -> certifyIfComplete(conn, accountId, completion).map(rows.iterator().next().getBoolean("added"))));
   }
 
-  /** Per question of a module version: attempts that answered it, how many were right, and each option's picks. */
-  public record ItemStats(Map<String, long[]> verdicts, Map<String, Map<Integer, Long>> choices) { }
+  /**
+   * Per question of a module version: attempts that answered it, how many were right, each option's picks, and the
+   * discrimination index (share right in the top 27 % by score less the share in the bottom 27 %; null when a group
+   * is empty); {@code attempts} in all.
+   */
+  public record ItemStats(Map<String, long[]> verdicts, Map<String, Map<Integer, Long>> choices, Map<String, Double> discrimination,
+                          long attempts) { }
 
-  /** Aggregates over every submitted attempt at this module version: two queries, no learner named. */
-  public Future<ItemStats> itemStats(String moduleId, int version) {
-    Tuple key = Tuple.of(moduleId, version);
+  /** Aggregates over every submitted attempt at this module version (in {@code lang}, or all): no learner named. */
+  public Future<ItemStats> itemStats(String moduleId, int version, String lang) {
+    Tuple key = Tuple.of(moduleId, version, lang);
     return pool.preparedQuery(ITEM_VERDICTS).execute(key).compose(verdicts -> pool.preparedQuery(ITEM_CHOICES).execute(key).map(choices -> {
       Map<String, long[]> v = new HashMap<>();
-      verdicts.forEach(r -> v.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)}));
+      Map<String, Double> d = new HashMap<>();
+      long attempts = 0;
+      for (Row r : verdicts) {
+        v.put(r.getString(0), new long[] {r.getLong(1), r.getLong(2)});
+        Number upper = r.getNumeric(3);
+        Number lower = r.getNumeric(4);
+        d.put(r.getString(0), upper == null || lower == null ? null : upper.doubleValue() - lower.doubleValue());
+        attempts = r.getLong(5);
+      }
       Map<String, Map<Integer, Long>> c = new HashMap<>();
       choices.forEach(r -> c.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getInteger(1), r.getLong(2)));
-      return new ItemStats(v, c);
+      return new ItemStats(v, c, d, attempts);
     }));
   }
 
@@ -301,8 +323,9 @@ public final class LearningRepository {
    * the attempt already submitted and gets the stored result, whatever it sent. The caller answers only
    * after this future, that is after the commit.
    */
-  public Future<Grading.Result> submit(Attempt attempt, JsonObject answers, Grading.Result result, Completion completion) {
-    Tuple values = Tuple.of(attempt.id(), attempt.accountId(), answers, result.score(), result.passed(), result.toJson());
+  public Future<Grading.Result> submit(Attempt attempt, JsonObject answers, Grading.Result result, Completion completion,
+                                       String lang) {
+    Tuple values = Tuple.of(attempt.id(), attempt.accountId(), answers, result.score(), result.passed(), result.toJson(), lang);
     // A pass may complete the module, so it is stored with the certificate check in one transaction;
     // a fail cannot, and is one atomic statement.
     Future<Boolean> stored = result.passed()
@@ -323,7 +346,8 @@ public final class LearningRepository {
    * not counted. {@code answeredAt} is the device's word, never later than now.
    */
   public Future<SentAttempt> storeSent(long accountId, UUID key, String moduleId, int version, JsonObject answers,
-                                       Grading.Result result, OffsetDateTime answeredAt, int maxAttempts, Completion completion) {
+                                       Grading.Result result, OffsetDateTime answeredAt, int maxAttempts, Completion completion,
+                                       String lang) {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER).execute(Tuple.of(accountId))
         .compose(locked -> conn.preparedQuery(BY_CLIENT_KEY).execute(Tuple.of(key)))
         .compose(found -> {
@@ -337,7 +361,7 @@ public final class LearningRepository {
             boolean held = maxAttempts > 0 && used.iterator().next().getInteger(0) >= maxAttempts;
             UUID id = UUID.randomUUID();
             Tuple values = Tuple.from(java.util.Arrays.asList(id, accountId, moduleId, version, answers, result.score(), result.passed(),
-                answeredAt, result.toJson(), key, held));
+                answeredAt, result.toJson(), key, held, lang));
             return conn.preparedQuery(INSERT_SENT).execute(values)
                 .compose(v -> result.passed() && !held ? certifyIfComplete(conn, accountId, completion) : Future.succeededFuture())
                 .map(v -> new SentAttempt(id, accountId, moduleId, version, answers, result, held, true));

@@ -62,8 +62,8 @@ public final class LearningService {
   }
 
   /** How each question of the module's current quiz was answered, in aggregate (trainers' item analysis). */
-  public Future<LearningRepository.ItemStats> itemStats(Module module) {
-    return repository.itemStats(module.id(), module.version());
+  public Future<LearningRepository.ItemStats> itemStats(Module module, int version, String lang) {
+    return repository.itemStats(module.id(), version, lang);
   }
 
   public List<Module> catalogModules() {
@@ -91,6 +91,11 @@ public final class LearningService {
     Module module = module(moduleId);
     Lesson lesson = module.lesson(lessonId).orElseThrow(() -> new NotFound("there is no lesson '" + lessonId + "'"));
     return repository.markRead(p.accountId(), lesson.id(), completion(module));
+  }
+
+  /** The quiz of {@code version} of a module, to analyse its answers. */
+  public Future<Quiz> quizOf(Module module, int version) {
+    return quizAt(module, version);
   }
 
   /** The quiz of a module at {@code version}: the one served now, or the version kept when it was; not found otherwise. */
@@ -129,7 +134,7 @@ public final class LearningService {
     return quizAt(module, version).compose(quiz -> {
       Grading.Result graded = Grading.grade(quiz, answers);
       return repository.storeSent(p.accountId(), key, module.id(), version, stored(answers), graded, answeredAt,
-          current.maxAttempts(), completion(module)).map(sent -> {
+          current.maxAttempts(), completion(module), lang).map(sent -> {
             if (!sent.added() && (sent.accountId() != p.accountId() || !sent.moduleId().equals(module.id())
                 || sent.moduleVersion() != version || !chosenSets(answers).equals(chosenSets(LearningRepository.kept(sent.answers()))))) {
               throw new Conflict("key_reused", "this submission key was already used for another submission; nothing was stored");
@@ -236,7 +241,7 @@ public final class LearningService {
           return repository.keep(view.attempt(), stored(answers)).map(v -> new Submission(null, blank));
         }
       }
-      return grade(view, answers).map(result -> new Submission(result(view, result, lang), List.of()));
+      return grade(view, answers, lang).map(result -> new Submission(result(view, result, lang), List.of()));
     });
   }
 
@@ -299,7 +304,7 @@ public final class LearningService {
     return new ResultView(result.score(), result.passed(), quiz.passMark(), stale, questions);
   }
 
-  private Future<Grading.Result> grade(AttemptView view, Map<String, List<Integer>> answers) {
+  private Future<Grading.Result> grade(AttemptView view, Map<String, List<Integer>> answers, String lang) {
     if (view.attempt().submitted()) {
       return Future.succeededFuture(view.attempt().result());
     }
@@ -308,7 +313,7 @@ public final class LearningService {
           "this module was updated after you started; start the quiz again"));
     }
     Grading.Result result = Grading.grade(view.quiz(), answers);
-    return repository.submit(view.attempt(), stored(answers), result, completion(view.module()));
+    return repository.submit(view.attempt(), stored(answers), result, completion(view.module()), lang);
   }
 
   /** The modules the learner's cohorts must complete, with due dates and lateness on {@code today}. */

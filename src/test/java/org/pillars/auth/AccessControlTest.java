@@ -142,6 +142,7 @@ class AccessControlTest {
     row("GET", "/api/verify/:code", "/api/verify/" + certificate, "200 200 200 200 200 200");
     row("GET", "/modules/:moduleId/analysis", "/modules/alpha/analysis", "303 403 403 200 403 200");
     row("GET", "/api/modules/:moduleId/analysis", "/api/modules/alpha/analysis", "401 403 403 200 403 200");
+    row("GET", "/modules/:moduleId/analysis.csv", "/modules/alpha/analysis.csv?lang=fr", "303 403 403 200 403 200");
     row("GET", "/workspace", "/workspace", "303 403 403 200 403 200");
     row("GET", "/api/workspace", "/api/workspace", "401 403 403 200 403 200");
     row("GET", "/workspace/modules/:moduleId", "/workspace/modules/alpha", "303 403 403 200 403 200");
