@@ -33,7 +33,14 @@ public final class AuthoringService {
    * {@code frenchOlder}: French files last changed before their English source.
    */
   public record ModuleStatus(String id, String title, Integer version, OffsetDateTime publishedAt, String folder,
-                             List<String> problems, List<String> frenchMissing, List<String> frenchOlder, boolean draftOpen) { }
+                             List<String> problems, List<String> frenchMissing, List<String> frenchOlder, boolean draftOpen,
+                             List<String> removedLessons, long readersOfRemoved) {
+    /** A module without a published version, or whose published version removed nothing. */
+    ModuleStatus(String id, String title, Integer version, OffsetDateTime publishedAt, String folder, List<String> problems,
+                 List<String> frenchMissing, List<String> frenchOlder, boolean draftOpen) {
+      this(id, title, version, publishedAt, folder, problems, frenchMissing, frenchOlder, draftOpen, List.of(), 0);
+    }
+  }
 
   public record History(Module module, List<ModuleVersionRepository.VersionInfo> versions, boolean draftOpen) { }
 
@@ -471,7 +478,7 @@ public final class AuthoringService {
       for (Module m : content.get().modules()) {
         String folder = content.get().folder(m.id()).map(p -> p.getFileName().toString()).orElse(null);
         seen.add(folder);
-        rows.add(Future.all(versions.history(m.id()), versions.since(m.id())).map(both -> {
+        rows.add(Future.all(versions.history(m.id()), versions.since(m.id())).compose(both -> {
           List<ModuleVersionRepository.VersionInfo> history = both.resultAt(0);
           List<ModuleVersionRepository.FileSince> since = both.resultAt(1);
           OffsetDateTime at = history.stream().filter(ModuleVersionRepository.VersionInfo::published).findFirst()
@@ -479,8 +486,17 @@ public final class AuthoringService {
           List<String> missing = new ArrayList<>();
           List<String> older = new ArrayList<>();
           french(since, missing, older);
-          return new ModuleStatus(m.id(), m.title().in(lang), m.version(), at, folder,
-              lines(problems.getOrDefault(folder == null ? "\u0000" : folder, List.of())), missing, older, open.contains(m.id()));
+          List<String> moduleProblems = lines(problems.getOrDefault(folder == null ? "\u0000" : folder, List.of()));
+          // what the version served removed from the one before it (by courses/ too, where nobody confirms it)
+          int served = history.stream().map(ModuleVersionRepository.VersionInfo::version).toList().indexOf(m.version());
+          Future<Optional<Module>> previous = served >= 0 && served + 1 < history.size()
+              ? versions.version(m.id(), history.get(served + 1).version()) : Future.succeededFuture(Optional.empty());
+          return previous.compose(before -> {
+            List<String> removed = before.map(b -> b.lessons().stream().map(org.pillars.content.Lesson::id)
+                .filter(id -> m.lesson(id).isEmpty()).toList()).orElse(List.of());
+            return readers.of(m.id(), removed).map(count -> new ModuleStatus(m.id(), m.title().in(lang), m.version(), at, folder,
+                moduleProblems, missing, older, open.contains(m.id()), removed, count));
+          });
         }));
       }
       // modules created in the workspace and not published yet

@@ -423,6 +423,8 @@ public final class WorkspaceRoutes implements Routes {
         row.put("frenchOlder", m.frenchOlder().isEmpty() ? null : String.join(", ", m.frenchOlder()));
         row.put("frenchComplete", m.version() != null && m.frenchMissing().isEmpty() && m.frenchOlder().isEmpty());
         row.put("draftOpen", m.draftOpen());
+        row.put("removed", m.removedLessons().isEmpty() ? null : String.join(", ", m.removedLessons()));
+        row.put("readersOfRemoved", m.readersOfRemoved());
         if (m.version() == null && m.draftOpen()) {
           row.put("href", draftUrl(m.id()));
         }
@@ -439,7 +441,8 @@ public final class WorkspaceRoutes implements Routes {
       modules.forEach(m -> list.add(new JsonObject().put("id", m.id()).put("title", m.title()).put("version", m.version())
           .put("publishedAt", m.publishedAt() == null ? null : m.publishedAt().toInstant().toString()).put("folder", m.folder())
           .put("problems", new JsonArray(m.problems())).put("frenchMissing", new JsonArray(m.frenchMissing()))
-          .put("frenchOlder", new JsonArray(m.frenchOlder())).put("draftOpen", m.draftOpen())));
+          .put("frenchOlder", new JsonArray(m.frenchOlder())).put("draftOpen", m.draftOpen())
+          .put("removedLessons", new JsonArray(m.removedLessons())).put("readersOfRemoved", m.readersOfRemoved())));
       Json.send(ctx, 200, new JsonObject().put("modules", list));
     }).onFailure(ctx::fail);
   }

@@ -112,6 +112,14 @@ public final class ContentStore implements Supplier<Catalog> {
           }
           String digest = ModuleFolder.digest(sources);
           if (!digest.equals(readInDigest.get(name))) {
+            current.get().module(m.id()).ifPresent(before -> {
+              List<String> gone = before.lessons().stream().map(Lesson::id).filter(id -> m.lesson(id).isEmpty()).toList();
+              if (!gone.isEmpty()) {
+                // the folder has no one to confirm with: say it where trainers look (the log, and the workspace)
+                LOG.warning(() -> "courses/" + name + " publishes module '" + m.id() + "' without lesson(s) " + gone
+                    + ": progress on them no longer counts (a renamed lesson id is a removed lesson); the workspace shows who had read them");
+              }
+            });
             changed.add(new ModuleVersionRepository.NewVersion(m.id(), m.version(), name, digest, ModuleCodec.toJson(m),
                 m.quiz().map(ModuleCodec::quizToJson).orElse(null), sources, "courses", null));
           }

@@ -42,6 +42,16 @@ class WorkspaceTest {
     return TestApp.startOn(database, courses);
   }
 
+  /** The fixture copied to courses/ and published (alpha at version 3) by a first start on a database of its own. */
+  private String publishedOnce() throws Exception {
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
+    String database = TestPostgres.newDatabase();
+    try (TestApp app = start(database)) {
+      assertEquals(3, app.app().content().get().module("alpha").orElseThrow().version());
+    }
+    return database;
+  }
+
   private static JsonObject entry(JsonArray modules, String key, String value) {
     return modules.stream().map(JsonObject.class::cast).filter(m -> value.equals(m.getString(key))).findFirst()
         .orElseThrow(() -> new AssertionError("no " + key + " " + value + " in " + modules.encode()));
@@ -50,11 +60,7 @@ class WorkspaceTest {
   @Test
   @DisplayName("the workspace shows each module's published version, its missing and outdated French, and the problems of a broken folder, which stays live")
   void statusOfEveryModule() throws Exception {
-    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
-    String database = TestPostgres.newDatabase();
-    try (TestApp app = start(database)) {
-      assertEquals(3, app.app().content().get().module("alpha").orElseThrow().version());
-    }
+    String database = publishedOnce();
     Path first = courses.resolve("alpha/01-first.md");
     Files.writeString(first, Files.readString(first) + "\nA sentence added in English only.\n");  // version 4
     Files.writeString(courses.resolve("beta/module.md"), "no front matter any more\n");
@@ -99,11 +105,7 @@ class WorkspaceTest {
   @Test
   @DisplayName("any version downloads as a zip that the validator reads as the module, byte for byte; unknown versions are not found")
   void exportedVersionValidates(@TempDir Path unzipped) throws Exception {
-    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
-    String database = TestPostgres.newDatabase();
-    try (TestApp app = start(database)) {
-      assertEquals(3, app.app().content().get().module("alpha").orElseThrow().version());
-    }
+    String database = publishedOnce();
     Path second = courses.resolve("alpha/02-second.md");
     byte[] original = Files.readAllBytes(second);
     Files.writeString(second, Files.readString(second) + "\nVersion 4 only.\n");
@@ -135,11 +137,7 @@ class WorkspaceTest {
   @Test
   @DisplayName("two versions compared: each file added, removed, changed or the same, a text file's changed lines with a little context")
   void compareVersions() throws Exception {
-    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
-    String database = TestPostgres.newDatabase();
-    try (TestApp app = start(database)) {
-      assertEquals(3, app.app().content().get().module("alpha").orElseThrow().version());
-    }
+    String database = publishedOnce();
     Path second = courses.resolve("alpha/02-second.md");
     Files.writeString(second, Files.readString(second) + "\nA line added in version 4.\n");
     Files.delete(courses.resolve("alpha/01-first.fr.md"));
@@ -161,6 +159,29 @@ class WorkspaceTest {
       String page = app.get("/workspace/modules/alpha/compare?from=3&to=4", "Cookie", browser.cookie()).bodyAsString();
       assertTrue(page.contains("<li class=\"added\"><code>+ A line added in version 4.</code></li>"), page);
       assertEquals(404, app.get("/api/workspace/modules/alpha/compare?from=3&to=9", "Authorization", "Bearer " + token).statusCode());
+    }
+  }
+
+  @Test
+  @DisplayName("a lesson id renamed in courses/ is a removed lesson: the workspace names it and counts the learners who had read it")
+  void renamedLessonShown() throws Exception {
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
+    String database = TestPostgres.newDatabase();
+    try (TestApp app = start(database)) {
+      String learner = Accounts.token(app, Accounts.create(app, "learner"));
+      assertEquals(204, app.send(io.vertx.core.http.HttpMethod.POST, "/api/modules/alpha/lessons/second/read", io.vertx.core.buffer.Buffer.buffer(),
+          "Authorization", "Bearer " + learner).statusCode());
+    }
+    Path second = courses.resolve("alpha/02-second.md");
+    Files.writeString(second, Files.readString(second).replace("id: second", "id: second-part"));
+    try (TestApp app = start(database)) {
+      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      JsonObject alpha = entry(app.get("/api/workspace", "Authorization", "Bearer " + token).bodyAsJsonObject().getJsonArray("modules"), "id", "alpha");
+      assertEquals(new JsonArray().add("second"), alpha.getJsonArray("removedLessons"), alpha.encode());
+      assertEquals(1, alpha.getInteger("readersOfRemoved"));
+      var browser = Accounts.browser(app, Accounts.create(app, "trainer"));
+      String page = app.get("/workspace", "Cookie", browser.cookie()).bodyAsString();
+      assertTrue(page.contains("Version 4 removed lesson(s) second: 1 learner had read them"), page);
     }
   }
 
