@@ -5,21 +5,37 @@ import io.vertx.core.buffer.Buffer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.pillars.content.Catalog;
 import org.pillars.content.ContentStore;
+import org.pillars.content.CourseLoader;
+import org.pillars.content.Images;
+import org.pillars.content.Lesson;
+import org.pillars.content.MarkdownRenderer;
 import org.pillars.content.Module;
+import org.pillars.content.ModuleCodec;
+import org.pillars.content.ModuleFolder;
 import org.pillars.content.ModuleVersionRepository;
 import org.pillars.content.Problem;
+import org.pillars.content.Quiz;
+import org.pillars.core.Conflict;
+import org.pillars.core.Invalid;
 import org.pillars.core.NotFound;
+import org.pillars.core.Principal;
 
 /**
  * The trainers' workspace, shared by its pages and its API: every module with its published version, its problems
@@ -106,14 +122,14 @@ public final class AuthoringService {
    * metadata), or a zip of them (one folder, as an export holds, or none). All or nothing: any file at fault refuses
    * the upload with every reason, and nothing is stored.
    */
-  public Future<Integer> upload(org.pillars.core.Principal p, String moduleId, int revision, List<Upload> uploads) {
+  public Future<Integer> upload(Principal p, String moduleId, int revision, List<Upload> uploads) {
     List<String> reasons = new ArrayList<>();
     Map<String, byte[]> files = new java.util.LinkedHashMap<>();
     if (uploads.isEmpty()) {
       reasons.add("choose one or more files to upload");
     }
     for (Upload u : uploads) {
-      if (u.name().toLowerCase(java.util.Locale.ROOT).endsWith(".zip")) {
+      if (u.name().toLowerCase(Locale.ROOT).endsWith(".zip")) {
         unzip(u, files, reasons);
       } else {
         accept(u.name(), u.bytes(), files, reasons);
@@ -130,19 +146,19 @@ public final class AuthoringService {
       }
       return drafts.saveAll(moduleId, revision, files, p.accountId());
     }).recover(e -> e instanceof AuthoringRepository.StaleRevision
-        ? Future.failedFuture(new org.pillars.core.Conflict("stale_revision", "the draft was saved since you opened it: reload it and upload again"))
+        ? Future.failedFuture(new Conflict("stale_revision", "the draft was saved since you opened it: reload it and upload again"))
         : Future.failedFuture(e));
   }
 
   private static void accept(String name, byte[] bytes, Map<String, byte[]> files, List<String> reasons) {
     if (name == null || !FILE_NAME.matcher(name).matches()) {
       reasons.add("'" + name + "': a file name is letters, digits, '.', '-' and '_', starting with a letter or digit");
-    } else if (org.pillars.content.Images.isImageName(name) || name.toLowerCase(java.util.Locale.ROOT).endsWith(".svg")) {
-      Optional<String> problem = org.pillars.content.Images.problem(name, bytes);
+    } else if (Images.isImageName(name) || name.toLowerCase(Locale.ROOT).endsWith(".svg")) {
+      Optional<String> problem = Images.problem(name, bytes);
       if (problem.isPresent()) {
         reasons.add(problem.get());
       } else {
-        files.put(name, org.pillars.content.Images.strip(bytes));
+        files.put(name, Images.strip(bytes));
       }
     } else if (name.endsWith(".md")) {
       if (bytes.length > MAX_FILE_BYTES) {
@@ -159,9 +175,9 @@ public final class AuthoringService {
 
   private static boolean utf8(byte[] bytes) {
     try {
-      java.nio.charset.StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+      StandardCharsets.UTF_8.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
           .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes));
-      return new String(bytes, java.nio.charset.StandardCharsets.UTF_8).indexOf('\u0000') < 0;
+      return new String(bytes, StandardCharsets.UTF_8).indexOf('\u0000') < 0;
     } catch (java.nio.charset.CharacterCodingException e) {
       return false;
     }
@@ -248,7 +264,7 @@ public final class AuthoringService {
   }
 
   /** Opens a draft of a published module, a copy of its published files; the open draft if there is one. */
-  public Future<AuthoringRepository.Draft> openDraft(org.pillars.core.Principal p, String moduleId) {
+  public Future<AuthoringRepository.Draft> openDraft(Principal p, String moduleId) {
     Module module = published(moduleId);
     String folder = content.get().folder(moduleId).map(f -> f.getFileName().toString()).orElse(moduleId);
     return drafts.open(moduleId, module.version(), folder, p.accountId());
@@ -261,28 +277,28 @@ public final class AuthoringService {
    * Creates a module as a draft of its own (learners see nothing until it is published), from a skeleton that passes
    * the validator: module.md with every field the trainer then fills in, and a first lesson.
    */
-  public Future<AuthoringRepository.Draft> create(org.pillars.core.Principal p, String id, String title) {
+  public Future<AuthoringRepository.Draft> create(Principal p, String id, String title) {
     String cleanTitle = title == null ? "" : title.strip();
     if (id == null || !MODULE_ID.matcher(id).matches()) {
-      return Future.failedFuture(new org.pillars.core.Invalid("bad_id",
+      return Future.failedFuture(new Invalid("bad_id",
           "a module id is lowercase letters, digits and hyphens, at most 64, such as child-protection"));
     }
     if (cleanTitle.isEmpty() || cleanTitle.length() > 200 || cleanTitle.chars().anyMatch(c -> c < 0x20)) {
-      return Future.failedFuture(new org.pillars.core.Invalid("bad_title", "a title is one line of at most 200 characters"));
+      return Future.failedFuture(new Invalid("bad_title", "a title is one line of at most 200 characters"));
     }
     if (content.get().module(id).isPresent()) {
-      return Future.failedFuture(new org.pillars.core.Conflict("module_exists", "there is a module '" + id + "' already: open a draft of it"));
+      return Future.failedFuture(new Conflict("module_exists", "there is a module '" + id + "' already: open a draft of it"));
     }
     String yamlTitle = "\"" + cleanTitle.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     Map<String, byte[]> files = new java.util.LinkedHashMap<>();
     files.put("module.md", ("---\nid: " + id + "\ntitle: " + yamlTitle + "\nsummary: What this module is about, in one or two sentences.\n"
         + "audience: Military and police personnel of troop- and police-contributing countries\nminutes: 10\nversion: 1\n"
         + "objectives:\n  - What a learner can do after this module\nsources:\n  - The document this module is based on\n---\n"
-        + "The overview of the module, in Markdown.\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        + "The overview of the module, in Markdown.\n").getBytes(StandardCharsets.UTF_8));
     files.put("01-introduction.md", ("---\nid: introduction\ntitle: Introduction\n---\n## What this lesson covers\n\n"
-        + "The first lesson, in Markdown.\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        + "The first lesson, in Markdown.\n").getBytes(StandardCharsets.UTF_8));
     return drafts.create(id, files, p.accountId()).recover(e -> Future.failedFuture(e instanceof AuthoringRepository.StaleRevision
-        ? new org.pillars.core.Conflict("draft_exists", "a draft of module '" + id + "' is open already") : e));
+        ? new Conflict("draft_exists", "a draft of module '" + id + "' is open already") : e));
   }
 
   /** The module's open draft, checked by the same validator as courses/; not found when none is open. */
@@ -296,26 +312,26 @@ public final class AuthoringService {
    * {@code revision}; gives the draft's new revision. Refused: a path that is not a Markdown file name, text over
    * the limit or not UTF-8 safe, too many files, a stale revision (with who saved since).
    */
-  public Future<Integer> save(org.pillars.core.Principal p, String moduleId, int revision, String path, String text) {
+  public Future<Integer> save(Principal p, String moduleId, int revision, String path, String text) {
     if (path == null || !EDITABLE.matcher(path).matches()) {
-      return Future.failedFuture(new org.pillars.core.Invalid("bad_path",
+      return Future.failedFuture(new Invalid("bad_path",
           "a file of a module is a Markdown file name such as 03-on-patrol.md (letters, digits, '.', '-', '_')"));
     }
-    byte[] bytes = text == null ? null : text.replace("\r\n", "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] bytes = text == null ? null : text.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);
     if (bytes != null && bytes.length > MAX_FILE_BYTES) {
-      return Future.failedFuture(new org.pillars.core.Invalid("too_large", "a file may hold at most " + MAX_FILE_BYTES / 1024 + " KiB"));
+      return Future.failedFuture(new Invalid("too_large", "a file may hold at most " + MAX_FILE_BYTES / 1024 + " KiB"));
     }
     if (text != null && text.indexOf('\u0000') >= 0) {
-      return Future.failedFuture(new org.pillars.core.Invalid("not_text", "the file holds a NUL character: it is not text"));
+      return Future.failedFuture(new Invalid("not_text", "the file holds a NUL character: it is not text"));
     }
     return drafts.draft(moduleId).compose(found -> {
       AuthoringRepository.Draft d = found.orElseThrow(() -> new NotFound("no_draft", "module '" + moduleId + "' has no open draft"));
       if (bytes != null && !d.files().containsKey(path) && d.files().size() >= MAX_FILES) {
-        return Future.failedFuture(new org.pillars.core.Invalid("too_many", "a module may hold at most " + MAX_FILES + " files"));
+        return Future.failedFuture(new Invalid("too_many", "a module may hold at most " + MAX_FILES + " files"));
       }
       return drafts.save(moduleId, revision, path, bytes, p.accountId());
     }).recover(e -> e instanceof AuthoringRepository.StaleRevision stale
-        ? Future.failedFuture(new org.pillars.core.Conflict("stale_revision", "the draft was saved since you opened it"
+        ? Future.failedFuture(new Conflict("stale_revision", "the draft was saved since you opened it"
             + (stale.current() == null || stale.current().updatedBy() == null ? "" : ", by " + stale.current().updatedBy())
             + ": your text is kept below; compare it with the saved file, then save again"))
         : Future.failedFuture(e));
@@ -327,7 +343,7 @@ public final class AuthoringService {
    * lesson can know.
    */
   public Future<Optional<byte[]>> media(String moduleId, String name, String digest) {
-    if (name == null || !org.pillars.content.Images.isImageName(name) || digest == null || !digest.matches("[0-9a-f]{16}")) {
+    if (name == null || !Images.isImageName(name) || digest == null || !digest.matches("[0-9a-f]{16}")) {
       return Future.succeededFuture(Optional.empty());
     }
     return versions.media(moduleId, name, digest)
@@ -339,15 +355,15 @@ public final class AuthoringService {
   }
 
   /** Approves the draft as it stands at {@code revision}; refused to anyone who edited it, or if it changed since. */
-  public Future<Void> approve(org.pillars.core.Principal p, String moduleId, int revision) {
+  public Future<Void> approve(Principal p, String moduleId, int revision) {
     return drafts.draft(moduleId).compose(found -> {
       AuthoringRepository.Draft d = found.orElseThrow(() -> new NotFound("no_draft", "module '" + moduleId + "' has no open draft"));
       if (d.authors().contains(p.accountId())) {
-        return Future.failedFuture(new org.pillars.core.Conflict("own_draft",
+        return Future.failedFuture(new Conflict("own_draft",
             "you edited this draft: another trainer, who did not, must approve it"));
       }
       return drafts.approve(moduleId, revision, p.accountId()).compose(done -> done ? Future.<Void>succeededFuture()
-          : Future.failedFuture(new org.pillars.core.Conflict("stale_revision", "the draft was saved since you read it: read it again")));
+          : Future.failedFuture(new Conflict("stale_revision", "the draft was saved since you read it: read it again")));
     });
   }
 
@@ -359,28 +375,28 @@ public final class AuthoringService {
    * Publishes the draft as the module's next version, if it has no problem; what disappears or changes meaning for
    * learners must be confirmed first (unconfirmed, nothing happens and the changes are given). The draft is closed.
    */
-  public Future<Publication> publish(org.pillars.core.Principal p, String moduleId, boolean confirmed) {
+  public Future<Publication> publish(Principal p, String moduleId, boolean confirmed) {
     Optional<Module> before = content.get().module(moduleId);
     return draft(moduleId).compose(view -> {
       if (!view.problems().isEmpty() || view.module().isEmpty()) {
-        return Future.failedFuture(new org.pillars.core.Conflict("draft_has_problems",
+        return Future.failedFuture(new Conflict("draft_has_problems",
             "the draft has " + view.problems().size() + " problem(s); fix them before publishing"));
       }
       if (review && !view.draft().approved()) {
-        return Future.failedFuture(new org.pillars.core.Conflict("needs_review",
+        return Future.failedFuture(new Conflict("needs_review",
             "a trainer who did not edit this draft must approve it as it stands before it is published"));
       }
       Module after = view.module().get();
       return (before.isPresent() ? changes(before.get(), after)
-          : Future.succeededFuture(new Changes(after.lessons().stream().map(org.pillars.content.Lesson::id).toList(), List.of(), 0,
+          : Future.succeededFuture(new Changes(after.lessons().stream().map(Lesson::id).toList(), List.of(), 0,
               List.of(), List.of()))).compose(changes -> {
         if (changes.mustConfirm() && !confirmed) {
           return Future.succeededFuture(new Publication(null, changes));
         }
         AuthoringRepository.Draft d = view.draft();
         ModuleVersionRepository.NewVersion next = new ModuleVersionRepository.NewVersion(moduleId, after.version(), null,
-            org.pillars.content.ModuleFolder.digest(d.files()), org.pillars.content.ModuleCodec.toJson(after),
-            after.quiz().map(org.pillars.content.ModuleCodec::quizToJson).orElse(null), d.files(), "workspace", p.accountId());
+            ModuleFolder.digest(d.files()), ModuleCodec.toJson(after),
+            after.quiz().map(ModuleCodec::quizToJson).orElse(null), d.files(), "workspace", p.accountId());
         return versions.publish(List.of(next)).compose(v -> drafts.discard(moduleId)).compose(v -> content.refresh())
             .map(v -> new Publication(published(moduleId).version(), changes));
       });
@@ -403,8 +419,8 @@ public final class AuthoringService {
   }
 
   private Future<Changes> changes(Module before, Module after) {
-    List<String> beforeLessons = before.lessons().stream().map(org.pillars.content.Lesson::id).toList();
-    List<String> afterLessons = after.lessons().stream().map(org.pillars.content.Lesson::id).toList();
+    List<String> beforeLessons = before.lessons().stream().map(Lesson::id).toList();
+    List<String> afterLessons = after.lessons().stream().map(Lesson::id).toList();
     List<String> removed = beforeLessons.stream().filter(l -> !afterLessons.contains(l)).toList();
     List<String> added = afterLessons.stream().filter(l -> !beforeLessons.contains(l)).toList();
     List<String> questionsRemoved = new ArrayList<>();
@@ -421,26 +437,26 @@ public final class AuthoringService {
   }
 
   /** A question's key: how many options, and which are right. */
-  private static List<Boolean> key(org.pillars.content.Quiz.Question q) {
-    return q.options().stream().map(org.pillars.content.Quiz.Option::correct).toList();
+  private static List<Boolean> key(Quiz.Question q) {
+    return q.options().stream().map(Quiz.Option::correct).toList();
   }
 
   /** The draft among every other published module, in a scratch folder, through the validator of courses/. */
   private Future<DraftView> check(AuthoringRepository.Draft d) {
     return versions.publishedFiles().compose(all -> vertx.executeBlocking(() -> {
-      java.nio.file.Path root = java.nio.file.Files.createTempDirectory("pillars-draft");
+      Path root = Files.createTempDirectory("pillars-draft");
       try {
         for (Map.Entry<String, Map<String, byte[]>> module : all.entrySet()) {
           if (!module.getKey().equals(d.folder())) {
             write(root.resolve(module.getKey()), module.getValue());
           }
         }
-        java.nio.file.Path folder = root.resolve(d.folder()).toAbsolutePath().normalize();
+        Path folder = root.resolve(d.folder()).toAbsolutePath().normalize();
         write(folder, d.files());
-        org.pillars.content.Catalog catalog = new org.pillars.content.CourseLoader(new org.pillars.content.MarkdownRenderer()).load(root);
+        Catalog catalog = new CourseLoader(new MarkdownRenderer()).load(root);
         List<FileProblem> problems = new ArrayList<>();
         for (Problem problem : catalog.problems()) {
-          java.nio.file.Path file = problem.file().toAbsolutePath().normalize();
+          Path file = problem.file().toAbsolutePath().normalize();
           if (file.startsWith(folder)) {
             problems.add(new FileProblem(folder.relativize(file).toString().replace('\\', '/'), problem.line(), problem.message()));
           }
@@ -452,21 +468,21 @@ public final class AuthoringService {
         }
         return new DraftView(d, problems, module);
       } finally {
-        try (var walk = java.nio.file.Files.walk(root)) {
+        try (var walk = Files.walk(root)) {
           walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
       }
     }, false));
   }
 
-  private static void write(java.nio.file.Path folder, Map<String, byte[]> files) throws IOException {
+  private static void write(Path folder, Map<String, byte[]> files) throws IOException {
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
-      java.nio.file.Path target = folder.resolve(f.getKey()).normalize();
+      Path target = folder.resolve(f.getKey()).normalize();
       if (!target.startsWith(folder)) {
         continue;  // the database refuses such paths; never written outside the scratch folder all the same
       }
-      java.nio.file.Files.createDirectories(target.getParent());
-      java.nio.file.Files.write(target, f.getValue());
+      Files.createDirectories(target.getParent());
+      Files.write(target, f.getValue());
     }
   }
 
@@ -492,7 +508,7 @@ public final class AuthoringService {
           Future<Optional<Module>> previous = served >= 0 && served + 1 < history.size()
               ? versions.version(m.id(), history.get(served + 1).version()) : Future.succeededFuture(Optional.empty());
           return previous.compose(before -> {
-            List<String> removed = before.map(b -> b.lessons().stream().map(org.pillars.content.Lesson::id)
+            List<String> removed = before.map(b -> b.lessons().stream().map(Lesson::id)
                 .filter(id -> m.lesson(id).isEmpty()).toList()).orElse(List.of());
             return readers.of(m.id(), removed).map(count -> new ModuleStatus(m.id(), m.title().in(lang), m.version(), at, folder,
                 moduleProblems, missing, older, open.contains(m.id()), removed, count));
@@ -587,7 +603,7 @@ public final class AuthoringService {
   }
 
   private static List<String> text(byte[] bytes) {
-    return bytes == null ? List.of() : new String(bytes, java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+    return bytes == null ? List.of() : new String(bytes, StandardCharsets.UTF_8).lines().toList();
   }
 
   /** The lines that differ, with {@link #CONTEXT} kept lines around them: common start and end trimmed, then LCS. */
