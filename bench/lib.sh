@@ -20,10 +20,22 @@ heap_after_full_gc() {
 # in $pids killed on exit (with the folder removed).
 wrk_run_setup() {
   command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+  run_setup
+}
+
+# For a script that starts servers: $JAR built, a scratch folder $work, and every pid put in $pids killed on exit
+# (with the folder removed).
+run_setup() {
   [ -f "$JAR" ] || mvn -q -B package -DskipTests >&2
   work=$(mktemp -d)
   pids=()
   trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+}
+
+# Waits until the server on port $1 answers /health (at most 60 s); fails otherwise.
+await_health() {
+  for _ in $(seq 1 240); do curl -fs "http://localhost:$1/health" >/dev/null 2>&1 && return 0; sleep 0.25; done
+  return 1
 }
 
 # The page load of issue 11, one definition for lesson-page.sh and memory.sh: this lesson, this many connections.

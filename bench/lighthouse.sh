@@ -9,18 +9,14 @@ cd "$(dirname "$0")/.."
 APP_PORT=${APP_PORT:-18191}
 JAR=target/pillars.jar
 . bench/lib.sh
-[ -f "$JAR" ] || mvn -q -B package -DskipTests >&2
-work=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+run_setup
 stable_jar_copy "$work/pillars.jar"
 (cd "$work" && npm install --silent --no-audit --no-fund lighthouse@11 >&2)
 
 PILLARS_DATA="$work/data" PORT=$APP_PORT PILLARS_ACCESS_LOG=false MALLOC_ARENA_MAX=2 \
   java $(shipped_jvm) -jar "$work/pillars.jar" >"$work/app.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 120); do curl -fs "http://localhost:$APP_PORT/health" >/dev/null 2>&1 && break; sleep 0.5; done
-curl -fs "http://localhost:$APP_PORT/health" >/dev/null || { cat "$work/app.log" >&2; exit 1; }
+await_health "$APP_PORT" || { cat "$work/app.log" >&2; exit 1; }
 base="http://localhost:$APP_PORT"
 cookie=$(demo_cookie "$APP_PORT")
 quiz=/modules/protection-of-civilians/quiz

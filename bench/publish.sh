@@ -11,21 +11,17 @@ A_PORT=${A_PORT:-18192}
 B_PORT=${B_PORT:-18193}
 JAR=target/pillars.jar
 . bench/lib.sh
-[ -f "$JAR" ] || mvn -q -B package -DskipTests >&2
-work=$(mktemp -d)
-pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+run_setup
 stable_jar_copy "$work/pillars.jar"
-up() { for _ in $(seq 1 240); do curl -fs "http://localhost:$1/health" >/dev/null 2>&1 && return 0; sleep 0.25; done; return 1; }
 
 PILLARS_DATA="$work/data" PORT=$A_PORT PILLARS_ACCESS_LOG=false MALLOC_ARENA_MAX=2 java $(shipped_jvm) -jar "$work/pillars.jar" >"$work/a.log" 2>&1 &
 pids+=($!)
-up "$A_PORT" || { cat "$work/a.log" >&2; exit 1; }
+await_health "$A_PORT" || { cat "$work/a.log" >&2; exit 1; }
 pg_port=$(grep -o 'embedded PostgreSQL ready on localhost:[0-9]*' "$work/a.log" | grep -o '[0-9]*$')
 DATABASE_URL="postgresql://postgres@localhost:$pg_port/pillars" PILLARS_JWT_KEY_FILE="$work/data/jwt-es256.pem" PORT=$B_PORT \
   PILLARS_ACCESS_LOG=false PILLARS_SEED=false MALLOC_ARENA_MAX=2 java $(shipped_jvm) -jar "$work/pillars.jar" >"$work/b.log" 2>&1 &
 pids+=($!)
-up "$B_PORT" || { cat "$work/b.log" >&2; exit 1; }
+await_health "$B_PORT" || { cat "$work/b.log" >&2; exit 1; }
 
 token=$(curl -fs -H 'Content-Type: application/json' -d '{"username":"trainer","password":"trainer-demo-pillars"}' \
   "http://localhost:$A_PORT/api/auth/token" | sed 's/.*"token":"\([^"]*\)".*/\1/')

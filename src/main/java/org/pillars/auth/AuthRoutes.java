@@ -59,7 +59,7 @@ public final class AuthRoutes implements Routes {
 
   private void loginPage(RoutingContext ctx) {
     if (Access.current(ctx).isPresent()) {
-      redirect(ctx, next(ctx.request().getParam("next")));
+      Pages.seeOther(ctx, next(ctx.request().getParam("next")));
       return;
     }
     renderLogin(ctx, 200, null, "");
@@ -79,7 +79,7 @@ public final class AuthRoutes implements Routes {
     login(ctx, username, password).onSuccess(result -> {
       if (result instanceof AuthService.Login.Success s) {
         ctx.response().addCookie(authn.cookie(ctx, s.token(), auth.tokens().minutes() * 60L));
-        redirect(ctx, next(ctx.request().getFormAttribute("next")));
+        Pages.seeOther(ctx, next(ctx.request().getFormAttribute("next")));
       } else if (result instanceof AuthService.Login.Throttled th) {
         ctx.response().putHeader(HttpHeaders.RETRY_AFTER, Long.toString(th.retryAfterSeconds()));
         renderLogin(ctx, 429, t(ctx, "login.throttled", th.retryAfterSeconds()), username == null ? "" : username);
@@ -103,7 +103,7 @@ public final class AuthRoutes implements Routes {
   private void logoutForm(RoutingContext ctx) {
     auth.logout(Access.principal(ctx)).onSuccess(v -> {
       ctx.response().addCookie(authn.cookie(ctx, "", 0));
-      redirect(ctx, "/");
+      Pages.seeOther(ctx, "/");
     }).onFailure(ctx::fail);
   }
 
@@ -220,8 +220,4 @@ public final class AuthRoutes implements Routes {
         ? candidate : "/home";
   }
 
-  private static void redirect(RoutingContext ctx, String location) {
-    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
-  }
 }

@@ -443,7 +443,7 @@ public final class AuthoringService {
 
   /** The draft among every other published module, in a scratch folder, through the validator of courses/. */
   private Future<DraftView> check(AuthoringRepository.Draft d) {
-    return versions.publishedFiles().compose(all -> vertx.executeBlocking(() -> {
+    return versions.publishedMarkdown().compose(all -> vertx.executeBlocking(() -> {
       Path root = Files.createTempDirectory("pillars-draft");
       try {
         for (Map.Entry<String, Map<String, byte[]>> module : all.entrySet()) {

@@ -111,7 +111,7 @@ public final class WorkspaceRoutes implements Routes {
     boolean confirmed = "yes".equals(ctx.request().getFormAttribute("confirm"));
     authoring.republish(id, version, confirmed).onSuccess(p -> {
       if (p.version() != null) {
-        redirect(ctx, "/workspace/modules/" + id + "?published=" + p.version());
+        Pages.seeOther(ctx, "/workspace/modules/" + id + "?published=" + p.version());
       } else {
         authoring.history(id).onSuccess(h -> {
           Map<String, Object> model = historyModel(ctx, h);
@@ -166,7 +166,7 @@ public final class WorkspaceRoutes implements Routes {
   private void createForm(RoutingContext ctx) {
     String id = ctx.request().getFormAttribute("id");
     authoring.create(Access.principal(ctx), id == null ? null : id.strip(), ctx.request().getFormAttribute("title"))
-        .onSuccess(d -> redirect(ctx, draftUrl(d.moduleId()))).onFailure(ctx::fail);
+        .onSuccess(d -> Pages.seeOther(ctx, draftUrl(d.moduleId()))).onFailure(ctx::fail);
   }
 
   private void createApi(RoutingContext ctx) {
@@ -191,7 +191,7 @@ public final class WorkspaceRoutes implements Routes {
       read.add(ctx.vertx().fileSystem().readFile(f.uploadedFileName()).map(b -> new AuthoringService.Upload(f.fileName(), b.getBytes())));
     }
     Future.all(read).compose(all -> authoring.upload(Access.principal(ctx), id, revision, all.<AuthoringService.Upload>list()))
-        .onSuccess(next -> redirect(ctx, draftUrl(id) + "?uploaded=" + next))
+        .onSuccess(next -> Pages.seeOther(ctx, draftUrl(id) + "?uploaded=" + next))
         .onFailure(e -> {
           if (e instanceof AuthoringService.UploadRefused refused) {
             authoring.draft(id).onSuccess(view -> {
@@ -209,13 +209,10 @@ public final class WorkspaceRoutes implements Routes {
     return "/workspace/modules/" + moduleId + "/draft";
   }
 
-  private static void redirect(RoutingContext ctx, String to) {
-    ctx.response().setStatusCode(303).putHeader("Location", to).end();
-  }
 
   private void openDraftForm(RoutingContext ctx) {
     String id = ctx.pathParam("moduleId");
-    authoring.openDraft(Access.principal(ctx), id).onSuccess(d -> redirect(ctx, draftUrl(id))).onFailure(ctx::fail);
+    authoring.openDraft(Access.principal(ctx), id).onSuccess(d -> Pages.seeOther(ctx, draftUrl(id))).onFailure(ctx::fail);
   }
 
   private void openDraftApi(RoutingContext ctx) {
@@ -323,7 +320,7 @@ public final class WorkspaceRoutes implements Routes {
     String text = delete ? null : form.get("text") == null ? "" : form.get("text");
     int revision = revision(form.get("revision"));
     authoring.save(Access.principal(ctx), id, revision, path, text)
-        .onSuccess(next -> redirect(ctx, delete ? draftUrl(id)
+        .onSuccess(next -> Pages.seeOther(ctx, delete ? draftUrl(id)
             : draftUrl(id) + "/file?saved=" + next + "&path=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8)))
         .onFailure(e -> {
           if (e instanceof org.pillars.core.Conflict conflict && text != null) {
@@ -363,7 +360,7 @@ public final class WorkspaceRoutes implements Routes {
     boolean confirmed = "yes".equals(ctx.request().getFormAttribute("confirm"));
     authoring.publish(Access.principal(ctx), id, confirmed).onSuccess(p -> {
       if (p.version() != null) {
-        redirect(ctx, "/workspace/modules/" + id + "?published=" + p.version());
+        Pages.seeOther(ctx, "/workspace/modules/" + id + "?published=" + p.version());
       } else {
         authoring.draft(id).onSuccess(view -> pages.send(ctx, "workspace-draft", draftModel(ctx, view, p.changes()))).onFailure(ctx::fail);
       }
@@ -379,7 +376,7 @@ public final class WorkspaceRoutes implements Routes {
   private void approveForm(RoutingContext ctx) {
     String id = ctx.pathParam("moduleId");
     authoring.approve(Access.principal(ctx), id, revision(ctx.request().getFormAttribute("revision")))
-        .onSuccess(v -> redirect(ctx, draftUrl(id))).onFailure(ctx::fail);
+        .onSuccess(v -> Pages.seeOther(ctx, draftUrl(id))).onFailure(ctx::fail);
   }
 
   private void approveApi(RoutingContext ctx) {
@@ -393,7 +390,7 @@ public final class WorkspaceRoutes implements Routes {
 
   private void discardForm(RoutingContext ctx) {
     String id = ctx.pathParam("moduleId");
-    authoring.discard(id).onSuccess(v -> redirect(ctx, "/workspace/modules/" + id)).onFailure(ctx::fail);
+    authoring.discard(id).onSuccess(v -> Pages.seeOther(ctx, "/workspace/modules/" + id)).onFailure(ctx::fail);
   }
 
   private void discardApi(RoutingContext ctx) {

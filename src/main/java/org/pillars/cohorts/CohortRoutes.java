@@ -90,14 +90,14 @@ public final class CohortRoutes implements Routes {
       throw new Invalid(t(ctx, "cohorts.badOrganisation"));
     }
     cohorts.create(Access.principal(ctx), organisation, form.get("name"), date(form.get("startsOn")), date(form.get("deploysOn")))
-        .onSuccess(id -> redirect(ctx, "/cohorts/" + id))
+        .onSuccess(id -> Pages.seeOther(ctx, "/cohorts/" + id))
         .onFailure(ctx::fail);
   }
 
   private void edit(RoutingContext ctx) {
     var form = ctx.request().formAttributes();
     cohorts.update(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("name"), date(form.get("startsOn")), date(form.get("deploysOn")))
-        .onSuccess(c -> redirect(ctx, "/cohorts/" + c.id()))
+        .onSuccess(c -> Pages.seeOther(ctx, "/cohorts/" + c.id()))
         .onFailure(ctx::fail);
   }
 
@@ -106,7 +106,7 @@ public final class CohortRoutes implements Routes {
     if (!"yes".equals(ctx.request().getFormAttribute("confirm"))) {
       throw new Invalid(t(ctx, "cohorts.deleteUnconfirmed"));
     }
-    cohorts.delete(Access.principal(ctx), ctx.pathParam("cohortId")).onSuccess(v -> redirect(ctx, "/cohorts")).onFailure(ctx::fail);
+    cohorts.delete(Access.principal(ctx), ctx.pathParam("cohortId")).onSuccess(v -> Pages.seeOther(ctx, "/cohorts")).onFailure(ctx::fail);
   }
 
   private void report(RoutingContext ctx) {
@@ -201,7 +201,7 @@ public final class CohortRoutes implements Routes {
   private void assign(RoutingContext ctx) {
     var form = ctx.request().formAttributes();
     cohorts.assign(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("module"), date(form.get("dueOn")))
-        .onSuccess(v -> redirect(ctx, "/cohorts/" + ctx.pathParam("cohortId")))
+        .onSuccess(v -> Pages.seeOther(ctx, "/cohorts/" + ctx.pathParam("cohortId")))
         .onFailure(ctx::fail);
   }
 
@@ -210,7 +210,7 @@ public final class CohortRoutes implements Routes {
     cohorts.removeMember(Access.principal(ctx), ctx.pathParam("cohortId"), account)
         .onSuccess(found -> {
           if (found) {
-            redirect(ctx, "/cohorts/" + ctx.pathParam("cohortId"));
+            Pages.seeOther(ctx, "/cohorts/" + ctx.pathParam("cohortId"));
           } else {
             ctx.fail(new NotFound("this learner is not in this cohort"));
           }
@@ -237,8 +237,4 @@ public final class CohortRoutes implements Routes {
     return value == null ? "" : URLEncoder.encode(value, StandardCharsets.UTF_8);
   }
 
-  private static void redirect(RoutingContext ctx, String location) {
-    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
-  }
 }

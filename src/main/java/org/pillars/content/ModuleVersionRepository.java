@@ -124,13 +124,17 @@ public final class ModuleVersionRepository {
     });
   }
 
-  private static final String PUBLISHED_FILES = """
+  private static final String PUBLISHED_MARKDOWN = """
       SELECT coalesce(h.folder, h.module_id) AS folder, f.path, f.bytes FROM module_heads h
-      JOIN module_files f ON f.module_id = h.module_id AND f.version = h.published ORDER BY 1, 2""";
+      JOIN module_files f ON f.module_id = h.module_id AND f.version = h.published
+      WHERE f.path LIKE '%.md' ORDER BY 1, 2""";
 
-  /** The files of every published version, by the folder it sits in (its courses/ folder, else its id), then path. */
-  public Future<Map<String, Map<String, byte[]>>> publishedFiles() {
-    return pool.query(PUBLISHED_FILES).execute().map(rows -> {
+  /**
+   * The Markdown files of every published version, by the folder it sits in (its courses/ folder, else its id), then
+   * path: what checking a draft's links to other modules needs (images are checked in their own module only).
+   */
+  public Future<Map<String, Map<String, byte[]>>> publishedMarkdown() {
+    return pool.query(PUBLISHED_MARKDOWN).execute().map(rows -> {
       Map<String, Map<String, byte[]>> all = new java.util.LinkedHashMap<>();
       for (Row r : rows) {
         all.computeIfAbsent(r.getString("folder"), f -> new java.util.LinkedHashMap<>()).put(r.getString("path"),

@@ -152,6 +152,12 @@ public final class Pages {
     response.setStatusCode(status).end(body);
   }
 
+  /** 303 See Other to {@code location}, never stored: where a form goes once it was handled. */
+  public static void seeOther(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+  }
+
   private static String digest(byte[] bytes) {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(sha256(bytes)).substring(0, 22);
   }

@@ -100,7 +100,7 @@ public final class LearningRoutes implements Routes {
       // the page after says that this lesson is marked as read (the quiz page, by naming what is still unread)
       String next = LearningService.nextLesson(module, lessonId).map(l -> "/modules/" + module.id() + "/" + l.id())
           .orElse(module.quiz().isPresent() ? "/modules/" + module.id() + "/quiz" : "/modules/" + module.id());
-      redirect(ctx, next + "?marked=" + java.net.URLEncoder.encode(lessonId, java.nio.charset.StandardCharsets.UTF_8));
+      Pages.seeOther(ctx, next + "?marked=" + java.net.URLEncoder.encode(lessonId, java.nio.charset.StandardCharsets.UTF_8));
     }).onFailure(ctx::fail);
   }
 
@@ -143,7 +143,7 @@ public final class LearningRoutes implements Routes {
 
   private void startAttempt(RoutingContext ctx) {
     learning.start(Access.principal(ctx), ctx.pathParam("moduleId"))
-        .onSuccess(id -> redirect(ctx, "/attempts/" + id))
+        .onSuccess(id -> Pages.seeOther(ctx, "/attempts/" + id))
         .onFailure(ctx::fail);
   }
 
@@ -189,7 +189,7 @@ public final class LearningRoutes implements Routes {
     boolean blankConfirmed = "blank".equals(ctx.request().getFormAttribute("confirm"));
     learning.submit(p, attemptId, answers, blankConfirmed, Language.of(ctx)).onSuccess(submission -> {
       if (submission.graded()) {
-        redirect(ctx, "/attempts/" + attemptId);
+        Pages.seeOther(ctx, "/attempts/" + attemptId);
         return;
       }
       // nothing graded: the answers are kept on the attempt; the learner goes back to them or submits as they are
@@ -275,8 +275,4 @@ public final class LearningRoutes implements Routes {
 
 
 
-  private static void redirect(RoutingContext ctx, String location) {
-    ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, location)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
-  }
 }

@@ -110,7 +110,7 @@ class UploadTest {
   }
 
   @Test
-  @DisplayName("bad uploads are refused with every reason and store nothing: SVG, a lying name, huge pixels, not UTF-8, a bad name, a zip escaping its folder, a zip bomb")
+  @DisplayName("bad uploads are refused with every reason and store nothing: SVG, a lying name, huge pixels, not UTF-8, a bad name, a zip escaping its folder, a zip bomb, too many entries, not a zip, another type")
   void badUploadsRefused() throws Exception {
     try (TestApp app = start()) {
       Accounts.Browser trainer = draftOpenedBy(app);
@@ -137,12 +137,21 @@ class UploadTest {
           {"escape.zip", "application/zip", zip(new String[] {"../../etc/cron.md", "x"}), "points outside the module folder"},
           {"bomb.zip", "application/zip", bomb.toByteArray(), "it unpacks to more than 8 MiB"},
           {"nested.zip", "application/zip", zip(new String[] {"alpha/images/a.md", "x"}, new String[] {"alpha/b.md", "y"}), "is in a sub-folder"},
+          {"many.zip", "application/zip", zip(java.util.stream.IntStream.range(0, 201).mapToObj(i -> new String[] {"l" + i + ".md", "x"})
+              .toArray(String[][]::new)), "more than 200 entries"},
+          {"garbage.zip", "application/zip", "this is not a zip at all".getBytes(StandardCharsets.UTF_8), "the zip holds no file"},
+          {"notes.txt", "text/plain", "x".getBytes(StandardCharsets.UTF_8), "is neither Markdown (.md) nor an image"},
       };
       for (Object[] c : cases) {
         HttpResponse<Buffer> r = upload(app, trainer, 1, new Multipart.Part((String) c[0], (String) c[1], (byte[]) c[2]));
         assertEquals(400, r.statusCode(), c[0] + ": " + r.bodyAsString());
         assertTrue(r.bodyAsString().contains(escape((String) c[3])), c[0] + " names the reason '" + c[3] + "': " + r.bodyAsString());
       }
+      // 194 new files beside the draft's 7: one more than a module may hold
+      HttpResponse<Buffer> full = upload(app, trainer, 1, new Multipart.Part("lots.zip", "application/zip",
+          zip(java.util.stream.IntStream.range(0, 194).mapToObj(i -> new String[] {"l" + i + ".md", "x"}).toArray(String[][]::new))));
+      assertEquals(400, full.statusCode());
+      assertTrue(full.bodyAsString().contains("a module may hold at most 200 files"), full.bodyAsString());
       long files = app.app().database().pool().query("SELECT count(*) FROM module_draft_files").execute().await().iterator().next().getLong(0);
       assertEquals(7, files, "the draft still holds the 7 files of version 3, nothing more");
       assertEquals(1, (int) app.app().database().pool().query("SELECT revision FROM module_drafts").execute().await().iterator().next().getInteger(0));

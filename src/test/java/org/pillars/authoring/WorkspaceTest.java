@@ -38,20 +38,6 @@ class WorkspaceTest {
   @TempDir
   Path courses;
 
-  private TestApp start(String database) {
-    return TestApp.startOn(database, courses);
-  }
-
-  /** The fixture copied to courses/ and published (alpha at version 3) by a first start on a database of its own. */
-  private String publishedOnce() throws Exception {
-    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
-    String database = TestPostgres.newDatabase();
-    try (TestApp app = start(database)) {
-      assertEquals(3, app.app().content().get().module("alpha").orElseThrow().version());
-    }
-    return database;
-  }
-
   private static JsonObject entry(JsonArray modules, String key, String value) {
     return modules.stream().map(JsonObject.class::cast).filter(m -> value.equals(m.getString(key))).findFirst()
         .orElseThrow(() -> new AssertionError("no " + key + " " + value + " in " + modules.encode()));
@@ -60,14 +46,14 @@ class WorkspaceTest {
   @Test
   @DisplayName("the workspace shows each module's published version, its missing and outdated French, and the problems of a broken folder, which stays live")
   void statusOfEveryModule() throws Exception {
-    String database = publishedOnce();
+    String database = TestApp.publishedOnce(courses);
     Path first = courses.resolve("alpha/01-first.md");
     Files.writeString(first, Files.readString(first) + "\nA sentence added in English only.\n");  // version 4
     Files.writeString(courses.resolve("beta/module.md"), "no front matter any more\n");
     Files.createDirectories(courses.resolve("gamma"));
     Files.writeString(courses.resolve("gamma/module.md"), "---\nid: gamma\n---\nNo title.\n");
 
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       String token = Accounts.token(app, Accounts.create(app, "trainer"));
       var r = app.get("/api/workspace", "Authorization", "Bearer " + token);
       assertEquals(200, r.statusCode(), r.bodyAsString());
@@ -105,11 +91,11 @@ class WorkspaceTest {
   @Test
   @DisplayName("any version downloads as a zip that the validator reads as the module, byte for byte; unknown versions are not found")
   void exportedVersionValidates(@TempDir Path unzipped) throws Exception {
-    String database = publishedOnce();
+    String database = TestApp.publishedOnce(courses);
     Path second = courses.resolve("alpha/02-second.md");
     byte[] original = Files.readAllBytes(second);
     Files.writeString(second, Files.readString(second) + "\nVersion 4 only.\n");
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       var browser = Accounts.browser(app, Accounts.create(app, "trainer"));
       var r = app.get("/workspace/modules/alpha/versions/3/zip", "Cookie", browser.cookie());
       assertEquals(200, r.statusCode());
@@ -137,11 +123,11 @@ class WorkspaceTest {
   @Test
   @DisplayName("two versions compared: each file added, removed, changed or the same, a text file's changed lines with a little context")
   void compareVersions() throws Exception {
-    String database = publishedOnce();
+    String database = TestApp.publishedOnce(courses);
     Path second = courses.resolve("alpha/02-second.md");
     Files.writeString(second, Files.readString(second) + "\nA line added in version 4.\n");
     Files.delete(courses.resolve("alpha/01-first.fr.md"));
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       String token = Accounts.token(app, Accounts.create(app, "trainer"));
       JsonObject c = app.get("/api/workspace/modules/alpha/compare?from=3&to=4", "Authorization", "Bearer " + token).bodyAsJsonObject();
       Map<String, String> status = new java.util.TreeMap<>();
@@ -167,14 +153,14 @@ class WorkspaceTest {
   void renamedLessonShown() throws Exception {
     Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
     String database = TestPostgres.newDatabase();
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       String learner = Accounts.token(app, Accounts.create(app, "learner"));
       assertEquals(204, app.send(io.vertx.core.http.HttpMethod.POST, "/api/modules/alpha/lessons/second/read", io.vertx.core.buffer.Buffer.buffer(),
           "Authorization", "Bearer " + learner).statusCode());
     }
     Path second = courses.resolve("alpha/02-second.md");
     Files.writeString(second, Files.readString(second).replace("id: second", "id: second-part"));
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       String token = Accounts.token(app, Accounts.create(app, "trainer"));
       JsonObject alpha = entry(app.get("/api/workspace", "Authorization", "Bearer " + token).bodyAsJsonObject().getJsonArray("modules"), "id", "alpha");
       assertEquals(new JsonArray().add("second"), alpha.getJsonArray("removedLessons"), alpha.encode());

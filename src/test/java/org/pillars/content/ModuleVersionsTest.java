@@ -37,20 +37,6 @@ class ModuleVersionsTest {
   @TempDir
   Path courses;
 
-  private TestApp start(String database) {
-    return TestApp.startOn(database, courses);
-  }
-
-  /** The fixture copied to courses/ and published by a first start on a database of its own: that database. */
-  private String publishedOnce() throws Exception {
-    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
-    String database = TestPostgres.newDatabase();
-    try (TestApp app = start(database)) {
-      assertEquals(List.of("3"), versions(app, "alpha"), "published as the version its author wrote");
-    }
-    return database;
-  }
-
   private static List<String> versions(TestApp app, String module) {
     List<String> found = new ArrayList<>();
     for (Row r : app.app().database().pool().preparedQuery(
@@ -67,12 +53,12 @@ class ModuleVersionsTest {
     Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
     String database = TestPostgres.newDatabase();
     Catalog first;
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       assertEquals(2, app.app().content().renderedLastLoad(), "the first start renders both modules");
       first = app.app().content().get();
       assertEquals(List.of("3"), versions(app, "alpha"), "published as the version its author wrote");
     }
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       assertEquals(0, app.app().content().renderedLastLoad(), "nothing changed: nothing rendered");
       Catalog again = app.app().content().get();
       assertEquals(first.modules(), again.modules(), "the same modules, lessons, HTML and quiz, read back from PostgreSQL");
@@ -85,10 +71,10 @@ class ModuleVersionsTest {
   @Test
   @DisplayName("a changed folder becomes the next version with its files; the earlier version stays to grade answers")
   void changedFolderIsTheNextVersion() throws Exception {
-    String database = publishedOnce();
+    String database = TestApp.publishedOnce(courses);
     Path lesson = courses.resolve("alpha/01-first.md");
     Files.writeString(lesson, Files.readString(lesson).replace("title: The first lesson", "title: The edited lesson"));
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       Module alpha = app.app().content().get().module("alpha").orElseThrow();
       assertEquals(4, alpha.version(), "the author left 'version: 3': the server numbers above every earlier version");
       assertEquals("The edited lesson", alpha.lesson("first").orElseThrow().title().in("en"));
@@ -106,16 +92,16 @@ class ModuleVersionsTest {
   @Test
   @DisplayName("a folder broken at start keeps its published version live, in English and French, and says where")
   void brokenFolderKeepsThePublishedVersion() throws Exception {
-    String database = publishedOnce();
+    String database = TestApp.publishedOnce(courses);
     Module published;
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       published = app.app().content().get().module("alpha").orElseThrow();
     }
     Path quizFr = courses.resolve("alpha/quiz.fr.md");
     String french = Files.readString(quizFr);
     int cut = french.lastIndexOf("\n## ");
     Files.writeString(quizFr, french.substring(0, cut) + "\n");  // one question fewer than the English quiz
-    try (TestApp app = start(database)) {
+    try (TestApp app = TestApp.startOn(database, courses)) {
       Catalog catalog = app.app().content().get();
       assertEquals(published, catalog.module("alpha").orElseThrow(), "the published version, unchanged");
       assertTrue(catalog.problems().stream().anyMatch(p -> p.file().endsWith("alpha/quiz.fr.md")), catalog.problems().toString());
@@ -129,11 +115,11 @@ class ModuleVersionsTest {
   @Test
   @DisplayName("two servers starting at once on one changed folder publish one version between them")
   void twoServersPublishOnce() throws Exception {
-    String database = publishedOnce();
+    String database = TestApp.publishedOnce(courses);
     Path lesson = courses.resolve("alpha/02-second.md");
     Files.writeString(lesson, Files.readString(lesson) + "\nOne more line.\n");
-    CompletableFuture<TestApp> a = CompletableFuture.supplyAsync(() -> start(database));
-    CompletableFuture<TestApp> b = CompletableFuture.supplyAsync(() -> start(database));
+    CompletableFuture<TestApp> a = CompletableFuture.supplyAsync(() -> TestApp.startOn(database, courses));
+    CompletableFuture<TestApp> b = CompletableFuture.supplyAsync(() -> TestApp.startOn(database, courses));
     try (TestApp one = a.get(); TestApp two = b.get()) {
       assertEquals(List.of("3", "4"), versions(one, "alpha"), "one new version, not two");
       assertEquals(4, one.app().content().get().module("alpha").orElseThrow().version());
@@ -171,10 +157,10 @@ class ModuleVersionsTest {
   @Test
   @DisplayName("a version one server publishes is served by another server on the same database within 2 s")
   void otherServersServeItWithinTwoSeconds() throws Exception {
-    String database = publishedOnce();
+    String database = TestApp.publishedOnce(courses);
     try (TestApp watching = TestApp.start(Map.of(AppConfig.COURSES, courses.toString(), AppConfig.DATABASE_URL, database,
             AppConfig.JWT_KEY_FILE, TestApp.keyFile().toString(), AppConfig.RELOAD, "true"));
-         TestApp other = start(database)) {
+         TestApp other = TestApp.startOn(database, courses)) {
       Path lesson = courses.resolve("alpha/01-first.md");
       Files.writeString(lesson, Files.readString(lesson).replace("title: The first lesson", "title: Published on one server"));
       await("the watching server to publish").atMost(Duration.ofSeconds(20))

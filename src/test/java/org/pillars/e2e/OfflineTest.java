@@ -23,6 +23,7 @@ import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.pillars.support.Accounts;
+import org.pillars.support.AlphaAnswers;
 import org.pillars.support.Chrome;
 import org.pillars.support.Link;
 import org.pillars.support.TestApp;
@@ -78,7 +79,26 @@ class OfflineTest {
   }
 
   private static void login(WebDriver driver, String user) {
-    driver.get(url("/login"));
+    login(driver, url(""), user);
+  }
+
+  /** Keeps module alpha on this phone from the server at {@code base}, and waits until the page says so. */
+  private static void keepAlpha(WebDriver driver, String base) {
+    driver.get(base + "/modules/alpha");
+    driver.findElement(By.cssSelector("#keep button")).click();
+    awaitText(driver, "Available offline");
+  }
+
+  /** Opens alpha's quiz page (offline: the kept copy) and takes the quiz on the phone. */
+  private static void takeKeptQuiz(WebDriver driver, String base) {
+    driver.get(base + "/modules/alpha/quiz");
+    By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
+    await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
+    driver.findElement(takeHere).click();
+  }
+
+  private static void login(WebDriver driver, String base, String user) {
+    driver.get(base + "/login");
     driver.findElement(By.id("username")).sendKeys(user);
     driver.findElement(By.id("password")).sendKeys(Accounts.PASSPHRASE);
     driver.findElement(By.cssSelector("form[action='/login'] button")).click();
@@ -97,9 +117,7 @@ class OfflineTest {
     try (Chrome chrome = Chrome.phone("en")) {
       WebDriver driver = chrome.driver();
       login(driver, user);
-      driver.get(url("/modules/alpha"));
-      driver.findElement(By.cssSelector("#keep button")).click();
-      awaitText(driver, "Available offline");
+      keepAlpha(driver, url(""));
       chrome.screenshot("offline-0-kept");
       // what the browser's own cache holds may be gone by the time the learner is offline: only the kept copy counts
       chrome.driver().executeCdpCommand("Network.clearBrowserCache", Map.of());
@@ -118,10 +136,7 @@ class OfflineTest {
       await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().endsWith("/modules/alpha"));
       awaitText(driver, "not yet sent: 2");
 
-      driver.get(url("/modules/alpha/quiz"));
-      By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
-      await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
-      driver.findElement(takeHere).click();
+      takeKeptQuiz(driver, url(""));
       for (String pick : new String[] {"host-state-1", "tiers-0", "tiers-1", "tiers-3", "mandate-not-r2p-1", "checkpoint-0"}) {
         driver.findElement(By.cssSelector("label[for='q-" + pick + "']")).click();
       }
@@ -221,14 +236,9 @@ class OfflineTest {
     try (Chrome phone = Chrome.phone("en"); Chrome other = Chrome.start("en", false, 1280, 900)) {
       WebDriver driver = phone.driver();
       login(driver, user);
-      driver.get(url("/modules/alpha"));
-      driver.findElement(By.cssSelector("#keep button")).click();
-      awaitText(driver, "Available offline");
+      keepAlpha(driver, url(""));
       offline(phone, true);
-      driver.get(url("/modules/alpha/quiz"));
-      By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
-      await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
-      driver.findElement(takeHere).click();
+      takeKeptQuiz(driver, url(""));
       pick(driver, ALL_RIGHT);
       driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
       awaitText(driver, "not yet sent: 1");
@@ -278,14 +288,9 @@ class OfflineTest {
     try (Chrome phone = Chrome.phone("en")) {
       WebDriver driver = phone.driver();
       login(driver, user);
-      driver.get(url("/modules/alpha"));
-      driver.findElement(By.cssSelector("#keep button")).click();
-      awaitText(driver, "Available offline");
+      keepAlpha(driver, url(""));
       offline(phone, true);
-      driver.get(url("/modules/alpha/quiz"));
-      By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
-      await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
-      driver.findElement(takeHere).click();
+      takeKeptQuiz(driver, url(""));
       pick(driver, "host-state-1", "tiers-0", "tiers-1", "tiers-3", "mandate-not-r2p-1");
 
       // the fault, injected in this page: every write to the phone's storage fails as a full disk makes it fail
@@ -322,9 +327,7 @@ class OfflineTest {
     try (Chrome phone = Chrome.phone("en")) {
       WebDriver driver = phone.driver();
       login(driver, user);
-      driver.get(url("/modules/alpha"));
-      driver.findElement(By.cssSelector("#keep button")).click();
-      awaitText(driver, "Available offline");
+      keepAlpha(driver, url(""));
 
       driver.get(url("/modules/alpha/first"));
       long loaded = (Long) phone.driver().executeScript("return Math.round(performance.getEntriesByType('navigation')[0].duration)");
@@ -388,35 +391,19 @@ class OfflineTest {
       long account = Accounts.id(app, user);
       String at = "http://localhost:" + road.port();
       WebDriver driver = phone.driver();
-      driver.get(at + "/login");
-      driver.findElement(By.id("username")).sendKeys(user);
-      driver.findElement(By.id("password")).sendKeys(Accounts.PASSPHRASE);
-      driver.findElement(By.cssSelector("form[action='/login'] button")).click();
-      await().atMost(Duration.ofSeconds(20)).until(() -> driver.getCurrentUrl().endsWith("/home"));
-      driver.get(at + "/modules/alpha");
-      driver.findElement(By.cssSelector("#keep button")).click();
-      awaitText(driver, "Available offline");  // version 3
+      login(driver, at, user);
+      keepAlpha(driver, at);  // version 3
 
       road.cut();
       phone.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", true, "latency", 0,
           "downloadThroughput", -1, "uploadThroughput", -1));
-      driver.get(at + "/modules/alpha/quiz");
-      By takeHere = By.xpath("//button[contains(., 'Take the quiz on this phone')]");
-      await("the offer to take the kept quiz").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(takeHere).isEmpty());
-      driver.findElement(takeHere).click();
+      takeKeptQuiz(driver, at);
       pick(driver, ALL_RIGHT);  // 'checkpoint' is answered: version 3 asks it
       driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
       awaitText(driver, "not yet sent: 1");
 
       // meanwhile: the trainer renames the question (version 4), and the learner uses up the attempts on a desk computer
-      Path module = courses.resolve("alpha/module.md");
-      Files.writeString(module, Files.readString(module).replace("version: 3", "version: 4"));
-      for (String file : List.of("alpha/quiz.md", "alpha/quiz.fr.md")) {
-        Path quiz = courses.resolve(file);
-        Files.writeString(quiz, Files.readString(quiz).replace("## Question: checkpoint", "## Question: checkpoint-at-dusk"));
-      }
-      app.app().content().load().await();
-      assertEquals(4, app.app().content().get().module("alpha").orElseThrow().version(), app.app().content().get().problems().toString());
+      AlphaAnswers.publishVersion4(app, courses);
       String token = Accounts.token(app, user);
       for (int i = 0; i < 3; i++) {
         var started = app.send(HttpMethod.POST, "/api/modules/alpha/attempts", Buffer.buffer("{}"), "Authorization", "Bearer " + token,

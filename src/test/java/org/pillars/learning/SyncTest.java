@@ -270,14 +270,7 @@ class SyncTest {
       String token = Accounts.token(app, Accounts.create(app, "learner"));
       assertEquals(200, app.get("/api/modules/alpha/quiz").statusCode());  // the device keeps version 3
 
-      Path module = courses.resolve("alpha/module.md");
-      Files.writeString(module, Files.readString(module).replace("version: 3", "version: 4"));
-      for (String file : List.of("alpha/quiz.md", "alpha/quiz.fr.md")) {
-        Path quiz = courses.resolve(file);
-        Files.writeString(quiz, Files.readString(quiz).replace("## Question: checkpoint", "## Question: checkpoint-at-dusk"));
-      }
-      app.app().content().load().await();
-      assertEquals(4, app.app().content().get().module("alpha").orElseThrow().version(), app.app().content().get().problems().toString());
+      AlphaAnswers.publishVersion4(app, courses);
 
       JsonObject sent = sync(app, token, new JsonArray().add(attempt(ALL_RIGHT))).getJsonObject(0);
       assertEquals("stored", sent.getString("status"), sent.encode());

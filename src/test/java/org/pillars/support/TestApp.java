@@ -68,6 +68,22 @@ public final class TestApp implements AutoCloseable {
         AppConfig.JWT_KEY_FILE, keyFile().toString()));
   }
 
+  /**
+   * The good fixture copied into {@code courses} and published by a first start on a database of its own, which is
+   * closed again: that database, for the restarts a test makes with {@link #startOn}.
+   */
+  public static String publishedOnce(Path courses) throws IOException {
+    Trees.copy(Path.of(GOOD_COURSES), courses);
+    String database = TestPostgres.newDatabase();
+    try (TestApp app = startOn(database, courses)) {
+      int served = app.app().content().get().module("alpha").orElseThrow().version();
+      if (served != 3) {
+        throw new AssertionError("the fixture's alpha is published at version " + served + ", not 3");
+      }
+    }
+    return database;
+  }
+
   private static Path keyFile;
 
   /** One signing key for the test run, shared like a key shared by several servers. */
