@@ -21,8 +21,9 @@ import org.pillars.db.Transactions.Transaction;
 public final class AuthRepository {
 
   /** An account as login and session checks need it. */
+  /** {@code organisationPath}: the account's organisation, then each one above it (what a module's scope is checked against). */
   public record Account(long id, String username, String displayName, Role role, long organisationId,
-                        String passwordHash, boolean disabled, int tokenVersion) { }
+                        String passwordHash, boolean disabled, int tokenVersion, java.util.List<Long> organisationPath) { }
 
   /** A session joined with its account, as every authenticated request checks it. */
   public record SessionState(Account account, boolean revoked, OffsetDateTime expiresAt) { }
@@ -30,7 +31,8 @@ public final class AuthRepository {
   public record Failures(String key, int failures, OffsetDateTime lastFailure) { }
 
   private static final String ACCOUNT_COLUMNS =
-      "a.id, a.username, a.display_name, a.role, a.organisation_id, a.password_hash, a.disabled, a.token_version";
+      "a.id, a.username, a.display_name, a.role, a.organisation_id, a.password_hash, a.disabled, a.token_version,"
+      + " organisation_path(a.organisation_id) AS organisation_path";
   private static final String ACCOUNT_BY_USERNAME = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.username = $1";
   private static final String ACCOUNT_BY_ID = "SELECT " + ACCOUNT_COLUMNS + " FROM accounts a WHERE a.id = $1";
   private static final String INSERT_SESSION = "INSERT INTO sessions (id, account_id, expires_at) VALUES ($1, $2, $3)";
@@ -230,6 +232,6 @@ public final class AuthRepository {
   private static Account account(Row r) {
     return new Account(r.getLong("id"), r.getString("username"), r.getString("display_name"),
         Role.of(r.getString("role")).orElseThrow(), r.getLong("organisation_id"), r.getString("password_hash"),
-        r.getBoolean("disabled"), r.getInteger("token_version"));
+        r.getBoolean("disabled"), r.getInteger("token_version"), java.util.List.of(r.getArrayOfLongs("organisation_path")));
   }
 }

@@ -166,7 +166,7 @@ public final class AuthService {
         throw new Tokens.InvalidToken("token no longer valid for this account");
       }
       return new Principal(a.id(), a.username(), a.displayName(), a.role(), a.organisationId(), claims.sessionId(),
-          viaCookie, claims.issuedAt(), a.tokenVersion());
+          viaCookie, claims.issuedAt(), a.tokenVersion(), a.organisationPath());
     }));
   }
 
@@ -184,7 +184,7 @@ public final class AuthService {
       AuthRepository.Account a = s.account();
       // the password hash has no business in a long-lived copy
       SessionCache.Entry entry = new SessionCache.Entry(new AuthRepository.Account(a.id(), a.username(), a.displayName(),
-          a.role(), a.organisationId(), null, a.disabled(), a.tokenVersion()), s.expiresAt());
+          a.role(), a.organisationId(), null, a.disabled(), a.tokenVersion(), a.organisationPath()), s.expiresAt());
       sessions.put(id, entry, since);
       return entry;
     }));

@@ -14,10 +14,13 @@ import java.util.Optional;
 /** Trainers' drafts of modules (module_drafts, module_draft_files). */
 public final class AuthoringRepository {
 
-  /** An open draft: its files by path, the revision a save must name, who saved it last and when. */
+  /**
+   * An open draft: its files by path, the revision a save must name, who saved it last and when; for a module not
+   * published yet, the organisation it is for ({@code organisationId}, null: every organisation).
+   */
   public record Draft(String moduleId, Integer baseVersion, String folder, int revision, String updatedBy,
                       OffsetDateTime updatedAt, Map<String, byte[]> files, java.util.Set<Long> authors, String approvedBy,
-                      Integer approvedRevision) {
+                      Integer approvedRevision, Long organisationId) {
     /** Approved as it stands: by someone, at this very revision. */
     public boolean approved() {
       return approvedBy != null && approvedRevision != null && approvedRevision == revision;
@@ -39,14 +42,15 @@ public final class AuthoringRepository {
   }
 
   private static final String OPEN = """
-      INSERT INTO module_drafts (module_id, base_version, folder, created_by, updated_by, authors) VALUES ($1, $2, $3, $4, $4, ARRAY[$4::bigint])
+      INSERT INTO module_drafts (module_id, base_version, folder, created_by, updated_by, authors, organisation_id)
+      VALUES ($1, $2, $3, $4, $4, ARRAY[$4::bigint], $5)
       ON CONFLICT (module_id) DO NOTHING""";
   private static final String COPY_FILES = """
       INSERT INTO module_draft_files (module_id, path, bytes)
       SELECT module_id, path, bytes FROM module_files WHERE module_id = $1 AND version = $2""";
   private static final String DRAFT = """
       SELECT d.module_id, d.base_version, d.folder, d.revision, a.display_name, d.updated_at, d.authors, r.display_name AS approver,
-             d.approved_revision
+             d.approved_revision, d.organisation_id
       FROM module_drafts d LEFT JOIN accounts a ON a.id = d.updated_by LEFT JOIN accounts r ON r.id = d.approved_by
       WHERE d.module_id = $1""";
   private static final String FILES = "SELECT path, bytes FROM module_draft_files WHERE module_id = $1 ORDER BY path";
@@ -68,7 +72,7 @@ public final class AuthoringRepository {
 
   /** Opens the module's draft as a copy of {@code baseVersion}'s files (none when null), unless one is open already. */
   public Future<Draft> open(String moduleId, Integer baseVersion, String folder, long accountId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(OPEN).execute(Tuple.of(moduleId, baseVersion, folder, accountId))
+    return pool.withTransaction(conn -> conn.preparedQuery(OPEN).execute(Tuple.of(moduleId, baseVersion, folder, accountId, null))
         .compose(inserted -> inserted.rowCount() == 0 || baseVersion == null ? Future.succeededFuture()
             : conn.preparedQuery(COPY_FILES).execute(Tuple.of(moduleId, baseVersion)).mapEmpty()))
         .compose(v -> draft(moduleId)).map(Optional::orElseThrow);
@@ -89,7 +93,7 @@ public final class AuthoringRepository {
         }
         return Optional.of(new Draft(d.getString("module_id"), d.getInteger("base_version"), d.getString("folder"),
             d.getInteger("revision"), d.getString("display_name"), d.getOffsetDateTime("updated_at"), byPath, authors,
-            d.getString("approver"), d.getInteger("approved_revision")));
+            d.getString("approver"), d.getInteger("approved_revision"), d.getLong("organisation_id")));
       });
     });
   }
@@ -112,20 +116,23 @@ public final class AuthoringRepository {
         : Future.failedFuture(e));
   }
 
-  private static final String OPEN_IDS = "SELECT module_id FROM module_drafts ORDER BY module_id";
+  private static final String OPEN_IDS = "SELECT module_id, organisation_id FROM module_drafts ORDER BY module_id";
 
-  /** The modules that have an open draft. */
-  public Future<java.util.Set<String>> openIds() {
+  /** The modules that have an open draft, with the organisation each draft is for (null: every one, or published). */
+  public Future<Map<String, Long>> openIds() {
     return pool.query(OPEN_IDS).execute().map(rows -> {
-      java.util.Set<String> ids = new java.util.TreeSet<>();
-      rows.forEach(r -> ids.add(r.getString(0)));
+      Map<String, Long> ids = new java.util.TreeMap<>();
+      rows.forEach(r -> ids.put(r.getString(0), r.getLong(1)));
       return ids;
     });
   }
 
-  /** A draft of a module that does not exist yet, with its first files; {@link StaleRevision} if one is open already. */
-  public Future<Draft> create(String moduleId, Map<String, byte[]> files, long accountId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(OPEN).execute(Tuple.of(moduleId, null, moduleId, accountId))
+  /**
+   * A draft of a module that does not exist yet, with its first files, for {@code organisationId} (null: every
+   * organisation); {@link StaleRevision} if one is open already.
+   */
+  public Future<Draft> create(String moduleId, Map<String, byte[]> files, long accountId, Long organisationId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(OPEN).execute(Tuple.of(moduleId, null, moduleId, accountId, organisationId))
         .compose(inserted -> {
           if (inserted.rowCount() == 0) {
             return Future.<Void>failedFuture(new StaleRevision(null));
@@ -134,6 +141,25 @@ public final class AuthoringRepository {
           return conn.preparedQuery(PUT_FILE).executeBatch(rows).mapEmpty();
         }))
         .compose(v -> draft(moduleId)).map(Optional::orElseThrow);
+  }
+
+  private static final String ORGANISATIONS = """
+      SELECT o.id, CASE WHEN p.id IS NULL THEN o.name ELSE o.name || ' (' || p.name || ')' END AS name
+      FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id ORDER BY o.country, p.name NULLS FIRST, o.name""";
+  private static final String SCOPE = "UPDATE module_drafts SET organisation_id = $2 WHERE module_id = $1 AND base_version IS NULL";
+
+  /** Every organisation by id, with its parent's name for a unit, countries first, then their units. */
+  public Future<Map<Long, String>> organisations() {
+    return pool.query(ORGANISATIONS).execute().map(rows -> {
+      Map<Long, String> all = new LinkedHashMap<>();
+      rows.forEach(r -> all.put(r.getLong("id"), r.getString("name")));
+      return all;
+    });
+  }
+
+  /** The organisation a new module's draft is for (null: every one); a published module's is its own (module_heads). */
+  public Future<Void> scope(String moduleId, Long organisationId) {
+    return pool.preparedQuery(SCOPE).execute(Tuple.of(moduleId, organisationId)).mapEmpty();
   }
 
   private static final String MEDIA = """

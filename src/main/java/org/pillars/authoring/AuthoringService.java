@@ -33,13 +33,20 @@ import org.pillars.content.ModuleVersionRepository;
 import org.pillars.content.Problem;
 import org.pillars.content.Quiz;
 import org.pillars.core.Conflict;
+import org.pillars.core.Forbidden;
 import org.pillars.core.Invalid;
 import org.pillars.core.NotFound;
 import org.pillars.core.Principal;
+import org.pillars.core.Role;
 
 /**
  * The trainers' workspace, shared by its pages and its API: every module with its published version, its problems
  * and how complete its French is; a module's versions; any version as a zip of its files.
+ *
+ * <p>Who may do what, for every call here: a module is seen in the workspace by those who may read it
+ * ({@link Catalog#visible}); it is changed (drafts, publication, roll back) by an admin, or by a trainer when it is a
+ * module for the trainer's own organisation. A module for every organisation is changed by admins only, and a
+ * module not published yet is seen only by those who may change it. Anything else is not found, or refused.
  */
 public final class AuthoringService {
 
@@ -50,15 +57,21 @@ public final class AuthoringService {
    */
   public record ModuleStatus(String id, String title, Integer version, OffsetDateTime publishedAt, String folder,
                              List<String> problems, List<String> frenchMissing, List<String> frenchOlder, boolean draftOpen,
-                             List<String> removedLessons, long readersOfRemoved) {
+                             List<String> removedLessons, long readersOfRemoved, Scope scope) {
     /** A module without a published version, or whose published version removed nothing. */
     ModuleStatus(String id, String title, Integer version, OffsetDateTime publishedAt, String folder, List<String> problems,
-                 List<String> frenchMissing, List<String> frenchOlder, boolean draftOpen) {
-      this(id, title, version, publishedAt, folder, problems, frenchMissing, frenchOlder, draftOpen, List.of(), 0);
+                 List<String> frenchMissing, List<String> frenchOlder, boolean draftOpen, Scope scope) {
+      this(id, title, version, publishedAt, folder, problems, frenchMissing, frenchOlder, draftOpen, List.of(), 0, scope);
     }
   }
 
-  public record History(Module module, List<ModuleVersionRepository.VersionInfo> versions, boolean draftOpen) { }
+  /**
+   * Who a module is for, as the workspace shows it: {@code organisationId} and its name (both null: every
+   * organisation), and whether the one asking may change the module.
+   */
+  public record Scope(Long organisationId, String organisation, boolean editable) { }
+
+  public record History(Module module, List<ModuleVersionRepository.VersionInfo> versions, boolean draftOpen, Scope scope) { }
 
   /** name.md, and name.xx.md for language xx. */
   private static final Pattern MARKDOWN = Pattern.compile("(.+?)(?:\\.([a-z]{2}))?\\.md");
@@ -138,7 +151,7 @@ public final class AuthoringService {
     if (!reasons.isEmpty()) {
       return Future.failedFuture(new UploadRefused(reasons));
     }
-    return drafts.draft(moduleId).compose(found -> {
+    return editable(p, moduleId).compose(ok -> drafts.draft(moduleId)).compose(found -> {
       AuthoringRepository.Draft d = found.orElseThrow(() -> new NotFound("no_draft", "module '" + moduleId + "' has no open draft"));
       long count = java.util.stream.Stream.concat(d.files().keySet().stream(), files.keySet().stream()).distinct().count();
       if (count > MAX_FILES) {
@@ -263,11 +276,79 @@ public final class AuthoringService {
     return content.get().module(moduleId).orElseThrow(() -> new NotFound("there is no module '" + moduleId + "'"));
   }
 
+  /** The one rule of who changes a module for {@code organisationId} (null: for every organisation). */
+  static boolean mayChange(Principal p, Long organisationId) {
+    return p.role() == Role.ADMIN || organisationId != null && organisationId == p.organisationId();
+  }
+
+  /**
+   * The organisation a module is for (null: every one), if {@code p} may see it in the workspace: a published module
+   * as its readers may; one not published yet (an open draft only) if {@code p} may change it. Not found otherwise.
+   */
+  private Future<Long> readable(Principal p, String moduleId) {
+    Catalog catalog = content.get();
+    NotFound none = new NotFound("there is no module '" + moduleId + "'");
+    if (catalog.module(moduleId).isPresent()) {
+      return catalog.visible(moduleId, Optional.of(p)) ? Future.succeededFuture(catalog.scope(moduleId).orElse(null))
+          : Future.failedFuture(none);
+    }
+    return drafts.draft(moduleId).compose(d -> d.isPresent() && mayChange(p, d.get().organisationId())
+        ? Future.succeededFuture(d.get().organisationId()) : Future.failedFuture(none));
+  }
+
+  /** Succeeds if {@code p} may change the module; refused with the reason if they may only see it. */
+  private Future<Void> editable(Principal p, String moduleId) {
+    return readable(p, moduleId).compose(scope -> mayChange(p, scope) ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new Forbidden(scope == null
+            ? "this module is for every organisation: only an admin may change it"
+            : "this module is for another organisation: only its trainers, or an admin, may change it")));
+  }
+
+  private Scope scope(Principal p, Long organisationId, Map<Long, String> names) {
+    return new Scope(organisationId, organisationId == null ? null : names.get(organisationId), mayChange(p, organisationId));
+  }
+
+  /** The organisations a module may be for, by id, in name order (an admin's choice when creating or scoping one). */
+  public Future<Map<Long, String>> organisations() {
+    return drafts.organisations();
+  }
+
+  /**
+   * Makes a module (published, or a new one's draft) one for every organisation ({@code rawOrganisation} empty or
+   * "all") or for one organisation and its units. Admins only.
+   */
+  public Future<Void> scope(Principal p, String moduleId, String rawOrganisation) {
+    if (p.role() != Role.ADMIN) {
+      return Future.failedFuture(new Forbidden("only an admin decides which organisations a module is for"));
+    }
+    return readable(p, moduleId).compose(was -> organisation(rawOrganisation)).compose(org ->
+        content.get().module(moduleId).isPresent()
+            ? versions.scope(moduleId, org.orElse(null)).compose(changed -> content.refresh())
+            : drafts.scope(moduleId, org.orElse(null)));
+  }
+
+  /** An organisation named by its id, as a form sends it; empty for every organisation ("" or "all"). */
+  private Future<Optional<Long>> organisation(String raw) {
+    if (raw == null || raw.isBlank() || raw.strip().equals("all")) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    long id;
+    try {
+      id = Long.parseLong(raw.strip());
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(new Invalid("bad_organisation", "choose an organisation from the list, or every organisation"));
+    }
+    return drafts.organisations().compose(all -> all.containsKey(id) ? Future.succeededFuture(Optional.of(id))
+        : Future.failedFuture(new Invalid("bad_organisation", "there is no organisation " + id)));
+  }
+
   /** Opens a draft of a published module, a copy of its published files; the open draft if there is one. */
   public Future<AuthoringRepository.Draft> openDraft(Principal p, String moduleId) {
-    Module module = published(moduleId);
-    String folder = content.get().folder(moduleId).map(f -> f.getFileName().toString()).orElse(moduleId);
-    return drafts.open(moduleId, module.version(), folder, p.accountId());
+    return editable(p, moduleId).compose(ok -> {
+      Module module = published(moduleId);
+      String folder = content.get().folder(moduleId).map(f -> f.getFileName().toString()).orElse(moduleId);
+      return drafts.open(moduleId, module.version(), folder, p.accountId());
+    });
   }
 
   /** A module id as the validator takes it. */
@@ -275,9 +356,10 @@ public final class AuthoringService {
 
   /**
    * Creates a module as a draft of its own (learners see nothing until it is published), from a skeleton that passes
-   * the validator: module.md with every field the trainer then fills in, and a first lesson.
+   * the validator: module.md with every field the trainer then fills in, and a first lesson. A trainer's module is
+   * for the trainer's organisation; an admin's for the one chosen ({@code rawOrganisation}), or every organisation.
    */
-  public Future<AuthoringRepository.Draft> create(Principal p, String id, String title) {
+  public Future<AuthoringRepository.Draft> create(Principal p, String id, String title, String rawOrganisation) {
     String cleanTitle = title == null ? "" : title.strip();
     if (id == null || !MODULE_ID.matcher(id).matches()) {
       return Future.failedFuture(new Invalid("bad_id",
@@ -287,7 +369,8 @@ public final class AuthoringService {
       return Future.failedFuture(new Invalid("bad_title", "a title is one line of at most 200 characters"));
     }
     if (content.get().module(id).isPresent()) {
-      return Future.failedFuture(new Conflict("module_exists", "there is a module '" + id + "' already: open a draft of it"));
+      return Future.failedFuture(new Conflict("module_exists", content.get().visible(id, Optional.of(p))
+          ? "there is a module '" + id + "' already: open a draft of it" : "the id '" + id + "' is taken: choose another"));
     }
     String yamlTitle = "\"" + cleanTitle.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     Map<String, byte[]> files = new java.util.LinkedHashMap<>();
@@ -297,12 +380,19 @@ public final class AuthoringService {
         + "The overview of the module, in Markdown.\n").getBytes(StandardCharsets.UTF_8));
     files.put("01-introduction.md", ("---\nid: introduction\ntitle: Introduction\n---\n## What this lesson covers\n\n"
         + "The first lesson, in Markdown.\n").getBytes(StandardCharsets.UTF_8));
-    return drafts.create(id, files, p.accountId()).recover(e -> Future.failedFuture(e instanceof AuthoringRepository.StaleRevision
-        ? new Conflict("draft_exists", "a draft of module '" + id + "' is open already") : e));
+    Future<Optional<Long>> scope = p.role() == Role.ADMIN ? organisation(rawOrganisation)
+        : Future.succeededFuture(Optional.of(p.organisationId()));
+    return scope.compose(org -> drafts.create(id, files, p.accountId(), org.orElse(null)))
+        .recover(e -> Future.failedFuture(e instanceof AuthoringRepository.StaleRevision
+            ? new Conflict("draft_exists", "a draft of module '" + id + "' is open already") : e));
   }
 
   /** The module's open draft, checked by the same validator as courses/; not found when none is open. */
-  public Future<DraftView> draft(String moduleId) {
+  public Future<DraftView> draft(Principal p, String moduleId) {
+    return editable(p, moduleId).compose(ok -> draft(moduleId));
+  }
+
+  private Future<DraftView> draft(String moduleId) {
     return drafts.draft(moduleId).compose(found -> check(found.orElseThrow(() ->
         new NotFound("no_draft", "module '" + moduleId + "' has no open draft"))));
   }
@@ -324,7 +414,7 @@ public final class AuthoringService {
     if (text != null && text.indexOf('\u0000') >= 0) {
       return Future.failedFuture(new Invalid("not_text", "the file holds a NUL character: it is not text"));
     }
-    return drafts.draft(moduleId).compose(found -> {
+    return editable(p, moduleId).compose(ok -> drafts.draft(moduleId)).compose(found -> {
       AuthoringRepository.Draft d = found.orElseThrow(() -> new NotFound("no_draft", "module '" + moduleId + "' has no open draft"));
       if (bytes != null && !d.files().containsKey(path) && d.files().size() >= MAX_FILES) {
         return Future.failedFuture(new Invalid("too_many", "a module may hold at most " + MAX_FILES + " files"));
@@ -339,15 +429,19 @@ public final class AuthoringService {
 
   /**
    * An image of a module by the address its lessons give it (name and content digest): from any published version,
-   * or from the open draft (a preview). Anyone may fetch it: the address names content only those who have the
-   * lesson can know.
+   * to whoever may read the module ({@code who} empty: an anonymous reader), or from the open draft (a preview), to
+   * whoever may change it.
    */
-  public Future<Optional<byte[]>> media(String moduleId, String name, String digest) {
+  public Future<Optional<byte[]>> media(Optional<Principal> who, String moduleId, String name, String digest) {
     if (name == null || !Images.isImageName(name) || digest == null || !digest.matches("[0-9a-f]{16}")) {
       return Future.succeededFuture(Optional.empty());
     }
-    return versions.media(moduleId, name, digest)
-        .compose(found -> found.isPresent() ? Future.succeededFuture(found) : drafts.media(moduleId, name, digest));
+    boolean readable = content.get().module(moduleId).isPresent() && content.get().visible(moduleId, who);
+    return (readable ? versions.media(moduleId, name, digest) : Future.succeededFuture(Optional.<byte[]>empty()))
+        .compose(found -> found.isPresent() || who.isEmpty() ? Future.succeededFuture(found)
+            : editable(who.get(), moduleId).compose(ok -> drafts.media(moduleId, name, digest))
+                .recover(e -> e instanceof NotFound || e instanceof Forbidden
+                    ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e)));
   }
 
   public boolean reviewed() {
@@ -356,7 +450,7 @@ public final class AuthoringService {
 
   /** Approves the draft as it stands at {@code revision}; refused to anyone who edited it, or if it changed since. */
   public Future<Void> approve(Principal p, String moduleId, int revision) {
-    return drafts.draft(moduleId).compose(found -> {
+    return editable(p, moduleId).compose(ok -> drafts.draft(moduleId)).compose(found -> {
       AuthoringRepository.Draft d = found.orElseThrow(() -> new NotFound("no_draft", "module '" + moduleId + "' has no open draft"));
       if (d.authors().contains(p.accountId())) {
         return Future.failedFuture(new Conflict("own_draft",
@@ -367,8 +461,8 @@ public final class AuthoringService {
     });
   }
 
-  public Future<Void> discard(String moduleId) {
-    return drafts.discard(moduleId);
+  public Future<Void> discard(Principal p, String moduleId) {
+    return editable(p, moduleId).compose(ok -> drafts.discard(moduleId));
   }
 
   /**
@@ -377,7 +471,7 @@ public final class AuthoringService {
    */
   public Future<Publication> publish(Principal p, String moduleId, boolean confirmed) {
     Optional<Module> before = content.get().module(moduleId);
-    return draft(moduleId).compose(view -> {
+    return draft(p, moduleId).compose(view -> {
       if (!view.problems().isEmpty() || view.module().isEmpty()) {
         return Future.failedFuture(new Conflict("draft_has_problems",
             "the draft has " + view.problems().size() + " problem(s); fix them before publishing"));
@@ -396,7 +490,7 @@ public final class AuthoringService {
         AuthoringRepository.Draft d = view.draft();
         ModuleVersionRepository.NewVersion next = new ModuleVersionRepository.NewVersion(moduleId, after.version(), null,
             ModuleFolder.digest(d.files()), ModuleCodec.toJson(after),
-            after.quiz().map(ModuleCodec::quizToJson).orElse(null), d.files(), "workspace", p.accountId());
+            after.quiz().map(ModuleCodec::quizToJson).orElse(null), d.files(), "workspace", p.accountId(), d.organisationId());
         return versions.publish(List.of(next)).compose(v -> drafts.discard(moduleId)).compose(v -> content.refresh())
             .map(v -> new Publication(published(moduleId).version(), changes));
       });
@@ -407,10 +501,10 @@ public final class AuthoringService {
    * Serves an earlier version again (a roll back). What disappears or changes meaning compared with the version
    * served now must be confirmed first, as for a publication.
    */
-  public Future<Publication> republish(String moduleId, String rawVersion, boolean confirmed) {
-    Module now = published(moduleId);
+  public Future<Publication> republish(Principal p, String moduleId, String rawVersion, boolean confirmed) {
     int version = version(rawVersion);
-    return versions.version(moduleId, version).compose(found -> {
+    return editable(p, moduleId).compose(ok -> versions.version(moduleId, version)).compose(found -> {
+      Module now = published(moduleId);
       Module earlier = found.orElseThrow(() -> new NotFound("there is no version " + version + " of module '" + moduleId + "'"));
       return changes(now, earlier).compose(changes -> changes.mustConfirm() && !confirmed
           ? Future.succeededFuture(new Publication(null, changes))
@@ -486,17 +580,27 @@ public final class AuthoringService {
     }
   }
 
-  public Future<List<ModuleStatus>> workspace(String lang) {
-    return drafts.openIds().compose(open -> {
+  /**
+   * The modules {@code p} may see, with their status; then the modules not published yet that they may change, and
+   * the folders of courses/ that never published.
+   */
+  public Future<List<ModuleStatus>> workspace(Principal p, String lang) {
+    return Future.all(drafts.openIds(), drafts.organisations()).compose(both -> {
+      Map<String, Long> open = both.resultAt(0);
+      Map<Long, String> names = both.resultAt(1);
       Map<String, List<Problem>> problems = content.problemsByFolder();
       List<Future<ModuleStatus>> rows = new ArrayList<>();
       List<String> seen = new ArrayList<>();
       for (Module m : content.get().modules()) {
-        String folder = content.get().folder(m.id()).map(p -> p.getFileName().toString()).orElse(null);
+        String folder = content.get().folder(m.id()).map(f -> f.getFileName().toString()).orElse(null);
         seen.add(folder);
-        rows.add(Future.all(versions.history(m.id()), versions.since(m.id())).compose(both -> {
-          List<ModuleVersionRepository.VersionInfo> history = both.resultAt(0);
-          List<ModuleVersionRepository.FileSince> since = both.resultAt(1);
+        if (!content.get().visible(m.id(), Optional.of(p))) {
+          continue;
+        }
+        Scope scope = scope(p, content.get().scope(m.id()).orElse(null), names);
+        rows.add(Future.all(versions.history(m.id()), versions.since(m.id())).compose(two -> {
+          List<ModuleVersionRepository.VersionInfo> history = two.resultAt(0);
+          List<ModuleVersionRepository.FileSince> since = two.resultAt(1);
           OffsetDateTime at = history.stream().filter(ModuleVersionRepository.VersionInfo::published).findFirst()
               .map(ModuleVersionRepository.VersionInfo::createdAt).orElse(null);
           List<String> missing = new ArrayList<>();
@@ -511,17 +615,22 @@ public final class AuthoringService {
             List<String> removed = before.map(b -> b.lessons().stream().map(Lesson::id)
                 .filter(id -> m.lesson(id).isEmpty()).toList()).orElse(List.of());
             return readers.of(m.id(), removed).map(count -> new ModuleStatus(m.id(), m.title().in(lang), m.version(), at, folder,
-                moduleProblems, missing, older, open.contains(m.id()), removed, count));
+                moduleProblems, missing, older, open.containsKey(m.id()), removed, count, scope));
           });
         }));
       }
       // modules created in the workspace and not published yet
-      open.stream().filter(id -> content.get().module(id).isEmpty()).forEach(id -> rows.add(Future.succeededFuture(
-          new ModuleStatus(id, id, null, null, null, List.of(), List.of(), List.of(), true))));
+      open.forEach((id, org) -> {
+        if (content.get().module(id).isEmpty() && mayChange(p, org)) {
+          rows.add(Future.succeededFuture(new ModuleStatus(id, id, null, null, null, List.of(), List.of(), List.of(), true,
+              scope(p, org, names))));
+        }
+      });
+      // a folder of courses/ that never published: its problems are shown to every trainer, as courses/ is everyone's
       problems.forEach((folder, list) -> {
         if (!seen.contains(folder)) {
           rows.add(Future.succeededFuture(new ModuleStatus(null, folder.isEmpty() ? null : folder, null, null,
-              folder.isEmpty() ? null : folder, lines(list), List.of(), List.of(), false)));
+              folder.isEmpty() ? null : folder, lines(list), List.of(), List.of(), false, scope(p, null, names))));
         }
       });
       return Future.all(rows).map(all -> all.<ModuleStatus>list());
@@ -557,10 +666,13 @@ public final class AuthoringService {
   }
 
   /** A module's published version and every version it has had, newest first. */
-  public Future<History> history(String moduleId) {
-    Module module = content.get().module(moduleId).orElseThrow(() -> new NotFound("there is no module '" + moduleId + "'"));
-    return Future.all(versions.history(moduleId), drafts.draft(moduleId))
-        .map(both -> new History(module, both.resultAt(0), both.<Optional<AuthoringRepository.Draft>>resultAt(1).isPresent()));
+  public Future<History> history(Principal p, String moduleId) {
+    return readable(p, moduleId).compose(org -> {
+      Module module = published(moduleId);
+      return Future.all(versions.history(moduleId), drafts.draft(moduleId), drafts.organisations())
+          .map(all -> new History(module, all.resultAt(0), all.<Optional<AuthoringRepository.Draft>>resultAt(1).isPresent(),
+              scope(p, org, all.resultAt(2))));
+    });
   }
 
   /** One line of a comparison: kept (' '), removed ('-') or added ('+'); "…" stands for kept lines left out. */
@@ -576,10 +688,10 @@ public final class AuthoringService {
   private static final int CONTEXT = 2;
 
   /** Every file of two versions of a module compared, line by line for text. */
-  public Future<Comparison> compare(String moduleId, String rawFrom, String rawTo) {
+  public Future<Comparison> compare(Principal p, String moduleId, String rawFrom, String rawTo) {
     int from = version(rawFrom);
     int to = version(rawTo);
-    return Future.all(versions.files(moduleId, from), versions.files(moduleId, to)).map(both -> {
+    return readable(p, moduleId).compose(ok -> Future.all(versions.files(moduleId, from), versions.files(moduleId, to))).map(both -> {
       Map<String, byte[]> a = both.resultAt(0);
       Map<String, byte[]> b = both.resultAt(1);
       if (a.isEmpty() || b.isEmpty()) {
@@ -679,9 +791,9 @@ public final class AuthoringService {
   }
 
   /** A version's files as a zip holding one folder named after the module, as `validate` reads it. */
-  public Future<Buffer> export(String moduleId, String rawVersion) {
+  public Future<Buffer> export(Principal p, String moduleId, String rawVersion) {
     int version = version(rawVersion);
-    return versions.files(moduleId, version).map(files -> {
+    return readable(p, moduleId).compose(ok -> versions.files(moduleId, version)).map(files -> {
       if (files.isEmpty()) {
         throw new NotFound("there is no version " + version + " of module '" + moduleId + "'");
       }

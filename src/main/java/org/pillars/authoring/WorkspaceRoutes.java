@@ -73,6 +73,21 @@ public final class WorkspaceRoutes implements Routes {
     router.get("/workspace/modules/:moduleId/draft/preview/:lessonId").handler(authors)
         .handler(ctx -> preview(ctx, ctx.pathParam("lessonId")));
     router.post("/api/workspace/modules/:moduleId/versions/:version/publish").handler(authors).handler(this::republishApi);
+    router.post("/workspace/modules/:moduleId/scope").handler(Access.roles(Role.ADMIN)).handler(this::scopeForm);
+    router.post("/api/workspace/modules/:moduleId/scope").handler(Access.roles(Role.ADMIN)).handler(this::scopeApi);
+  }
+
+  /** An admin makes the module one for every organisation, or for one organisation and its units. */
+  private void scopeForm(RoutingContext ctx) {
+    String id = ctx.pathParam("moduleId");
+    authoring.scope(Access.principal(ctx), id, ctx.request().getFormAttribute("organisation"))
+        .onSuccess(v -> Pages.seeOther(ctx, "/workspace/modules/" + id + "?scoped=1")).onFailure(ctx::fail);
+  }
+
+  private void scopeApi(RoutingContext ctx) {
+    Object raw = Json.body(ctx).getValue("organisation");
+    authoring.scope(Access.principal(ctx), ctx.pathParam("moduleId"), raw == null ? null : String.valueOf(raw))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
   /**
@@ -82,7 +97,7 @@ public final class WorkspaceRoutes implements Routes {
   private void preview(RoutingContext ctx, String lessonId) {
     String id = ctx.pathParam("moduleId");
     String lang = Language.of(ctx);
-    authoring.draft(id).onSuccess(view -> {
+    authoring.draft(Access.principal(ctx), id).onSuccess(view -> {
       org.pillars.content.Module m = view.module().orElseThrow(() -> new org.pillars.core.Conflict("draft_has_problems",
           pages.messages().get(lang, "preview.problems")));
       String base = draftUrl(id) + "/preview";
@@ -109,11 +124,11 @@ public final class WorkspaceRoutes implements Routes {
     String id = ctx.pathParam("moduleId");
     String version = ctx.pathParam("version");
     boolean confirmed = "yes".equals(ctx.request().getFormAttribute("confirm"));
-    authoring.republish(id, version, confirmed).onSuccess(p -> {
+    authoring.republish(Access.principal(ctx), id, version, confirmed).onSuccess(p -> {
       if (p.version() != null) {
         Pages.seeOther(ctx, "/workspace/modules/" + id + "?published=" + p.version());
       } else {
-        authoring.history(id).onSuccess(h -> {
+        authoring.history(Access.principal(ctx), id).onSuccess(h -> {
           Map<String, Object> model = historyModel(ctx, h);
           model.put("changes", changesModel(p.changes()));
           model.put("confirmHref", "/workspace/modules/" + id + "/versions/" + version + "/publish");
@@ -126,7 +141,7 @@ public final class WorkspaceRoutes implements Routes {
 
   private void republishApi(RoutingContext ctx) {
     boolean confirmed = Boolean.TRUE.equals(Json.body(ctx).getValue("confirm"));
-    authoring.republish(ctx.pathParam("moduleId"), ctx.pathParam("version"), confirmed)
+    authoring.republish(Access.principal(ctx), ctx.pathParam("moduleId"), ctx.pathParam("version"), confirmed)
         .onSuccess(p -> Json.send(ctx, 200, publicationJson(p))).onFailure(ctx::fail);
   }
 
@@ -147,17 +162,20 @@ public final class WorkspaceRoutes implements Routes {
   private static final Map<String, String> IMAGE_TYPES = Map.of("png", "image/png", "jpg", "image/jpeg", "jpeg", "image/jpeg",
       "webp", "image/webp");
 
-  /** An image of a module, at the address that names its content: cached for a year, it never changes. */
+  /**
+   * An image of a module, at the address that names its content, to whoever may read the module: cached for a year
+   * (it never changes), by the reader's browser only, as a module may be for one organisation.
+   */
   private void media(RoutingContext ctx) {
     String name = ctx.pathParam("name");
-    authoring.media(ctx.pathParam("moduleId"), name, ctx.request().getParam("v")).onSuccess(found -> {
+    authoring.media(Access.current(ctx), ctx.pathParam("moduleId"), name, ctx.request().getParam("v")).onSuccess(found -> {
       if (found.isEmpty()) {
         ctx.fail(new org.pillars.core.NotFound(pages.messages().get(Language.of(ctx), "error.404.reason")));
         return;
       }
       String ext = name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT);
       ctx.response().putHeader("Content-Type", IMAGE_TYPES.get(ext))
-          .putHeader("Cache-Control", "public, max-age=31536000, immutable")
+          .putHeader("Cache-Control", "private, max-age=31536000, immutable")
           .putHeader("Content-Disposition", "inline")
           .end(io.vertx.core.buffer.Buffer.buffer(found.get()));
     }).onFailure(ctx::fail);
@@ -165,14 +183,16 @@ public final class WorkspaceRoutes implements Routes {
 
   private void createForm(RoutingContext ctx) {
     String id = ctx.request().getFormAttribute("id");
-    authoring.create(Access.principal(ctx), id == null ? null : id.strip(), ctx.request().getFormAttribute("title"))
+    authoring.create(Access.principal(ctx), id == null ? null : id.strip(), ctx.request().getFormAttribute("title"),
+        ctx.request().getFormAttribute("organisation"))
         .onSuccess(d -> Pages.seeOther(ctx, draftUrl(d.moduleId()))).onFailure(ctx::fail);
   }
 
   private void createApi(RoutingContext ctx) {
     JsonObject body = Json.body(ctx);
-    authoring.create(Access.principal(ctx), body.getString("id"), body.getString("title"))
-        .compose(d -> authoring.draft(d.moduleId()))
+    authoring.create(Access.principal(ctx), body.getString("id"), body.getString("title"),
+        body.getValue("organisation") == null ? null : String.valueOf(body.getValue("organisation")))
+        .compose(d -> authoring.draft(Access.principal(ctx), d.moduleId()))
         .onSuccess(view -> Json.send(ctx, 201, draftJson(view))).onFailure(ctx::fail);
   }
 
@@ -194,7 +214,7 @@ public final class WorkspaceRoutes implements Routes {
         .onSuccess(next -> Pages.seeOther(ctx, draftUrl(id) + "?uploaded=" + next))
         .onFailure(e -> {
           if (e instanceof AuthoringService.UploadRefused refused) {
-            authoring.draft(id).onSuccess(view -> {
+            authoring.draft(Access.principal(ctx), id).onSuccess(view -> {
               Map<String, Object> model = draftModel(ctx, view, null);
               model.put("uploadProblems", refused.reasons());
               pages.send(ctx, 400, "workspace-draft", model);
@@ -217,12 +237,12 @@ public final class WorkspaceRoutes implements Routes {
 
   private void openDraftApi(RoutingContext ctx) {
     String id = ctx.pathParam("moduleId");
-    authoring.openDraft(Access.principal(ctx), id).compose(d -> authoring.draft(id))
+    authoring.openDraft(Access.principal(ctx), id).compose(d -> authoring.draft(Access.principal(ctx), id))
         .onSuccess(view -> Json.send(ctx, 201, draftJson(view))).onFailure(ctx::fail);
   }
 
   private void draftApi(RoutingContext ctx) {
-    authoring.draft(ctx.pathParam("moduleId")).onSuccess(view -> Json.send(ctx, 200, draftJson(view))).onFailure(ctx::fail);
+    authoring.draft(Access.principal(ctx), ctx.pathParam("moduleId")).onSuccess(view -> Json.send(ctx, 200, draftJson(view))).onFailure(ctx::fail);
   }
 
   private static JsonObject draftJson(AuthoringService.DraftView view) {
@@ -239,7 +259,7 @@ public final class WorkspaceRoutes implements Routes {
 
   private void draftPage(RoutingContext ctx) {
     String id = ctx.pathParam("moduleId");
-    authoring.draft(id).onSuccess(view -> {
+    authoring.draft(Access.principal(ctx), id).onSuccess(view -> {
       Map<String, Object> model = draftModel(ctx, view, null);
       model.put("uploaded", ctx.request().getParam("uploaded"));
       pages.send(ctx, "workspace-draft", model);
@@ -280,7 +300,7 @@ public final class WorkspaceRoutes implements Routes {
   private void filePage(RoutingContext ctx) {
     String id = ctx.pathParam("moduleId");
     String path = ctx.request().getParam("path");
-    authoring.draft(id).onSuccess(view -> {
+    authoring.draft(Access.principal(ctx), id).onSuccess(view -> {
       byte[] bytes = path == null ? null : view.draft().files().get(path);
       String text = bytes == null ? "" : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
       Map<String, Object> model = fileModel(ctx, view, path == null ? "" : path, text, null);
@@ -325,7 +345,7 @@ public final class WorkspaceRoutes implements Routes {
         .onFailure(e -> {
           if (e instanceof org.pillars.core.Conflict conflict && text != null) {
             // the trainer's text is kept in the editor, with the saved file beside it to compare
-            authoring.draft(id).onSuccess(view -> {
+            authoring.draft(Access.principal(ctx), id).onSuccess(view -> {
               Map<String, Object> model = fileModel(ctx, view, path, text, conflict.getMessage());
               byte[] saved = view.draft().files().get(path);
               model.put("savedText", saved == null ? "" : new String(saved, java.nio.charset.StandardCharsets.UTF_8));
@@ -362,7 +382,7 @@ public final class WorkspaceRoutes implements Routes {
       if (p.version() != null) {
         Pages.seeOther(ctx, "/workspace/modules/" + id + "?published=" + p.version());
       } else {
-        authoring.draft(id).onSuccess(view -> pages.send(ctx, "workspace-draft", draftModel(ctx, view, p.changes()))).onFailure(ctx::fail);
+        authoring.draft(Access.principal(ctx), id).onSuccess(view -> pages.send(ctx, "workspace-draft", draftModel(ctx, view, p.changes()))).onFailure(ctx::fail);
       }
     }).onFailure(ctx::fail);
   }
@@ -390,11 +410,11 @@ public final class WorkspaceRoutes implements Routes {
 
   private void discardForm(RoutingContext ctx) {
     String id = ctx.pathParam("moduleId");
-    authoring.discard(id).onSuccess(v -> Pages.seeOther(ctx, "/workspace/modules/" + id)).onFailure(ctx::fail);
+    authoring.discard(Access.principal(ctx), id).onSuccess(v -> Pages.seeOther(ctx, "/workspace/modules/" + id)).onFailure(ctx::fail);
   }
 
   private void discardApi(RoutingContext ctx) {
-    authoring.discard(ctx.pathParam("moduleId")).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
+    authoring.discard(Access.principal(ctx), ctx.pathParam("moduleId")).onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
   private static String when(OffsetDateTime at, String lang) {
@@ -404,7 +424,7 @@ public final class WorkspaceRoutes implements Routes {
 
   private void workspacePage(RoutingContext ctx) {
     String lang = Language.of(ctx);
-    authoring.workspace(lang).onSuccess(modules -> {
+    authoring.workspace(Access.principal(ctx), lang).onSuccess(modules -> {
       Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "workspace.title"));
       List<Map<String, Object>> rows = new ArrayList<>();
       for (AuthoringService.ModuleStatus m : modules) {
@@ -422,31 +442,68 @@ public final class WorkspaceRoutes implements Routes {
         row.put("draftOpen", m.draftOpen());
         row.put("removed", m.removedLessons().isEmpty() ? null : String.join(", ", m.removedLessons()));
         row.put("readersOfRemoved", m.readersOfRemoved());
+        row.put("scope", scopeText(m.scope(), lang));
+        row.put("readOnly", !m.scope().editable());
         if (m.version() == null && m.draftOpen()) {
           row.put("href", draftUrl(m.id()));
         }
         rows.add(row);
       }
       model.put("modules", rows);
-      pages.send(ctx, "workspace", model);
+      if (Access.principal(ctx).role() != Role.ADMIN) {
+        pages.send(ctx, "workspace", model);
+        return;
+      }
+      authoring.organisations().onSuccess(orgs -> {
+        model.put("organisations", organisationOptions(orgs, null));
+        pages.send(ctx, "workspace", model);
+      }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 
+  /** Who a module is for, in words: every organisation, or one (and its units). */
+  private String scopeText(AuthoringService.Scope scope, String lang) {
+    return scope.organisationId() == null ? pages.messages().get(lang, "workspace.scopeAll")
+        : pages.messages().get(lang, "workspace.scopeOne", scope.organisation());
+  }
+
+  private static List<Map<String, Object>> organisationOptions(Map<Long, String> orgs, Long selected) {
+    List<Map<String, Object>> options = new ArrayList<>();
+    orgs.forEach((id, name) -> options.add(Map.of("id", id, "name", name, "selected", id.equals(selected))));
+    return options;
+  }
+
+  private static JsonObject scopeJson(AuthoringService.Scope scope) {
+    return new JsonObject().put("organisation", scope.organisationId()).put("organisationName", scope.organisation())
+        .put("editable", scope.editable());
+  }
+
   private void workspaceApi(RoutingContext ctx) {
-    authoring.workspace(Language.of(ctx)).onSuccess(modules -> {
+    authoring.workspace(Access.principal(ctx), Language.of(ctx)).onSuccess(modules -> {
       JsonArray list = new JsonArray();
       modules.forEach(m -> list.add(new JsonObject().put("id", m.id()).put("title", m.title()).put("version", m.version())
           .put("publishedAt", m.publishedAt() == null ? null : m.publishedAt().toInstant().toString()).put("folder", m.folder())
           .put("problems", new JsonArray(m.problems())).put("frenchMissing", new JsonArray(m.frenchMissing()))
           .put("frenchOlder", new JsonArray(m.frenchOlder())).put("draftOpen", m.draftOpen())
-          .put("removedLessons", new JsonArray(m.removedLessons())).put("readersOfRemoved", m.readersOfRemoved())));
+          .put("removedLessons", new JsonArray(m.removedLessons())).put("readersOfRemoved", m.readersOfRemoved())
+          .put("scope", scopeJson(m.scope()))));
       Json.send(ctx, 200, new JsonObject().put("modules", list));
     }).onFailure(ctx::fail);
   }
 
   private void historyPage(RoutingContext ctx) {
-    authoring.history(ctx.pathParam("moduleId")).onSuccess(h -> pages.send(ctx, "workspace-module", historyModel(ctx, h)))
-        .onFailure(ctx::fail);
+    authoring.history(Access.principal(ctx), ctx.pathParam("moduleId")).compose(h -> {
+      Map<String, Object> model = historyModel(ctx, h);
+      if (Access.principal(ctx).role() != Role.ADMIN) {
+        return io.vertx.core.Future.succeededFuture(model);
+      }
+      return authoring.organisations().map(orgs -> {
+        model.put("organisations", organisationOptions(orgs, h.scope().organisationId()));
+        model.put("scopeAction", "/workspace/modules/" + h.module().id() + "/scope");
+        model.put("everyOrganisation", h.scope().organisationId() == null);
+        return model;
+      });
+    }).onSuccess(model -> pages.send(ctx, "workspace-module", model)).onFailure(ctx::fail);
   }
 
   private Map<String, Object> historyModel(RoutingContext ctx, AuthoringService.History h) {
@@ -457,6 +514,9 @@ public final class WorkspaceRoutes implements Routes {
     model.put("draftOpen", h.draftOpen());
     model.put("draftHref", draftUrl(h.module().id()));
     model.put("published", ctx.request().getParam("published"));
+    model.put("scoped", ctx.request().getParam("scoped") != null);
+    model.put("scope", scopeText(h.scope(), lang));
+    model.put("editable", h.scope().editable());
     List<Map<String, Object>> rows = new ArrayList<>();
     for (ModuleVersionRepository.VersionInfo v : h.versions()) {
       Map<String, Object> row = new HashMap<>();
@@ -482,17 +542,18 @@ public final class WorkspaceRoutes implements Routes {
   }
 
   private void historyApi(RoutingContext ctx) {
-    authoring.history(ctx.pathParam("moduleId")).onSuccess(h -> {
+    authoring.history(Access.principal(ctx), ctx.pathParam("moduleId")).onSuccess(h -> {
       JsonArray list = new JsonArray();
       h.versions().forEach(v -> list.add(new JsonObject().put("version", v.version()).put("createdAt", v.createdAt().toInstant().toString())
           .put("origin", v.origin()).put("folder", v.folder()).put("files", v.files()).put("digest", v.digest())
           .put("published", v.published())));
-      Json.send(ctx, 200, new JsonObject().put("module", h.module().id()).put("published", h.module().version()).put("versions", list));
+      Json.send(ctx, 200, new JsonObject().put("module", h.module().id()).put("published", h.module().version())
+          .put("scope", scopeJson(h.scope())).put("versions", list));
     }).onFailure(ctx::fail);
   }
 
   private io.vertx.core.Future<AuthoringService.Comparison> comparison(RoutingContext ctx) {
-    return authoring.compare(ctx.pathParam("moduleId"), ctx.request().getParam("from"), ctx.request().getParam("to"));
+    return authoring.compare(Access.principal(ctx), ctx.pathParam("moduleId"), ctx.request().getParam("from"), ctx.request().getParam("to"));
   }
 
   private void comparePage(RoutingContext ctx) {
@@ -529,7 +590,7 @@ public final class WorkspaceRoutes implements Routes {
   private void export(RoutingContext ctx) {
     String module = ctx.pathParam("moduleId");
     String version = ctx.pathParam("version");
-    authoring.export(module, version).onSuccess(zip -> ctx.response()
+    authoring.export(Access.principal(ctx), module, version).onSuccess(zip -> ctx.response()
         .putHeader("Content-Type", "application/zip")
         .putHeader("Content-Disposition", "attachment; filename=\"" + module + "-v" + version + ".zip\"")
         .putHeader("Cache-Control", "private, no-store")

@@ -20,7 +20,10 @@ import org.pillars.http.Pages;
 import org.pillars.core.NotFound;
 import org.pillars.core.Routes;
 
-/** The reading pages: the catalogue, a module's overview and its lessons. Open to everyone. */
+/**
+ * The reading pages: the catalogue, a module's overview and its lessons. Open to everyone, for the modules they may
+ * see (a module for one organisation is not found by anyone else).
+ */
 public final class CatalogRoutes implements Routes {
 
   private final Supplier<Catalog> catalog;
@@ -64,7 +67,7 @@ public final class CatalogRoutes implements Routes {
     String lang = Language.of(ctx);
     Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "catalog.title"));
     List<Map<String, Object>> cards = new ArrayList<>();
-    for (Module m : catalog.get().modules()) {
+    for (Module m : catalog.get().modules(Access.current(ctx))) {
       Map<String, Object> card = new HashMap<>();
       card.put("href", "/modules/" + m.id());
       card.put("title", m.title().in(lang));
@@ -140,7 +143,7 @@ public final class CatalogRoutes implements Routes {
   }
 
   private Module module(RoutingContext ctx, String lang) {
-    return catalog.get().module(ctx.pathParam("moduleId"))
+    return catalog.get().module(ctx.pathParam("moduleId"), Access.current(ctx))
         .orElseThrow(() -> new NotFound(pages.messages().get(lang, "error.module.missing")));
   }
 

@@ -19,8 +19,9 @@ import org.pillars.db.Transactions.Transaction;
 /** All SQL of organisations, cohorts, enrolment, assignments and the completion report. */
 public final class CohortRepository {
 
+  /** {@code organisationPath}: the cohort's organisation, then each one above it (which modules are for it). */
   public record Cohort(long id, long organisationId, String organisationName, String name, LocalDate startsOn,
-                       LocalDate deploysOn, int members) { }
+                       LocalDate deploysOn, int members, List<Long> organisationPath) { }
 
   public record Assignment(String moduleId, LocalDate dueOn) { }
 
@@ -48,7 +49,8 @@ public final class CohortRepository {
         UNION ALL SELECT o.id FROM organisations o JOIN scope s ON o.parent_id = s.id)""";
   private static final String COHORT_COLUMNS = """
       SELECT c.id, c.organisation_id, o.name AS organisation_name, c.name, c.starts_on, c.deploys_on,
-             (SELECT count(*) FROM cohort_members m WHERE m.cohort_id = c.id) AS members
+             (SELECT count(*) FROM cohort_members m WHERE m.cohort_id = c.id) AS members,
+             organisation_path(c.organisation_id) AS organisation_path
       FROM cohorts c JOIN organisations o ON o.id = c.organisation_id""";
   private static final String COHORTS_IN_SCOPE = SCOPE + " " + COHORT_COLUMNS
       + " WHERE $2 OR c.organisation_id IN (SELECT id FROM scope) ORDER BY c.deploys_on, c.name";
@@ -397,7 +399,8 @@ public final class CohortRepository {
 
   private static Cohort cohort(Row r) {
     return new Cohort(r.getLong("id"), r.getLong("organisation_id"), r.getString("organisation_name"), r.getString("name"),
-        r.getLocalDate("starts_on"), r.getLocalDate("deploys_on"), r.getLong("members").intValue());
+        r.getLocalDate("starts_on"), r.getLocalDate("deploys_on"), r.getLong("members").intValue(),
+        List.of(r.getArrayOfLongs("organisation_path")));
   }
 
   private static <T> List<T> list(io.vertx.sqlclient.RowSet<Row> rows, Function<Row, T> map) {

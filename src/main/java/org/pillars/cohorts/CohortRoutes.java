@@ -161,7 +161,7 @@ public final class CohortRoutes implements Routes {
       model.put("previous", page > 1 ? query + (page - 1) : null);
       model.put("next", from + PAGE_SIZE < r.matching() ? query + (page + 1) : null);
       model.put("page", page);
-      model.put("catalog", catalog.get().modules().stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang))).toList());
+      model.put("catalog", cohorts.modules(r.cohort()).stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang))).toList());
       model.put("exportHref", "/cohorts/" + r.cohort().id() + "/export.csv");
       pages.send(ctx, "cohort", model);
     }).onFailure(ctx::fail);

@@ -166,6 +166,10 @@ public final class CohortService {
     return cohort(p, cohortId).compose(c -> repository.deleteCohort(c.id()));
   }
 
+  /**
+   * Assigns a module to a cohort: one for every organisation, or one for the cohort's organisation or one above it
+   * (any other is as unknown to the caller as a module that does not exist).
+   */
   public Future<Void> assign(Principal p, String cohortId, String moduleId, LocalDate dueOn) {
     if (moduleId == null || catalog.get().module(moduleId).isEmpty()) {
       return Future.failedFuture(new Invalid("there is no module '" + moduleId + "'"));
@@ -176,7 +180,9 @@ public final class CohortService {
     if (!inRange(dueOn)) {
       return Future.failedFuture(outOfRange("due date", dueOn));
     }
-    return cohort(p, cohortId).compose(c -> repository.assign(c.id(), moduleId, dueOn));
+    return cohort(p, cohortId).compose(c -> catalog.get().visibleWithin(moduleId, c.organisationPath())
+        ? repository.assign(c.id(), moduleId, dueOn)
+        : Future.failedFuture(new Invalid("there is no module '" + moduleId + "'")));
   }
 
   public Future<Void> unassign(Principal p, String cohortId, String moduleId) {
@@ -369,8 +375,9 @@ public final class CohortService {
     });
   }
 
-  public List<Module> modules() {
-    return catalog.get().modules();
+  /** The modules that may be assigned to the cohort: for every organisation, or for its own or one above it. */
+  public List<Module> modules(CohortRepository.Cohort cohort) {
+    return catalog.get().modules().stream().filter(m -> catalog.get().visibleWithin(m.id(), cohort.organisationPath())).toList();
   }
 
   static boolean unique(Throwable e) {

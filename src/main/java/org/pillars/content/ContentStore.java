@@ -121,7 +121,7 @@ public final class ContentStore implements Supplier<Catalog> {
               }
             });
             changed.add(new ModuleVersionRepository.NewVersion(m.id(), m.version(), name, digest, ModuleCodec.toJson(m),
-                m.quiz().map(ModuleCodec::quizToJson).orElse(null), sources, "courses", null));
+                m.quiz().map(ModuleCodec::quizToJson).orElse(null), sources, "courses", null, null));
           }
         }
         return versions.publish(changed).compose(v -> versions.published())
@@ -149,13 +149,17 @@ public final class ContentStore implements Supplier<Catalog> {
   private Catalog serve(List<ModuleVersionRepository.Stored> stored, List<Problem> problems, long print) {
     List<Module> modules = new ArrayList<>();
     Map<String, Path> folders = new java.util.HashMap<>();
+    Map<String, Long> scopes = new java.util.HashMap<>();
     for (ModuleVersionRepository.Stored v : stored) {
       modules.add(ModuleCodec.fromJson(v.module(), v.version(), v.quiz()));
+      if (v.organisationId() != null) {
+        scopes.put(v.moduleId(), v.organisationId());
+      }
       if (v.folder() != null) {
         folders.put(v.moduleId(), root.resolve(v.folder()));
       }
     }
-    Catalog catalog = new Catalog(modules, problems, folders);
+    Catalog catalog = new Catalog(modules, problems, folders, scopes);
     report(catalog);
     fingerprint.set(print);
     current.set(catalog);

@@ -14,18 +14,23 @@ import java.util.Optional;
 /** Module versions and what is published, in PostgreSQL (module_versions, module_files, module_heads). */
 public final class ModuleVersionRepository {
 
-  /** A published version as stored: enough to serve it without rendering anything. */
-  public record Stored(String moduleId, int version, String folder, String folderDigest, JsonObject module, JsonObject quiz) { }
+  /**
+   * A published version as stored: enough to serve it without rendering anything. {@code organisationId}: the
+   * organisation the module is for (with its units), null when it is for every organisation.
+   */
+  public record Stored(String moduleId, int version, String folder, String folderDigest, JsonObject module, JsonObject quiz,
+                       Long organisationId) { }
 
   /**
    * A version to publish: {@code floor} is the version its author wrote (the number given is at least that, and
-   * above every earlier one); {@code files} are its sources by path inside the module.
+   * above every earlier one); {@code files} are its sources by path inside the module; {@code organisationId} the
+   * scope of a module published for the first time (null: every organisation; a published module keeps its own).
    */
   public record NewVersion(String moduleId, int floor, String folder, String digest, JsonObject module, JsonObject quiz,
-                           Map<String, byte[]> files, String origin, Long publishedBy) { }
+                           Map<String, byte[]> files, String origin, Long publishedBy, Long organisationId) { }
 
   private static final String PUBLISHED = """
-      SELECT h.module_id, h.published, h.folder, h.folder_digest, v.module, v.quiz FROM module_heads h
+      SELECT h.module_id, h.published, h.folder, h.folder_digest, h.organisation_id, v.module, v.quiz FROM module_heads h
       JOIN module_versions v ON v.module_id = h.module_id AND v.version = h.published
       ORDER BY h.folder NULLS LAST, h.module_id""";
   private static final String QUIZ = "SELECT quiz FROM module_versions WHERE module_id = $1 AND version = $2";
@@ -49,7 +54,7 @@ public final class ModuleVersionRepository {
   private static final String INSERT_FILE = "INSERT INTO module_files (module_id, version, path, bytes) VALUES ($1, $2, $3, $4)";
   private static final String FREE_FOLDER = "UPDATE module_heads SET folder = NULL WHERE folder = $1 AND module_id <> $2";
   private static final String HEAD = """
-      INSERT INTO module_heads (module_id, published, folder, folder_digest) VALUES ($1, $2, $3, $4)
+      INSERT INTO module_heads (module_id, published, folder, folder_digest, organisation_id) VALUES ($1, $2, $3, $4, $5)
       ON CONFLICT (module_id) DO UPDATE SET published = excluded.published, folder = coalesce(excluded.folder, module_heads.folder),
         folder_digest = coalesce(excluded.folder_digest, module_heads.folder_digest), published_at = now()""";
 
@@ -95,7 +100,7 @@ public final class ModuleVersionRepository {
       List<Stored> stored = new ArrayList<>();
       for (Row r : rows) {
         stored.add(new Stored(r.getString("module_id"), r.getInteger("published"), r.getString("folder"), r.getString("folder_digest"),
-            r.getJsonObject("module"), r.getJsonObject("quiz")));
+            r.getJsonObject("module"), r.getJsonObject("quiz"), r.getLong("organisation_id")));
       }
       return stored;
     });
@@ -182,6 +187,19 @@ public final class ModuleVersionRepository {
             : conn.preparedQuery(ANNOUNCE).execute(Tuple.of(moduleId)).map(x -> true)));
   }
 
+  private static final String SCOPE = """
+      UPDATE module_heads SET organisation_id = $2 WHERE module_id = $1 AND organisation_id IS DISTINCT FROM $2""";
+
+  /**
+   * Makes a published module one for every organisation ({@code organisationId} null) or for one and its units,
+   * announced like a publication; false if it had that scope already (or is not published).
+   */
+  public Future<Boolean> scope(String moduleId, Long organisationId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SCOPE).execute(Tuple.of(moduleId, organisationId)).compose(rows ->
+        rows.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(ANNOUNCE).execute(Tuple.of(moduleId)).map(x -> true)));
+  }
+
   /** The quiz of a version learners were served, with its key; empty when there never was one. */
   public Future<Optional<JsonObject>> quiz(String moduleId, int version) {
     return pool.preparedQuery(QUIZ).execute(Tuple.of(moduleId, version))
@@ -222,7 +240,7 @@ public final class ModuleVersionRepository {
             .compose(x -> v.folder() == null ? Future.succeededFuture()
                 : conn.preparedQuery(FREE_FOLDER).execute(Tuple.of(v.folder(), v.moduleId())).mapEmpty())
             .compose(x -> conn.preparedQuery(HEAD).execute(Tuple.of(v.moduleId(), version, v.folder(),
-                v.folder() == null ? null : v.digest())))
+                v.folder() == null ? null : v.digest(), v.organisationId())))
             .compose(x -> conn.preparedQuery(ANNOUNCE).execute(Tuple.of(v.moduleId())).mapEmpty());
       });
     });

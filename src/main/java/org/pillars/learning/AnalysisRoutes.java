@@ -56,7 +56,7 @@ public final class AnalysisRoutes implements Routes {
 
   /** The version asked for ({@code ?version=}, the one served by default) and the language ({@code ?lang=}, all by default). */
   private io.vertx.core.Future<Analysis> analysis(RoutingContext ctx) {
-    Module module = learning.module(ctx.pathParam("moduleId"));
+    Module module = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
     learning.quiz(module);
     String rawVersion = ctx.request().getParam("version");
     String lang = ctx.request().getParam("lang");

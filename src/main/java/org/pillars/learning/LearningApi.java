@@ -52,13 +52,13 @@ public final class LearningApi implements Routes {
   private void modules(RoutingContext ctx) {
     String lang = Language.of(ctx);
     JsonArray list = new JsonArray();
-    learning.catalogModules().forEach(m -> list.add(summary(m, lang)));
+    learning.catalogModules(Access.current(ctx)).forEach(m -> list.add(summary(m, lang)));
     Json.send(ctx, 200, new JsonObject().put("modules", list));
   }
 
   private void module(RoutingContext ctx) {
     String lang = Language.of(ctx);
-    Module m = learning.module(ctx.pathParam("moduleId"));
+    Module m = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
     JsonArray lessons = new JsonArray();
     m.lessons().forEach(l -> lessons.add(new JsonObject().put("id", l.id()).put("number", l.number())
         .put("title", l.title().in(lang)).put("minutes", l.minutes())));
@@ -73,7 +73,7 @@ public final class LearningApi implements Routes {
 
   private void lesson(RoutingContext ctx) {
     String lang = Language.of(ctx);
-    Module m = learning.module(ctx.pathParam("moduleId"));
+    Module m = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
     Lesson l = m.lesson(ctx.pathParam("lessonId")).orElseThrow(() -> new NotFound("there is no such lesson"));
     Json.send(ctx, 200, new JsonObject().put("module", m.id()).put("id", l.id()).put("number", l.number())
         .put("title", l.title().in(lang)).put("minutes", l.minutes()).put("language", l.html().languageFor(lang))
@@ -88,12 +88,12 @@ public final class LearningApi implements Routes {
 
   /** The quiz to answer; its version is kept (every published version is), so an answer sent days later is graded. */
   private void quiz(RoutingContext ctx) {
-    Module m = learning.module(ctx.pathParam("moduleId"));
+    Module m = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
     Json.send(ctx, 200, LearningService.quizView(m, learning.quiz(m), Language.of(ctx)));
   }
 
   private void start(RoutingContext ctx) {
-    Module m = learning.module(ctx.pathParam("moduleId"));
+    Module m = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
     Quiz quiz = learning.quiz(m);
     String lang = Language.of(ctx);
     learning.start(Access.principal(ctx), m.id())

@@ -94,7 +94,7 @@ public final class LearningRoutes implements Routes {
 
   private void markRead(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
-    Module module = learning.module(ctx.pathParam("moduleId"));
+    Module module = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
     String lessonId = ctx.pathParam("lessonId");
     learning.markRead(p, module.id(), lessonId).onSuccess(v -> {
       // the page after says that this lesson is marked as read (the quiz page, by naming what is still unread)
@@ -106,7 +106,7 @@ public final class LearningRoutes implements Routes {
 
   private void quizPage(RoutingContext ctx) {
     String lang = Language.of(ctx);
-    Module module = learning.module(ctx.pathParam("moduleId"));
+    Module module = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
     Quiz quiz = learning.quiz(module);
     Map<String, Object> model = pages.model(ctx, t(ctx, "quiz.title") + " · " + module.title().in(lang));
     model.put("module", moduleModel(module, lang));

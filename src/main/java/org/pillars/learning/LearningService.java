@@ -66,11 +66,18 @@ public final class LearningService {
     return repository.itemStats(module.id(), version, lang);
   }
 
-  public List<Module> catalogModules() {
-    return catalog.get().modules();
+  /** The modules {@code who} may see (nobody: an anonymous reader), in catalogue order. */
+  public List<Module> catalogModules(Optional<Principal> who) {
+    return catalog.get().modules(who);
   }
 
-  public Module module(String id) {
+  /** A module {@code who} may see; one they may not is not found, as one that does not exist. */
+  public Module module(String id, Optional<Principal> who) {
+    return catalog.get().module(id, who).orElseThrow(() -> new NotFound("there is no module '" + id + "'"));
+  }
+
+  /** A module served now, whoever asks: for what a learner began already (their own attempt). */
+  private Module served(String id) {
     return catalog.get().module(id).orElseThrow(() -> new NotFound("there is no module '" + id + "'"));
   }
 
@@ -88,7 +95,7 @@ public final class LearningService {
 
   /** True when the lesson was not marked read before (a mark sent again changes nothing but its time). */
   public Future<Boolean> markRead(Principal p, String moduleId, String lessonId) {
-    Module module = module(moduleId);
+    Module module = module(moduleId, Optional.of(p));
     Lesson lesson = module.lesson(lessonId).orElseThrow(() -> new NotFound("there is no lesson '" + lessonId + "'"));
     return repository.markRead(p.accountId(), lesson.id(), completion(module));
   }
@@ -105,7 +112,7 @@ public final class LearningService {
   }
 
   public Future<UUID> start(Principal p, String moduleId) {
-    Module module = module(moduleId);
+    Module module = module(moduleId, Optional.of(p));
     Quiz quiz = quiz(module);
     return repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts())
         .recover(e -> Future.failedFuture(e instanceof LearningRepository.AttemptLimitReached
@@ -129,7 +136,7 @@ public final class LearningService {
    */
   public Future<Sent> submitSent(Principal p, UUID key, String moduleId, int version, Map<String, List<Integer>> answers,
                                  java.time.OffsetDateTime answeredAt, String lang) {
-    Module module = module(moduleId);
+    Module module = module(moduleId, Optional.of(p));
     Quiz current = quiz(module);
     return quizAt(module, version).compose(quiz -> {
       Grading.Result graded = Grading.grade(quiz, answers);
@@ -170,7 +177,7 @@ public final class LearningService {
     return repository.attempt(id).compose(found -> {
       LearningRepository.Attempt a = found.filter(x -> x.accountId() == p.accountId())
           .orElseThrow(() -> new NotFound("there is no such attempt"));
-      Module module = module(a.moduleId());
+      Module module = served(a.moduleId());
       return quizAt(module, a.moduleVersion()).map(quiz -> new AttemptView(a, module, quiz, false))
           .recover(e -> e instanceof NotFound ? Future.succeededFuture(new AttemptView(a, module, quiz(module), true))
               : Future.failedFuture(e));
@@ -348,7 +355,7 @@ public final class LearningService {
   public Future<List<ModuleStanding>> standing(Principal p, java.time.LocalDate today) {
     return assigned(p, today).compose(assigned -> progress(p).map(progress -> {
       List<ModuleStanding> all = new ArrayList<>();
-      for (Module m : catalogModules()) {
+      for (Module m : catalogModules(Optional.of(p))) {
         LearningRepository.Progress pr = progress.getOrDefault(m.id(), LearningRepository.Progress.none(m.id()));
         int[] s = steps(m, pr);
         all.add(new ModuleStanding(m, s[2], s[0], s[1], pr.attempts(), pr.bestScore(), pr.passed(), pr.certificateCode(),

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.pillars.support.Accounts;
+import org.pillars.support.OwnModules;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
 import org.pillars.core.Access;
@@ -97,6 +98,9 @@ class AccessControlTest {
           .execute(io.vertx.sqlclient.Tuple.of(coordinatorOrg, "Doomed " + i)).await().iterator().next().getLong(0);
     }
     switchTarget = Accounts.id(server, Accounts.create(server, "learner"));
+    // a module for the trainer's organisation only: its drafts are the trainer's to make; alpha, for every
+    // organisation, is an admin's to change
+    OwnModules.publish(server, TOKENS.get("trainer"), "local", null);
 
     //                                                                         anon owner learner trainer coord admin
     row("GET", "/", "/", "200 200 200 200 200 200");
@@ -154,35 +158,52 @@ class AccessControlTest {
     form("POST", "/workspace/modules", "/workspace/modules", "id=made-by-the-table&title=A+new+module", "303 403 403 303 403 409", false);
     json("POST", "/api/workspace/modules", "/api/workspace/modules", new JsonObject().put("id", "made-by-the-api").put("title", "New"),
         "401 403 403 201 403 409");
-    // a draft: opened, read, a stale save refused, then published (nothing changed: version 3 stays) and discarded
-    form("POST", "/workspace/modules/:moduleId/draft", "/workspace/modules/alpha/draft", "", "303 403 403 303 403 303", false);
-    row("GET", "/workspace/modules/:moduleId/draft", "/workspace/modules/alpha/draft", "303 403 403 200 403 200");
-    form("POST", "/workspace/modules/:moduleId/draft/upload", "/workspace/modules/alpha/draft/upload", "revision=1",
+    // a draft of the trainer's module: opened, read, a stale save refused, then published (nothing changed: version 1 stays) and discarded
+    form("POST", "/workspace/modules/:moduleId/draft", "/workspace/modules/local/draft", "", "303 403 403 303 403 303", false);
+    row("GET", "/workspace/modules/:moduleId/draft", "/workspace/modules/local/draft", "303 403 403 200 403 200");
+    form("POST", "/workspace/modules/:moduleId/draft/upload", "/workspace/modules/local/draft/upload", "revision=1",
         "303 403 403 400 403 400", false);
-    row("GET", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/alpha/draft/file?path=01-first.md", "303 403 403 200 403 200");
-    form("POST", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/alpha/draft/file", "path=01-first.md&revision=0&text=x",
+    row("GET", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/local/draft/file?path=01-introduction.md", "303 403 403 200 403 200");
+    form("POST", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/local/draft/file", "path=01-first.md&revision=0&text=x",
         "303 403 403 409 403 409", false);
-    json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", new JsonObject(), "401 403 403 201 403 201");
-    row("GET", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 200 403 200");
+    json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", new JsonObject(), "401 403 403 201 403 201");
+    row("GET", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", "401 403 403 200 403 200");
     // approving: the trainer opened the draft, so may not approve it (409); the admin only read it, so may
-    form("POST", "/workspace/modules/:moduleId/draft/approve", "/workspace/modules/alpha/draft/approve", "revision=1",
+    form("POST", "/workspace/modules/:moduleId/draft/approve", "/workspace/modules/local/draft/approve", "revision=1",
         "303 403 403 409 403 303", false);
-    json("POST", "/api/workspace/modules/:moduleId/draft/approve", "/api/workspace/modules/alpha/draft/approve",
+    json("POST", "/api/workspace/modules/:moduleId/draft/approve", "/api/workspace/modules/local/draft/approve",
         new JsonObject().put("revision", 1), "401 403 403 409 403 204");
-    row("GET", "/workspace/modules/:moduleId/draft/preview", "/workspace/modules/alpha/draft/preview", "303 403 403 200 403 200");
-    row("GET", "/workspace/modules/:moduleId/draft/preview/:lessonId", "/workspace/modules/alpha/draft/preview/quiz", "303 403 403 200 403 200");
-    json("POST", "/api/workspace/modules/:moduleId/draft/files", "/api/workspace/modules/alpha/draft/files",
+    row("GET", "/workspace/modules/:moduleId/draft/preview", "/workspace/modules/local/draft/preview", "303 403 403 200 403 200");
+    row("GET", "/workspace/modules/:moduleId/draft/preview/:lessonId", "/workspace/modules/local/draft/preview/quiz", "303 403 403 200 403 200");
+    json("POST", "/api/workspace/modules/:moduleId/draft/files", "/api/workspace/modules/local/draft/files",
         new JsonObject().put("path", "01-first.md").put("text", "x").put("revision", 0), "401 403 403 409 403 409");
-    json("POST", "/api/workspace/modules/:moduleId/draft/publish", "/api/workspace/modules/alpha/draft/publish", new JsonObject(),
+    json("POST", "/api/workspace/modules/:moduleId/draft/publish", "/api/workspace/modules/local/draft/publish", new JsonObject(),
         "401 403 403 200 403 404");
-    form("POST", "/workspace/modules/:moduleId/draft/publish", "/workspace/modules/alpha/draft/publish", "", "303 403 403 404 403 404", false);
-    form("POST", "/workspace/modules/:moduleId/draft/discard", "/workspace/modules/alpha/draft/discard", "", "303 403 403 303 403 303", false);
-    row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 204 403 204");
-    // serving a version again: version 3 is served already, so nothing changes
-    form("POST", "/workspace/modules/:moduleId/versions/:version/publish", "/workspace/modules/alpha/versions/3/publish", "confirm=yes",
+    form("POST", "/workspace/modules/:moduleId/draft/publish", "/workspace/modules/local/draft/publish", "", "303 403 403 404 403 404", false);
+    form("POST", "/workspace/modules/:moduleId/draft/discard", "/workspace/modules/local/draft/discard", "", "303 403 403 303 403 303", false);
+    row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", "401 403 403 204 403 204");
+    // serving a version again: version 1 is served already, so nothing changes
+    form("POST", "/workspace/modules/:moduleId/versions/:version/publish", "/workspace/modules/local/versions/1/publish", "confirm=yes",
         "303 403 403 303 403 303", false);
-    json("POST", "/api/workspace/modules/:moduleId/versions/:version/publish", "/api/workspace/modules/alpha/versions/3/publish",
+    json("POST", "/api/workspace/modules/:moduleId/versions/:version/publish", "/api/workspace/modules/local/versions/1/publish",
         new JsonObject(), "401 403 403 200 403 200");
+    // alpha is for every organisation: the trainer may read it (above) but not change it; the admin may
+    json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", new JsonObject(), "401 403 403 403 403 201");
+    row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 403 403 204");
+    form("POST", "/workspace/modules/:moduleId/versions/:version/publish", "/workspace/modules/alpha/versions/3/publish", "confirm=yes",
+        "303 403 403 403 403 303", false);
+    json("POST", "/api/workspace/modules/:moduleId/versions/:version/publish", "/api/workspace/modules/alpha/versions/3/publish",
+        new JsonObject(), "401 403 403 403 403 200");
+    // the trainer's module is seen by its organisation (and admins) only: to anyone else it does not exist
+    row("GET", "/modules/:moduleId", "/modules/local", "404 404 404 200 404 200");
+    row("GET", "/api/modules/:moduleId", "/api/modules/local", "404 404 404 200 404 200");
+    row("GET", "/workspace/modules/:moduleId", "/workspace/modules/local", "303 403 403 200 403 200");
+    // who a module is for: admins decide (here: every organisation, as it was, then the trainer's again)
+    json("POST", "/api/workspace/modules/:moduleId/scope", "/api/workspace/modules/local/scope", new JsonObject().put("organisation", "all"),
+        "401 403 403 403 403 204");
+    form("POST", "/workspace/modules/:moduleId/scope", "/workspace/modules/local/scope", "organisation=" + trainerOrganisation(),
+        "303 403 403 403 403 303", false);
+    row("GET", "/modules/:moduleId", "/modules/local", "404 404 404 200 404 200");
     row("GET", "/cohorts", "/cohorts", "303 403 403 403 200 200");
     form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 400 400", false);
     row("GET", "/cohorts/:cohortId", c, "303 403 403 403 200 200");
@@ -235,6 +256,12 @@ class AccessControlTest {
         "401 403 403 403 403 204");
     json("POST", "/api/admin/accounts/:accountId/enable", "/api/admin/accounts/" + switchTarget + "/enable", null,
         "401 403 403 403 403 204");
+  }
+
+  private static long trainerOrganisation() {
+    String name = server.get("/api/me", "Authorization", "Bearer " + TOKENS.get("trainer")).bodyAsJsonObject().getString("username");
+    return server.app().database().pool().preparedQuery("SELECT organisation_id FROM accounts WHERE username = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(name)).await().iterator().next().getLong(0);
   }
 
   @AfterAll

@@ -18,7 +18,7 @@ class SessionCacheTest {
   private final SessionCache cache = new SessionCache(live::get);
 
   private static SessionCache.Entry of(long account) {
-    return new SessionCache.Entry(new AuthRepository.Account(account, "u" + account, "U", Role.LEARNER, 1, null, false, 0),
+    return new SessionCache.Entry(new AuthRepository.Account(account, "u" + account, "U", Role.LEARNER, 1, null, false, 0, java.util.List.of(1L)),
         OffsetDateTime.now().plusHours(1));
   }
 

@@ -23,7 +23,8 @@ import org.pillars.support.Trees;
 /**
  * Drafts in the workspace, through the real server: a draft is edited and checked by the validator of courses/,
  * learners see nothing of it until it is published, and publishing names what learners lose. Fixture module alpha
- * (version 3): lessons first and second, quiz questions host-state, tiers, mandate-not-r2p and checkpoint.
+ * (version 3): lessons first and second, quiz questions host-state, tiers, mandate-not-r2p and checkpoint. Alpha is
+ * for every organisation, so an admin edits it here; what trainers may change is ScopeTest's.
  */
 @ExtendWith(TestPostgres.class)
 class DraftTest {
@@ -57,7 +58,7 @@ class DraftTest {
   @DisplayName("a trainer opens a draft, saves a mistake, sees it at its line, fixes it and publishes: learners see only the published versions")
   void editCheckAndPublish() throws Exception {
     try (TestApp app = start()) {
-      String trainerName = Accounts.create(app, "trainer");
+      String trainerName = Accounts.create(app, "admin");
       Accounts.Browser trainer = Accounts.browser(app, trainerName);
       assertEquals(303, post(app, trainer, "/workspace/modules/alpha/draft").statusCode());
       String draft = app.get("/workspace/modules/alpha/draft", "Cookie", trainer.cookie()).bodyAsString();
@@ -100,7 +101,7 @@ class DraftTest {
     try (TestApp app = start()) {
       String learner = Accounts.token(app, Accounts.create(app, "learner"));
       assertEquals(204, api(app, learner, HttpMethod.POST, "/api/modules/alpha/lessons/second/read", null).statusCode());
-      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      String token = Accounts.token(app, Accounts.create(app, "admin"));
       JsonObject opened = api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft", null).bodyAsJsonObject();
       int revision = opened.getInteger("revision");
 
@@ -136,7 +137,7 @@ class DraftTest {
       assertEquals(3, app.app().content().get().module("alpha").orElseThrow().version(), "nothing published yet");
       assertEquals(200, app.get("/modules/alpha/second").statusCode());
 
-      var browser = Accounts.browser(app, Accounts.create(app, "trainer"));
+      var browser = Accounts.browser(app, Accounts.create(app, "admin"));
       String page = post(app, browser, "/workspace/modules/alpha/draft/publish").bodyAsString();
       assertTrue(page.contains("Lessons removed: second") && page.contains("1 learner has read them"), page);
       assertTrue(page.contains("name=\"confirm\" value=\"yes\""), "the page asks to confirm: " + page);
@@ -152,7 +153,7 @@ class DraftTest {
   @DisplayName("a draft whose only change is a question's right answers must be confirmed too; one that changes wording only need not")
   void keyChangeAloneMustBeConfirmed() throws Exception {
     try (TestApp app = start()) {
-      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      String token = Accounts.token(app, Accounts.create(app, "admin"));
       int revision = api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft", null).bodyAsJsonObject().getInteger("revision");
       for (String file : new String[] {"quiz.md", "quiz.fr.md"}) {
         var r = api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft/files",
@@ -177,7 +178,7 @@ class DraftTest {
   @DisplayName("the draft previews as learners will see it, in English and French, lessons and quiz, without its key; learners see the published version")
   void previewAsLearnersSeeIt() throws Exception {
     try (TestApp app = start()) {
-      Accounts.Browser trainer = Accounts.browser(app, Accounts.create(app, "trainer"));
+      Accounts.Browser trainer = Accounts.browser(app, Accounts.create(app, "admin"));
       post(app, trainer, "/workspace/modules/alpha/draft");
       String lesson = text(app, "01-first.md").replace("title: The first lesson", "title: The first lesson, in the draft");
       assertEquals(303, post(app, trainer, "/workspace/modules/alpha/draft/file", "path", "01-first.md", "revision", "1", "text", lesson).statusCode());
@@ -208,14 +209,14 @@ class DraftTest {
   @DisplayName("a trainer creates a module: a draft nobody sees, valid from the start, listed in the workspace, served once published")
   void createModule() throws Exception {
     try (TestApp app = start()) {
-      Accounts.Browser trainer = Accounts.browser(app, Accounts.create(app, "trainer"));
+      Accounts.Browser trainer = Accounts.browser(app, Accounts.create(app, "admin"));
       HttpResponse<Buffer> created = post(app, trainer, "/workspace/modules", "id", "field-guide", "title", "A \"field\" guide: part 1");
       assertEquals(303, created.statusCode(), created.bodyAsString());
       assertEquals("/workspace/modules/field-guide/draft", created.getHeader("Location"));
       String draft = app.get("/workspace/modules/field-guide/draft", "Cookie", trainer.cookie()).bodyAsString();
       assertTrue(draft.contains("No problems: the draft can be published."), draft);
       assertEquals(404, app.get("/modules/field-guide").statusCode(), "learners see nothing of it");
-      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      String token = Accounts.token(app, Accounts.create(app, "admin"));
       JsonObject listed = api(app, token, HttpMethod.GET, "/api/workspace", null).bodyAsJsonObject().getJsonArray("modules").stream()
           .map(JsonObject.class::cast).filter(m -> "field-guide".equals(m.getString("id"))).findFirst().orElseThrow();
       assertEquals(true, listed.getBoolean("draftOpen"));
@@ -239,8 +240,8 @@ class DraftTest {
     Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
     try (TestApp app = TestApp.start(java.util.Map.of(org.pillars.config.AppConfig.COURSES, courses.toString(),
         org.pillars.config.AppConfig.REVIEW, "true"))) {
-      String author = Accounts.token(app, Accounts.create(app, "trainer"));
-      String reviewer = Accounts.token(app, Accounts.create(app, "trainer"));
+      String author = Accounts.token(app, Accounts.create(app, "admin"));
+      String reviewer = Accounts.token(app, Accounts.create(app, "admin"));
       int revision = api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft", null).bodyAsJsonObject().getInteger("revision");
       revision = api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft/files", new JsonObject().put("path", "01-first.md")
           .put("text", text(app, "01-first.md").replace("The first lesson", "The first lesson, reviewed")).put("revision", revision))
@@ -264,7 +265,7 @@ class DraftTest {
           .bodyAsJsonObject().getString("error"));
       assertEquals("own_draft", api(app, reviewer, HttpMethod.POST, "/api/workspace/modules/alpha/draft/approve",
           new JsonObject().put("revision", revision)).bodyAsJsonObject().getString("error"));
-      String third = Accounts.token(app, Accounts.create(app, "trainer"));
+      String third = Accounts.token(app, Accounts.create(app, "admin"));
       assertEquals(204, api(app, third, HttpMethod.POST, "/api/workspace/modules/alpha/draft/approve",
           new JsonObject().put("revision", revision)).statusCode());
       assertEquals(4, api(app, author, HttpMethod.POST, "/api/workspace/modules/alpha/draft/publish", new JsonObject())
@@ -276,7 +277,7 @@ class DraftTest {
   @DisplayName("roll back: an earlier version is served again, after confirming what it removes; attempts keep their versions")
   void rollBack() throws Exception {
     try (TestApp app = start()) {
-      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      String token = Accounts.token(app, Accounts.create(app, "admin"));
       int revision = api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft", null).bodyAsJsonObject().getInteger("revision");
       api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft/files", new JsonObject().put("path", "03-extra.md")
           .put("text", "---\nid: extra\ntitle: An extra lesson\n---\nMore.\n").put("revision", revision));
@@ -289,7 +290,7 @@ class DraftTest {
       assertEquals(new JsonArray().add("extra"), asked.getJsonObject("changes").getJsonArray("lessonsRemoved"));
       assertEquals(200, app.get("/modules/alpha/extra").statusCode(), "nothing changed before confirming");
 
-      var browser = Accounts.browser(app, Accounts.create(app, "trainer"));
+      var browser = Accounts.browser(app, Accounts.create(app, "admin"));
       String page = post(app, browser, "/workspace/modules/alpha/versions/3/publish").bodyAsString();
       assertTrue(page.contains("What serving version 3 again changes for learners") && page.contains("Lessons removed: extra"), page);
       HttpResponse<Buffer> done = post(app, browser, "/workspace/modules/alpha/versions/3/publish", "confirm", "yes");
@@ -315,8 +316,8 @@ class DraftTest {
   @DisplayName("two trainers save the same draft at once: the second is told who saved, its text is kept, nothing is overwritten")
   void secondSaveIsTold() throws Exception {
     try (TestApp app = start()) {
-      Accounts.Browser one = Accounts.browser(app, Accounts.create(app, "trainer"));
-      Accounts.Browser two = Accounts.browser(app, Accounts.create(app, "trainer"));
+      Accounts.Browser one = Accounts.browser(app, Accounts.create(app, "admin"));
+      Accounts.Browser two = Accounts.browser(app, Accounts.create(app, "admin"));
       post(app, one, "/workspace/modules/alpha/draft");
       String lesson = text(app, "01-first.md");
       assertEquals(303, post(app, one, "/workspace/modules/alpha/draft/file", "path", "01-first.md", "revision", "1",
@@ -338,7 +339,7 @@ class DraftTest {
   @DisplayName("bad files are refused with a reason and store nothing: traversal, folders, other types, NUL, too large; a learner or coordinator cannot open a draft")
   void badFilesRefused() throws Exception {
     try (TestApp app = start()) {
-      String token = Accounts.token(app, Accounts.create(app, "trainer"));
+      String token = Accounts.token(app, Accounts.create(app, "admin"));
       api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft", null);
       for (String path : new String[] {"../escape.md", "sub/lesson.md", "/etc/passwd.md", "image.svg", "script.html", ".hidden.md", "", "a\\b.md"}) {
         var r = api(app, token, HttpMethod.POST, "/api/workspace/modules/alpha/draft/files",

@@ -28,7 +28,10 @@ import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
 import org.pillars.support.Trees;
 
-/** Files uploaded into a draft (Markdown, images, zips) and images in lessons, through the real server. */
+/**
+ * Files uploaded into a draft (Markdown, images, zips) and images in lessons, through the real server; by an admin, as
+ * alpha is for every organisation (ScopeTest has what trainers may change).
+ */
 @ExtendWith(TestPostgres.class)
 class UploadTest {
 
@@ -67,7 +70,7 @@ class UploadTest {
 
   /** A trainer's browser, after it opened a draft of alpha (revision 1). */
   private static Accounts.Browser draftOpenedBy(TestApp app) {
-    Accounts.Browser trainer = Accounts.browser(app, Accounts.create(app, "trainer"));
+    Accounts.Browser trainer = Accounts.browser(app, Accounts.create(app, "admin"));
     app.send(HttpMethod.POST, "/workspace/modules/alpha/draft", Accounts.form("_csrf", trainer.csrf()), "Cookie", trainer.cookie(),
         "Content-Type", "application/x-www-form-urlencoded");
     return trainer;
@@ -94,10 +97,11 @@ class UploadTest {
       Matcher img = Pattern.compile("<img src=\"/modules/alpha/files/map\\.png\\?v(?:=|&#61;)([0-9a-f]{16})\" alt=\"A map of the sector\"").matcher(preview);
       assertTrue(img.find(), preview);
       String src = "/modules/alpha/files/map.png?v=" + img.group(1);
-      HttpResponse<Buffer> image = app.get(src);
+      assertEquals(404, app.get(src).statusCode(), "a draft's image is for those who may change the module, not for anyone");
+      HttpResponse<Buffer> image = app.get(src, "Cookie", trainer.cookie());
       assertEquals(200, image.statusCode());
       assertEquals("image/png", image.getHeader("Content-Type"));
-      assertEquals("public, max-age=31536000, immutable", image.getHeader("Cache-Control"));
+      assertEquals("private, max-age=31536000, immutable", image.getHeader("Cache-Control"));
       assertEquals(404, app.get("/modules/alpha/files/map.png?v=0000000000000000").statusCode(), "only at its own address");
       assertEquals(404, app.get("/modules/alpha/files/01-first.md?v=0000000000000000").statusCode(), "images only");
 

@@ -137,13 +137,13 @@ class ModuleVersionsTest {
       ModuleVersionRepository repository = new ModuleVersionRepository(pool);
       JsonObject module = ModuleCodec.toJson(app.app().content().get().module("beta").orElseThrow());
       repository.publish(List.of(new ModuleVersionRepository.NewVersion("gamma", 5, null, "a".repeat(64), module, null,
-          Map.of("module.md", new byte[] {1}), "workspace", null))).await();
+          Map.of("module.md", new byte[] {1}), "workspace", null, null))).await();
       assertEquals(List.of("5"), versions(app, "gamma"), "the quiz-only row of version 5 now holds its module");
       repository.publish(List.of(new ModuleVersionRepository.NewVersion("gamma", 5, null, "b".repeat(64), module, null,
-          Map.of("module.md", new byte[] {2}), "workspace", null))).await();
+          Map.of("module.md", new byte[] {2}), "workspace", null, null))).await();
       assertEquals(List.of("5", "6"), versions(app, "gamma"));
       repository.publish(List.of(new ModuleVersionRepository.NewVersion("gamma", 5, null, "b".repeat(64), module, null,
-          Map.of("module.md", new byte[] {2}), "workspace", null))).await();
+          Map.of("module.md", new byte[] {2}), "workspace", null, null))).await();
       assertEquals(List.of("5", "6"), versions(app, "gamma"), "what is published already is not published again");
 
       var e = assertThrows(Exception.class, () -> pool.query("UPDATE module_versions SET quiz = NULL WHERE module_id = 'alpha'").execute().await());

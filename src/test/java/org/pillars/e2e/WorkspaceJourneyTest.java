@@ -77,6 +77,10 @@ class WorkspaceJourneyTest {
     try (TestApp authoring = TestApp.startOn(database, courses); TestApp learners = TestApp.startOn(database, courses);
          Chrome chrome = Chrome.start("en", true, 1280, 900)) {
       String trainer = Accounts.create(authoring, "trainer");
+      long organisation = authoring.app().database().pool().preparedQuery("SELECT organisation_id FROM accounts WHERE username = $1")
+          .execute(io.vertx.sqlclient.Tuple.of(trainer)).await().iterator().next().getLong(0);
+      // the module will be for the trainer's organisation: a learner of it reads it on the other server
+      String[] learner = {"Authorization", "Bearer " + Accounts.token(learners, Accounts.create(learners, "learner", organisation))};
       WebDriver driver = chrome.driver();
       String at = "http://localhost:" + authoring.port();
       driver.get(at + "/login");
@@ -132,12 +136,13 @@ class WorkspaceJourneyTest {
       driver.get(at + "/workspace/modules/field-guide/draft/preview/quiz");
       assertTrue(main(driver).contains("What comes first at a checkpoint?"), main(driver));
       driver.get(at + "/lang/en?next=/workspace/modules/field-guide/draft");
-      assertEquals(404, learners.get("/modules/field-guide").statusCode(), "nothing published yet");
+      assertEquals(404, learners.get("/modules/field-guide", learner).statusCode(), "nothing published yet");
 
       Browse.click(driver, By.xpath("//button[normalize-space()='Publish as the next version']"));
       assertTrue(main(driver).contains("Published as version 1."), main(driver));
       await("the learners' server to serve it").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
-          .until(() -> learners.get("/modules/field-guide/quiz").statusCode() == 200);
+          .until(() -> learners.get("/modules/field-guide/quiz", learner).statusCode() == 200);
+      assertEquals(404, learners.get("/modules/field-guide/quiz").statusCode(), "a module for one organisation: not for anyone");
       chrome.screenshot("workspace-1-published");
 
       // a broken edit in a new draft: learners keep version 1
@@ -148,7 +153,7 @@ class WorkspaceJourneyTest {
       assertTrue(main(driver).contains("Fix these problems before publishing."), main(driver));
       assertTrue(driver.findElements(By.xpath("//button[normalize-space()='Publish as the next version']")).isEmpty(),
           "a draft with problems offers no publish button");
-      assertTrue(learners.get("/modules/field-guide/quiz").statusCode() == 200);
+      assertTrue(learners.get("/modules/field-guide/quiz", learner).statusCode() == 200);
       Browse.click(driver, By.xpath("//button[normalize-space()='Discard the draft']"));
 
       // version 2, then back to version 1
@@ -160,12 +165,12 @@ class WorkspaceJourneyTest {
       Browse.click(driver, By.xpath("//button[normalize-space()='Publish as the next version']"));
       assertTrue(main(driver).contains("Published as version 2."), main(driver));
       await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
-          .until(() -> learners.get("/modules/field-guide/introduction").bodyAsString().contains("second edition"));
+          .until(() -> learners.get("/modules/field-guide/introduction", learner).bodyAsString().contains("second edition"));
       Browse.click(driver, By.xpath("//button[normalize-space()='Serve version 1 again']"));
       assertTrue(main(driver).contains("Published as version 1."), main(driver));
       await("the roll back on the learners' server").atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
-          .until(() -> !learners.get("/modules/field-guide/introduction").bodyAsString().contains("second edition"));
-      assertFalse(learners.get("/modules/field-guide/introduction").bodyAsString().contains("second edition"));
+          .until(() -> !learners.get("/modules/field-guide/introduction", learner).bodyAsString().contains("second edition"));
+      assertFalse(learners.get("/modules/field-guide/introduction", learner).bodyAsString().contains("second edition"));
       assertAccessible(chrome, "the module's versions");
     }
   }

@@ -164,12 +164,14 @@ class ApiContractTest {
     ok(200, call(HttpMethod.GET, "/api/workspace/modules/alpha", trainer, null));
     ok(200, call(HttpMethod.GET, "/api/workspace/modules/alpha/compare?from=3&to=3", trainer, null));
     ok(201, call(HttpMethod.POST, "/api/workspace/modules", trainer, new JsonObject().put("id", "contract-new").put("title", "New")));
-    int revision = ok(201, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft", trainer, null)).getInteger("revision");
-    ok(200, call(HttpMethod.GET, "/api/workspace/modules/alpha/draft", trainer, null));
-    ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft/files", trainer,
+    // alpha is for every organisation: an admin changes it
+    int revision = ok(201, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft", admin, null)).getInteger("revision");
+    ok(200, call(HttpMethod.GET, "/api/workspace/modules/alpha/draft", admin, null));
+    ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft/files", admin,
         new JsonObject().put("path", "03-extra.md").put("text", "---\nid: extra\ntitle: Extra\n---\nMore.\n").put("revision", revision)));
-    ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft/publish", trainer, new JsonObject()));
-    ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/versions/3/publish", trainer, new JsonObject()));
+    ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/draft/publish", admin, new JsonObject()));
+    ok(200, call(HttpMethod.POST, "/api/workspace/modules/alpha/versions/3/publish", admin, new JsonObject()));
+    ok(204, call(HttpMethod.POST, "/api/workspace/modules/alpha/scope", admin, new JsonObject().put("organisation", "all")));
     ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/report", coordinator, null));
     io.vertx.core.json.JsonArray late = ok(200, call(HttpMethod.POST, "/api/sync", learner, new JsonObject().put("items",
         new io.vertx.core.json.JsonArray().add(sent(answers)).add(sent(answers))))).getJsonArray("items");
