@@ -88,7 +88,10 @@
       doc.querySelectorAll('link[rel=stylesheet], link[rel=icon], script[src]').forEach(function (l) { urls.push(l.getAttribute('href') || l.getAttribute('src')); });
       return caches.open('pillars-kept').then(function (c) {
         return Promise.all(urls.map(function (u) {
-          return fetch(u, { credentials: 'omit', headers: { 'Accept-Language': lang } }).then(function (r) {
+          // copies anyone may read are kept as anyone sees them; a module for one organisation, and the quiz (drawn
+          // for this learner when it varies), only signed in
+          var signedIn = !m.everyone || u === '/api/modules/' + id + '/quiz';
+          return fetch(u, { credentials: signedIn ? 'same-origin' : 'omit', headers: { 'Accept-Language': lang } }).then(function (r) {
             if (!r.ok) { throw new Error(u + ' ' + r.status); }
             return c.put(u, r);
           });
@@ -211,8 +214,9 @@
           [q.scenarioHtml, q.promptHtml].forEach(function (html) {
             if (html) { var d = el('div', 'prose'); d.innerHTML = html; f.appendChild(d); }  // sanitized on the server
           });
-          q.options.forEach(function (html, n) {
-            var row = el('div', 'option'), input = el('input'), label = el('label');
+          // a quiz that varies gives the order to show the options in; each answers by its position as written
+          (q.order || q.options.map(function (x, n) { return n; })).forEach(function (n) {
+            var html = q.options[n], row = el('div', 'option'), input = el('input'), label = el('label');
             input.type = q.multiple ? 'checkbox' : 'radio'; input.name = 'q.' + q.id; input.value = n; input.id = 'q-' + q.id + '-' + n;
             label.htmlFor = input.id; label.innerHTML = html;
             row.appendChild(input); row.appendChild(label); f.appendChild(row);
@@ -220,11 +224,11 @@
           form.appendChild(f);
         });
         var submit = el('button', 'button', t('js.submit')); submit.type = 'submit'; form.appendChild(submit);
-        var draftKey = 'draft:' + id + ':' + quiz.version;
+        var draftKey = 'draft:' + id + ':' + quiz.version + (quiz.round == null ? '' : ':' + quiz.round);
         form.addEventListener('submit', function (ev) {
           ev.preventDefault();
           submitOffline(form, doc.querySelector('.crumbs a[href^="/modules/"]').textContent,
-            { kind: 'attempt', module: id, version: quiz.version }, draftKey);
+            { kind: 'attempt', module: id, version: quiz.version, round: quiz.round }, draftKey);
         });
         b.replaceWith(form);
         autosave(form, draftKey);

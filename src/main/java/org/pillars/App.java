@@ -193,7 +193,7 @@ public final class App {
       Pages pages = new Pages(new Templates(messages), messages, assets);
       AuthService auth = security.getValue();
       Authn authn = new Authn(auth, new Csrf(security.getKey().csrfKey()), config.cookiesSecure(), config.trustedProxies());
-      LearningService learning = new LearningService(content, new LearningRepository(database.pool()));
+      LearningService learning = new LearningService(content, new LearningRepository(database.pool()), security.getKey().drawKey());
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), new Transactions(database.pool()), auth,
           content, learning::decideHeld);
       List<Routes> features = List.of(

@@ -26,7 +26,7 @@ import org.pillars.config.ConfigException;
  * database the file must be configured, or the server does not start: an unconfigured JWT verifier
  * would accept unsigned tokens.
  */
-public record SigningKeys(String privatePem, String publicPem, byte[] csrfKey, byte[] deviceKey) {
+public record SigningKeys(String privatePem, String publicPem, byte[] csrfKey, byte[] deviceKey, byte[] drawKey) {
 
   private static final Logger LOG = Logger.getLogger(SigningKeys.class.getName());
   private static final Pattern BLOCK = Pattern.compile("-----BEGIN (PRIVATE|PUBLIC) KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1 KEY-----");
@@ -75,13 +75,14 @@ public record SigningKeys(String privatePem, String publicPem, byte[] csrfKey, b
       byte[] privateDer = der(privatePem);
       ec.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
       ec.generatePublic(new X509EncodedKeySpec(der(publicPem)));
-      return new SigningKeys(privatePem, publicPem, derive("pillars-csrf", privateDer), derive("pillars-device", privateDer));
+      return new SigningKeys(privatePem, publicPem, derive("pillars-csrf", privateDer), derive("pillars-device", privateDer),
+          derive("pillars-quiz-draw", privateDer));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new ConfigException(AppConfig.JWT_KEY_FILE + " " + file + " does not hold an EC P-256 key pair: " + e.getMessage());
     }
   }
 
-  /** A key for one purpose (CSRF tokens, device cookies), derived from the private key: no other secret to keep. */
+  /** A key for one purpose (CSRF tokens, device cookies, quiz draws), derived from the private key: no other secret to keep. */
   private static byte[] derive(String purpose, byte[] privateDer) throws GeneralSecurityException {
     MessageDigest sha = MessageDigest.getInstance("SHA-256");
     sha.update(purpose.getBytes(StandardCharsets.US_ASCII));

@@ -67,6 +67,17 @@ final class Fields {
     });
   }
 
+  /** An optional yes-or-no field: {@code true} or {@code false}. */
+  Optional<Boolean> bool(String key) {
+    return text(key, false).flatMap(value -> {
+      if (value.equals("true") || value.equals("false")) {
+        return Optional.of(value.equals("true"));
+      }
+      problem(line(key), "'" + key + "' must be true or false, got '" + value + "'");
+      return Optional.empty();
+    });
+  }
+
   Optional<List<String>> list(String key, boolean required) {
     SourceFile.Field f = file.fields().get(key);
     if (f == null) {

@@ -68,8 +68,30 @@ public final class ModuleCodec {
           .put("scenario", q.scenarioHtml() == null ? null : texts(q.scenarioHtml())).put("prompt", texts(q.promptHtml()))
           .put("options", options).put("explanation", texts(q.explanationHtml())).put("source", texts(q.source())));
     }
-    return new JsonObject().put("passMark", quiz.passMark()).put("maxAttempts", quiz.maxAttempts())
+    JsonObject json = new JsonObject().put("passMark", quiz.passMark()).put("maxAttempts", quiz.maxAttempts())
         .put("intro", texts(quiz.introHtml())).put("questions", questions);
+    if (quiz.selection().varies()) {
+      json.put("selection", new JsonObject().put("shuffleQuestions", quiz.selection().shuffleQuestions())
+          .put("shuffleOptions", quiz.selection().shuffleOptions()).put("draw", quiz.selection().draw()));
+    }
+    return json;
+  }
+
+  /** What one attempt asks, as stored with it (attempts.drawn). */
+  public static JsonObject drawnToJson(Quiz.Drawn drawn) {
+    JsonObject options = new JsonObject();
+    drawn.options().forEach((q, order) -> options.put(q, new JsonArray(order)));
+    return new JsonObject().put("questions", new JsonArray(drawn.questions())).put("options", options);
+  }
+
+  public static Quiz.Drawn drawnFromJson(JsonObject json) {
+    List<String> questions = json.getJsonArray("questions").stream().map(String::valueOf).toList();
+    java.util.Map<String, List<Integer>> options = new java.util.LinkedHashMap<>();
+    JsonObject byQuestion = json.getJsonObject("options", new JsonObject());
+    for (String q : byQuestion.fieldNames()) {
+      options.put(q, byQuestion.getJsonArray(q).stream().map(n -> ((Number) n).intValue()).toList());
+    }
+    return new Quiz.Drawn(questions, options);
   }
 
   public static Quiz quizFromJson(JsonObject json) {
@@ -87,7 +109,11 @@ public final class ModuleCodec {
       questions.add(new Quiz.Question(q.getString("id"), type, texts(q.getJsonObject("scenario")), texts(q.getJsonObject("prompt")),
           options, texts(q.getJsonObject("explanation")), texts(q.getJsonObject("source"))));
     }
-    return new Quiz(json.getInteger("passMark"), json.getInteger("maxAttempts"), texts(json.getJsonObject("intro")), questions);
+    JsonObject selection = json.getJsonObject("selection");
+    // versions stored before quizzes could vary have no selection: they ask everything, in order
+    Quiz.Selection asked = selection == null ? Quiz.Selection.ALL : new Quiz.Selection(selection.getBoolean("shuffleQuestions", false),
+        selection.getBoolean("shuffleOptions", false), selection.getInteger("draw", 0));
+    return new Quiz(json.getInteger("passMark"), json.getInteger("maxAttempts"), texts(json.getJsonObject("intro")), questions, asked);
   }
 
   private static JsonObject texts(Localized<String> text) {

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 final class QuizParser {
 
-  static final Set<String> FRONT_MATTER = Set.of("pass_mark", "max_attempts");
+  static final Set<String> FRONT_MATTER = Set.of("pass_mark", "max_attempts", "shuffle_questions", "shuffle_options", "draw");
 
   private static final Pattern QUESTION = Pattern.compile("^##\\s+Question:\\s*(.*?)\\s*$", Pattern.CASE_INSENSITIVE);
   private static final Pattern HEADING = Pattern.compile("^#{1,6}\\s.*");
@@ -40,7 +40,8 @@ final class QuizParser {
   private record QuestionDraft(int line, String id, Quiz.Type type, Text scenario, Text prompt,
                                List<OptionDraft> options, Text explanation, Text source) { }
 
-  private record QuizDraft(SourceFile file, Optional<Integer> passMark, Optional<Integer> maxAttempts, Text intro,
+  private record QuizDraft(SourceFile file, Optional<Integer> passMark, Optional<Integer> maxAttempts,
+                           Optional<Boolean> shuffleQuestions, Optional<Boolean> shuffleOptions, Optional<Integer> draw, Text intro,
                            List<QuestionDraft> questions, Set<String> headings) {
 
     Optional<QuestionDraft> question(String id) {
@@ -84,6 +85,9 @@ final class QuizParser {
     boolean english = !file.path().getFileName().toString().matches(".*\\.[a-z]{2}\\.md");
     Optional<Integer> passMark = fields.integer("pass_mark", english, 1, 100);
     Optional<Integer> maxAttempts = fields.integer("max_attempts", english, 0, 100);
+    Optional<Boolean> shuffleQuestions = fields.bool("shuffle_questions");
+    Optional<Boolean> shuffleOptions = fields.bool("shuffle_options");
+    Optional<Integer> draw = fields.integer("draw", false, 1, 100);
 
     String[] lines = file.body().split("\n", -1);
     Text intro = new Text("", file.bodyFirstLine());
@@ -114,7 +118,12 @@ final class QuizParser {
     if (!any) {
       problem(problems, file, 1, "the quiz has no questions: start each with a line '## Question: some-id'");
     }
-    return new QuizDraft(file, passMark, maxAttempts, new Text(intro.markdown().strip(), intro.line()), questions, ids);
+    if (draw.isPresent() && !ids.isEmpty() && draw.get() > ids.size()) {
+      problem(problems, file, fields.line("draw"), "'draw' asks " + draw.get() + " questions but the quiz has " + ids.size()
+          + ": draw at most " + ids.size() + ", or leave it out to ask them all");
+    }
+    return new QuizDraft(file, passMark, maxAttempts, shuffleQuestions, shuffleOptions, draw,
+        new Text(intro.markdown().strip(), intro.line()), questions, ids);
   }
 
   /** One question: lines [start, end) of the body, the first being its heading. */
@@ -309,6 +318,11 @@ final class QuizParser {
     return problems.size() == before;
   }
 
+  private static <T> void same(QuizDraft tr, String key, Optional<T> here, T english, List<Problem> problems) {
+    here.filter(v -> !v.equals(english)).ifPresent(v -> problem(problems, tr.file(), 1,
+        key + " is " + v + " here but " + (english == null ? "not set" : english) + " in the English quiz"));
+  }
+
   /** A translation must ask the same questions, in the same order, with the same options right. */
   private static void compare(QuizDraft en, QuizDraft tr, List<Problem> problems) {
     Path path = tr.file().path();
@@ -316,6 +330,10 @@ final class QuizParser {
         problem(problems, tr.file(), 1, "pass_mark is " + p + " here but " + en.passMark().get() + " in the English quiz"));
     tr.maxAttempts().filter(m -> en.maxAttempts().isPresent() && !m.equals(en.maxAttempts().get())).ifPresent(m ->
         problem(problems, tr.file(), 1, "max_attempts is " + m + " here but " + en.maxAttempts().get() + " in the English quiz"));
+    // how attempts ask the questions is the English quiz's: a translation may repeat it, never differ
+    same(tr, "shuffle_questions", tr.shuffleQuestions(), en.shuffleQuestions().orElse(false), problems);
+    same(tr, "shuffle_options", tr.shuffleOptions(), en.shuffleOptions().orElse(false), problems);
+    same(tr, "draw", tr.draw(), en.draw().orElse(null), problems);
     for (QuestionDraft e : en.questions()) {
       Optional<QuestionDraft> found = tr.question(e.id());
       if (found.isEmpty()) {
@@ -369,7 +387,9 @@ final class QuizParser {
       }
       questions.add(new Quiz.Question(e.id(), e.type(), scenario, prompt, options, explanation, source));
     }
-    return new Quiz(en.passMark().orElseThrow(), en.maxAttempts().orElseThrow(), new Localized<>(intro), questions);
+    Quiz.Selection selection = new Quiz.Selection(en.shuffleQuestions().orElse(false), en.shuffleOptions().orElse(false),
+        en.draw().filter(n -> n < questions.size()).orElse(0));
+    return new Quiz(en.passMark().orElseThrow(), en.maxAttempts().orElseThrow(), new Localized<>(intro), questions, selection);
   }
 
   private Localized<String> block(Map<String, QuizDraft> drafts, java.util.function.Function<QuizDraft, Text> text,

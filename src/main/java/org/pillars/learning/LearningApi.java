@@ -68,7 +68,8 @@ public final class LearningApi implements Routes {
         .put("sources", new JsonArray(m.sources().in(lang)))
         .put("overviewHtml", m.overviewHtml().in(lang))
         .put("lessons", lessons)
-        .put("quiz", m.quiz().isPresent()));
+        .put("quiz", m.quiz().isPresent())
+        .put("everyone", learning.forEveryone(m)));
   }
 
   private void lesson(RoutingContext ctx) {
@@ -89,7 +90,7 @@ public final class LearningApi implements Routes {
   /** The quiz to answer; its version is kept (every published version is), so an answer sent days later is graded. */
   private void quiz(RoutingContext ctx) {
     Module m = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
-    Json.send(ctx, 200, LearningService.quizView(m, learning.quiz(m), Language.of(ctx)));
+    learning.quizToKeep(m, Access.current(ctx), Language.of(ctx)).onSuccess(view -> Json.send(ctx, 200, view)).onFailure(ctx::fail);
   }
 
   private void start(RoutingContext ctx) {
@@ -97,7 +98,11 @@ public final class LearningApi implements Routes {
     Quiz quiz = learning.quiz(m);
     String lang = Language.of(ctx);
     learning.start(Access.principal(ctx), m.id())
-        .onSuccess(id -> Json.send(ctx, 201, started(m, quiz, lang, id.toString())))
+        .compose(id -> !quiz.selection().varies() ? Future.succeededFuture(started(m, quiz, lang, id.toString()))
+            // what this attempt drew: its own, never the cached view
+            : learning.attempt(Access.principal(ctx), id.toString()).map(view -> new JsonObject().put("attempt", id.toString())
+                .mergeIn(JsonObject.mapFrom(LearningService.quizView(view, lang))).toBuffer()))
+        .onSuccess(body -> Json.send(ctx, 201, body))
         .onFailure(ctx::fail);
   }
 
@@ -136,7 +141,7 @@ public final class LearningApi implements Routes {
       if (view.attempt().submitted()) {
         body.put("submittedAt", view.attempt().submittedAt().toString()).put("result", JsonObject.mapFrom(LearningService.result(view, view.attempt().result(), lang)));
       } else {
-        body.put("questions", JsonObject.mapFrom(LearningService.quizView(view.module(), view.quiz(), lang)).getJsonArray("questions"));
+        body.put("questions", JsonObject.mapFrom(LearningService.quizView(view, lang)).getJsonArray("questions"));
       }
       Json.send(ctx, 200, body);
     }).onFailure(ctx::fail);
@@ -216,7 +221,11 @@ public final class LearningApi implements Routes {
           if (!(item.getValue("version") instanceof Integer version)) {
             throw new Invalid("'version' must be the module version the quiz was answered on");
           }
-          yield learning.submitSent(p, key, module, version, answers(item.getValue("answers")), answeredAt(item), lang)
+          Object round = item.getValue("round");
+          if (round != null && !(round instanceof Integer)) {
+            throw new Invalid("bad_round", "'round' must be the round of the kept quiz, a whole number");
+          }
+          yield learning.submitSent(p, key, module, version, (Integer) round, answers(item.getValue("answers")), answeredAt(item), lang)
               .map(sent -> outcome.put("status", sent.added() ? "stored" : "duplicate").put("attempt", sent.attempt().toString())
                   .put("held", sent.held()).put("version", sent.version()).put("currentVersion", sent.currentVersion())
                   .put("retired", new JsonArray(sent.retired())).put("result", JsonObject.mapFrom(sent.result())));

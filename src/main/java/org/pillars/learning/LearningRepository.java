@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.pillars.content.ModuleCodec;
+import org.pillars.content.Quiz;
 
 /** All SQL of lessons read, quiz attempts and certificates. */
 public final class LearningRepository {
@@ -44,10 +46,11 @@ public final class LearningRepository {
 
   /**
    * An attempt; {@code kept} holds the answers stored while it is open (a submit that stopped to ask about blank
-   * questions), by question id, and is empty once it is submitted or when nothing was kept.
+   * questions), by question id, and is empty once it is submitted or when nothing was kept; {@code drawn} what it
+   * asks, null for every question in the order written.
    */
   public record Attempt(UUID id, long accountId, String moduleId, int moduleVersion, OffsetDateTime startedAt,
-                        OffsetDateTime submittedAt, Grading.Result result, Map<String, List<Integer>> kept) {
+                        OffsetDateTime submittedAt, Grading.Result result, Map<String, List<Integer>> kept, Quiz.Drawn drawn) {
 
     public boolean submitted() {
       return submittedAt != null;
@@ -112,14 +115,14 @@ public final class LearningRepository {
   private static final String START_ATTEMPT = """
       WITH open AS (SELECT id, module_version FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL),
            used AS (SELECT coalesce((SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = $2), 0) AS n),
-           added AS (INSERT INTO attempts (id, account_id, module_id, module_version)
-                     SELECT $5, $1, $2, $3 WHERE NOT EXISTS (SELECT 1 FROM open) AND ($4 = 0 OR (SELECT n FROM used) < $4)
+           added AS (INSERT INTO attempts (id, account_id, module_id, module_version, drawn)
+                     SELECT $5, $1, $2, $3, $6 WHERE NOT EXISTS (SELECT 1 FROM open) AND ($4 = 0 OR (SELECT n FROM used) < $4)
                      RETURNING id)
       SELECT (SELECT id FROM added) AS added_id, (SELECT id FROM open) AS open_id,
              (SELECT module_version FROM open) AS open_version""";
   private static final String DELETE_OPEN_ATTEMPT = "DELETE FROM attempts WHERE id = $1 AND submitted_at IS NULL";
   private static final String ATTEMPT = """
-      SELECT id, account_id, module_id, module_version, started_at, submitted_at, result, answers FROM attempts WHERE id = $1""";
+      SELECT id, account_id, module_id, module_version, started_at, submitted_at, result, answers, drawn FROM attempts WHERE id = $1""";
   private static final String KEEP_ANSWERS =
       "UPDATE attempts SET answers = $3 WHERE id = $1 AND account_id = $2 AND submitted_at IS NULL";
   private static final String SUBMIT = """
@@ -142,8 +145,8 @@ public final class LearningRepository {
       "SELECT coalesce((SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = $2), 0)";
   private static final String INSERT_SENT = """
       INSERT INTO attempts (id, account_id, module_id, module_version, started_at, submitted_at, answers, score, passed, result,
-                            client_key, answered_at, held, lang)
-      VALUES ($1, $2, $3, $4, least($8, now()), now(), $5, $6, $7, $9, $10, least($8, now()), $11, $12)""";
+                            client_key, answered_at, held, lang, drawn)
+      VALUES ($1, $2, $3, $4, least($8, now()), now(), $5, $6, $7, $9, $10, least($8, now()), $11, $12, $13)""";
   private static final String INSERT_CERTIFICATE = """
       INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score)
       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, module_id) DO NOTHING""";
@@ -255,10 +258,11 @@ public final class LearningRepository {
    * finds the winner's attempt and resumes it. Submitted attempts only grow while an attempt is open, so the
    * limit read here cannot be overtaken. An attempt left open at an older version of the module is dropped first.
    */
-  public Future<UUID> startAttempt(long accountId, String moduleId, int moduleVersion, int maxAttempts) {
-    return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(accountId, moduleId, moduleVersion, maxAttempts, UUID.randomUUID()))
+  public Future<UUID> startAttempt(long accountId, String moduleId, int moduleVersion, int maxAttempts, Quiz.Drawn drawn) {
+    JsonObject asked = drawn == null ? null : ModuleCodec.drawnToJson(drawn);
+    return pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(accountId, moduleId, moduleVersion, maxAttempts, UUID.randomUUID(), asked))
         .recover(e -> e instanceof PgException pg && "23505".equals(pg.getSqlState())
-            ? pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(accountId, moduleId, moduleVersion, maxAttempts, UUID.randomUUID()))
+            ? pool.preparedQuery(START_ATTEMPT).execute(Tuple.of(accountId, moduleId, moduleVersion, maxAttempts, UUID.randomUUID(), asked))
             : Future.failedFuture(e))
         .compose(rows -> {
           Row state = rows.iterator().next();
@@ -274,7 +278,7 @@ public final class LearningRepository {
             return Future.succeededFuture(open);
           }
           return pool.preparedQuery(DELETE_OPEN_ATTEMPT).execute(Tuple.of(open))
-              .compose(v -> startAttempt(accountId, moduleId, moduleVersion, maxAttempts));
+              .compose(v -> startAttempt(accountId, moduleId, moduleVersion, maxAttempts, drawn));
         });
   }
 
@@ -289,7 +293,8 @@ public final class LearningRepository {
       return Optional.of(new Attempt(r.getUUID("id"), r.getLong("account_id"), r.getString("module_id"),
           r.getInteger("module_version"), r.getOffsetDateTime("started_at"), submittedAt,
           result == null ? null : Grading.Result.fromJson(result),
-          submittedAt == null ? kept((JsonObject) r.getValue("answers")) : Map.of()));
+          submittedAt == null ? kept((JsonObject) r.getValue("answers")) : Map.of(),
+          r.getValue("drawn") == null ? null : ModuleCodec.drawnFromJson((JsonObject) r.getValue("drawn"))));
     });
   }
 
@@ -347,7 +352,7 @@ public final class LearningRepository {
    */
   public Future<SentAttempt> storeSent(long accountId, UUID key, String moduleId, int version, JsonObject answers,
                                        Grading.Result result, OffsetDateTime answeredAt, int maxAttempts, Completion completion,
-                                       String lang) {
+                                       String lang, Quiz.Drawn drawn) {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER).execute(Tuple.of(accountId))
         .compose(locked -> conn.preparedQuery(BY_CLIENT_KEY).execute(Tuple.of(key)))
         .compose(found -> {
@@ -361,7 +366,7 @@ public final class LearningRepository {
             boolean held = maxAttempts > 0 && used.iterator().next().getInteger(0) >= maxAttempts;
             UUID id = UUID.randomUUID();
             Tuple values = Tuple.from(java.util.Arrays.asList(id, accountId, moduleId, version, answers, result.score(), result.passed(),
-                answeredAt, result.toJson(), key, held, lang));
+                answeredAt, result.toJson(), key, held, lang, drawn == null ? null : ModuleCodec.drawnToJson(drawn)));
             return conn.preparedQuery(INSERT_SENT).execute(values)
                 .compose(v -> result.passed() && !held ? certifyIfComplete(conn, accountId, completion) : Future.succeededFuture())
                 .map(v -> new SentAttempt(id, accountId, moduleId, version, answers, result, held, true));

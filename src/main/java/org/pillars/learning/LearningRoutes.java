@@ -159,7 +159,7 @@ public final class LearningRoutes implements Routes {
         pages.send(ctx, "result", model);
       } else {
         model.put("action", "/attempts/" + view.attempt().id());
-        LearningService.QuizView quiz = LearningService.quizView(module, view.quiz(), lang);
+        LearningService.QuizView quiz = LearningService.quizView(view, lang);
         model.put("questions", questions(quiz, view.attempt().kept()));
         model.put("answered", quiz.questions().size() - LearningService.blank(view.quiz(), view.attempt().kept()).size());
         model.put("total", quiz.questions().size());
@@ -216,8 +216,9 @@ public final class LearningRoutes implements Routes {
       Map<String, Object> question = Pages.record(q);
       List<Integer> chosen = kept.getOrDefault(q.id(), List.of());
       List<Map<String, Object>> options = new ArrayList<>();
-      for (int i = 0; i < q.options().size(); i++) {
-        options.add(Map.of("html", q.options().get(i), "checked", chosen.contains(i)));
+      for (int n : q.order()) {
+        // shown in the attempt's order; each still answers by its authored position
+        options.add(Map.of("n", n, "html", q.options().get(n), "checked", chosen.contains(n)));
       }
       question.put("options", options);
       questions.add(question);

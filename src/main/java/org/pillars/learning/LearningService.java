@@ -17,6 +17,7 @@ import org.pillars.content.Module;
 import org.pillars.content.Quiz;
 import org.pillars.core.NotFound;
 import org.pillars.core.Conflict;
+import org.pillars.core.Invalid;
 
 /** What learning means, shared by the pages and the API: reading, attempts, grading, certificates. */
 public final class LearningService {
@@ -26,16 +27,25 @@ public final class LearningService {
    * version was never kept (an attempt older than the keeping) is {@code quiz} the current one and {@code stale}
    * true, since its questions may not match what was answered.
    */
-  public record AttemptView(LearningRepository.Attempt attempt, Module module, Quiz quiz, boolean stale) { }
+  /**
+   * An attempt with its module and the quiz as this attempt asks it ({@code quiz}: the questions drawn, in the order
+   * shown), and {@code drawn}, the order of each question's options.
+   */
+  public record AttemptView(LearningRepository.Attempt attempt, Module module, Quiz quiz, boolean stale, Quiz.Drawn drawn) { }
+
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final ContentStore content;
   private final Supplier<Catalog> catalog;
   private final LearningRepository repository;
+  private final byte[] drawKey;
 
-  public LearningService(ContentStore content, LearningRepository repository) {
+  /** {@code drawKey}: the secret from which the questions a quiz answered offline asks are drawn (every server's same). */
+  public LearningService(ContentStore content, LearningRepository repository, byte[] drawKey) {
     this.content = content;
     this.catalog = content;
     this.repository = repository;
+    this.drawKey = drawKey.clone();
   }
 
   /** A certificate code as printed: four groups of four, without look-alike characters. */
@@ -76,6 +86,11 @@ public final class LearningService {
     return catalog.get().module(id, who).orElseThrow(() -> new NotFound("there is no module '" + id + "'"));
   }
 
+  /** Whether the module is for every organisation (anyone may read it), not for one organisation and its units. */
+  public boolean forEveryone(Module module) {
+    return catalog.get().scope(module.id()).isEmpty();
+  }
+
   /** A module served now, whoever asks: for what a learner began already (their own attempt). */
   private Module served(String id) {
     return catalog.get().module(id).orElseThrow(() -> new NotFound("there is no module '" + id + "'"));
@@ -111,10 +126,12 @@ public final class LearningService {
         new NotFound("unknown_version", "version " + version + " of this quiz was never served; it cannot be graded")));
   }
 
+  /** Opens an attempt (or resumes the one open); a quiz that varies draws what it asks now, and keeps it. */
   public Future<UUID> start(Principal p, String moduleId) {
     Module module = module(moduleId, Optional.of(p));
     Quiz quiz = quiz(module);
-    return repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts())
+    Quiz.Drawn drawn = quiz.selection().varies() ? quiz.draw(RANDOM.nextLong()) : null;
+    return repository.startAttempt(p.accountId(), module.id(), module.version(), quiz.maxAttempts(), drawn)
         .recover(e -> Future.failedFuture(e instanceof LearningRepository.AttemptLimitReached
             ? new Conflict("attempt_limit", "you have used all " + quiz.maxAttempts() + " attempts at this quiz")
             : e));
@@ -134,22 +151,33 @@ public final class LearningService {
    * another module or other answers, is refused and nothing is stored; so are an unknown module or version and
    * answers the version cannot take. An attempt over the limit is stored held, never dropped.
    */
-  public Future<Sent> submitSent(Principal p, UUID key, String moduleId, int version, Map<String, List<Integer>> answers,
-                                 java.time.OffsetDateTime answeredAt, String lang) {
+  public Future<Sent> submitSent(Principal p, UUID key, String moduleId, int version, Integer round,
+                                 Map<String, List<Integer>> answers, java.time.OffsetDateTime answeredAt, String lang) {
     Module module = module(moduleId, Optional.of(p));
     Quiz current = quiz(module);
-    return quizAt(module, version).compose(quiz -> {
+    return quizAt(module, version).compose(whole -> {
+      // a quiz that varies was answered as the kept copy drew it for that round: drawn again here, from the secret
+      Quiz.Drawn drawn = null;
+      Quiz quiz = whole;
+      if (whole.selection().varies()) {
+        if (round == null || round < 0) {
+          throw new Invalid("bad_round", "'round' must be the round of the kept quiz these answers were given on (a whole number)");
+        }
+        drawn = whole.draw(seed(p.accountId(), module.id(), version, round));
+        quiz = whole.asked(drawn).orElseThrow();
+      }
       Grading.Result graded = Grading.grade(quiz, answers);
+      Quiz asked = quiz;
       return repository.storeSent(p.accountId(), key, module.id(), version, stored(answers), graded, answeredAt,
-          current.maxAttempts(), completion(module), lang).map(sent -> {
+          current.maxAttempts(), completion(module), lang, drawn).map(sent -> {
             if (!sent.added() && (sent.accountId() != p.accountId() || !sent.moduleId().equals(module.id())
                 || sent.moduleVersion() != version || !chosenSets(answers).equals(chosenSets(LearningRepository.kept(sent.answers()))))) {
               throw new Conflict("key_reused", "this submission key was already used for another submission; nothing was stored");
             }
-            List<String> retired = quiz.questions().stream().map(Quiz.Question::id)
+            List<String> retired = asked.questions().stream().map(Quiz.Question::id)
                 .filter(id -> current.question(id).isEmpty()).toList();
             return new Sent(sent.id(), sent.added(), sent.held(), version, module.version(), retired,
-                result(quiz, false, sent.result(), lang));
+                result(asked, false, sent.result(), lang));
           });
     });
   }
@@ -178,9 +206,12 @@ public final class LearningService {
       LearningRepository.Attempt a = found.filter(x -> x.accountId() == p.accountId())
           .orElseThrow(() -> new NotFound("there is no such attempt"));
       Module module = served(a.moduleId());
-      return quizAt(module, a.moduleVersion()).map(quiz -> new AttemptView(a, module, quiz, false))
-          .recover(e -> e instanceof NotFound ? Future.succeededFuture(new AttemptView(a, module, quiz(module), true))
-              : Future.failedFuture(e));
+      return quizAt(module, a.moduleVersion()).map(quiz -> {
+            Quiz.Drawn drawn = a.drawn() == null ? quiz.everything() : a.drawn();
+            return new AttemptView(a, module, quiz.asked(drawn).orElse(quiz), false, drawn);
+          })
+          .recover(e -> e instanceof NotFound ? Future.succeededFuture(new AttemptView(a, module, quiz(module), true,
+              quiz(module).everything())) : Future.failedFuture(e));
     });
   }
 
@@ -204,21 +235,66 @@ public final class LearningService {
    * A quiz as a learner sees it before answering, in one language: no right answers, no feedback, no explanations.
    * The attempt page and the API render this one record, so what may reach the browser is decided here alone.
    */
-  public record QuizView(String module, int version, int passMark, int maxAttempts, List<QuestionView> questions) { }
+  public record QuizView(String module, int version, int passMark, int maxAttempts, List<QuestionView> questions, Integer round) { }
 
-  /** One question to answer: its options' HTML in order (an answer names an option by its position, from 0). */
+  /**
+   * One question to answer: its options' HTML by authored position (an answer names an option by its position, from
+   * 0), and {@code order}, the positions in the order to show them.
+   */
   public record QuestionView(String id, int number, String type, boolean multiple, String lang, String scenarioHtml,
-                             String promptHtml, List<String> options) { }
+                             String promptHtml, List<String> options, List<Integer> order) { }
 
+  /** Every question of {@code quiz} in the order written (a preview, or a reader not signed in). */
   public static QuizView quizView(Module module, Quiz quiz, String lang) {
+    return quizView(module, quiz, quiz.everything(), null, lang);
+  }
+
+  /** {@code asked}: the quiz as one attempt asks it (see {@link Quiz#asked}), its options in the order {@code drawn} shows. */
+  static QuizView quizView(Module module, Quiz asked, Quiz.Drawn drawn, Integer round, String lang) {
     List<QuestionView> questions = new ArrayList<>();
     int number = 1;
-    for (Quiz.Question q : quiz.questions()) {
+    for (Quiz.Question q : asked.questions()) {
       questions.add(new QuestionView(q.id(), number++, q.type().keyword(), !q.type().singleAnswer(), q.promptHtml().languageFor(lang),
           q.scenarioHtml() == null ? null : q.scenarioHtml().in(lang), q.promptHtml().in(lang),
-          q.options().stream().map(o -> o.html().in(lang)).toList()));
+          q.options().stream().map(o -> o.html().in(lang)).toList(), drawn.order(q)));
     }
-    return new QuizView(module.id(), module.version(), quiz.passMark(), quiz.maxAttempts(), List.copyOf(questions));
+    return new QuizView(module.id(), module.version(), asked.passMark(), asked.maxAttempts(), List.copyOf(questions), round);
+  }
+
+  /** The questions of an open attempt, as it asks them. */
+  public static QuizView quizView(AttemptView view, String lang) {
+    return quizView(view.module(), view.quiz(), view.drawn(), null, lang);
+  }
+
+  /**
+   * The quiz to keep on a device and answer offline. A quiz that varies is drawn for {@code who}'s next round (the
+   * attempts they have used): the same draw however often it is asked for, until an attempt is used, so asking again
+   * draws nothing easier; the answers come back with the round and are graded on that draw. For a reader not signed
+   * in, and a quiz that does not vary, every question in the order written.
+   */
+  public Future<QuizView> quizToKeep(Module module, Optional<Principal> who, String lang) {
+    Quiz quiz = quiz(module);
+    if (!quiz.selection().varies() || who.isEmpty()) {
+      return Future.succeededFuture(quizView(module, quiz, lang));
+    }
+    return repository.progress(who.get().accountId()).map(progress -> {
+      int round = progress.getOrDefault(module.id(), LearningRepository.Progress.none(module.id())).attempts();
+      Quiz.Drawn drawn = quiz.draw(seed(who.get().accountId(), module.id(), module.version(), round));
+      return quizView(module, quiz.asked(drawn).orElseThrow(), drawn, round, lang);
+    });
+  }
+
+  /** The seed of a learner's round at a quiz version: only the servers, which hold the key, can tell what it draws. */
+  long seed(long accountId, String moduleId, int version, int round) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(drawKey, "HmacSHA256"));
+      byte[] h = mac.doFinal((accountId + ":" + moduleId + ":" + version + ":" + round)
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.nio.ByteBuffer.wrap(h).getLong();
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
+    }
   }
 
   /** Grades and stores once; a retry of a submitted attempt returns the stored result unchanged. */

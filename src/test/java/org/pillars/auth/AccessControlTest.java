@@ -33,13 +33,13 @@ import org.pillars.core.Access;
 /**
  * Every route, called by every kind of caller, against the status it must answer. The table names the
  * caller columns: nobody signed in, the learner who owns the attempt and certificate in the paths,
- * another learner, a trainer, a coordinator and an admin. A second test checks that the table covers
+ * another learner, a trainer, a trainer of another organisation (the stranger), a coordinator and an admin. A second test checks that the table covers
  * every route the code mounts.
  */
 @ExtendWith(TestPostgres.class)
 class AccessControlTest {
 
-  private static final List<String> CALLERS = List.of("anonymous", "owner", "learner", "trainer", "coordinator", "admin");
+  private static final List<String> CALLERS = List.of("anonymous", "owner", "learner", "trainer", "stranger", "coordinator", "admin");
   private static TestApp server;
   private static final Map<String, String> TOKENS = new LinkedHashMap<>();
   private static String attempt;
@@ -70,7 +70,8 @@ class AccessControlTest {
     TOKENS.put("anonymous", null);
     String owner = Accounts.create(server, "learner");
     for (String caller : CALLERS.subList(1, CALLERS.size())) {
-      String username = caller.equals("owner") ? owner : Accounts.create(server, caller);
+      // every account is made in an organisation of its own: the stranger is a trainer of another one than the trainer's
+      String username = caller.equals("owner") ? owner : Accounts.create(server, caller.equals("stranger") ? "trainer" : caller);
       TOKENS.put(caller, Accounts.token(server, username));
     }
     String ownerToken = TOKENS.get("owner");
@@ -102,160 +103,160 @@ class AccessControlTest {
     // organisation, is an admin's to change
     OwnModules.publish(server, TOKENS.get("trainer"), "local", null);
 
-    //                                                                         anon owner learner trainer coord admin
-    row("GET", "/", "/", "200 200 200 200 200 200");
-    row("GET", "/modules/:moduleId", "/modules/alpha", "200 200 200 200 200 200");
-    row("GET", "/modules/:moduleId/:lessonId", "/modules/alpha/first", "200 200 200 200 200 200");
-    row("GET", "/modules/:moduleId/quiz", "/modules/alpha/quiz", "200 200 200 200 200 200");
-    row("GET", "/lang/:code", "/lang/fr?next=/", "303 303 303 303 303 303");
-    row("GET", "/health", "/health", "200 200 200 200 200 200");
-    row("GET", "/static/*", "/static/css/app.css", "200 200 200 200 200 200");
-    row("HEAD", "/static/*", "/static/css/app.css", "200 200 200 200 200 200");
-    row("GET", "/login", "/login", "200 303 303 303 303 303");
-    form("POST", "/login", "/login", "username=nobody&password=wrong-password", "401 401 401 401 401 401", false);
-    form("POST", "/logout", "/logout", "", "303 303 303 303 303 303", true);
-    row("GET", "/home", "/home", "303 200 200 200 200 200");
-    row("GET", "/account/password", "/account/password", "303 200 200 200 200 200");
-    form("POST", "/account/password", "/account/password", "current=wrong", "303 400 400 400 400 400", false);
-    form("POST", "/modules/:moduleId/:lessonId/read", "/modules/alpha/first/read", "", "303 303 303 303 303 303", false);
-    form("POST", "/modules/:moduleId/quiz", "/modules/alpha/quiz", "", "303 303 303 303 303 303", false);
-    row("GET", "/attempts/:attemptId", "/attempts/" + attempt, "303 200 404 404 404 404");
-    form("POST", "/attempts/:attemptId", "/attempts/" + attempt, "q.host-state=1&confirm=blank", "303 303 404 404 404 404", false);
-    row("GET", "/certificates/:code", "/certificates/" + certificate, "303 200 404 404 404 404");
-    row("GET", "/verify/:code", "/verify/" + certificate, "200 200 200 200 200 200");
-    row("GET", "/api/openapi.yaml", "/api/openapi.yaml", "200 200 200 200 200 200");
+    //                                                                         anon owner learner trainer stranger coord admin
+    row("GET", "/", "/", "200 200 200 200 200 200 200");
+    row("GET", "/modules/:moduleId", "/modules/alpha", "200 200 200 200 200 200 200");
+    row("GET", "/modules/:moduleId/:lessonId", "/modules/alpha/first", "200 200 200 200 200 200 200");
+    row("GET", "/modules/:moduleId/quiz", "/modules/alpha/quiz", "200 200 200 200 200 200 200");
+    row("GET", "/lang/:code", "/lang/fr?next=/", "303 303 303 303 303 303 303");
+    row("GET", "/health", "/health", "200 200 200 200 200 200 200");
+    row("GET", "/static/*", "/static/css/app.css", "200 200 200 200 200 200 200");
+    row("HEAD", "/static/*", "/static/css/app.css", "200 200 200 200 200 200 200");
+    row("GET", "/login", "/login", "200 303 303 303 303 303 303");
+    form("POST", "/login", "/login", "username=nobody&password=wrong-password", "401 401 401 401 401 401 401", false);
+    form("POST", "/logout", "/logout", "", "303 303 303 303 303 303 303", true);
+    row("GET", "/home", "/home", "303 200 200 200 200 200 200");
+    row("GET", "/account/password", "/account/password", "303 200 200 200 200 200 200");
+    form("POST", "/account/password", "/account/password", "current=wrong", "303 400 400 400 400 400 400", false);
+    form("POST", "/modules/:moduleId/:lessonId/read", "/modules/alpha/first/read", "", "303 303 303 303 303 303 303", false);
+    form("POST", "/modules/:moduleId/quiz", "/modules/alpha/quiz", "", "303 303 303 303 303 303 303", false);
+    row("GET", "/attempts/:attemptId", "/attempts/" + attempt, "303 200 404 404 404 404 404");
+    form("POST", "/attempts/:attemptId", "/attempts/" + attempt, "q.host-state=1&confirm=blank", "303 303 404 404 404 404 404", false);
+    row("GET", "/certificates/:code", "/certificates/" + certificate, "303 200 404 404 404 404 404");
+    row("GET", "/verify/:code", "/verify/" + certificate, "200 200 200 200 200 200 200");
+    row("GET", "/api/openapi.yaml", "/api/openapi.yaml", "200 200 200 200 200 200 200");
     json("POST", "/api/auth/token", "/api/auth/token", new JsonObject().put("username", "nobody").put("password", "wrong-password"),
-        "401 401 401 401 401 401");
-    TABLE.add(new Row("POST", "/api/auth/logout", "/api/auth/logout", null, null, "401 204 204 204 204 204", true));
-    row("GET", "/api/me", "/api/me", "401 200 200 200 200 200");
-    json("POST", "/api/account/password", "/api/account/password", new JsonObject(), "401 400 400 400 400 400");
-    row("GET", "/api/modules", "/api/modules", "200 200 200 200 200 200");
-    row("GET", "/api/modules/:moduleId", "/api/modules/alpha", "200 200 200 200 200 200");
-    row("GET", "/api/modules/:moduleId/lessons/:lessonId", "/api/modules/alpha/lessons/first", "200 200 200 200 200 200");
+        "401 401 401 401 401 401 401");
+    TABLE.add(new Row("POST", "/api/auth/logout", "/api/auth/logout", null, null, "401 204 204 204 204 204 204", true));
+    row("GET", "/api/me", "/api/me", "401 200 200 200 200 200 200");
+    json("POST", "/api/account/password", "/api/account/password", new JsonObject(), "401 400 400 400 400 400 400");
+    row("GET", "/api/modules", "/api/modules", "200 200 200 200 200 200 200");
+    row("GET", "/api/modules/:moduleId", "/api/modules/alpha", "200 200 200 200 200 200 200");
+    row("GET", "/api/modules/:moduleId/lessons/:lessonId", "/api/modules/alpha/lessons/first", "200 200 200 200 200 200 200");
     json("POST", "/api/modules/:moduleId/lessons/:lessonId/read", "/api/modules/alpha/lessons/first/read", null,
-        "401 204 204 204 204 204");
-    row("GET", "/api/modules/:moduleId/quiz", "/api/modules/alpha/quiz", "200 200 200 200 200 200");
-    json("POST", "/api/modules/:moduleId/attempts", "/api/modules/alpha/attempts", new JsonObject(), "401 201 201 201 201 201");
-    row("GET", "/api/attempts/:attemptId", "/api/attempts/" + attempt, "401 200 404 404 404 404");
+        "401 204 204 204 204 204 204");
+    row("GET", "/api/modules/:moduleId/quiz", "/api/modules/alpha/quiz", "200 200 200 200 200 200 200");
+    json("POST", "/api/modules/:moduleId/attempts", "/api/modules/alpha/attempts", new JsonObject(), "401 201 201 201 201 201 201");
+    row("GET", "/api/attempts/:attemptId", "/api/attempts/" + attempt, "401 200 404 404 404 404 404");
     json("POST", "/api/attempts/:attemptId/submit", "/api/attempts/" + attempt + "/submit",
-        new JsonObject().put("answers", new JsonObject()), "401 200 404 404 404 404");
-    json("POST", "/api/sync", "/api/sync", new JsonObject().put("items", new io.vertx.core.json.JsonArray()), "401 200 200 200 200 200");
-    row("GET", "/api/progress", "/api/progress", "401 200 200 200 200 200");
-    row("GET", "/offline", "/offline", "200 200 200 200 200 200");
-    row("GET", "/api/certificates", "/api/certificates", "401 200 200 200 200 200");
-    row("GET", "/api/verify/:code", "/api/verify/" + certificate, "200 200 200 200 200 200");
-    row("GET", "/modules/:moduleId/analysis", "/modules/alpha/analysis", "303 403 403 200 403 200");
-    row("GET", "/api/modules/:moduleId/analysis", "/api/modules/alpha/analysis", "401 403 403 200 403 200");
-    row("GET", "/modules/:moduleId/analysis.csv", "/modules/alpha/analysis.csv?lang=fr", "303 403 403 200 403 200");
-    row("GET", "/workspace", "/workspace", "303 403 403 200 403 200");
-    row("GET", "/api/workspace", "/api/workspace", "401 403 403 200 403 200");
-    row("GET", "/workspace/modules/:moduleId", "/workspace/modules/alpha", "303 403 403 200 403 200");
-    row("GET", "/api/workspace/modules/:moduleId", "/api/workspace/modules/alpha", "401 403 403 200 403 200");
-    row("GET", "/workspace/modules/:moduleId/versions/:version/zip", "/workspace/modules/alpha/versions/3/zip", "303 403 403 200 403 200");
-    row("GET", "/workspace/modules/:moduleId/compare", "/workspace/modules/alpha/compare?from=3&to=3", "303 403 403 200 403 200");
-    row("GET", "/api/workspace/modules/:moduleId/compare", "/api/workspace/modules/alpha/compare?from=3&to=3", "401 403 403 200 403 200");
-    row("GET", "/modules/:moduleId/files/:name", "/modules/alpha/files/map.png?v=0123456789abcdef", "404 404 404 404 404 404");
-    form("POST", "/workspace/modules", "/workspace/modules", "id=made-by-the-table&title=A+new+module", "303 403 403 303 403 409", false);
+        new JsonObject().put("answers", new JsonObject()), "401 200 404 404 404 404 404");
+    json("POST", "/api/sync", "/api/sync", new JsonObject().put("items", new io.vertx.core.json.JsonArray()), "401 200 200 200 200 200 200");
+    row("GET", "/api/progress", "/api/progress", "401 200 200 200 200 200 200");
+    row("GET", "/offline", "/offline", "200 200 200 200 200 200 200");
+    row("GET", "/api/certificates", "/api/certificates", "401 200 200 200 200 200 200");
+    row("GET", "/api/verify/:code", "/api/verify/" + certificate, "200 200 200 200 200 200 200");
+    row("GET", "/modules/:moduleId/analysis", "/modules/alpha/analysis", "303 403 403 200 200 403 200");
+    row("GET", "/api/modules/:moduleId/analysis", "/api/modules/alpha/analysis", "401 403 403 200 200 403 200");
+    row("GET", "/modules/:moduleId/analysis.csv", "/modules/alpha/analysis.csv?lang=fr", "303 403 403 200 200 403 200");
+    row("GET", "/workspace", "/workspace", "303 403 403 200 200 403 200");
+    row("GET", "/api/workspace", "/api/workspace", "401 403 403 200 200 403 200");
+    row("GET", "/workspace/modules/:moduleId", "/workspace/modules/alpha", "303 403 403 200 200 403 200");
+    row("GET", "/api/workspace/modules/:moduleId", "/api/workspace/modules/alpha", "401 403 403 200 200 403 200");
+    row("GET", "/workspace/modules/:moduleId/versions/:version/zip", "/workspace/modules/alpha/versions/3/zip", "303 403 403 200 200 403 200");
+    row("GET", "/workspace/modules/:moduleId/compare", "/workspace/modules/alpha/compare?from=3&to=3", "303 403 403 200 200 403 200");
+    row("GET", "/api/workspace/modules/:moduleId/compare", "/api/workspace/modules/alpha/compare?from=3&to=3", "401 403 403 200 200 403 200");
+    row("GET", "/modules/:moduleId/files/:name", "/modules/alpha/files/map.png?v=0123456789abcdef", "404 404 404 404 404 404 404");
+    form("POST", "/workspace/modules", "/workspace/modules", "id=made-by-the-table&title=A+new+module", "303 403 403 303 409 403 409", false);
     json("POST", "/api/workspace/modules", "/api/workspace/modules", new JsonObject().put("id", "made-by-the-api").put("title", "New"),
-        "401 403 403 201 403 409");
+        "401 403 403 201 409 403 409");
     // a draft of the trainer's module: opened, read, a stale save refused, then published (nothing changed: version 1 stays) and discarded
-    form("POST", "/workspace/modules/:moduleId/draft", "/workspace/modules/local/draft", "", "303 403 403 303 403 303", false);
-    row("GET", "/workspace/modules/:moduleId/draft", "/workspace/modules/local/draft", "303 403 403 200 403 200");
+    form("POST", "/workspace/modules/:moduleId/draft", "/workspace/modules/local/draft", "", "303 403 403 303 404 403 303", false);
+    row("GET", "/workspace/modules/:moduleId/draft", "/workspace/modules/local/draft", "303 403 403 200 404 403 200");
     form("POST", "/workspace/modules/:moduleId/draft/upload", "/workspace/modules/local/draft/upload", "revision=1",
-        "303 403 403 400 403 400", false);
-    row("GET", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/local/draft/file?path=01-introduction.md", "303 403 403 200 403 200");
+        "303 403 403 400 404 403 400", false);
+    row("GET", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/local/draft/file?path=01-introduction.md", "303 403 403 200 404 403 200");
     form("POST", "/workspace/modules/:moduleId/draft/file", "/workspace/modules/local/draft/file", "path=01-first.md&revision=0&text=x",
-        "303 403 403 409 403 409", false);
-    json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", new JsonObject(), "401 403 403 201 403 201");
-    row("GET", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", "401 403 403 200 403 200");
+        "303 403 403 409 404 403 409", false);
+    json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", new JsonObject(), "401 403 403 201 404 403 201");
+    row("GET", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", "401 403 403 200 404 403 200");
     // approving: the trainer opened the draft, so may not approve it (409); the admin only read it, so may
     form("POST", "/workspace/modules/:moduleId/draft/approve", "/workspace/modules/local/draft/approve", "revision=1",
-        "303 403 403 409 403 303", false);
+        "303 403 403 409 404 403 303", false);
     json("POST", "/api/workspace/modules/:moduleId/draft/approve", "/api/workspace/modules/local/draft/approve",
-        new JsonObject().put("revision", 1), "401 403 403 409 403 204");
-    row("GET", "/workspace/modules/:moduleId/draft/preview", "/workspace/modules/local/draft/preview", "303 403 403 200 403 200");
-    row("GET", "/workspace/modules/:moduleId/draft/preview/:lessonId", "/workspace/modules/local/draft/preview/quiz", "303 403 403 200 403 200");
+        new JsonObject().put("revision", 1), "401 403 403 409 404 403 204");
+    row("GET", "/workspace/modules/:moduleId/draft/preview", "/workspace/modules/local/draft/preview", "303 403 403 200 404 403 200");
+    row("GET", "/workspace/modules/:moduleId/draft/preview/:lessonId", "/workspace/modules/local/draft/preview/quiz", "303 403 403 200 404 403 200");
     json("POST", "/api/workspace/modules/:moduleId/draft/files", "/api/workspace/modules/local/draft/files",
-        new JsonObject().put("path", "01-first.md").put("text", "x").put("revision", 0), "401 403 403 409 403 409");
+        new JsonObject().put("path", "01-first.md").put("text", "x").put("revision", 0), "401 403 403 409 404 403 409");
     json("POST", "/api/workspace/modules/:moduleId/draft/publish", "/api/workspace/modules/local/draft/publish", new JsonObject(),
-        "401 403 403 200 403 404");
-    form("POST", "/workspace/modules/:moduleId/draft/publish", "/workspace/modules/local/draft/publish", "", "303 403 403 404 403 404", false);
-    form("POST", "/workspace/modules/:moduleId/draft/discard", "/workspace/modules/local/draft/discard", "", "303 403 403 303 403 303", false);
-    row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", "401 403 403 204 403 204");
+        "401 403 403 200 404 403 404");
+    form("POST", "/workspace/modules/:moduleId/draft/publish", "/workspace/modules/local/draft/publish", "", "303 403 403 404 404 403 404", false);
+    form("POST", "/workspace/modules/:moduleId/draft/discard", "/workspace/modules/local/draft/discard", "", "303 403 403 303 404 403 303", false);
+    row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/local/draft", "401 403 403 204 404 403 204");
     // serving a version again: version 1 is served already, so nothing changes
     form("POST", "/workspace/modules/:moduleId/versions/:version/publish", "/workspace/modules/local/versions/1/publish", "confirm=yes",
-        "303 403 403 303 403 303", false);
+        "303 403 403 303 404 403 303", false);
     json("POST", "/api/workspace/modules/:moduleId/versions/:version/publish", "/api/workspace/modules/local/versions/1/publish",
-        new JsonObject(), "401 403 403 200 403 200");
+        new JsonObject(), "401 403 403 200 404 403 200");
     // alpha is for every organisation: the trainer may read it (above) but not change it; the admin may
-    json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", new JsonObject(), "401 403 403 403 403 201");
-    row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 403 403 204");
+    json("POST", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", new JsonObject(), "401 403 403 403 403 403 201");
+    row("DELETE", "/api/workspace/modules/:moduleId/draft", "/api/workspace/modules/alpha/draft", "401 403 403 403 403 403 204");
     form("POST", "/workspace/modules/:moduleId/versions/:version/publish", "/workspace/modules/alpha/versions/3/publish", "confirm=yes",
-        "303 403 403 403 403 303", false);
+        "303 403 403 403 403 403 303", false);
     json("POST", "/api/workspace/modules/:moduleId/versions/:version/publish", "/api/workspace/modules/alpha/versions/3/publish",
-        new JsonObject(), "401 403 403 403 403 200");
+        new JsonObject(), "401 403 403 403 403 403 200");
     // the trainer's module is seen by its organisation (and admins) only: to anyone else it does not exist
-    row("GET", "/modules/:moduleId", "/modules/local", "404 404 404 200 404 200");
-    row("GET", "/api/modules/:moduleId", "/api/modules/local", "404 404 404 200 404 200");
-    row("GET", "/workspace/modules/:moduleId", "/workspace/modules/local", "303 403 403 200 403 200");
+    row("GET", "/modules/:moduleId", "/modules/local", "404 404 404 200 404 404 200");
+    row("GET", "/api/modules/:moduleId", "/api/modules/local", "404 404 404 200 404 404 200");
+    row("GET", "/workspace/modules/:moduleId", "/workspace/modules/local", "303 403 403 200 404 403 200");
     // who a module is for: admins decide (here: every organisation, as it was, then the trainer's again)
     json("POST", "/api/workspace/modules/:moduleId/scope", "/api/workspace/modules/local/scope", new JsonObject().put("organisation", "all"),
-        "401 403 403 403 403 204");
+        "401 403 403 403 403 403 204");
     form("POST", "/workspace/modules/:moduleId/scope", "/workspace/modules/local/scope", "organisation=" + trainerOrganisation(),
-        "303 403 403 403 403 303", false);
-    row("GET", "/modules/:moduleId", "/modules/local", "404 404 404 200 404 200");
-    row("GET", "/cohorts", "/cohorts", "303 403 403 403 200 200");
-    form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 400 400", false);
-    row("GET", "/cohorts/:cohortId", c, "303 403 403 403 200 200");
-    row("GET", "/cohorts/:cohortId/export.csv", c + "/export.csv", "303 403 403 403 200 200");
-    form("POST", "/cohorts/:cohortId/import", c + "/import", "", "303 403 403 403 400 400", false);
-    form("POST", "/cohorts/:cohortId/assignments", c + "/assignments", "module=alpha&dueOn=2030-01-01", "303 403 403 403 303 303", false);
-    form("POST", "/cohorts/:cohortId/members/:accountId/remove", c + "/members/" + target + "/remove", "", "303 403 403 403 404 404", false);
-    row("GET", "/cohorts/:cohortId/learners/:accountId", c + "/learners/" + target, "303 403 403 403 404 404");
-    row("GET", "/api/cohorts/:cohortId/learners/:accountId", "/api" + c + "/learners/" + target, "401 403 403 403 404 404");
+        "303 403 403 403 403 403 303", false);
+    row("GET", "/modules/:moduleId", "/modules/local", "404 404 404 200 404 404 200");
+    row("GET", "/cohorts", "/cohorts", "303 403 403 403 403 200 200");
+    form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 403 400 400", false);
+    row("GET", "/cohorts/:cohortId", c, "303 403 403 403 403 200 200");
+    row("GET", "/cohorts/:cohortId/export.csv", c + "/export.csv", "303 403 403 403 403 200 200");
+    form("POST", "/cohorts/:cohortId/import", c + "/import", "", "303 403 403 403 403 400 400", false);
+    form("POST", "/cohorts/:cohortId/assignments", c + "/assignments", "module=alpha&dueOn=2030-01-01", "303 403 403 403 403 303 303", false);
+    form("POST", "/cohorts/:cohortId/members/:accountId/remove", c + "/members/" + target + "/remove", "", "303 403 403 403 403 404 404", false);
+    row("GET", "/cohorts/:cohortId/learners/:accountId", c + "/learners/" + target, "303 403 403 403 403 404 404");
+    row("GET", "/api/cohorts/:cohortId/learners/:accountId", "/api" + c + "/learners/" + target, "401 403 403 403 403 404 404");
     form("POST", "/cohorts/:cohortId/learners/:accountId/setup-code", c + "/learners/" + target + "/setup-code", "",
-        "303 403 403 403 404 404", false);
+        "303 403 403 403 403 404 404", false);
     json("POST", "/api/cohorts/:cohortId/learners/:accountId/setup-code", "/api" + c + "/learners/" + target + "/setup-code", null,
-        "401 403 403 403 404 404");
+        "401 403 403 403 403 404 404");
     form("POST", "/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision", c + "/learners/" + target + "/attempts/"
-        + attempt + "/decision", "count=yes", "303 403 403 403 404 404", false);
+        + attempt + "/decision", "count=yes", "303 403 403 403 403 404 404", false);
     json("POST", "/api/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision", "/api" + c + "/learners/" + target
-        + "/attempts/" + attempt + "/decision", new JsonObject().put("count", true), "401 403 403 403 404 404");
-    form("POST", "/cohorts/:cohortId/members", c + "/members", "name=", "303 403 403 403 400 400", false);
+        + "/attempts/" + attempt + "/decision", new JsonObject().put("count", true), "401 403 403 403 403 404 404");
+    form("POST", "/cohorts/:cohortId/members", c + "/members", "name=", "303 403 403 403 403 400 400", false);
     form("POST", "/cohorts/:cohortId/members/:accountId/move", c + "/members/" + target + "/move", "to=" + cohort,
-        "303 403 403 403 404 404", false);
-    json("POST", "/api/cohorts/:cohortId/members", "/api" + c + "/members", new JsonObject(), "401 403 403 403 400 400");
-    row("GET", "/cohorts/:cohortId/readiness", c + "/readiness", "303 403 403 403 200 200");
-    json("POST", "/api/admin/accounts", "/api/admin/accounts", new JsonObject(), "401 403 403 403 403 400");
-    row("GET", "/setup/:code", "/setup/unknowncode", "404 404 404 404 404 404");
-    form("POST", "/setup/:code", "/setup/unknowncode", "password=irrelevant", "404 404 404 404 404 404", false);
-    json("POST", "/api/setup/:code", "/api/setup/unknowncode", new JsonObject().put("password", "irrelevant"), "404 404 404 404 404 404");
-    row("GET", "/api/cohorts", "/api/cohorts", "401 403 403 403 200 200");
-    json("POST", "/api/cohorts", "/api/cohorts", new JsonObject(), "401 403 403 403 400 400");
-    row("GET", "/api/cohorts/:cohortId/report", "/api" + c + "/report", "401 403 403 403 200 200");
+        "303 403 403 403 403 404 404", false);
+    json("POST", "/api/cohorts/:cohortId/members", "/api" + c + "/members", new JsonObject(), "401 403 403 403 403 400 400");
+    row("GET", "/cohorts/:cohortId/readiness", c + "/readiness", "303 403 403 403 403 200 200");
+    json("POST", "/api/admin/accounts", "/api/admin/accounts", new JsonObject(), "401 403 403 403 403 403 400");
+    row("GET", "/setup/:code", "/setup/unknowncode", "404 404 404 404 404 404 404");
+    form("POST", "/setup/:code", "/setup/unknowncode", "password=irrelevant", "404 404 404 404 404 404 404", false);
+    json("POST", "/api/setup/:code", "/api/setup/unknowncode", new JsonObject().put("password", "irrelevant"), "404 404 404 404 404 404 404");
+    row("GET", "/api/cohorts", "/api/cohorts", "401 403 403 403 403 200 200");
+    json("POST", "/api/cohorts", "/api/cohorts", new JsonObject(), "401 403 403 403 403 400 400");
+    row("GET", "/api/cohorts/:cohortId/report", "/api" + c + "/report", "401 403 403 403 403 200 200");
     json("PUT", "/api/cohorts/:cohortId", "/api" + c, new JsonObject().put("name", "Access rotation").put("startsOn", "2027-01-01")
-        .put("deploysOn", "2027-02-01"), "401 403 403 403 200 200");
+        .put("deploysOn", "2027-02-01"), "401 403 403 403 403 200 200");
     form("POST", "/cohorts/:cohortId/edit", c + "/edit", "name=Access+rotation&startsOn=2027-01-01&deploysOn=2027-02-01",
-        "303 403 403 403 303 303", false);
+        "303 403 403 403 403 303 303", false);
     // callers go in column order: the coordinator deletes the cohort, so the admin then finds nothing
-    json("DELETE", "/api/cohorts/:cohortId", "/api/cohorts/" + doomed[0], null, "401 403 403 403 204 404");
-    form("POST", "/cohorts/:cohortId/delete", "/cohorts/" + doomed[1] + "/delete", "confirm=yes", "303 403 403 403 303 404", false);
-    json("POST", "/api/cohorts/:cohortId/import", "/api" + c + "/import", new JsonObject(), "401 403 403 403 415 415");
+    json("DELETE", "/api/cohorts/:cohortId", "/api/cohorts/" + doomed[0], null, "401 403 403 403 403 204 404");
+    form("POST", "/cohorts/:cohortId/delete", "/cohorts/" + doomed[1] + "/delete", "confirm=yes", "303 403 403 403 403 303 404", false);
+    json("POST", "/api/cohorts/:cohortId/import", "/api" + c + "/import", new JsonObject(), "401 403 403 403 403 415 415");
     json("PUT", "/api/cohorts/:cohortId/assignments/:moduleId", "/api" + c + "/assignments/beta", new JsonObject().put("dueOn", "2030-01-01"),
-        "401 403 403 403 204 204");
-    json("DELETE", "/api/cohorts/:cohortId/assignments/:moduleId", "/api" + c + "/assignments/beta", null, "401 403 403 403 204 204");
-    row("GET", "/api/cohorts/:cohortId/export.csv", "/api" + c + "/export.csv", "401 403 403 403 200 200");
-    json("DELETE", "/api/cohorts/:cohortId/members/:accountId", "/api" + c + "/members/" + target, null, "401 403 403 403 404 404");
+        "401 403 403 403 403 204 204");
+    json("DELETE", "/api/cohorts/:cohortId/assignments/:moduleId", "/api" + c + "/assignments/beta", null, "401 403 403 403 403 204 204");
+    row("GET", "/api/cohorts/:cohortId/export.csv", "/api" + c + "/export.csv", "401 403 403 403 403 200 200");
+    json("DELETE", "/api/cohorts/:cohortId/members/:accountId", "/api" + c + "/members/" + target, null, "401 403 403 403 403 404 404");
     json("POST", "/api/cohorts/:cohortId/members/:accountId/move", "/api" + c + "/members/" + target + "/move",
-        new JsonObject().put("to", cohort), "401 403 403 403 404 404");
+        new JsonObject().put("to", cohort), "401 403 403 403 403 404 404");
     json("POST", "/api/admin/organisations", "/api/admin/organisations", new JsonObject().put("name", "Access org").put("country", "X"),
-        "401 403 403 403 403 201");
+        "401 403 403 403 403 403 201");
     json("PUT", "/api/admin/accounts/:accountId/role", "/api/admin/accounts/" + target + "/role",
-        new JsonObject().put("role", "learner"), "401 403 403 403 403 204");
+        new JsonObject().put("role", "learner"), "401 403 403 403 403 403 204");
     json("POST", "/api/admin/accounts/:accountId/disable", "/api/admin/accounts/" + switchTarget + "/disable", null,
-        "401 403 403 403 403 204");
+        "401 403 403 403 403 403 204");
     json("POST", "/api/admin/accounts/:accountId/enable", "/api/admin/accounts/" + switchTarget + "/enable", null,
-        "401 403 403 403 403 204");
+        "401 403 403 403 403 403 204");
   }
 
   private static long trainerOrganisation() {

@@ -430,4 +430,80 @@ class OfflineTest {
       assertTrue(main(driver).contains("1 attempt sent after your attempts were used up is kept"), main(driver));
     }
   }
+
+  @Test
+  @DisplayName("a quiz set taken offline: the kept copy asks the learner's round (2 of 4 questions, options in the drawn order); sent, it is graded on that draw")
+  void quizSetOffline() throws Exception {
+    Trees.copy(Path.of(TestApp.GOOD_COURSES), courses);
+    Path quiz = courses.resolve("alpha/quiz.md");
+    java.nio.file.Files.writeString(quiz, java.nio.file.Files.readString(quiz).replace("max_attempts: 3\n",
+        "max_attempts: 0\nshuffle_questions: true\nshuffle_options: true\ndraw: 2\n"));
+    try (TestApp app = TestApp.start(Map.of(AppConfig.COURSES, courses.toString())); Link road = Link.to(app.port());
+        Chrome phone = Chrome.phone("en")) {
+      String user = Accounts.create(app, "learner");
+      long account = Accounts.id(app, user);
+      JsonObject round = app.get("/api/modules/alpha/quiz", "Authorization", "Bearer " + Accounts.token(app, user)).bodyAsJsonObject();
+      List<String> expected = new java.util.ArrayList<>();
+      for (Object o : round.getJsonArray("questions")) {
+        JsonObject q = (JsonObject) o;
+        q.getJsonArray("order").forEach(n -> expected.add("q-" + q.getString("id") + "-" + n));
+      }
+      String at = "http://localhost:" + road.port();
+      WebDriver driver = phone.driver();
+      login(driver, at, user);
+      keepAlpha(driver, at);
+      road.cut();
+      phone.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", true, "latency", 0,
+          "downloadThroughput", -1, "uploadThroughput", -1));
+      takeKeptQuiz(driver, at);
+      List<String> shown = driver.findElements(By.cssSelector("form.quiz input")).stream().map(e -> e.getAttribute("id")).toList();
+      assertEquals(expected, shown, "the round's questions, each with its options in the drawn order");
+      JsonObject right = AlphaAnswers.allRight();
+      for (Object o : round.getJsonArray("questions")) {
+        String id = ((JsonObject) o).getString("id");
+        Object answer = right.getValue(id);
+        for (Object n : answer instanceof io.vertx.core.json.JsonArray a ? a : new io.vertx.core.json.JsonArray().add(answer)) {
+          pick(driver, id + "-" + n);
+        }
+      }
+      driver.findElement(By.cssSelector("form.quiz button[type=submit]")).click();
+      awaitText(driver, "not yet sent: 1");
+
+      road.restore();
+      phone.driver().executeCdpCommand("Network.emulateNetworkConditions", Map.of("offline", false, "latency", 0,
+          "downloadThroughput", -1, "uploadThroughput", -1));
+      awaitText(driver, "were sent: 100 %");
+      var stored = app.app().database().pool().preparedQuery("SELECT score, drawn FROM attempts WHERE account_id = $1")
+          .execute(Tuple.of(account)).await();
+      assertEquals(1, stored.size());
+      assertEquals(100, stored.iterator().next().getInteger(0), "graded on the 2 questions asked");
+      assertEquals(ids(round), stored.iterator().next().getJsonObject(1).getJsonArray("questions").stream().map(String::valueOf).toList());
+    }
+  }
+
+  @Test
+  @DisplayName("a module for the learner's organisation is kept too (signed in, as nobody else may read it) and read offline")
+  void ownOrganisationsModuleKept() {
+    String trainer = Accounts.create(server, "trainer");
+    long organisation = server.app().database().pool().preparedQuery("SELECT organisation_id FROM accounts WHERE username = $1")
+        .execute(Tuple.of(trainer)).await().iterator().next().getLong(0);
+    org.pillars.support.OwnModules.publish(server, Accounts.token(server, trainer), "ours-offline", null);
+    String user = Accounts.create(server, "learner", organisation);
+    try (Chrome chrome = Chrome.phone("en")) {
+      WebDriver driver = chrome.driver();
+      login(driver, user);
+      driver.get(url("/modules/ours-offline"));
+      driver.findElement(By.cssSelector("#keep button")).click();
+      awaitText(driver, "Available offline");
+      chrome.driver().executeCdpCommand("Network.clearBrowserCache", Map.of());
+      offline(chrome, true);
+      driver.get(url("/modules/ours-offline/introduction"));
+      assertEquals("Introduction", driver.findElement(By.tagName("h1")).getText(), "the kept copy, offline");
+      offline(chrome, false);
+    }
+  }
+
+  private static List<String> ids(JsonObject view) {
+    return view.getJsonArray("questions").stream().map(q -> ((JsonObject) q).getString("id")).toList();
+  }
 }
