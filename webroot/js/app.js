@@ -14,11 +14,34 @@
 
   navigator.serviceWorker.register(meta('sw'), { scope: '/' });
 
+  /* At logout, what only the one signed in may read goes: the copies of a module for one organisation, and every
+     kept quiz (a quiz set is drawn for whoever kept it). The next learner on this phone keeps them again. */
+  function forgetPrivateCopies() {
+    if (!window.caches) { return Promise.resolve(); }
+    return caches.open('pillars-kept').then(function (c) {
+      return c.keys().then(function (requests) {
+        return Promise.all(requests.map(function (r) {
+          return /^\/api\/modules\/[^/]+\/quiz$/.test(new URL(r.url).pathname) ? c.delete(r) : null;
+        }));
+      }).then(function () { return S.get('private-kept'); }).then(function (list) {
+        return Promise.all((list || []).map(function (k) {
+          return Promise.all(k.urls.map(function (u) { return c.delete(u, { ignoreSearch: true }); })).then(function () { return S.del('kept:' + k.id); });
+        }));
+      }).then(function () { return S.del('private-kept'); });
+    });
+  }
+
   /* Who is signed in: kept so that the outbox is sent only for them, and cleared at logout. */
   var account = meta('account');
   var me = account ? S.set('me', { account: account, csrf: meta('csrf') }).then(function () { return S.get('me'); }) : S.get('me');
   doc.querySelectorAll('form[action="/logout"]').forEach(function (f) {
-    f.addEventListener('submit', function () { S.del('me'); });
+    f.addEventListener('submit', function (ev) {
+      if (f.dataset.cleared) { return; }
+      ev.preventDefault();  // the copies go first: a page being left may stop its work half-way
+      var go = function () { if (!f.dataset.cleared) { f.dataset.cleared = '1'; f.submit(); } };
+      Promise.all([S.del('me'), forgetPrivateCopies()]).then(go, go);
+      setTimeout(go, 3000);
+    });
   });
 
   /* The status line: what waits on this phone, what came back, what was refused. */
@@ -88,16 +111,26 @@
       doc.querySelectorAll('link[rel=stylesheet], link[rel=icon], script[src]').forEach(function (l) { urls.push(l.getAttribute('href') || l.getAttribute('src')); });
       return caches.open('pillars-kept').then(function (c) {
         return Promise.all(urls.map(function (u) {
-          // copies anyone may read are kept as anyone sees them; a module for one organisation, and the quiz (drawn
-          // for this learner when it varies), only signed in
-          var signedIn = !m.everyone || u === '/api/modules/' + id + '/quiz';
-          return fetch(u, { credentials: signedIn ? 'same-origin' : 'omit', headers: { 'Accept-Language': lang } }).then(function (r) {
+          // every copy is kept as anyone sees it (no name, no progress); a module for one organisation is fetched
+          // signed in all the same, and the quiz always (a quiz set is drawn for this learner)
+          var quizUrl = u === '/api/modules/' + id + '/quiz';
+          var ours = u.indexOf('/modules/' + id) === 0 || u.indexOf('/api/modules/' + id) === 0;
+          var signedIn = quizUrl || (!m.everyone && ours);
+          return fetch(u, { credentials: signedIn ? 'same-origin' : 'omit',
+                            headers: { 'Accept-Language': lang, 'X-Pillars-Copy': 'kept' } }).then(function (r) {
             if (!r.ok) { throw new Error(u + ' ' + r.status); }
             return c.put(u, r);
           });
         }));
       }).then(function () {
-        return S.set('kept:' + id, { version: m.version, at: new Date().toISOString(), title: m.title });
+        return S.set('kept:' + id, { version: m.version, at: new Date().toISOString(), title: m.title }).then(function () {
+          if (m.everyone) { return null; }
+          return S.get('private-kept').then(function (list) {
+            list = (list || []).filter(function (k) { return k.id !== id; });
+            list.push({ id: id, urls: urls.filter(function (u) { return u.indexOf('/modules/' + id) === 0 || u.indexOf('/api/modules/' + id) === 0; }) });
+            return S.set('private-kept', list);
+          });
+        });
       });
     });
   }

@@ -116,8 +116,19 @@ public final class Authn implements Handler<RoutingContext> {
     return new Unauthenticated("unauthenticated", refused.getMessage());
   }
 
+  /**
+   * The header with which a phone fetches the copy of a page it keeps offline: a module for one organisation is
+   * fetched signed in (nobody else may read it), and rendered as for a reader not signed in all the same, so that
+   * the copy holds no name, no CSRF token and no progress of whoever kept it.
+   */
+  public static final String KEPT_COPY = "X-Pillars-Copy";
+
   private void signedIn(RoutingContext ctx, Principal p) {
     Access.signIn(ctx, p);
+    if ("kept".equals(ctx.request().getHeader(KEPT_COPY))) {
+      ctx.next();
+      return;
+    }
     ctx.put(org.pillars.http.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId()),
         "staff", p.role() == Role.COORDINATOR || p.role() == Role.ADMIN, "author", p.role() == Role.TRAINER || p.role() == Role.ADMIN,
         "account", p.accountId()));

@@ -148,6 +148,15 @@ public final class AuthoringRepository {
       FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id ORDER BY o.country, p.name NULLS FIRST, o.name""";
   private static final String SCOPE = "UPDATE module_drafts SET organisation_id = $2 WHERE module_id = $1 AND base_version IS NULL";
 
+  private static final String ASSIGNED_OUTSIDE = """
+      SELECT count(*) FROM assignments x JOIN cohorts c ON c.id = x.cohort_id
+      WHERE x.module_id = $1 AND $2::bigint IS NOT NULL AND NOT ($2::bigint = ANY (organisation_path(c.organisation_id)))""";
+
+  /** How many cohorts have the module assigned that a module for {@code organisationId} (null: every one) would exclude. */
+  public Future<Long> assignedOutside(String moduleId, Long organisationId) {
+    return pool.preparedQuery(ASSIGNED_OUTSIDE).execute(Tuple.of(moduleId, organisationId)).map(rows -> rows.iterator().next().getLong(0));
+  }
+
   /** Every organisation by id, with its parent's name for a unit, countries first, then their units. */
   public Future<Map<Long, String>> organisations() {
     return pool.query(ORGANISATIONS).execute().map(rows -> {

@@ -322,9 +322,16 @@ public final class AuthoringService {
       return Future.failedFuture(new Forbidden("only an admin decides which organisations a module is for"));
     }
     return readable(p, moduleId).compose(was -> organisation(rawOrganisation)).compose(org ->
-        content.get().module(moduleId).isPresent()
-            ? versions.scope(moduleId, org.orElse(null)).compose(changed -> content.refresh())
-            : drafts.scope(moduleId, org.orElse(null)));
+        drafts.assignedOutside(moduleId, org.orElse(null)).compose(outside -> {
+          if (outside > 0) {
+            // their learners could no longer open it, and those cohorts could never be ready
+            return Future.failedFuture(new Conflict("assigned_elsewhere", "module '" + moduleId + "' is assigned to " + outside
+                + " cohort(s) outside that organisation: their coordinators remove it first, or choose a wider scope"));
+          }
+          return content.get().module(moduleId).isPresent()
+              ? versions.scope(moduleId, org.orElse(null)).compose(changed -> content.refresh())
+              : drafts.scope(moduleId, org.orElse(null));
+        }));
   }
 
   /** An organisation named by its id, as a form sends it; empty for every organisation ("" or "all"). */

@@ -114,7 +114,7 @@ public final class CohortApi implements Routes {
           r.lines().forEach(line -> {
             JsonArray cells = new JsonArray();
             line.cells().forEach(c -> cells.add(new JsonObject().put("module", c.moduleId())
-                .put("status", c.status().code()).put("overdue", c.overdue())
+                .put("status", c.status().code()).put("overdue", c.overdue()).put("locked", c.locked())
                 .put("lessonsRead", c.lessonsRead()).put("lessons", c.lessons()).put("attempts", c.attempts())
                 .put("bestScore", c.bestScore()).put("score", c.score())
                 .put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())));

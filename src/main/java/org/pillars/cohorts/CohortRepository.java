@@ -28,8 +28,9 @@ public final class CohortRepository {
   public record Member(long accountId, String name, String serviceNumber, String rank, String unit, String email) { }
 
   /** A learner's progress in one assigned module, with its status and lateness as the database's one rule says (V5). */
+  /** {@code locked}: every attempt at the quiz used (with any granted) and not passed, by the rule of V15. */
   public record Cell(Status status, boolean overdue, int lessonsRead, int attempts, Integer bestScore, Integer certificateScore,
-                     OffsetDateTime completedAt) { }
+                     OffsetDateTime completedAt, boolean locked) { }
 
   /** One line of the export: a learner and one assigned module. */
   public record ExportLine(String serviceNumber, String name, String rank, String unit, String moduleId, LocalDate dueOn,
@@ -118,7 +119,7 @@ public final class CohortRepository {
       LEFT JOIN LATERAL (SELECT * FROM matched ORDER BY unit NULLS LAST, display_name, id OFFSET $5 LIMIT $6) w ON true""";
   private static final String CELL_COLUMNS = """
       v.status, progress_overdue(v.certificate_score, v.due_on, $2) AS overdue, v.lessons_read, v.attempts, v.best_score,
-      v.certificate_score, v.completed_at""";
+      v.certificate_score, v.completed_at, v.locked""";
   private static final String PAGE_CELLS = "SELECT v.account_id, v.module_id, " + CELL_COLUMNS
       + " FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = ANY($3)";
   /**
@@ -136,8 +137,12 @@ public final class CohortRepository {
       CROSS JOIN LATERAL (
         SELECT x.module_id, x.due_on, coalesce(p.lessons_read, 0) AS lessons_read, coalesce(p.attempts, 0) AS attempts,
                p.best_score, p.certificate_score, p.completed_at,
-               progress_status(p.lessons_read, p.attempts, p.certificate_score) AS status
+               progress_status(p.lessons_read, p.attempts, p.certificate_score) AS status,
+               p.certificate_score IS NULL AND p.attempts > 0
+                 AND attempts_locked(p.attempts, attempt_limit(a.id, x.module_id, mv.max_attempts), p.best_score, mv.pass_mark) AS locked
         FROM assignments x LEFT JOIN module_progress p ON p.account_id = a.id AND p.module_id = x.module_id
+        LEFT JOIN module_heads h ON h.module_id = x.module_id
+        LEFT JOIN module_versions mv ON mv.module_id = h.module_id AND mv.version = h.published
         WHERE x.cohort_id = $1 ORDER BY x.due_on, x.module_id OFFSET 0) v
       ORDER BY a.unit NULLS LAST, a.display_name, a.id, v.due_on, v.module_id""";
   private static final String LEARNER_CELLS = "SELECT v.module_id, " + CELL_COLUMNS
@@ -150,6 +155,25 @@ public final class CohortRepository {
   private static final String LEARNER_IN_COHORT = """
       SELECT 1 FROM cohort_members m JOIN accounts a ON a.id = m.account_id
       WHERE m.cohort_id = $1 AND a.id = $2 AND a.role = 'learner' FOR UPDATE OF a""";
+
+  private static final String GRANT = """
+      INSERT INTO attempt_grants (account_id, module_id, extra, reason, granted_by) VALUES ($1, $2, $3, $4, $5)""";
+  private static final String GRANTS = """
+      SELECT g.module_id, g.extra, g.reason, g.granted_at, b.display_name FROM attempt_grants g
+      LEFT JOIN accounts b ON b.id = g.granted_by WHERE g.account_id = $1 ORDER BY g.granted_at, g.id""";
+
+  /** Extra attempts granted to a learner at a module: how many, why, when and by whom. */
+  public record Grant(String moduleId, int extra, String reason, OffsetDateTime grantedAt, String grantedBy) { }
+
+  public Future<Void> grant(long accountId, String moduleId, int extra, String reason, long grantedBy) {
+    return pool.preparedQuery(GRANT).execute(Tuple.of(accountId, moduleId, extra, reason, grantedBy)).mapEmpty();
+  }
+
+  /** Every grant of extra attempts to the learner, oldest first. */
+  public Future<List<Grant>> grants(long accountId) {
+    return pool.preparedQuery(GRANTS).execute(Tuple.of(accountId)).map(rows -> list(rows, r -> new Grant(r.getString("module_id"),
+        r.getInteger("extra"), r.getString("reason"), r.getOffsetDateTime("granted_at"), r.getString("display_name"))));
+  }
 
   private static final String MEMBER = """
       SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email
@@ -313,7 +337,7 @@ public final class CohortRepository {
   /** The cell columns of {@link #CELL_COLUMNS}, starting at column {@code at}. */
   private static Cell cell(Row r, int at) {
     return new Cell(Status.of(r.getString(at)), r.getBoolean(at + 1), r.getInteger(at + 2), r.getInteger(at + 3),
-        r.getInteger(at + 4), r.getInteger(at + 5), r.getOffsetDateTime(at + 6));
+        r.getInteger(at + 4), r.getInteger(at + 5), r.getOffsetDateTime(at + 6), Boolean.TRUE.equals(r.getBoolean(at + 7)));
   }
 
   /**

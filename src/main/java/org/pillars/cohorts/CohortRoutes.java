@@ -144,6 +144,7 @@ public final class CohortRoutes implements Routes {
             default -> t(ctx, "report.notStarted");
           });
           cell.put("overdue", c.overdue());
+          cell.put("locked", c.locked());
           cells.add(cell);
         }
         lines.add(Map.of("id", line.learner().accountId(), "name", line.learner().name(),
@@ -161,7 +162,7 @@ public final class CohortRoutes implements Routes {
       model.put("previous", page > 1 ? query + (page - 1) : null);
       model.put("next", from + PAGE_SIZE < r.matching() ? query + (page + 1) : null);
       model.put("page", page);
-      model.put("catalog", cohorts.modules(r.cohort()).stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang))).toList());
+      model.put("catalog", cohorts.modules(Access.principal(ctx), r.cohort()).stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang))).toList());
       model.put("exportHref", "/cohorts/" + r.cohort().id() + "/export.csv");
       pages.send(ctx, "cohort", model);
     }).onFailure(ctx::fail);

@@ -27,16 +27,18 @@ import org.pillars.db.Transactions.Transaction;
 public final class CohortService {
 
   /** One learner's standing in one assigned module. */
+  /** {@code locked}: the learner used every attempt at the quiz (with any granted) without passing it. */
   public record Cell(String moduleId, Status status, boolean overdue, int lessonsRead, int lessons, int attempts,
-                     Integer bestScore, Integer score, LocalDate completedOn) { }
+                     Integer bestScore, Integer score, LocalDate completedOn, boolean locked) { }
 
   public record Line(CohortRepository.Member learner, List<Cell> cells) { }
 
   /** One assigned module in the drill-down: the learner's cell, its due date, and every submitted attempt. */
   public record LearnerModule(LocalDate dueOn, Cell cell, List<CohortRepository.AttemptLine> attempts) { }
 
-  /** The drill-down into one learner of a cohort. */
-  public record LearnerDetail(CohortRepository.Cohort cohort, CohortRepository.Member member, List<LearnerModule> modules) { }
+  /** The drill-down into one learner of a cohort, with the extra attempts granted them. */
+  public record LearnerDetail(CohortRepository.Cohort cohort, CohortRepository.Member member, List<LearnerModule> modules,
+                              List<CohortRepository.Grant> grants) { }
 
   /** Per assigned module: how many learners completed it, are on it, have not started, are late. */
   public record ModuleSummary(String moduleId, String title, LocalDate dueOn, int completed, int inProgress, int notStarted,
@@ -181,6 +183,7 @@ public final class CohortService {
       return Future.failedFuture(outOfRange("due date", dueOn));
     }
     return cohort(p, cohortId).compose(c -> catalog.get().visibleWithin(moduleId, c.organisationPath())
+        && catalog.get().visible(moduleId, java.util.Optional.of(p))
         ? repository.assign(c.id(), moduleId, dueOn)
         : Future.failedFuture(new Invalid("there is no module '" + moduleId + "'")));
   }
@@ -322,11 +325,11 @@ public final class CohortService {
   /** A member with no row yet (added between the page's two reads) has not started; lateness still comes from SQL. */
   private static Cell cell(CohortRepository.Assignment a, CohortRepository.Cell raw, int lessons) {
     if (raw == null) {
-      return new Cell(a.moduleId(), Status.NOT_STARTED, false, 0, lessons, 0, null, null, null);
+      return new Cell(a.moduleId(), Status.NOT_STARTED, false, 0, lessons, 0, null, null, null, false);
     }
     LocalDate completedOn = raw.completedAt() == null ? null : raw.completedAt().toLocalDate();
     return new Cell(a.moduleId(), raw.status(), raw.overdue(), Math.min(raw.lessonsRead(), lessons), lessons, raw.attempts(),
-        raw.bestScore(), raw.certificateScore(), completedOn);
+        raw.bestScore(), raw.certificateScore(), completedOn, raw.locked());
   }
 
   /** One learner of a cohort in the caller's scope; any other learner, or an id that is not a number, is not found. */
@@ -343,16 +346,53 @@ public final class CohortService {
       Future<List<CohortRepository.Assignment>> assignments = repository.assignments(c.id());
       Future<Map<String, CohortRepository.Cell>> cells = repository.learnerCells(c.id(), account, today);
       Future<List<CohortRepository.AttemptLine>> attempts = repository.learnerAttempts(c.id(), account);
-      return Future.all(assignments, cells, attempts).map(all -> {
+      Future<List<CohortRepository.Grant>> grants = repository.grants(account);
+      return Future.all(assignments, cells, attempts, grants).map(all -> {
         List<LearnerModule> modules = new ArrayList<>();
         for (CohortRepository.Assignment a : assignments.result()) {
           int lessons = current.module(a.moduleId()).map(mod -> mod.lessons().size()).orElse(0);
           modules.add(new LearnerModule(a.dueOn(), cell(a, cells.result().get(a.moduleId()), lessons),
               attempts.result().stream().filter(t -> t.moduleId().equals(a.moduleId())).toList()));
         }
-        return new LearnerDetail(c, m, modules);
+        List<String> assigned = assignments.result().stream().map(CohortRepository.Assignment::moduleId).toList();
+        return new LearnerDetail(c, m, modules, grants.result().stream().filter(g -> assigned.contains(g.moduleId())).toList());
       });
     }));
+  }
+
+  static final int MAX_GRANT = 10;
+
+  /**
+   * Grants a learner of this cohort {@code rawExtra} more attempts (1 to 10) at the quiz of a module the cohort is
+   * assigned, with a reason (kept, with who granted it). A learner or cohort out of the caller's scope is not found;
+   * a module not assigned, or without a limited quiz, a missing reason or a bad number is refused with the reason.
+   */
+  public Future<Void> grantAttempts(Principal p, String cohortId, String rawAccountId, String moduleId, String rawExtra,
+                                    String reason) {
+    return learner(p, cohortId, rawAccountId, LocalDate.now()).compose(d -> {
+      if (d.modules().stream().noneMatch(m -> m.cell().moduleId().equals(moduleId))) {
+        return Future.failedFuture(new Invalid("bad_module", "module '" + moduleId + "' is not assigned to this cohort"));
+      }
+      boolean limited = catalog.get().module(moduleId).flatMap(org.pillars.content.Module::quiz).map(q -> q.maxAttempts() > 0)
+          .orElse(false);
+      if (!limited) {
+        return Future.failedFuture(new Invalid("no_limit", "module '" + moduleId + "' has no quiz with a limit on attempts"));
+      }
+      int extra;
+      try {
+        extra = Integer.parseInt(rawExtra == null ? "" : rawExtra.strip());
+      } catch (NumberFormatException e) {
+        extra = 0;
+      }
+      if (extra < 1 || extra > MAX_GRANT) {
+        return Future.failedFuture(new Invalid("bad_extra", "grant from 1 to " + MAX_GRANT + " more attempts"));
+      }
+      String why = reason == null ? "" : reason.strip();
+      if (why.isEmpty() || why.length() > 500 || why.chars().anyMatch(ch -> ch < 0x20 && ch != '\n')) {
+        return Future.failedFuture(new Invalid("bad_reason", "say why, in at most 500 characters (it is kept with the grant)"));
+      }
+      return repository.grant(d.member().accountId(), moduleId, extra, why, p.accountId());
+    });
   }
 
   /**
@@ -375,9 +415,13 @@ public final class CohortService {
     });
   }
 
-  /** The modules that may be assigned to the cohort: for every organisation, or for its own or one above it. */
-  public List<Module> modules(CohortRepository.Cohort cohort) {
-    return catalog.get().modules().stream().filter(m -> catalog.get().visibleWithin(m.id(), cohort.organisationPath())).toList();
+  /**
+   * The modules {@code p} may assign to the cohort: for every organisation, or for its own or one above it, and
+   * which {@code p} may read.
+   */
+  public List<Module> modules(Principal p, CohortRepository.Cohort cohort) {
+    return catalog.get().modules(java.util.Optional.of(p)).stream()
+        .filter(m -> catalog.get().visibleWithin(m.id(), cohort.organisationPath())).toList();
   }
 
   static boolean unique(Throwable e) {

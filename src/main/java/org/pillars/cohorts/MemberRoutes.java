@@ -52,6 +52,27 @@ public final class MemberRoutes implements Routes {
     router.post("/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision").handler(staff).handler(this::decideForm);
     router.post("/api/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision").handler(staff).handler(this::decideApi);
     router.get("/cohorts/:cohortId/readiness").handler(staff).handler(this::readiness);
+    router.post("/cohorts/:cohortId/learners/:accountId/grants").handler(staff).handler(this::grantForm);
+    router.post("/api/cohorts/:cohortId/learners/:accountId/grants").handler(staff).handler(this::grantApi);
+  }
+
+  /** More attempts for a learner locked out of a quiz, with the reason; back to the learner's page, which says so. */
+  private void grantForm(RoutingContext ctx) {
+    String cohort = ctx.pathParam("cohortId");
+    String account = ctx.pathParam("accountId");
+    var form = ctx.request().formAttributes();
+    cohorts.grantAttempts(Access.principal(ctx), cohort, account, form.get("module"), form.get("extra"), form.get("reason"))
+        .onSuccess(v -> Pages.seeOther(ctx, "/cohorts/" + cohort + "/learners/" + account + "?granted="
+            + java.net.URLEncoder.encode(String.valueOf(form.get("module")), java.nio.charset.StandardCharsets.UTF_8)))
+        .onFailure(ctx::fail);
+  }
+
+  private void grantApi(RoutingContext ctx) {
+    JsonObject b = Json.body(ctx);
+    Object extra = b.getValue("extra");
+    cohorts.grantAttempts(Access.principal(ctx), ctx.pathParam("cohortId"), ctx.pathParam("accountId"), b.getString("module"),
+            extra == null ? null : String.valueOf(extra), b.getString("reason"))
+        .onSuccess(v -> ctx.response().setStatusCode(204).end()).onFailure(ctx::fail);
   }
 
   private Future<CohortService.LearnerDetail> detail(RoutingContext ctx) {
@@ -83,6 +104,14 @@ public final class MemberRoutes implements Routes {
         row.put("lessons", c.lessons());
         row.put("score", c.score());
         row.put("completed", c.completedOn() == null ? null : c.completedOn().toString());
+        row.put("locked", c.locked());
+        row.put("moduleId", c.moduleId());
+        row.put("limited", catalog.get().module(c.moduleId()).flatMap(org.pillars.content.Module::quiz).map(q -> q.maxAttempts() > 0)
+            .orElse(false));
+        row.put("grantAction", "/cohorts/" + d.cohort().id() + "/learners/" + d.member().accountId() + "/grants");
+        row.put("grants", d.grants().stream().filter(g -> g.moduleId().equals(c.moduleId())).map(g -> Map.of("extra", g.extra(),
+            "reason", g.reason(), "date", g.grantedAt().toLocalDate().toString(), "by", String.valueOf(g.grantedBy()))).toList());
+        row.put("justGranted", c.moduleId().equals(ctx.request().getParam("granted")));
         row.put("attempts", lm.attempts().stream().map(t -> {
           Map<String, Object> line = new HashMap<>();
           line.put("id", t.id().toString());
@@ -124,7 +153,10 @@ public final class MemberRoutes implements Routes {
         modules.add(new JsonObject().put("module", c.moduleId()).put("dueOn", lm.dueOn().toString())
             .put("status", c.status().code()).put("overdue", c.overdue()).put("lessonsRead", c.lessonsRead())
             .put("certificateScore", c.score()).put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())
-            .put("attempts", attempts));
+            .put("locked", c.locked()).put("attempts", attempts)
+            .put("grants", new JsonArray(d.grants().stream().filter(g -> g.moduleId().equals(c.moduleId())).map(g -> new JsonObject()
+                .put("extra", g.extra()).put("reason", g.reason()).put("grantedAt", g.grantedAt().toString()).put("grantedBy", g.grantedBy()))
+                .toList())));
       }
       Json.send(ctx, 200, new JsonObject().put("id", d.member().accountId()).put("name", d.member().name())
           .put("serviceNumber", d.member().serviceNumber()).put("rank", d.member().rank()).put("unit", d.member().unit())
@@ -227,7 +259,8 @@ public final class MemberRoutes implements Routes {
         long missing = line.cells().stream().filter(c -> c.status() != Status.COMPLETED).count();
         byUnit.computeIfAbsent(String.valueOf(line.learner().unit()), k -> new ArrayList<>()).add(Map.of(
             "name", line.learner().name(), "rank", String.valueOf(line.learner().rank()),
-            "serviceNumber", String.valueOf(line.learner().serviceNumber()), "missing", missing));
+            "serviceNumber", String.valueOf(line.learner().serviceNumber()), "missing", missing,
+            "locked", line.cells().stream().anyMatch(CohortService.Cell::locked)));
       }
       model.put("ready", r.totalLearners() - r.matching());
       model.put("total", r.totalLearners());

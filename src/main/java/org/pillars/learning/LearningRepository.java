@@ -29,11 +29,12 @@ public final class LearningRepository {
    * which do not count (in {@code attempts}, the best score or a pass) until a coordinator decides; {@code setAside}
    * those a coordinator decided not to count.
    */
+  /** {@code extra}: the attempts granted beyond the quiz's limit (attempt_grants, V15). */
   public record Progress(String moduleId, Set<String> lessonsRead, int attempts, Integer bestScore, boolean passed,
-                         String certificateCode, OffsetDateTime lastActivity, int held, int setAside) {
+                         String certificateCode, OffsetDateTime lastActivity, int held, int setAside, int extra) {
 
     public static Progress none(String moduleId) {
-      return new Progress(moduleId, Set.of(), 0, null, false, null, null, 0, 0);
+      return new Progress(moduleId, Set.of(), 0, null, false, null, null, 0, 0, 0);
     }
   }
 
@@ -62,6 +63,31 @@ public final class LearningRepository {
 
   /** What must hold for a certificate: these lessons read and a passed attempt. */
   public record Completion(String moduleId, String moduleTitle, int moduleVersion, List<String> lessonIds) { }
+
+  /** A round of a quiz set answered already, by another attempt sent before. */
+  public static final class RoundAnswered extends RuntimeException {
+    public RoundAnswered() {
+      super("round answered already", null, false, false);
+    }
+  }
+
+  private static final String ISSUE_ROUND = """
+      INSERT INTO quiz_rounds (account_id, module_id, version, round) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING""";
+  private static final String ROUND_ISSUED =
+      "SELECT 1 FROM quiz_rounds WHERE account_id = $1 AND module_id = $2 AND version = $3 AND round = $4";
+  private static final String ANSWER_ROUND = """
+      UPDATE quiz_rounds SET answered_by = $5
+      WHERE account_id = $1 AND module_id = $2 AND version = $3 AND round = $4 AND answered_by IS NULL""";
+
+  /** Records that the learner was given this round of a quiz set to keep. */
+  public Future<Void> issueRound(long accountId, String moduleId, int version, int round) {
+    return pool.preparedQuery(ISSUE_ROUND).execute(Tuple.of(accountId, moduleId, version, round)).mapEmpty();
+  }
+
+  /** Whether the learner was ever given this round of a quiz set. */
+  public Future<Boolean> roundIssued(long accountId, String moduleId, int version, int round) {
+    return pool.preparedQuery(ROUND_ISSUED).execute(Tuple.of(accountId, moduleId, version, round)).map(rows -> rows.size() > 0);
+  }
 
   public static final class AttemptLimitReached extends RuntimeException {
     public AttemptLimitReached() {
@@ -104,7 +130,8 @@ public final class LearningRepository {
       SELECT module_id, count(*) FILTER (WHERE submitted_at IS NOT NULL AND NOT held) AS attempts,
              max(score) FILTER (WHERE NOT held) AS best, coalesce(bool_or(passed) FILTER (WHERE NOT held), false) AS passed,
              max(coalesce(submitted_at, started_at)) AS last, count(*) FILTER (WHERE held AND decision IS NULL) AS held,
-             count(*) FILTER (WHERE decision = 'set-aside') AS set_aside
+             count(*) FILTER (WHERE decision = 'set-aside') AS set_aside,
+             coalesce((SELECT sum(g.extra) FROM attempt_grants g WHERE g.account_id = $1 AND g.module_id = attempts.module_id), 0) AS extra
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
   /**
@@ -116,7 +143,8 @@ public final class LearningRepository {
       WITH open AS (SELECT id, module_version FROM attempts WHERE account_id = $1 AND module_id = $2 AND submitted_at IS NULL),
            used AS (SELECT coalesce((SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = $2), 0) AS n),
            added AS (INSERT INTO attempts (id, account_id, module_id, module_version, drawn)
-                     SELECT $5, $1, $2, $3, $6 WHERE NOT EXISTS (SELECT 1 FROM open) AND ($4 = 0 OR (SELECT n FROM used) < $4)
+                     SELECT $5, $1, $2, $3, $6 WHERE NOT EXISTS (SELECT 1 FROM open)
+                       AND ($4 = 0 OR (SELECT n FROM used) < attempt_limit($1, $2, $4))
                      RETURNING id)
       SELECT (SELECT id FROM added) AS added_id, (SELECT id FROM open) AS open_id,
              (SELECT module_version FROM open) AS open_version""";
@@ -141,8 +169,9 @@ public final class LearningRepository {
   private static final String LOCK_LEARNER = "SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE";
   private static final String BY_CLIENT_KEY = """
       SELECT id, account_id, module_id, module_version, answers, result, held FROM attempts WHERE client_key = $1""";
+  /** The attempts used, and how many there are (the quiz's $3, with any granted; 0: no limit). */
   private static final String USED_ATTEMPTS =
-      "SELECT coalesce((SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = $2), 0)";
+      "SELECT coalesce((SELECT attempts FROM module_progress WHERE account_id = $1 AND module_id = $2), 0), attempt_limit($1, $2, $3)";
   private static final String INSERT_SENT = """
       INSERT INTO attempts (id, account_id, module_id, module_version, started_at, submitted_at, answers, score, passed, result,
                             client_key, answered_at, held, lang, drawn)
@@ -246,7 +275,8 @@ public final class LearningRepository {
                 result.put(m, new Progress(m, Set.copyOf(read.getOrDefault(m, Set.of())),
                     s == null ? 0 : s.getLong("attempts").intValue(), s == null ? null : s.getInteger("best"),
                     s != null && s.getBoolean("passed"), certificates.get(m), lastActivity,
-                    s == null ? 0 : s.getLong("held").intValue(), s == null ? 0 : s.getLong("set_aside").intValue()));
+                    s == null ? 0 : s.getLong("held").intValue(), s == null ? 0 : s.getLong("set_aside").intValue(),
+                    s == null ? 0 : s.getLong("extra").intValue()));
               }
               return result;
             })));
@@ -352,7 +382,7 @@ public final class LearningRepository {
    */
   public Future<SentAttempt> storeSent(long accountId, UUID key, String moduleId, int version, JsonObject answers,
                                        Grading.Result result, OffsetDateTime answeredAt, int maxAttempts, Completion completion,
-                                       String lang, Quiz.Drawn drawn) {
+                                       String lang, Quiz.Drawn drawn, Integer round) {
     return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER).execute(Tuple.of(accountId))
         .compose(locked -> conn.preparedQuery(BY_CLIENT_KEY).execute(Tuple.of(key)))
         .compose(found -> {
@@ -362,12 +392,17 @@ public final class LearningRepository {
                 r.getInteger("module_version"), (JsonObject) r.getValue("answers"),
                 Grading.Result.fromJson((JsonObject) r.getValue("result")), r.getBoolean("held"), false));
           }
-          return conn.preparedQuery(USED_ATTEMPTS).execute(Tuple.of(accountId, moduleId)).compose(used -> {
-            boolean held = maxAttempts > 0 && used.iterator().next().getInteger(0) >= maxAttempts;
+          return conn.preparedQuery(USED_ATTEMPTS).execute(Tuple.of(accountId, moduleId, maxAttempts)).compose(used -> {
+            int limit = used.iterator().next().getInteger(1);
+            boolean held = limit > 0 && used.iterator().next().getInteger(0) >= limit;
             UUID id = UUID.randomUUID();
             Tuple values = Tuple.from(java.util.Arrays.asList(id, accountId, moduleId, version, answers, result.score(), result.passed(),
                 answeredAt, result.toJson(), key, held, lang, drawn == null ? null : ModuleCodec.drawnToJson(drawn)));
-            return conn.preparedQuery(INSERT_SENT).execute(values)
+            // a round of a quiz set is answered once: the attempt takes it, or nothing is stored
+            Future<Void> taken = round == null ? Future.succeededFuture()
+                : conn.preparedQuery(ANSWER_ROUND).execute(Tuple.of(accountId, moduleId, version, round, id)).compose(rows ->
+                    rows.rowCount() == 1 ? Future.<Void>succeededFuture() : Future.failedFuture(new RoundAnswered()));
+            return taken.compose(t -> conn.preparedQuery(INSERT_SENT).execute(values))
                 .compose(v -> result.passed() && !held ? certifyIfComplete(conn, accountId, completion) : Future.succeededFuture())
                 .map(v -> new SentAttempt(id, accountId, moduleId, version, answers, result, held, true));
           });

@@ -111,11 +111,13 @@ public final class LearningRoutes implements Routes {
     Map<String, Object> model = pages.model(ctx, t(ctx, "quiz.title") + " · " + module.title().in(lang));
     model.put("module", moduleModel(module, lang));
     model.put("intro", new Handlebars.SafeString(quiz.introHtml().in(lang)));
-    model.put("questions", quiz.questions().size());
+    // a quiz set asks 'draw' of its questions at each attempt
+    model.put("questions", quiz.selection().draw() > 0 ? quiz.selection().draw() : quiz.questions().size());
     model.put("passMark", quiz.passMark());
     model.put("maxAttempts", quiz.maxAttempts());
     model.put("action", "/modules/" + module.id() + "/quiz");
-    var principal = Access.current(ctx);
+    // rendered as for anyone when no reader is shown (not signed in, or a copy kept offline)
+    var principal = model.get("user") == null ? java.util.Optional.<Principal>empty() : Access.current(ctx);
     if (principal.isEmpty()) {
       model.put("loginHref", "/login?next=" + java.net.URLEncoder.encode(ctx.request().path(), java.nio.charset.StandardCharsets.UTF_8));
       pages.send(ctx, "quiz", model);
@@ -128,8 +130,11 @@ public final class LearningRoutes implements Routes {
       model.put("setAside", pr.setAside() == 0 ? null : pr.setAside());
       model.put("best", pr.bestScore());
       model.put("passed", pr.passed());
-      model.put("canStart", quiz.maxAttempts() == 0 || pr.attempts() < quiz.maxAttempts());
-      model.put("left", quiz.maxAttempts() == 0 ? null : Math.max(0, quiz.maxAttempts() - pr.attempts()));
+      // the quiz's limit with the attempts granted since (attempt_limit, V15, is the rule the database applies)
+      int allowed = quiz.maxAttempts() + pr.extra();
+      model.put("canStart", quiz.maxAttempts() == 0 || pr.attempts() < allowed);
+      model.put("left", quiz.maxAttempts() == 0 ? null : Math.max(0, allowed - pr.attempts()));
+      model.put("granted", pr.extra() == 0 ? null : pr.extra());
       model.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
       List<Map<String, Object>> unread = new ArrayList<>();
       module.lessons().stream().filter(l -> !pr.lessonsRead().contains(l.id())).forEach(l -> unread.add(Map.of(

@@ -166,10 +166,20 @@ public final class LearningService {
         drawn = whole.draw(seed(p.accountId(), module.id(), version, round));
         quiz = whole.asked(drawn).orElseThrow();
       }
-      Grading.Result graded = Grading.grade(quiz, answers);
       Quiz asked = quiz;
-      return repository.storeSent(p.accountId(), key, module.id(), version, stored(answers), graded, answeredAt,
-          current.maxAttempts(), completion(module), lang, drawn).map(sent -> {
+      Quiz.Drawn kept = drawn;
+      // only a round given to this learner is graded: naming other rounds would let one pick the questions
+      Future<Boolean> given = drawn == null ? Future.succeededFuture(true) : repository.roundIssued(p.accountId(), module.id(), version, round);
+      return given.compose(ok -> {
+        if (!ok) {
+          return Future.failedFuture(new Invalid("unknown_round", "round " + round + " of this quiz was never given to you: keep the module again"));
+        }
+        Grading.Result graded = Grading.grade(asked, answers);
+        return repository.storeSent(p.accountId(), key, module.id(), version, stored(answers), graded, answeredAt,
+            current.maxAttempts(), completion(module), lang, kept, kept == null ? null : round);
+      }).recover(e -> Future.failedFuture(e instanceof LearningRepository.RoundAnswered
+          ? new Conflict("round_answered", "these questions were answered already, in an attempt sent before: keep the module again for new ones")
+          : e)).map(sent -> {
             if (!sent.added() && (sent.accountId() != p.accountId() || !sent.moduleId().equals(module.id())
                 || sent.moduleVersion() != version || !chosenSets(answers).equals(chosenSets(LearningRepository.kept(sent.answers()))))) {
               throw new Conflict("key_reused", "this submission key was already used for another submission; nothing was stored");
@@ -277,10 +287,11 @@ public final class LearningService {
     if (!quiz.selection().varies() || who.isEmpty()) {
       return Future.succeededFuture(quizView(module, quiz, lang));
     }
-    return repository.progress(who.get().accountId()).map(progress -> {
+    return repository.progress(who.get().accountId()).compose(progress -> {
       int round = progress.getOrDefault(module.id(), LearningRepository.Progress.none(module.id())).attempts();
       Quiz.Drawn drawn = quiz.draw(seed(who.get().accountId(), module.id(), module.version(), round));
-      return quizView(module, quiz.asked(drawn).orElseThrow(), drawn, round, lang);
+      return repository.issueRound(who.get().accountId(), module.id(), module.version(), round)
+          .map(v -> quizView(module, quiz.asked(drawn).orElseThrow(), drawn, round, lang));
     });
   }
 
@@ -318,6 +329,10 @@ public final class LearningService {
   public Future<Submission> submit(Principal p, String attemptId, Map<String, List<Integer>> answers,
                                    boolean blankConfirmed, String lang) {
     return attempt(p, attemptId).compose(view -> {
+      if (!catalog.get().visible(view.module().id(), Optional.of(p))) {
+        // the module was made one for another organisation since the attempt began
+        return Future.failedFuture(new NotFound("there is no module '" + view.module().id() + "'"));
+      }
       if (!blankConfirmed && !view.attempt().submitted() && !view.stale()) {
         List<Integer> blank = blank(view.quiz(), answers);
         if (!blank.isEmpty()) {

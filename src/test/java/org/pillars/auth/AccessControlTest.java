@@ -222,6 +222,10 @@ class AccessControlTest {
         + attempt + "/decision", "count=yes", "303 403 403 403 403 404 404", false);
     json("POST", "/api/cohorts/:cohortId/learners/:accountId/attempts/:attemptId/decision", "/api" + c + "/learners/" + target
         + "/attempts/" + attempt + "/decision", new JsonObject().put("count", true), "401 403 403 403 403 404 404");
+    form("POST", "/cohorts/:cohortId/learners/:accountId/grants", c + "/learners/" + target + "/grants", "module=alpha&extra=1&reason=x",
+        "303 403 403 403 403 404 404", false);
+    json("POST", "/api/cohorts/:cohortId/learners/:accountId/grants", "/api" + c + "/learners/" + target + "/grants",
+        new JsonObject().put("module", "alpha").put("extra", 1).put("reason", "x"), "401 403 403 403 403 404 404");
     form("POST", "/cohorts/:cohortId/members", c + "/members", "name=", "303 403 403 403 403 400 400", false);
     form("POST", "/cohorts/:cohortId/members/:accountId/move", c + "/members/" + target + "/move", "to=" + cohort,
         "303 403 403 403 403 404 404", false);

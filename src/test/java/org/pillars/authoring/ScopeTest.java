@@ -203,6 +203,52 @@ class ScopeTest {
   }
 
   @Test
+  @DisplayName("a module cannot be narrowed past the cohorts that have it; an attempt opened before a narrowing cannot be submitted; a country's coordinator cannot assign a unit's own module")
+  void narrowingAndUnits() {
+    OwnModules.publish(app, admin, "everyones", null);
+    long otherCohort = cohort(elsewhere, "Scope elsewhere narrowing");
+    String otherCoordinator = token("coordinator", elsewhere);
+    JsonObject due = new JsonObject().put("dueOn", "2030-01-01");
+    assertEquals(204, send(HttpMethod.PUT, "/api/cohorts/" + otherCohort + "/assignments/everyones", otherCoordinator, due).statusCode());
+    HttpResponse<Buffer> narrowed = send(HttpMethod.POST, "/api/workspace/modules/everyones/scope", admin,
+        new JsonObject().put("organisation", country));
+    assertEquals(409, narrowed.statusCode(), narrowed.bodyAsString());
+    assertTrue(narrowed.bodyAsString().contains("assigned to 1 cohort(s) outside"), narrowed.bodyAsString());
+    assertTrue(catalogue(otherLearner).contains("everyones"), "nothing changed");
+    assertEquals(204, send(HttpMethod.DELETE, "/api/cohorts/" + otherCohort + "/assignments/everyones", otherCoordinator, null).statusCode());
+
+    String attempt = send(HttpMethod.POST, "/api/modules/everyones/attempts", otherLearner, new JsonObject()).bodyAsJsonObject()
+        .getString("attempt");
+    assertEquals(204, send(HttpMethod.POST, "/api/workspace/modules/everyones/scope", admin, new JsonObject().put("organisation", country))
+        .statusCode(), "no cohort outside has it now");
+    assertEquals(404, send(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", otherLearner,
+        new JsonObject().put("answers", AlphaAnswers.allRight())).statusCode(), "the module is no longer theirs");
+
+    OwnModules.publish(app, unitTrainer, "unit-only", null);
+    long unitCohort = cohort(unit, "Scope battalion, unit-only");
+    String coordinator = token("coordinator", country);
+    assertEquals(404, get("/api/modules/unit-only", coordinator).statusCode(), "the country's coordinator cannot read it");
+    assertEquals(400, send(HttpMethod.PUT, "/api/cohorts/" + unitCohort + "/assignments/unit-only", coordinator, due).statusCode(),
+        "nor assign it");
+    assertEquals(204, send(HttpMethod.PUT, "/api/cohorts/" + unitCohort + "/assignments/unit-only", token("coordinator", unit), due)
+        .statusCode(), "the unit's coordinator can");
+  }
+
+  @Test
+  @DisplayName("a copy kept offline is rendered as anyone sees it, though fetched signed in: no name, no CSRF token")
+  void keptCopiesAreNotPersonal() {
+    Accounts.Browser reader = Accounts.browser(app, Accounts.create(app, "learner", unit));
+    String personal = app.get("/modules/national/introduction", "Cookie", reader.cookie()).bodyAsString();
+    assertTrue(personal.contains("name=\"pillars-csrf\""), "the page as the reader sees it");
+    HttpResponse<Buffer> kept = app.get("/modules/national/introduction", "Cookie", reader.cookie(), "X-Pillars-Copy", "kept");
+    assertEquals(200, kept.statusCode(), "a module for the reader's organisation: found, signed in");
+    assertFalse(kept.bodyAsString().contains("pillars-csrf"), kept.bodyAsString());
+    assertFalse(kept.bodyAsString().contains(reader.csrf()));
+    assertFalse(app.get("/modules/national/quiz", "Cookie", reader.cookie(), "X-Pillars-Copy", "kept").bodyAsString().contains("pillars-account"));
+    assertEquals(404, app.get("/modules/national/introduction", "X-Pillars-Copy", "kept").statusCode(), "and still nobody else's");
+  }
+
+  @Test
   @DisplayName("an image of a country's module is served to its readers only, and privately")
   void imagesFollowTheModule() throws Exception {
     OwnModules.publish(app, trainer, "pictured", null);

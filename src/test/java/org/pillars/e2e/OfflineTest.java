@@ -2,6 +2,7 @@ package org.pillars.e2e;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.sqlclient.Tuple;
@@ -499,7 +500,18 @@ class OfflineTest {
       offline(chrome, true);
       driver.get(url("/modules/ours-offline/introduction"));
       assertEquals("Introduction", driver.findElement(By.tagName("h1")).getText(), "the kept copy, offline");
+      assertTrue(driver.findElements(By.cssSelector("meta[name=pillars-csrf]")).isEmpty(), "kept as anyone sees it: no CSRF token");
       offline(chrome, false);
+
+      // at logout the copies only this learner may read go, and so does the kept quiz
+      driver.get(url("/home"));
+      driver.findElement(By.cssSelector("form[action='/logout'] button")).click();
+      await("the logout").atMost(Duration.ofSeconds(20)).until(() -> !driver.getCurrentUrl().endsWith("/home"));
+      Object left = ((org.openqa.selenium.JavascriptExecutor) driver).executeAsyncScript(
+          "var done = arguments[arguments.length - 1]; caches.open('pillars-kept').then(function (c) { return c.keys(); })"
+          + ".then(function (k) { done(k.map(function (r) { return new URL(r.url).pathname; }).join(' ')); });");
+      assertFalse(String.valueOf(left).contains("/modules/ours-offline"), "no copy of the organisation's module: " + left);
+      assertTrue(String.valueOf(left).contains("/offline"), "what anyone may read stays: " + left);
     }
   }
 

@@ -161,10 +161,28 @@ class QuizSetTest {
       assertEquals(new JsonArray(ids(kept)), app.app().database().pool().query("SELECT drawn FROM attempts").execute().await()
           .iterator().next().getJsonObject(0).getJsonArray("questions"), "the attempt keeps the round's draw");
 
+      JsonObject again = sync(app, token, new JsonObject().put("round", 0).put("answers", rightAnswers(kept)));
+      assertEquals("round_answered", again.getString("error"), "a round is answered once: " + again.encode());
+
       JsonObject next = app.get("/api/modules/alpha/quiz", "Authorization", "Bearer " + token).bodyAsJsonObject();
       assertEquals(1, next.getInteger("round"), "an attempt used: the next round");
       Map<Integer, JsonObject> rounds = Map.of(0, kept, 1, next);
       assertEquals(rounds.get(1), app.get("/api/modules/alpha/quiz", "Authorization", "Bearer " + token).bodyAsJsonObject());
+    }
+  }
+
+  @Test
+  @DisplayName("a round never given out is refused before any grading, whatever it would draw: nobody picks their questions by naming rounds")
+  void onlyRoundsGivenOut() throws Exception {
+    try (TestApp app = start()) {
+      String token = Accounts.token(app, Accounts.create(app, "learner"));
+      for (int round = 0; round < 30; round++) {
+        // the right answers to every question: whatever a round draws, they would score 100 if it were graded
+        JsonObject probe = sync(app, token, new JsonObject().put("round", round).put("answers", AlphaAnswers.allRight()));
+        assertEquals("unknown_round", probe.getString("error"), probe.encode());
+      }
+      assertEquals(0L, count(app, "SELECT count(*) FROM attempts"), "nothing stored, nothing graded");
+      assertTrue(app.get("/modules/alpha/quiz").bodyAsString().contains("2 questions"), "the quiz page counts the questions an attempt asks");
     }
   }
 
