@@ -24,6 +24,7 @@ import org.pillars.cohorts.CohortRepository;
 import org.pillars.cohorts.CohortRoutes;
 import org.pillars.cohorts.CohortService;
 import org.pillars.cohorts.MemberRoutes;
+import org.pillars.cohorts.ReadinessRoutes;
 import org.pillars.config.AppConfig;
 import org.pillars.core.Routes;
 import org.pillars.learning.AnalysisRoutes;
@@ -204,6 +205,7 @@ public final class App {
           new CohortApi(cohorts, content),
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, content, pages),
+          new ReadinessRoutes(cohorts, content, pages),
           new SetupRoutes(auth, pages),
           new CatalogRoutes(content, pages, learning::lessonsRead),
           new WorkspaceRoutes(new AuthoringService(vertx, content, new ModuleVersionRepository(database.pool()),

@@ -139,7 +139,7 @@ public final class CohortRepository {
                p.best_score, p.certificate_score, p.completed_at,
                progress_status(p.lessons_read, p.attempts, p.certificate_score) AS status,
                p.certificate_score IS NULL AND p.attempts > 0
-                 AND attempts_locked(p.attempts, attempt_limit(a.id, x.module_id, mv.max_attempts), p.best_score, mv.pass_mark) AS locked
+                 AND attempts_locked(p.attempts, attempt_limit_of(mv.max_attempts, p.extra_attempts), p.best_score, mv.pass_mark) AS locked
         FROM assignments x LEFT JOIN module_progress p ON p.account_id = a.id AND p.module_id = x.module_id
         LEFT JOIN module_heads h ON h.module_id = x.module_id
         LEFT JOIN module_versions mv ON mv.module_id = h.module_id AND mv.version = h.published
@@ -155,6 +155,103 @@ public final class CohortRepository {
   private static final String LEARNER_IN_COHORT = """
       SELECT 1 FROM cohort_members m JOIN accounts a ON a.id = m.account_id
       WHERE m.cohort_id = $1 AND a.id = $2 AND a.role = 'learner' FOR UPDATE OF a""";
+
+  /**
+   * Readiness over an organisation and every unit below it ($1), on $2: one row per person and required module (the
+   * modules their cohorts there are assigned: earliest due date, earliest deployment), then one per person with the
+   * status by the one rule (readiness_status, V17).
+   */
+  private static final String READINESS = """
+      WITH RECURSIVE scope AS (
+        SELECT id FROM organisations WHERE id = $1
+        UNION ALL SELECT o.id FROM organisations o JOIN scope s ON o.parent_id = s.id),
+      req AS MATERIALIZED (
+        SELECT v.account_id, v.module_id, min(v.due_on) AS due_on, min(c.deploys_on) AS deploys_on,
+               bool_or(v.certificate_score IS NOT NULL) AS done, bool_or(v.locked) AS locked
+        FROM cohorts c JOIN assigned_progress v ON v.cohort_id = c.id
+        WHERE c.organisation_id IN (SELECT id FROM scope)
+        GROUP BY v.account_id, v.module_id),
+      people AS MATERIALIZED (
+        SELECT r.account_id, count(*)::int AS modules, (count(*) FILTER (WHERE r.done))::int AS completed,
+               min(r.deploys_on) AS deploys_on,
+               readiness_status(count(*)::int, (count(*) FILTER (WHERE r.done))::int, bool_or(r.locked),
+                                bool_or(NOT r.done AND r.due_on < $2), min(r.deploys_on), $2) AS status
+        FROM req r GROUP BY r.account_id)""";
+  /** The counts per organisation ('unit' rows) and per module ('module' rows), in one statement over one reading. */
+  private static final String READINESS_COUNTS = READINESS + """
+
+      SELECT 'unit' AS kind, a.organisation_id, o.name, o.parent_id, NULL AS module_id, count(*) AS people,
+             count(*) FILTER (WHERE p.status = 'ready') AS ready, count(*) FILTER (WHERE p.status = 'at-risk') AS at_risk,
+             count(*) FILTER (WHERE p.status = 'not-ready') AS not_ready, min(p.deploys_on) AS deploys_on
+      FROM people p JOIN accounts a ON a.id = p.account_id JOIN organisations o ON o.id = a.organisation_id
+      GROUP BY a.organisation_id, o.name, o.parent_id
+      UNION ALL
+      SELECT 'module', NULL, NULL, NULL, module_id, count(*), count(*) FILTER (WHERE done), count(*) FILTER (WHERE locked), 0, NULL
+      FROM req GROUP BY module_id
+      ORDER BY 1 DESC, 3, 5""";
+  private static final String READINESS_PEOPLE = READINESS + """
+
+      SELECT p.account_id, a.display_name, a.rank, a.service_number, a.unit, o.name AS organisation, p.status, p.deploys_on,
+             r.module_id, r.due_on, r.done, r.locked, c.module_version, c.issued_at, c.score
+      FROM people p JOIN accounts a ON a.id = p.account_id JOIN organisations o ON o.id = a.organisation_id
+      JOIN req r ON r.account_id = p.account_id
+      LEFT JOIN certificates c ON c.account_id = p.account_id AND c.module_id = r.module_id
+      ORDER BY o.name, a.unit NULLS LAST, a.display_name, a.id, r.module_id""";
+
+  /** One organisation's counts of people by readiness. */
+  public record UnitReadiness(long organisationId, String name, Long parentId, int people, int ready, int atRisk, int notReady,
+                              LocalDate deploysOn) { }
+
+  /** One required module across the people: how many must do it, have, and are locked out of it. */
+  public record ModuleReadiness(String moduleId, int people, int done, int locked) { }
+
+  /** One person and one required module: done with its certificate's version, date and score, or locked out. */
+  public record PersonModule(String moduleId, LocalDate dueOn, boolean done, boolean locked, Integer version,
+                             OffsetDateTime passedAt, Integer score) { }
+
+  public record PersonReadiness(long accountId, String name, String rank, String serviceNumber, String unit,
+                                String organisation, String status, LocalDate deploysOn, List<PersonModule> modules) { }
+
+  /** The counts of an organisation's readiness: per organisation, and per module. */
+  public record ReadinessCounts(List<UnitReadiness> units, List<ModuleReadiness> modules) { }
+
+  public Future<ReadinessCounts> readinessCounts(long organisationId, LocalDate today) {
+    return pool.preparedQuery(READINESS_COUNTS).execute(Tuple.of(organisationId, today)).map(rows -> {
+      List<UnitReadiness> units = new ArrayList<>();
+      List<ModuleReadiness> modules = new ArrayList<>();
+      for (Row r : rows) {
+        if (r.getString("kind").equals("unit")) {
+          units.add(new UnitReadiness(r.getLong("organisation_id"), r.getString("name"), r.getLong("parent_id"),
+              r.getLong("people").intValue(), r.getLong("ready").intValue(), r.getLong("at_risk").intValue(),
+              r.getLong("not_ready").intValue(), r.getLocalDate("deploys_on")));
+        } else {
+          modules.add(new ModuleReadiness(r.getString("module_id"), r.getLong("people").intValue(), r.getLong("ready").intValue(),
+              r.getLong("at_risk").intValue()));
+        }
+      }
+      return new ReadinessCounts(units, modules);
+    });
+  }
+
+  /** Every person of the organisation and its units with their required modules, by unit and name. */
+  public Future<List<PersonReadiness>> readinessPeople(long organisationId, LocalDate today) {
+    return pool.preparedQuery(READINESS_PEOPLE).execute(Tuple.of(organisationId, today)).map(rows -> {
+      List<PersonReadiness> people = new ArrayList<>();
+      PersonReadiness current = null;
+      for (Row r : rows) {
+        if (current == null || current.accountId() != r.getLong("account_id")) {
+          current = new PersonReadiness(r.getLong("account_id"), r.getString("display_name"), r.getString("rank"),
+              r.getString("service_number"), r.getString("unit"), r.getString("organisation"), r.getString("status"),
+              r.getLocalDate("deploys_on"), new ArrayList<>());
+          people.add(current);
+        }
+        current.modules().add(new PersonModule(r.getString("module_id"), r.getLocalDate("due_on"), r.getBoolean("done"),
+            Boolean.TRUE.equals(r.getBoolean("locked")), r.getInteger("module_version"), r.getOffsetDateTime("issued_at"),
+            r.getInteger("score")));
+      }
+      return people;
+    });
+  }
 
   private static final String GRANT = """
       INSERT INTO attempt_grants (account_id, module_id, extra, reason, granted_by) VALUES ($1, $2, $3, $4, $5)""";

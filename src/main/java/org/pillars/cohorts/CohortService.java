@@ -360,6 +360,40 @@ public final class CohortService {
     }));
   }
 
+  /**
+   * Readiness of an organisation and its units, as of {@code asOf}: counts per organisation and per module, and,
+   * for an organisation with no units below it, every person with their required modules.
+   */
+  public record Readiness(CohortRepository.Organisation organisation, java.time.OffsetDateTime asOf,
+                          List<CohortRepository.UnitReadiness> units, List<CohortRepository.ModuleReadiness> modules,
+                          List<CohortRepository.Organisation> below, List<CohortRepository.PersonReadiness> people) {
+    public int total(java.util.function.ToIntFunction<CohortRepository.UnitReadiness> count) {
+      return units.stream().mapToInt(count).sum();
+    }
+  }
+
+  /**
+   * The readiness of an organisation in the caller's scope (their own and its units; every one for an admin); any
+   * other, or an id that is not a number, is not found. The people are listed for an organisation without units
+   * (a unit), and for any other when {@code people} is asked (the export).
+   */
+  public Future<Readiness> readiness(Principal p, String rawOrganisationId, boolean people) {
+    long id = rawOrganisationId != null && rawOrganisationId.matches("[0-9]{1,18}") ? Long.parseLong(rawOrganisationId) : -1;
+    java.time.OffsetDateTime asOf = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+    LocalDate today = asOf.toLocalDate();
+    return organisations(p).compose(orgs -> {
+      CohortRepository.Organisation org = orgs.stream().filter(o -> o.id() == id).findFirst()
+          .orElseThrow(() -> new NotFound("there is no such organisation in yours"));
+      List<CohortRepository.Organisation> below = orgs.stream().filter(o -> o.parentId() != null && o.parentId() == id).toList();
+      Future<List<CohortRepository.PersonReadiness>> listed = people || below.isEmpty()
+          ? repository.readinessPeople(id, today) : Future.succeededFuture(List.of());
+      return Future.all(repository.readinessCounts(id, today), listed).map(all -> {
+        CohortRepository.ReadinessCounts counts = all.resultAt(0);
+        return new Readiness(org, asOf, counts.units(), counts.modules(), below, all.resultAt(1));
+      });
+    });
+  }
+
   static final int MAX_GRANT = 10;
 
   /**

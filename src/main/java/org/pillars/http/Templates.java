@@ -20,7 +20,7 @@ import java.util.Map;
 public final class Templates {
 
   public static final List<String> PAGES = List.of("catalog", "module", "lesson", "error", "login", "password",
-      "home", "quiz", "attempt", "result", "certificate", "verify", "cohorts", "cohort", "import", "setup", "analysis", "learner", "readiness", "blank",
+      "home", "quiz", "attempt", "result", "certificate", "verify", "cohorts", "cohort", "import", "setup", "analysis", "learner", "readiness", "readiness-org", "blank",
       "workspace", "workspace-module", "workspace-draft", "workspace-file", "workspace-compare",
       "offline");
 

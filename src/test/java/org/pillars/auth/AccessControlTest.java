@@ -231,6 +231,12 @@ class AccessControlTest {
         "303 403 403 403 403 404 404", false);
     json("POST", "/api/cohorts/:cohortId/members", "/api" + c + "/members", new JsonObject(), "401 403 403 403 403 400 400");
     row("GET", "/cohorts/:cohortId/readiness", c + "/readiness", "303 403 403 403 403 200 200");
+    // readiness of the coordinator's own organisation (each caller is in one of their own: the admin sees it too)
+    row("GET", "/readiness", "/readiness", "303 403 403 403 403 303 303");
+    row("GET", "/readiness/:organisationId", "/readiness/" + coordinatorOrg, "303 403 403 403 403 200 200");
+    row("GET", "/readiness/:organisationId/export.csv", "/readiness/" + coordinatorOrg + "/export.csv", "303 403 403 403 403 200 200");
+    row("GET", "/api/readiness/:organisationId", "/api/readiness/" + coordinatorOrg, "401 403 403 403 403 200 200");
+    row("GET", "/api/readiness/:organisationId", "/api/readiness/" + trainerOrganisation(), "401 403 403 403 403 404 200");
     json("POST", "/api/admin/accounts", "/api/admin/accounts", new JsonObject(), "401 403 403 403 403 403 400");
     row("GET", "/setup/:code", "/setup/unknowncode", "404 404 404 404 404 404 404");
     form("POST", "/setup/:code", "/setup/unknowncode", "password=irrelevant", "404 404 404 404 404 404 404", false);
