@@ -27,8 +27,8 @@ import org.pillars.http.Pages;
  */
 public final class ReadinessRoutes implements Routes {
 
-  static final String CSV_HEADER = "organisation,unit,service_number,name,rank,status,deploys_on,module,due_on,completed,locked,"
-      + "version,passed_on,score\r\n";
+  static final String CSV_HEADER = "organisation,unit,service_number,name,rank,status,deploys_on,module,conduct_and_discipline,"
+      + "due_on,completed,locked,version,passed_on,score\r\n";
 
   private final CohortService cohorts;
   private final Supplier<Catalog> catalog;
@@ -53,6 +53,17 @@ public final class ReadinessRoutes implements Routes {
     return catalog.get().module(moduleId).map(m -> m.title().in(lang)).orElse(moduleId);
   }
 
+  /** A conduct and discipline module (module.md's {@code conduct: true}), certified apart. */
+  private boolean conduct(String moduleId) {
+    return catalog.get().module(moduleId).map(org.pillars.content.Module::conduct).orElse(false);
+  }
+
+  /** Whether the person completed every conduct and discipline module required of them; null when none is. */
+  private Boolean conductDone(CohortRepository.PersonReadiness p) {
+    List<CohortRepository.PersonModule> required = p.modules().stream().filter(m -> conduct(m.moduleId())).toList();
+    return required.isEmpty() ? null : required.stream().allMatch(CohortRepository.PersonModule::done);
+  }
+
   private void page(RoutingContext ctx) {
     String lang = Language.of(ctx);
     cohorts.readiness(Access.principal(ctx), ctx.pathParam("organisationId"), false).onSuccess(r -> {
@@ -68,7 +79,9 @@ public final class ReadinessRoutes implements Routes {
           "people", u.people(), "ready", u.ready(), "atRisk", u.atRisk(), "notReady", u.notReady(),
           "deploys", u.deploysOn() == null ? "" : u.deploysOn().toString())).toList());
       model.put("modules", r.modules().stream().map(m -> Map.of("title", title(m.moduleId(), lang), "done", m.done(),
-          "people", m.people(), "locked", m.locked())).toList());
+          "people", m.people(), "locked", m.locked(), "conduct", conduct(m.moduleId()))).toList());
+      boolean anyConduct = r.modules().stream().anyMatch(m -> conduct(m.moduleId()));
+      model.put("conductColumn", anyConduct);
       model.put("below", r.below().stream().map(o -> Map.of("name", o.name(), "href", "/readiness/" + o.id())).toList());
       model.put("csvHref", "/readiness/" + r.organisation().id() + "/export.csv");
       // one section per unit, each printed on a page of its own
@@ -83,10 +96,13 @@ public final class ReadinessRoutes implements Routes {
                   m.get().passedAt().toLocalDate().toString()))
               : Map.of("locked", m.get().locked(), "due", m.get().dueOn().toString()));
         }
+        Boolean conductDone = conductDone(p);
         byUnit.computeIfAbsent(p.organisation(), k -> new ArrayList<>()).add(Map.of("name", p.name(),
             "rank", String.valueOf(p.rank() == null ? "" : p.rank()),
             "serviceNumber", p.serviceNumber() == null ? "" : p.serviceNumber(), "status", p.status(),
-            "statusLabel", pages.messages().get(lang, "readiness.status." + p.status()), "cells", cells));
+            "statusLabel", pages.messages().get(lang, "readiness.status." + p.status()), "cells", cells,
+            "conduct", conductDone == null ? "–" : pages.messages().get(lang, conductDone ? "readiness.conductDone" : "readiness.conductMissing"),
+            "conductMissing", Boolean.FALSE.equals(conductDone)));
       }
       model.put("columns", columns.stream().map(id -> title(id, lang)).toList());
       model.put("sections", byUnit.entrySet().stream().map(e -> Map.of("unit", e.getKey(), "people", e.getValue())).toList());
@@ -102,7 +118,7 @@ public final class ReadinessRoutes implements Routes {
           .put("deploysOn", u.deploysOn() == null ? null : u.deploysOn().toString())));
       JsonArray modules = new JsonArray();
       r.modules().forEach(m -> modules.add(new JsonObject().put("module", m.moduleId()).put("people", m.people())
-          .put("completed", m.done()).put("locked", m.locked())));
+          .put("completed", m.done()).put("locked", m.locked()).put("conduct", conduct(m.moduleId()))));
       JsonArray people = new JsonArray();
       r.people().forEach(p -> {
         JsonArray cells = new JsonArray();
@@ -111,7 +127,8 @@ public final class ReadinessRoutes implements Routes {
             .put("passedAt", m.passedAt() == null ? null : m.passedAt().toInstant().toString()).put("score", m.score())));
         people.add(new JsonObject().put("id", p.accountId()).put("name", p.name()).put("rank", p.rank())
             .put("serviceNumber", p.serviceNumber()).put("unit", p.unit()).put("organisation", p.organisation())
-            .put("status", p.status()).put("deploysOn", p.deploysOn() == null ? null : p.deploysOn().toString()).put("modules", cells));
+            .put("status", p.status()).put("deploysOn", p.deploysOn() == null ? null : p.deploysOn().toString())
+            .put("conductCompleted", conductDone(p)).put("modules", cells));
       });
       Json.send(ctx, 200, new JsonObject().put("organisation", new JsonObject().put("id", r.organisation().id())
               .put("name", r.organisation().name())).put("asOf", r.asOf().toInstant().toString())
@@ -130,7 +147,8 @@ public final class ReadinessRoutes implements Routes {
         for (CohortRepository.PersonModule m : p.modules()) {
           out.append(String.join(",", ExportCsv.cell(p.organisation()), ExportCsv.cell(p.unit()), ExportCsv.cell(p.serviceNumber()),
               ExportCsv.cell(p.name()), ExportCsv.cell(p.rank()), p.status(), p.deploysOn() == null ? "" : p.deploysOn().toString(),
-              ExportCsv.cell(m.moduleId()), m.dueOn().toString(), Boolean.toString(m.done()), Boolean.toString(m.locked()),
+              ExportCsv.cell(m.moduleId()), Boolean.toString(conduct(m.moduleId())), m.dueOn().toString(), Boolean.toString(m.done()),
+              Boolean.toString(m.locked()),
               m.version() == null ? "" : m.version().toString(), m.passedAt() == null ? "" : m.passedAt().toLocalDate().toString(),
               m.score() == null ? "" : m.score().toString())).append("\r\n");
         }

@@ -28,7 +28,7 @@ public final class CourseLoader {
   static final String QUIZ_FILE = "quiz";
 
   private static final Set<String> MODULE_FIELDS =
-      Set.of("id", "title", "summary", "audience", "minutes", "version", "objectives", "sources");
+      Set.of("id", "title", "summary", "audience", "minutes", "version", "objectives", "sources", "conduct");
   private static final Set<String> LESSON_FIELDS = Set.of("id", "title", "minutes");
   /** Lesson ids that would clash with the module's own addresses (/modules/id/quiz). */
   private static final Set<String> RESERVED_LESSON_IDS = Set.of("quiz", "read");
@@ -222,6 +222,7 @@ public final class CourseLoader {
     Optional<Integer> version = en.integer("version", true, 1, 1_000_000);
     Optional<List<String>> objectives = en.list("objectives", true);
     Optional<List<String>> sources = en.list("sources", true);
+    Optional<Boolean> conduct = en.bool("conduct");
 
     Map<String, String> titles = new LinkedHashMap<>();
     Map<String, String> summaries = new LinkedHashMap<>();
@@ -241,6 +242,8 @@ public final class CourseLoader {
       tr.sameAs("id", draft.id());
       minutes.ifPresent(m -> tr.sameAs("minutes", String.valueOf(m)));
       version.ifPresent(v -> tr.sameAs("version", String.valueOf(v)));
+      tr.bool("conduct").filter(c -> !c.equals(conduct.orElse(false))).ifPresent(c ->
+          tr.problem(tr.line("conduct"), "conduct is " + c + " here but " + conduct.orElse(false) + " in module.md"));
       tr.text("title", true).ifPresent(t -> titles.put(lang, t));
       tr.text("summary", false).ifPresent(t -> summaries.put(lang, t));
       tr.text("audience", false).ifPresent(t -> audiences.put(lang, t));
@@ -266,7 +269,7 @@ public final class CourseLoader {
     }
     return Optional.of(new Module(draft.id(), new Localized<>(titles), new Localized<>(summaries),
         new Localized<>(audiences), minutes.get(), version.get(), new Localized<>(objectiveLists), new Localized<>(sourceLists),
-        new Localized<>(overview), lessons, quiz));
+        new Localized<>(overview), lessons, quiz, conduct.orElse(false)));
   }
 
   private String renderBody(SourceFile file, Map<Path, String> urls, Set<String> moduleIds, List<Problem> problems) {

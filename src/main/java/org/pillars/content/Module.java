@@ -3,7 +3,10 @@ package org.pillars.content;
 import java.util.List;
 import java.util.Optional;
 
-/** A training module as authored under courses/, ready to serve. */
+/**
+ * A training module as authored under courses/, ready to serve. {@code conduct}: a conduct and discipline module,
+ * which the UN asks troop- and police-contributing countries to certify apart (readiness shows it in a column).
+ */
 public record Module(
     String id,
     Localized<String> title,
@@ -15,7 +18,8 @@ public record Module(
     Localized<List<String>> sources,
     Localized<String> overviewHtml,
     List<Lesson> lessons,
-    Optional<Quiz> quiz) {
+    Optional<Quiz> quiz,
+    boolean conduct) {
 
   public Module {
     lessons = List.copyOf(lessons);

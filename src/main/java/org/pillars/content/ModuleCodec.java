@@ -27,7 +27,8 @@ public final class ModuleCodec {
     }
     return new JsonObject().put("id", m.id()).put("title", texts(m.title())).put("summary", texts(m.summary()))
         .put("audience", texts(m.audience())).put("minutes", m.minutes()).put("objectives", lists(m.objectives()))
-        .put("sources", lists(m.sources())).put("overview", texts(m.overviewHtml())).put("lessons", lessons);
+        .put("sources", lists(m.sources())).put("overview", texts(m.overviewHtml())).put("lessons", lessons)
+        .put("conduct", m.conduct());
   }
 
   /** The module of {@link #toJson}, at {@code version}, with its quiz if it has one. */
@@ -41,7 +42,7 @@ public final class ModuleCodec {
     return new Module(json.getString("id"), texts(json.getJsonObject("title")), texts(json.getJsonObject("summary")),
         texts(json.getJsonObject("audience")), json.getInteger("minutes"), version, lists(json.getJsonObject("objectives")),
         lists(json.getJsonObject("sources")), texts(json.getJsonObject("overview")), lessons,
-        Optional.ofNullable(quiz).map(ModuleCodec::quizFromJson));
+        Optional.ofNullable(quiz).map(ModuleCodec::quizFromJson), json.getBoolean("conduct", false));
   }
 
   private static JsonObject lists(Localized<List<String>> lists) {

@@ -114,7 +114,7 @@ class ReadinessTest {
         .collect(Collectors.toMap(u -> u.getString("name"), u -> u.getInteger("ready") + "/" + u.getInteger("atRisk") + "/" + u.getInteger("notReady")));
     assertEquals(Map.of("1st battalion", "1/1/1", "2nd battalion", "0/0/1", "Readiness country", "0/0/1"), units);
     assertTrue(all.getJsonArray("people").isEmpty(), "a country with units lists counts; each unit lists its people");
-    assertEquals(new JsonObject().put("module", "alpha").put("people", 5).put("completed", 1).put("locked", 1),
+    assertEquals(new JsonObject().put("module", "alpha").put("people", 5).put("completed", 1).put("locked", 1).put("conduct", false),
         all.getJsonArray("modules").getJsonObject(0));
 
     JsonObject unit = readiness(coordinator, first);
@@ -131,6 +131,31 @@ class ReadinessTest {
         .filter(p -> p.getString("name").equals("Locked Person")).findFirst().orElseThrow();
     assertEquals("not-ready", locked.getString("status"));
     assertTrue(locked.getJsonArray("modules").getJsonObject(0).getBoolean("locked"));
+  }
+
+  @Test
+  @DisplayName("a conduct and discipline module (beta: conduct: true) gets a column of its own, in the page, the JSON and the CSV")
+  void conductColumn() {
+    long land = organisation("Conduct country", null);
+    long unit = organisation("Conduct battalion", land);
+    long cohort = cohort(unit, "Conduct rotation", 9, 5);
+    server.app().database().pool().preparedQuery("INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, 'beta', current_date + 5)")
+        .execute(Tuple.of(cohort)).await();
+    learner(unit, cohort, "Alpha Only", p -> complete(p));
+    String token = Accounts.token(server, Accounts.create(server, "coordinator", land));
+    JsonObject r = readiness(token, unit);
+    JsonObject person = r.getJsonArray("people").getJsonObject(0);
+    assertEquals(false, person.getBoolean("conductCompleted"), "alpha done, beta (conduct and discipline) not: " + person.encode());
+    assertEquals("at-risk", person.getString("status"));
+    Map<String, Boolean> conduct = r.getJsonArray("modules").stream().map(JsonObject.class::cast)
+        .collect(Collectors.toMap(m -> m.getString("module"), m -> m.getBoolean("conduct")));
+    assertEquals(Map.of("alpha", false, "beta", true), conduct);
+    Accounts.Browser browser = Accounts.browser(server, server.get("/api/me", "Authorization", "Bearer " + token).bodyAsJsonObject()
+        .getString("username"));
+    String page = server.get("/readiness/" + unit, "Cookie", browser.cookie()).bodyAsString();
+    assertTrue(page.contains("<th scope=\"col\">Conduct and discipline</th>") && page.contains("not completed"), page);
+    String csv = server.get("/readiness/" + unit + "/export.csv", "Cookie", browser.cookie()).bodyAsString();
+    assertTrue(csv.contains(",alpha,false,") && csv.contains(",beta,true,"), csv);
   }
 
   @Test

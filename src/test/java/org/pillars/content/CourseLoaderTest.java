@@ -42,6 +42,8 @@ class CourseLoaderTest {
     Lesson second = alpha.lessons().get(1);
     assertEquals("en", second.html().languageFor("fr"), "an untranslated lesson is served in English");
     assertEquals(1, second.minutes(), "minutes are estimated when not given");
+    assertTrue(catalog.module("beta").orElseThrow().conduct(), "beta says it is a conduct and discipline module");
+    assertTrue(!alpha.conduct(), "alpha does not");
   }
 
   @Test
