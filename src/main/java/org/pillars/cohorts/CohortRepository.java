@@ -158,8 +158,8 @@ public final class CohortRepository {
 
   /**
    * Readiness over an organisation and every unit below it ($1), on $2: one row per person and required module (the
-   * modules their cohorts there are assigned: earliest due date, earliest deployment), then one per person with the
-   * status by the one rule (readiness_status, V17).
+   * modules their cohorts there that have not deployed yet are assigned: earliest due date, earliest deployment),
+   * then one per person with the status by the one rule (readiness_status, V17). A cohort deployed is history.
    */
   private static final String READINESS = """
       WITH RECURSIVE scope AS (
@@ -169,7 +169,7 @@ public final class CohortRepository {
         SELECT v.account_id, v.module_id, min(v.due_on) AS due_on, min(c.deploys_on) AS deploys_on,
                bool_or(v.certificate_score IS NOT NULL) AS done, bool_or(v.locked) AS locked
         FROM cohorts c JOIN assigned_progress v ON v.cohort_id = c.id
-        WHERE c.organisation_id IN (SELECT id FROM scope)
+        WHERE c.organisation_id IN (SELECT id FROM scope) AND c.deploys_on >= $2
         GROUP BY v.account_id, v.module_id),
       people AS MATERIALIZED (
         SELECT r.account_id, count(*)::int AS modules, (count(*) FILTER (WHERE r.done))::int AS completed,
@@ -192,11 +192,12 @@ public final class CohortRepository {
   private static final String READINESS_PEOPLE = READINESS + """
 
       SELECT p.account_id, a.display_name, a.rank, a.service_number, a.unit, o.name AS organisation, p.status, p.deploys_on,
-             r.module_id, r.due_on, r.done, r.locked, c.module_version, c.issued_at, c.score
+             r.module_id, r.due_on, r.done, r.locked, NOT r.done AND r.due_on < $2 AS overdue, c.module_version, c.issued_at, c.score
       FROM people p JOIN accounts a ON a.id = p.account_id JOIN organisations o ON o.id = a.organisation_id
       JOIN req r ON r.account_id = p.account_id
       LEFT JOIN certificates c ON c.account_id = p.account_id AND c.module_id = r.module_id
-      ORDER BY o.name, a.unit NULLS LAST, a.display_name, a.id, r.module_id""";
+      WHERE NOT $3 OR a.organisation_id = $1
+      ORDER BY o.name, a.unit NULLS LAST, a.display_name, a.id, r.due_on, r.module_id""";
 
   /** One organisation's counts of people by readiness. */
   public record UnitReadiness(long organisationId, String name, Long parentId, int people, int ready, int atRisk, int notReady,
@@ -206,7 +207,7 @@ public final class CohortRepository {
   public record ModuleReadiness(String moduleId, int people, int done, int locked) { }
 
   /** One person and one required module: done with its certificate's version, date and score, or locked out. */
-  public record PersonModule(String moduleId, LocalDate dueOn, boolean done, boolean locked, Integer version,
+  public record PersonModule(String moduleId, LocalDate dueOn, boolean done, boolean locked, boolean overdue, Integer version,
                              OffsetDateTime passedAt, Integer score) { }
 
   public record PersonReadiness(long accountId, String name, String rank, String serviceNumber, String unit,
@@ -233,9 +234,12 @@ public final class CohortRepository {
     });
   }
 
-  /** Every person of the organisation and its units with their required modules, by unit and name. */
-  public Future<List<PersonReadiness>> readinessPeople(long organisationId, LocalDate today) {
-    return pool.preparedQuery(READINESS_PEOPLE).execute(Tuple.of(organisationId, today)).map(rows -> {
+  /**
+   * The people of the organisation ({@code direct}) or of it and its units, with their required modules, by
+   * organisation, company and name.
+   */
+  public Future<List<PersonReadiness>> readinessPeople(long organisationId, LocalDate today, boolean direct) {
+    return pool.preparedQuery(READINESS_PEOPLE).execute(Tuple.of(organisationId, today, direct)).map(rows -> {
       List<PersonReadiness> people = new ArrayList<>();
       PersonReadiness current = null;
       for (Row r : rows) {
@@ -246,7 +250,8 @@ public final class CohortRepository {
           people.add(current);
         }
         current.modules().add(new PersonModule(r.getString("module_id"), r.getLocalDate("due_on"), r.getBoolean("done"),
-            Boolean.TRUE.equals(r.getBoolean("locked")), r.getInteger("module_version"), r.getOffsetDateTime("issued_at"),
+            Boolean.TRUE.equals(r.getBoolean("locked")), Boolean.TRUE.equals(r.getBoolean("overdue")), r.getInteger("module_version"),
+            r.getOffsetDateTime("issued_at"),
             r.getInteger("score")));
       }
       return people;

@@ -374,19 +374,18 @@ public final class CohortService {
 
   /**
    * The readiness of an organisation in the caller's scope (their own and its units; every one for an admin); any
-   * other, or an id that is not a number, is not found. The people are listed for an organisation without units
-   * (a unit), and for any other when {@code people} is asked (the export).
+   * other, or an id that is not a number, is not found. The people listed are the organisation's own (its units'
+   * have their own pages), or, with {@code everyone} (the export), those of its units too.
    */
-  public Future<Readiness> readiness(Principal p, String rawOrganisationId, boolean people) {
+  public Future<Readiness> readiness(Principal p, String rawOrganisationId, boolean everyone) {
     long id = rawOrganisationId != null && rawOrganisationId.matches("[0-9]{1,18}") ? Long.parseLong(rawOrganisationId) : -1;
     java.time.OffsetDateTime asOf = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
-    LocalDate today = asOf.toLocalDate();
+    LocalDate today = LocalDate.now();  // as the cohort report and the learner's page count days
     return organisations(p).compose(orgs -> {
       CohortRepository.Organisation org = orgs.stream().filter(o -> o.id() == id).findFirst()
           .orElseThrow(() -> new NotFound("there is no such organisation in yours"));
       List<CohortRepository.Organisation> below = orgs.stream().filter(o -> o.parentId() != null && o.parentId() == id).toList();
-      Future<List<CohortRepository.PersonReadiness>> listed = people || below.isEmpty()
-          ? repository.readinessPeople(id, today) : Future.succeededFuture(List.of());
+      Future<List<CohortRepository.PersonReadiness>> listed = repository.readinessPeople(id, today, !everyone);
       return Future.all(repository.readinessCounts(id, today), listed).map(all -> {
         CohortRepository.ReadinessCounts counts = all.resultAt(0);
         return new Readiness(org, asOf, counts.units(), counts.modules(), below, all.resultAt(1));
@@ -404,8 +403,12 @@ public final class CohortService {
   public Future<Void> grantAttempts(Principal p, String cohortId, String rawAccountId, String moduleId, String rawExtra,
                                     String reason) {
     return learner(p, cohortId, rawAccountId, LocalDate.now()).compose(d -> {
-      if (d.modules().stream().noneMatch(m -> m.cell().moduleId().equals(moduleId))) {
+      var cell = d.modules().stream().map(LearnerModule::cell).filter(c -> c.moduleId().equals(moduleId)).findFirst();
+      if (cell.isEmpty()) {
         return Future.failedFuture(new Invalid("bad_module", "module '" + moduleId + "' is not assigned to this cohort"));
+      }
+      if (cell.get().status() == Status.COMPLETED) {
+        return Future.failedFuture(new Invalid("completed", "the learner has completed module '" + moduleId + "': no attempt is needed"));
       }
       boolean limited = catalog.get().module(moduleId).flatMap(org.pillars.content.Module::quiz).map(q -> q.maxAttempts() > 0)
           .orElse(false);

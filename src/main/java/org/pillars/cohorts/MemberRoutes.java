@@ -106,8 +106,6 @@ public final class MemberRoutes implements Routes {
         row.put("completed", c.completedOn() == null ? null : c.completedOn().toString());
         row.put("locked", c.locked());
         row.put("moduleId", c.moduleId());
-        row.put("limited", catalog.get().module(c.moduleId()).flatMap(org.pillars.content.Module::quiz).map(q -> q.maxAttempts() > 0)
-            .orElse(false));
         row.put("grantAction", "/cohorts/" + d.cohort().id() + "/learners/" + d.member().accountId() + "/grants");
         row.put("grants", d.grants().stream().filter(g -> g.moduleId().equals(c.moduleId())).map(g -> Map.of("extra", g.extra(),
             "reason", g.reason(), "date", g.grantedAt().toLocalDate().toString(), "by", String.valueOf(g.grantedBy()))).toList());

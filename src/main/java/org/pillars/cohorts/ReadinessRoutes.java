@@ -67,7 +67,7 @@ public final class ReadinessRoutes implements Routes {
   private void page(RoutingContext ctx) {
     String lang = Language.of(ctx);
     cohorts.readiness(Access.principal(ctx), ctx.pathParam("organisationId"), false).onSuccess(r -> {
-      Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "readiness.title") + " · " + r.organisation().name());
+      Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "readiness.orgTitle") + " · " + r.organisation().name());
       model.put("organisation", r.organisation().name());
       model.put("asOf", r.asOf().format(DateTimeFormatter.ofLocalizedDateTime(FormatStyle.MEDIUM, FormatStyle.SHORT)
           .withLocale(Locale.forLanguageTag(lang))) + " UTC");
@@ -94,7 +94,7 @@ public final class ReadinessRoutes implements Routes {
           cells.add(m.isEmpty() ? Map.of("none", true) : m.get().done()
               ? Map.of("done", true, "text", pages.messages().get(lang, "readiness.passed", m.get().version(),
                   m.get().passedAt().toLocalDate().toString()))
-              : Map.of("locked", m.get().locked(), "due", m.get().dueOn().toString()));
+              : Map.of("locked", m.get().locked(), "overdue", m.get().overdue(), "due", m.get().dueOn().toString()));
         }
         Boolean conductDone = conductDone(p);
         byUnit.computeIfAbsent(p.organisation(), k -> new ArrayList<>()).add(Map.of("name", p.name(),
@@ -105,7 +105,8 @@ public final class ReadinessRoutes implements Routes {
             "conductMissing", Boolean.FALSE.equals(conductDone)));
       }
       model.put("columns", columns.stream().map(id -> title(id, lang)).toList());
-      model.put("sections", byUnit.entrySet().stream().map(e -> Map.of("unit", e.getKey(), "people", e.getValue())).toList());
+      model.put("sections", byUnit.entrySet().stream().map(e -> Map.of("unit", e.getKey(), "people", e.getValue(),
+          "ready", e.getValue().stream().filter(x -> "ready".equals(x.get("status"))).count(), "listed", e.getValue().size())).toList());
       pages.send(ctx, "readiness-org", model);
     }).onFailure(ctx::fail);
   }
@@ -142,7 +143,8 @@ public final class ReadinessRoutes implements Routes {
   /** One line per person and required module, for the whole organisation and its units. */
   private void csv(RoutingContext ctx) {
     cohorts.readiness(Access.principal(ctx), ctx.pathParam("organisationId"), true).onSuccess(r -> {
-      StringBuilder out = new StringBuilder(CSV_HEADER);
+      // with a byte order mark, as the cohort export has, so that spreadsheet programs read the names right
+      StringBuilder out = new StringBuilder("\uFEFF").append(CSV_HEADER);
       for (CohortRepository.PersonReadiness p : r.people()) {
         for (CohortRepository.PersonModule m : p.modules()) {
           out.append(String.join(",", ExportCsv.cell(p.organisation()), ExportCsv.cell(p.unit()), ExportCsv.cell(p.serviceNumber()),

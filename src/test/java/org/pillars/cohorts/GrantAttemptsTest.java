@@ -143,6 +143,25 @@ class GrantAttemptsTest {
   }
 
   @Test
+  @DisplayName("no grant for a module the learner completed: nothing to try again")
+  void noGrantOnceCompleted() {
+    Learner l = lockedOut();
+    long org = server.app().database().pool().preparedQuery("SELECT organisation_id FROM cohorts WHERE id = $1")
+        .execute(Tuple.of(l.cohort())).await().iterator().next().getLong(0);
+    String name = Accounts.create(server, "learner", org);
+    long id = Accounts.id(server, name);
+    Cohorts.enrol(server, l.cohort(), id);
+    String token = Accounts.token(server, name);
+    post(token, "/api/modules/alpha/lessons/first/read", new JsonObject());
+    post(token, "/api/modules/alpha/lessons/second/read", new JsonObject());
+    assertEquals(201, attempt(token, AlphaAnswers.allRight()));
+    HttpResponse<Buffer> r = post(l.coordinator(), "/api/cohorts/" + l.cohort() + "/learners/" + id + "/grants",
+        new JsonObject().put("module", "alpha").put("extra", 1).put("reason", "x"));
+    assertEquals(400, r.statusCode(), r.bodyAsString());
+    assertEquals("completed", r.bodyAsJsonObject().getString("error"));
+  }
+
+  @Test
   @DisplayName("bad grants are refused with the reason and change nothing: no reason, 0 or 11, a module not assigned, someone else's learner")
   void badGrants() {
     Learner l = lockedOut();

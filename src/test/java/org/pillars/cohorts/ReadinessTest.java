@@ -21,9 +21,10 @@ import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
 
 /**
- * Readiness of a country with two units in three cohorts, all assigned fixture module alpha (two lessons, pass mark
- * 75, 3 attempts): one person ready, one at risk, three not ready (locked out with time left, overdue, deployment
- * reached), each for one reason only.
+ * Readiness of a country with two units in three cohorts not yet deployed, all assigned fixture module alpha (two
+ * lessons, pass mark 75, 3 attempts): one person ready, two at risk (one also in a cohort deployed already, which
+ * no longer counts), two not ready (locked out with time left; overdue), each for one reason only; and one person
+ * only in a deployed cohort, who is history.
  */
 @ExtendWith(TestPostgres.class)
 class ReadinessTest {
@@ -43,6 +44,7 @@ class ReadinessTest {
     long a = cohort(first, "A rotation", 9, 5);        // deploys in 9 days, alpha due in 5
     long b = cohort(second, "B rotation", 9, -1);      // alpha was due yesterday
     long c = cohort(country, "Staff rotation", -1, 5);  // deployed yesterday, though alpha is not yet due
+    long d = cohort(country, "Staff rotation 2", 20, 10);
     learner(first, a, "Ready Person", p -> complete(p));
     learner(first, a, "Risk Person", p -> { });
     learner(first, a, "Locked Person", p -> {  // locked out with time left: not ready all the same
@@ -52,6 +54,9 @@ class ReadinessTest {
     });
     learner(second, b, "=HYPERLINK(\"x\")", p -> { });  // overdue, and a name a spreadsheet would run
     learner(country, c, "Deployed Person", p -> { });
+    String twice = learner(country, d, "Two Rotations", p -> { });
+    server.app().database().pool().preparedQuery("INSERT INTO cohort_members VALUES ($1, $2)")
+        .execute(Tuple.of(c, Accounts.id(server, twice))).await();
     coordinator = Accounts.token(server, Accounts.create(server, "coordinator", country));
   }
 
@@ -74,13 +79,14 @@ class ReadinessTest {
     return id;
   }
 
-  private static void learner(long organisation, long cohort, String name, java.util.function.Consumer<String> does) {
+  private static String learner(long organisation, long cohort, String name, java.util.function.Consumer<String> does) {
     String username = Accounts.create(server, "learner", organisation);
     server.app().database().pool().preparedQuery("UPDATE accounts SET display_name = $2, rank = 'Sergeant', service_number = $3 WHERE username = $1")
         .execute(Tuple.of(username, name, "SN-" + username)).await();
     server.app().database().pool().preparedQuery("INSERT INTO cohort_members VALUES ($1, $2)")
         .execute(Tuple.of(cohort, Accounts.id(server, username))).await();
     does.accept(Accounts.token(server, username));
+    return username;
   }
 
   private static HttpResponse<Buffer> post(String token, String path, JsonObject body) {
@@ -109,11 +115,16 @@ class ReadinessTest {
   @DisplayName("a country's readiness: counts per unit and in all, by the one rule (ready, at risk, not ready); a unit's lists its people with the version each passed")
   void countryAndUnits() {
     JsonObject all = readiness(coordinator, country);
-    assertEquals(new JsonObject().put("people", 5).put("ready", 1).put("atRisk", 1).put("notReady", 3), all.getJsonObject("summary"));
+    assertEquals(new JsonObject().put("people", 5).put("ready", 1).put("atRisk", 2).put("notReady", 2), all.getJsonObject("summary"),
+        "the person only in a deployed cohort is not counted");
     Map<String, String> units = all.getJsonArray("units").stream().map(JsonObject.class::cast)
         .collect(Collectors.toMap(u -> u.getString("name"), u -> u.getInteger("ready") + "/" + u.getInteger("atRisk") + "/" + u.getInteger("notReady")));
-    assertEquals(Map.of("1st battalion", "1/1/1", "2nd battalion", "0/0/1", "Readiness country", "0/0/1"), units);
-    assertTrue(all.getJsonArray("people").isEmpty(), "a country with units lists counts; each unit lists its people");
+    assertEquals(Map.of("1st battalion", "1/1/1", "2nd battalion", "0/0/1", "Readiness country", "0/1/0"), units);
+    assertEquals(1, all.getJsonArray("people").size(), "the country lists its own people; each unit, its own: " + all.encode());
+    JsonObject staff = all.getJsonArray("people").getJsonObject(0);
+    assertEquals("Two Rotations", staff.getString("name"));
+    assertEquals("at-risk", staff.getString("status"), "the deployed rotation's dates no longer count");
+    assertEquals(java.time.LocalDate.now().plusDays(20).toString(), staff.getString("deploysOn"));
     assertEquals(new JsonObject().put("module", "alpha").put("people", 5).put("completed", 1).put("locked", 1).put("conduct", false),
         all.getJsonArray("modules").getJsonObject(0));
 
@@ -188,15 +199,20 @@ class ReadinessTest {
     String page = server.get("/readiness/" + first, "Cookie", browser.cookie()).bodyAsString();
     assertTrue(page.contains("class=\"unit-page\""), page);
     assertTrue(page.contains("Locked Person") && page.contains("Not ready") && page.contains("locked out"), page);
-    assertTrue(page.contains("I certify that the personnel of 1st battalion"), "the signature block");
+    assertTrue(page.contains("I certify that the one person of 1st battalion marked Ready above"), "the signature block counts who is ready");
+    assertTrue(page.contains("the 3 people listed are all who have modules to complete"), page);
+    String second = server.get("/readiness/" + ReadinessTest.second, "Cookie", browser.cookie()).bodyAsString();
+    assertTrue(second.contains("overdue (due "), "an overdue module says so: " + second);
     String french = server.get("/readiness/" + first, "Cookie", browser.cookie(), "Accept-Language", "fr").bodyAsString();
-    assertTrue(french.contains("Prêt") && french.contains("À risque") && french.contains("réussi, version 3"), french);
+    assertTrue(french.contains("Prêt") && french.contains("À risque") && french.contains("réussi, version 3")
+        && french.contains("Je certifie, en date du"), french);
 
     HttpResponse<Buffer> csv = server.get("/readiness/" + country + "/export.csv", "Cookie", browser.cookie());
     assertEquals(200, csv.statusCode());
     String[] lines = csv.bodyAsString().split("\r\n");
-    assertEquals(ReadinessRoutes.CSV_HEADER.strip(), lines[0]);
-    assertEquals(6, lines.length, "one line per person and module, for the units too");
+    assertEquals(ReadinessRoutes.CSV_HEADER.strip(), lines[0].replace("\uFEFF", ""));
+    assertEquals(6, lines.length, "one line per person and module, for the units too, none for the deployed");
+    assertTrue(csv.bodyAsString().startsWith("\uFEFF"), "a byte order mark for spreadsheet programs");
     assertTrue(csv.bodyAsString().contains("\"'=HYPERLINK(\"\"x\"\")\""), "a formula is kept as text: " + csv.bodyAsString());
   }
 }
