@@ -31,6 +31,14 @@
     });
   }
 
+  /* "Show the password as I type": offered only with a script to do it. */
+  doc.querySelectorAll('input[data-reveal]').forEach(function (box) {
+    var field = doc.getElementById(box.getAttribute('data-reveal'));
+    if (!field) { return; }
+    box.closest('label').hidden = false;
+    box.addEventListener('change', function () { field.type = box.checked ? 'text' : 'password'; });
+  });
+
   /* Who is signed in: kept so that the outbox is sent only for them, and cleared at logout. */
   var account = meta('account');
   var me = account ? S.set('me', { account: account, csrf: meta('csrf') }).then(function () { return S.get('me'); }) : S.get('me');

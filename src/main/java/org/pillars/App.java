@@ -206,7 +206,7 @@ public final class App {
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, content, pages),
           new ReadinessRoutes(cohorts, content, pages),
-          new SetupRoutes(auth, pages),
+          new SetupRoutes(auth, authn, pages),
           new CatalogRoutes(content, pages, learning::lessonsRead),
           new WorkspaceRoutes(new AuthoringService(vertx, content, new ModuleVersionRepository(database.pool()),
               new AuthoringRepository(database.pool()), learning::readers, config.review()), pages, LearningRoutes::formQuestions));

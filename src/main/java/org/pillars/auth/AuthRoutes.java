@@ -91,6 +91,14 @@ public final class AuthRoutes implements Routes {
 
   /** A login from this request's address and device cookie; on success, pages and API alike renew the device cookie. */
   private Future<AuthService.Login> login(RoutingContext ctx, String username, String password) {
+    return login(auth, authn, ctx, username, password);
+  }
+
+  /**
+   * The one login of the site (the login form, the API, and a learner's first password): from this request's address
+   * and device cookie; on success the device cookie is renewed.
+   */
+  static Future<AuthService.Login> login(AuthService auth, Authn authn, RoutingContext ctx, String username, String password) {
     Cookie device = ctx.request().getCookie(DeviceCookies.COOKIE);
     return auth.login(username, password, authn.clientAddress(ctx), device == null ? null : device.getValue()).map(result -> {
       if (result instanceof AuthService.Login.Success s) {

@@ -20,15 +20,18 @@ import org.pillars.core.Routes;
 public final class SetupRoutes implements Routes {
 
   private final AuthService auth;
+  private final Authn authn;
   private final Pages pages;
 
-  public SetupRoutes(AuthService auth, Pages pages) {
+  public SetupRoutes(AuthService auth, Authn authn, Pages pages) {
     this.auth = auth;
+    this.authn = authn;
     this.pages = pages;
   }
 
   @Override
   public void mount(Router router) {
+    router.get("/setup").handler(Access.anyone()).handler(this::askForCode);
     router.get("/setup/:code").handler(Access.anyone()).handler(this::page);
     router.post("/setup/:code").handler(Access.anyone()).handler(this::form);
     router.post("/api/setup/:code").handler(Access.anyone()).handler(this::api);
@@ -38,8 +41,28 @@ public final class SetupRoutes implements Routes {
     return pages.messages().get(Language.of(ctx), key, args);
   }
 
+  /** The account's username, kept on the request between the code's check and the sign-in after it. */
+  private static final String USERNAME = "pillars.setup.username";
+
   private Future<AuthRepository.SetupAccount> account(RoutingContext ctx) {
     return auth.setupAccount(ctx.pathParam("code")).map(found -> found.orElseThrow(() -> new NotFound(t(ctx, "setup.unknown"))));
+  }
+
+  /**
+   * The code typed in (on the login page, or here): to its page, spaces and dashes dropped, in lower case; with no
+   * code, the form that asks for it.
+   */
+  private void askForCode(RoutingContext ctx) {
+    String raw = ctx.request().getParam("code");
+    String code = raw == null ? "" : raw.replaceAll("[\\s-]", "").toLowerCase(java.util.Locale.ROOT);
+    if (!code.isEmpty() && code.matches("[a-z0-9]{1,64}")) {
+      Pages.seeOther(ctx, "/setup/" + code);
+      return;
+    }
+    Map<String, Object> model = pages.model(ctx, t(ctx, "setup.title"));
+    model.put("askCode", true);
+    model.put("error", raw == null || raw.isBlank() ? null : t(ctx, "setup.unknown"));
+    pages.sendPersonal(ctx, raw == null || raw.isBlank() ? 200 : 400, "setup", model);
   }
 
   private void page(RoutingContext ctx) {
@@ -58,13 +81,16 @@ public final class SetupRoutes implements Routes {
   /** The form and the API are one call, {@link AuthService#completeSetup}; only the answer differs. */
   private void form(RoutingContext ctx) {
     String password = ctx.request().getFormAttribute("password");
-    account(ctx).compose(account -> auth.completeSetup(ctx.pathParam("code"), password).recover(e -> {
-      if (e instanceof AuthService.PasswordRejected r) {
-        render(ctx, 400, account, t(ctx, r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX));
-        return Future.succeededFuture(null);
-      }
-      return Future.failedFuture(e);
-    })).onSuccess(done -> {
+    account(ctx).compose(account -> {
+      ctx.put(USERNAME, account.username());
+      return auth.completeSetup(ctx.pathParam("code"), password).recover(e -> {
+        if (e instanceof AuthService.PasswordRejected r) {
+          render(ctx, 400, account, t(ctx, r.getMessage(), PasswordPolicy.MIN, PasswordPolicy.MAX));
+          return Future.succeededFuture(null);
+        }
+        return Future.failedFuture(e);
+      });
+    }).onSuccess(done -> {
       if (done == null) {
         return;  // the form was shown again with the reason
       }
@@ -72,7 +98,15 @@ public final class SetupRoutes implements Routes {
         ctx.fail(new NotFound(t(ctx, "setup.unknown")));
         return;
       }
-      ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login?next=%2Fhome").end();
+      // signed in with the password just chosen, as the login form would, and on to their modules
+      AuthRoutes.login(auth, authn, ctx, ctx.get(USERNAME), password).onSuccess(result -> {
+        if (result instanceof AuthService.Login.Success s) {
+          ctx.response().addCookie(authn.cookie(ctx, s.token(), auth.tokens().minutes() * 60L));
+          Pages.seeOther(ctx, "/home");
+        } else {
+          ctx.response().setStatusCode(303).putHeader(HttpHeaders.LOCATION, "/login?next=%2Fhome").end();
+        }
+      }).onFailure(ctx::fail);
     }).onFailure(ctx::fail);
   }
 

@@ -238,6 +238,8 @@ class AccessControlTest {
     row("GET", "/api/readiness/:organisationId", "/api/readiness/" + coordinatorOrg, "401 403 403 403 403 200 200");
     row("GET", "/api/readiness/:organisationId", "/api/readiness/" + trainerOrganisation(), "401 403 403 403 403 404 200");
     json("POST", "/api/admin/accounts", "/api/admin/accounts", new JsonObject(), "401 403 403 403 403 403 400");
+    row("GET", "/setup", "/setup", "200 200 200 200 200 200 200");
+    row("GET", "/setup", "/setup?code=Unknown+Code", "303 303 303 303 303 303 303");
     row("GET", "/setup/:code", "/setup/unknowncode", "404 404 404 404 404 404 404");
     form("POST", "/setup/:code", "/setup/unknowncode", "password=irrelevant", "404 404 404 404 404 404 404", false);
     json("POST", "/api/setup/:code", "/api/setup/unknowncode", new JsonObject().put("password", "irrelevant"), "404 404 404 404 404 404 404");
