@@ -120,7 +120,7 @@ public final class CohortApi implements Routes {
                 .put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())));
             learners.add(new JsonObject().put("id", line.learner().accountId()).put("name", line.learner().name())
                 .put("serviceNumber", line.learner().serviceNumber()).put("rank", line.learner().rank())
-                .put("unit", line.learner().unit()).put("modules", cells));
+                .put("unit", line.learner().unit()).put("activation", line.learner().activation()).put("modules", cells));
           });
           Json.send(ctx, 200, new JsonObject().put("cohort", cohortJson(r.cohort()))
               .put("summary", new JsonObject().put("learners", r.totalLearners()).put("completed", r.completed())

@@ -25,7 +25,19 @@ public final class CohortRepository {
 
   public record Assignment(String moduleId, LocalDate dueOn) { }
 
-  public record Member(long accountId, String name, String serviceNumber, String rank, String unit, String email) { }
+  /**
+   * A learner of a cohort. {@code activation}: null once they chose a password; {@code never-activated} while their
+   * set-up code is still good; {@code code-expired} when no code of theirs can be used any more (issue a new one).
+   */
+  public record Member(long accountId, String name, String serviceNumber, String rank, String unit, String email,
+                       String activation) { }
+
+  /** Where a learner stands with their first password (see {@link Member#activation}). */
+  private static final String ACTIVATION = """
+      CASE WHEN a.password_hash IS NOT NULL THEN NULL
+           WHEN EXISTS (SELECT 1 FROM password_setups s WHERE s.account_id = a.id AND s.used_at IS NULL AND s.expires_at > now())
+             THEN 'never-activated'
+           ELSE 'code-expired' END AS activation""";
 
   /** A learner's progress in one assigned module, with its status and lateness as the database's one rule says (V5). */
   /** {@code locked}: every attempt at the quiz used (with any granted) and not passed, by the rule of V15. */
@@ -106,8 +118,8 @@ public final class CohortRepository {
    */
   private static final String PAGE = """
       WITH members AS MATERIALIZED (
-        SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email FROM cohort_members m
-        JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1),
+        SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email, a.password_hash
+        FROM cohort_members m JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1),
       matched AS MATERIALIZED (
         SELECT * FROM members a WHERE ($2::text IS NULL OR a.unit = $2) AND ($3::text IS NULL OR EXISTS (
           SELECT 1 FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = a.id AND CASE $3::text
@@ -116,7 +128,13 @@ public final class CohortRepository {
             ELSE v.status = $3::text END)))
       SELECT n.matching, (SELECT array_agg(DISTINCT unit ORDER BY unit) FROM members WHERE unit IS NOT NULL) AS units, w.*
       FROM (SELECT count(*) AS matching FROM matched) n
-      LEFT JOIN LATERAL (SELECT * FROM matched ORDER BY unit NULLS LAST, display_name, id OFFSET $5 LIMIT $6) w ON true""";
+      LEFT JOIN LATERAL (
+        -- where each learner of the window stands with their first password: for these learners only, not the cohort
+        SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email,
+      """ + ACTIVATION + """
+
+        FROM (SELECT * FROM matched ORDER BY unit NULLS LAST, display_name, id OFFSET $5 LIMIT $6) a
+        ORDER BY a.unit NULLS LAST, a.display_name, a.id) w ON true""";
   private static final String CELL_COLUMNS = """
       v.status, progress_overdue(v.certificate_score, v.due_on, $2) AS overdue, v.lessons_read, v.attempts, v.best_score,
       v.certificate_score, v.completed_at, v.locked""";
@@ -278,7 +296,9 @@ public final class CohortRepository {
   }
 
   private static final String MEMBER = """
-      SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email
+      SELECT a.id, a.display_name, a.service_number, a.rank, a.unit, a.email,
+      """ + ACTIVATION + """
+
       FROM cohort_members m JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1 AND a.id = $2""";
   private static final String LEARNER_ATTEMPTS = """
       SELECT t.module_id, t.submitted_at, t.score, t.passed, t.held, t.id, t.decision, t.decided_at FROM attempts t
@@ -409,7 +429,8 @@ public final class CohortRepository {
           List<Member> learners = new ArrayList<>();
           for (Row r : rows) {
             if (r.getLong(2) != null) {
-              learners.add(new Member(r.getLong(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7)));
+              learners.add(new Member(r.getLong(2), r.getString(3), r.getString(4), r.getString(5), r.getString(6), r.getString(7),
+                  r.getString(8)));
             }
           }
           if (learners.isEmpty()) {
@@ -489,7 +510,7 @@ public final class CohortRepository {
   public Future<Optional<Member>> member(long cohortId, long accountId) {
     return pool.preparedQuery(MEMBER).execute(Tuple.of(cohortId, accountId)).map(rows -> rows.size() == 0 ? Optional.empty()
         : Optional.of(list(rows, r -> new Member(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4),
-            r.getString(5))).get(0)));
+            r.getString(5), r.getString(6))).get(0)));
   }
 
   public Future<List<AttemptLine>> learnerAttempts(long cohortId, long accountId) {

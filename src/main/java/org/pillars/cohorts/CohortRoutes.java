@@ -151,6 +151,7 @@ public final class CohortRoutes implements Routes {
             "serviceNumber", java.util.Objects.toString(line.learner().serviceNumber(), ""),
             "rank", java.util.Objects.toString(line.learner().rank(), ""),
             "unit", java.util.Objects.toString(line.learner().unit(), ""), "cells", cells,
+            "activation", line.learner().activation() == null ? "" : t(ctx, "report.activation." + line.learner().activation()),
             "removeAction", "/cohorts/" + r.cohort().id() + "/members/" + line.learner().accountId() + "/remove"));
       }
       model.put("lines", lines);

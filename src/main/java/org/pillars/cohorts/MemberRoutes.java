@@ -90,7 +90,8 @@ public final class MemberRoutes implements Routes {
       Map<String, Object> model = pages.model(ctx, d.member().name());
       model.put("cohort", Map.of("href", "/cohorts/" + d.cohort().id(), "name", d.cohort().name()));
       model.put("learner", Map.of("name", d.member().name(), "rank", String.valueOf(d.member().rank()),
-          "serviceNumber", String.valueOf(d.member().serviceNumber()), "unit", String.valueOf(d.member().unit())));
+          "serviceNumber", String.valueOf(d.member().serviceNumber()), "unit", String.valueOf(d.member().unit()),
+          "activation", d.member().activation() == null ? "" : pages.messages().get(lang, "report.activation." + d.member().activation())));
       List<Map<String, Object>> modules = new ArrayList<>();
       for (CohortService.LearnerModule lm : d.modules()) {
         CohortService.Cell c = lm.cell();
@@ -158,6 +159,7 @@ public final class MemberRoutes implements Routes {
       }
       Json.send(ctx, 200, new JsonObject().put("id", d.member().accountId()).put("name", d.member().name())
           .put("serviceNumber", d.member().serviceNumber()).put("rank", d.member().rank()).put("unit", d.member().unit())
+          .put("activation", d.member().activation())
           .put("modules", modules));
     }).onFailure(ctx::fail);
   }

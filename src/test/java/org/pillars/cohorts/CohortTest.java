@@ -13,6 +13,7 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -245,6 +246,34 @@ class CohortTest {
         .put("password", "quiet harbour lantern 7").toBuffer(), "Content-Type", "application/json").statusCode());
     assertEquals(200, server.send(HttpMethod.POST, "/api/auth/token", new JsonObject().put("username", learner.getString("username"))
         .put("password", "amber signal orchard 42").toBuffer(), "Content-Type", "application/json").statusCode());
+  }
+
+  @Test
+  @DisplayName("the report says who never activated their account and whose set-up code expired, on the page, the learner's page and the API")
+  void activationShown() {
+    long id = cohort(coordinatorA, countryA, "Activation rotation");
+    JsonArray made = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, ROSTER.replace("GH-100", "AC-700"))
+        .bodyAsJsonObject().getJsonArray("newLearners");
+    Map<String, String> codes = new java.util.HashMap<>();
+    made.forEach(o -> codes.put(((JsonObject) o).getString("name"), ((JsonObject) o).getString("setupCode")));
+    assertEquals(204, server.send(HttpMethod.POST, "/api/setup/" + codes.get("Ama Mensah"),
+        new JsonObject().put("password", "quiet harbour lantern 7").toBuffer(), "Content-Type", "application/json").statusCode());
+    server.app().database().pool().preparedQuery("UPDATE password_setups SET expires_at = now() - interval '1 day' WHERE account_id = "
+        + "(SELECT id FROM accounts WHERE service_number = 'AC-7002')").execute().await();
+    JsonArray learners = call(HttpMethod.GET, "/api/cohorts/" + id + "/report", coordinatorA, null).bodyAsJsonObject().getJsonArray("learners");
+    Map<String, Object> activation = new java.util.HashMap<>();
+    learners.forEach(o -> activation.put(((JsonObject) o).getString("name"), ((JsonObject) o).getValue("activation")));
+    java.util.Map<String, Object> expected = new java.util.HashMap<>();
+    expected.put("Ama Mensah", null);
+    expected.put("Kofi Boateng", "code-expired");
+    expected.put("Esi Owusu", "never-activated");
+    assertEquals(expected, activation);
+    String coordinator = server.get("/api/me", "Authorization", "Bearer " + coordinatorA).bodyAsJsonObject().getString("username");
+    Accounts.Browser browser = Accounts.browser(server, coordinator);
+    String page = server.get("/cohorts/" + id, "Cookie", browser.cookie()).bodyAsString();
+    assertTrue(page.contains("never activated (no password chosen yet)") && page.contains("set-up code expired"), page);
+    long kofi = count("SELECT id FROM accounts WHERE service_number = 'AC-7002'");
+    assertTrue(server.get("/cohorts/" + id + "/learners/" + kofi, "Cookie", browser.cookie()).bodyAsString().contains("set-up code expired"));
   }
 
   private static List<String> names(long cohort, String query) {
