@@ -189,12 +189,16 @@ public final class CohortRepository {
         FROM cohorts c JOIN assigned_progress v ON v.cohort_id = c.id
         WHERE c.organisation_id IN (SELECT id FROM scope) AND c.deploys_on >= $2
         GROUP BY v.account_id, v.module_id),
+      -- everyone in those cohorts, a person with nothing assigned too (whom the rule calls not ready: untrained)
+      enrolled AS MATERIALIZED (
+        SELECT m.account_id, min(c.deploys_on) AS deploys_on FROM cohorts c JOIN cohort_members m ON m.cohort_id = c.id
+        WHERE c.organisation_id IN (SELECT id FROM scope) AND c.deploys_on >= $2 GROUP BY m.account_id),
       people AS MATERIALIZED (
-        SELECT r.account_id, count(*)::int AS modules, (count(*) FILTER (WHERE r.done))::int AS completed,
-               min(r.deploys_on) AS deploys_on,
-               readiness_status(count(*)::int, (count(*) FILTER (WHERE r.done))::int, bool_or(r.locked),
-                                bool_or(NOT r.done AND r.due_on < $2), min(r.deploys_on), $2) AS status
-        FROM req r GROUP BY r.account_id)""";
+        SELECT e.account_id, count(r.module_id)::int AS modules, (count(*) FILTER (WHERE r.done))::int AS completed,
+               e.deploys_on,
+               readiness_status(count(r.module_id)::int, (count(*) FILTER (WHERE r.done))::int, coalesce(bool_or(r.locked), false),
+                                coalesce(bool_or(NOT r.done AND r.due_on < $2), false), e.deploys_on, $2) AS status
+        FROM enrolled e LEFT JOIN req r ON r.account_id = e.account_id GROUP BY e.account_id, e.deploys_on)""";
   /** The counts per organisation ('unit' rows) and per module ('module' rows), in one statement over one reading. */
   private static final String READINESS_COUNTS = READINESS + """
 
@@ -212,7 +216,7 @@ public final class CohortRepository {
       SELECT p.account_id, a.display_name, a.rank, a.service_number, a.unit, o.name AS organisation, p.status, p.deploys_on,
              r.module_id, r.due_on, r.done, r.locked, NOT r.done AND r.due_on < $2 AS overdue, c.module_version, c.issued_at, c.score
       FROM people p JOIN accounts a ON a.id = p.account_id JOIN organisations o ON o.id = a.organisation_id
-      JOIN req r ON r.account_id = p.account_id
+      LEFT JOIN req r ON r.account_id = p.account_id
       LEFT JOIN certificates c ON c.account_id = p.account_id AND c.module_id = r.module_id
       WHERE NOT $3 OR a.organisation_id = $1
       ORDER BY o.name, a.unit NULLS LAST, a.display_name, a.id, r.due_on, r.module_id""";
@@ -266,6 +270,9 @@ public final class CohortRepository {
               r.getString("service_number"), r.getString("unit"), r.getString("organisation"), r.getString("status"),
               r.getLocalDate("deploys_on"), new ArrayList<>());
           people.add(current);
+        }
+        if (r.getString("module_id") == null) {
+          continue;  // nothing assigned to this person
         }
         current.modules().add(new PersonModule(r.getString("module_id"), r.getLocalDate("due_on"), r.getBoolean("done"),
             Boolean.TRUE.equals(r.getBoolean("locked")), Boolean.TRUE.equals(r.getBoolean("overdue")), r.getInteger("module_version"),

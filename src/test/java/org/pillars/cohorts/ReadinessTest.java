@@ -23,8 +23,8 @@ import org.pillars.support.TestPostgres;
 /**
  * Readiness of a country with two units in three cohorts not yet deployed, all assigned fixture module alpha (two
  * lessons, pass mark 75, 3 attempts): one person ready, two at risk (one also in a cohort deployed already, which
- * no longer counts), two not ready (locked out with time left; overdue), each for one reason only; and one person
- * only in a deployed cohort, who is history.
+ * no longer counts), three not ready (locked out with time left; overdue; nothing assigned), each for one reason
+ * only; and one person only in a deployed cohort, who is history.
  */
 @ExtendWith(TestPostgres.class)
 class ReadinessTest {
@@ -55,6 +55,10 @@ class ReadinessTest {
     learner(second, b, "=HYPERLINK(\"x\")", p -> { });  // overdue, and a name a spreadsheet would run
     learner(country, c, "Deployed Person", p -> { });
     String twice = learner(country, d, "Two Rotations", p -> { });
+    long empty = server.app().database().pool().preparedQuery("INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on) "
+        + "VALUES ($1, 'Empty rotation', current_date, current_date + 30) RETURNING id").execute(Tuple.of(second)).await()
+        .iterator().next().getLong(0);
+    learner(second, empty, "Nothing Assigned", p -> { });  // nothing says they were trained: not ready
     server.app().database().pool().preparedQuery("INSERT INTO cohort_members VALUES ($1, $2)")
         .execute(Tuple.of(c, Accounts.id(server, twice))).await();
     coordinator = Accounts.token(server, Accounts.create(server, "coordinator", country));
@@ -115,11 +119,15 @@ class ReadinessTest {
   @DisplayName("a country's readiness: counts per unit and in all, by the one rule (ready, at risk, not ready); a unit's lists its people with the version each passed")
   void countryAndUnits() {
     JsonObject all = readiness(coordinator, country);
-    assertEquals(new JsonObject().put("people", 5).put("ready", 1).put("atRisk", 2).put("notReady", 2), all.getJsonObject("summary"),
+    assertEquals(new JsonObject().put("people", 6).put("ready", 1).put("atRisk", 2).put("notReady", 3), all.getJsonObject("summary"),
         "the person only in a deployed cohort is not counted");
     Map<String, String> units = all.getJsonArray("units").stream().map(JsonObject.class::cast)
         .collect(Collectors.toMap(u -> u.getString("name"), u -> u.getInteger("ready") + "/" + u.getInteger("atRisk") + "/" + u.getInteger("notReady")));
-    assertEquals(Map.of("1st battalion", "1/1/1", "2nd battalion", "0/0/1", "Readiness country", "0/1/0"), units);
+    assertEquals(Map.of("1st battalion", "1/1/1", "2nd battalion", "0/0/2", "Readiness country", "0/1/0"), units);
+    JsonObject unassigned = readiness(coordinator, second).getJsonArray("people").stream().map(JsonObject.class::cast)
+        .filter(p -> p.getString("name").equals("Nothing Assigned")).findFirst().orElseThrow();
+    assertEquals("not-ready", unassigned.getString("status"), "listed, and not ready: " + unassigned.encode());
+    assertTrue(unassigned.getJsonArray("modules").isEmpty());
     assertEquals(1, all.getJsonArray("people").size(), "the country lists its own people; each unit, its own: " + all.encode());
     JsonObject staff = all.getJsonArray("people").getJsonObject(0);
     assertEquals("Two Rotations", staff.getString("name"));
