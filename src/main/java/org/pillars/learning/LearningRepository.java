@@ -29,7 +29,7 @@ public final class LearningRepository {
    * which do not count (in {@code attempts}, the best score or a pass) until a coordinator decides; {@code setAside}
    * those a coordinator decided not to count.
    */
-  /** {@code extra}: the attempts granted beyond the quiz's limit (attempt_grants, V15). */
+  /** {@code extra}: the attempts granted beyond the quiz's limit (kept in module_progress by V18's trigger). */
   public record Progress(String moduleId, Set<String> lessonsRead, int attempts, Integer bestScore, boolean passed,
                          String certificateCode, OffsetDateTime lastActivity, int held, int setAside, int extra) {
 
@@ -131,7 +131,8 @@ public final class LearningRepository {
              max(score) FILTER (WHERE NOT held) AS best, coalesce(bool_or(passed) FILTER (WHERE NOT held), false) AS passed,
              max(coalesce(submitted_at, started_at)) AS last, count(*) FILTER (WHERE held AND decision IS NULL) AS held,
              count(*) FILTER (WHERE decision = 'set-aside') AS set_aside,
-             coalesce((SELECT sum(g.extra) FROM attempt_grants g WHERE g.account_id = $1 AND g.module_id = attempts.module_id), 0) AS extra
+             coalesce((SELECT p.extra_attempts FROM module_progress p WHERE p.account_id = $1 AND p.module_id = attempts.module_id), 0)
+               AS extra
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
   /**
