@@ -19,6 +19,8 @@ import org.pillars.auth.DeviceCookies;
 import org.pillars.auth.SigningKeys;
 import org.pillars.auth.Tokens;
 import org.pillars.catalog.CatalogRoutes;
+import org.pillars.cohorts.BulkActions;
+import org.pillars.cohorts.BulkRoutes;
 import org.pillars.cohorts.CohortApi;
 import org.pillars.cohorts.CohortRepository;
 import org.pillars.cohorts.CohortRoutes;
@@ -197,14 +199,16 @@ public final class App {
       LearningService learning = new LearningService(content, new LearningRepository(database.pool()), security.getKey().drawKey());
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), new Transactions(database.pool()), auth,
           content, learning::decideHeld);
+      BulkActions bulk = new BulkActions(cohorts, new CohortRepository(database.pool()), new Transactions(database.pool()), auth);
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
           new LearningApi(learning),
           new AnalysisRoutes(learning, pages),
           new LearningRoutes(learning, pages),
-          new CohortApi(cohorts, content),
+          new CohortApi(cohorts, bulk, content),
+          new BulkRoutes(bulk, content, pages),
           new CohortRoutes(cohorts, content, pages),
-          new MemberRoutes(cohorts, content, pages),
+          new MemberRoutes(cohorts, bulk, content, pages),
           new ReadinessRoutes(cohorts, content, pages),
           new SetupRoutes(auth, authn, pages),
           new CatalogRoutes(content, pages, learning::lessonsRead),

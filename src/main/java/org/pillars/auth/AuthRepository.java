@@ -83,6 +83,8 @@ public final class AuthRepository {
       UPDATE password_setups SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now()
       RETURNING account_id""";
   private static final String EXPIRE_SETUPS = "UPDATE password_setups SET used_at = now() WHERE account_id = $1 AND used_at IS NULL";
+  private static final String EXPIRE_MANY_SETUPS =
+      "UPDATE password_setups SET used_at = now() WHERE account_id = ANY($1) AND used_at IS NULL";
   /** A password set with a code ends every session the account had (a re-issued code is a reset). */
   private static final String SET_PASSWORD_ENDING_SESSIONS =
       "UPDATE accounts SET password_hash = $2, token_version = token_version + 1 WHERE id = $1";
@@ -140,6 +142,27 @@ public final class AuthRepository {
   public Future<String> reissueSetupCode(Transaction tx, long accountId, int days) {
     SqlConnection conn = tx.connection();
     return conn.preparedQuery(EXPIRE_SETUPS).execute(Tuple.of(accountId)).compose(v -> newSetupCode(conn, accountId, days));
+  }
+
+  /** A code issued to a learner: shown once (on a slip or in a file), kept only as its hash. */
+  public record IssuedCode(long accountId, String code, OffsetDateTime expiresAt) { }
+
+  /** {@link #reissueSetupCode} for many accounts in two statements, in {@code tx}; codes in the order of the ids. */
+  public Future<List<IssuedCode>> reissueSetupCodes(Transaction tx, List<Long> accountIds, int days) {
+    if (accountIds.isEmpty()) {
+      return Future.succeededFuture(List.of());
+    }
+    SqlConnection conn = tx.connection();
+    OffsetDateTime expires = OffsetDateTime.now().plusDays(days);
+    List<IssuedCode> issued = new ArrayList<>();
+    List<Tuple> setups = new ArrayList<>();
+    for (long id : accountIds) {
+      String code = SetupCodes.code();
+      issued.add(new IssuedCode(id, code, expires));
+      setups.add(Tuple.of(SetupCodes.hash(code), id, expires));
+    }
+    return conn.preparedQuery(EXPIRE_MANY_SETUPS).execute(Tuple.of((Object) accountIds.toArray(Long[]::new)))
+        .compose(v -> conn.preparedQuery(INSERT_SETUP).executeBatch(setups)).map(List.copyOf(issued));
   }
 
   private static Future<String> newSetupCode(SqlConnection conn, long accountId, int days) {

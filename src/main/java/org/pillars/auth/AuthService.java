@@ -273,6 +273,11 @@ public final class AuthService {
   }
 
   /** A fresh set-up code for the account; earlier ones stop working. Part of the caller's transaction. */
+  /** New codes for many learners at once (a bulk re-issue); earlier unused codes of theirs stop working. */
+  public Future<List<AuthRepository.IssuedCode>> reissueSetupCodes(Transaction tx, List<Long> accountIds) {
+    return repository.reissueSetupCodes(tx, accountIds, SETUP_DAYS);
+  }
+
   public Future<String> reissueSetupCode(Transaction tx, long accountId) {
     return repository.reissueSetupCode(tx, accountId, SETUP_DAYS);
   }

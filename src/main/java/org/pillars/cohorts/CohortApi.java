@@ -35,10 +35,12 @@ public final class CohortApi implements Routes {
   private static final int EXPORT_CHUNK = 32 * 1024;
 
   private final CohortService cohorts;
+  private final BulkActions bulk;
   private final Supplier<Catalog> catalog;
 
-  public CohortApi(CohortService cohorts, Supplier<Catalog> catalog) {
+  public CohortApi(CohortService cohorts, BulkActions bulk, Supplier<Catalog> catalog) {
     this.cohorts = cohorts;
+    this.bulk = bulk;
     this.catalog = catalog;
   }
 
@@ -172,27 +174,20 @@ public final class CohortApi implements Routes {
         .onFailure(ctx::fail);
   }
 
+  /** One learner out of a cohort: the bulk action for one (the same checks, the same transaction). */
   private void removeMember(RoutingContext ctx) {
-    Principal p = Access.principal(ctx);
-    long account = accountId(ctx);
-    cohorts.removeMember(p, ctx.pathParam("cohortId"), account)
-        .onSuccess(found -> {
-          if (found) {
-            ctx.response().setStatusCode(204).end();
-          } else {
-            ctx.fail(new NotFound("this learner is not in this cohort"));
-          }
-        }).onFailure(ctx::fail);
+    bulk.run(Access.principal(ctx), ctx.pathParam("cohortId"), BulkActions.one("remove", ctx.pathParam("accountId"), null))
+        .onSuccess(done -> ctx.response().setStatusCode(204).end())
+        .onFailure(ctx::fail);
   }
 
   private void moveMember(RoutingContext ctx) {
-    long account = accountId(ctx);
     Object to = Json.body(ctx).getValue("to");
     if (!(to instanceof Number)) {
       throw new Invalid("'to' must be a cohort id");
     }
-    cohorts.move(Access.principal(ctx), ctx.pathParam("cohortId"), to.toString(), account)
-        .onSuccess(v -> ctx.response().setStatusCode(204).end())
+    bulk.run(Access.principal(ctx), ctx.pathParam("cohortId"), BulkActions.one("move", ctx.pathParam("accountId"), to.toString()))
+        .onSuccess(done -> ctx.response().setStatusCode(204).end())
         .onFailure(ctx::fail);
   }
 

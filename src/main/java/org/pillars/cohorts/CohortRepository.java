@@ -535,15 +535,59 @@ public final class CohortRepository {
     });
   }
 
-  public Future<Boolean> removeMember(long cohortId, long accountId) {
-    return pool.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(cohortId, accountId)).map(rows -> rows.rowCount() == 1);
+  /** A learner picked for a bulk action, as the confirmation and the slips name them. */
+  public record Picked(long accountId, String name, String rank, String serviceNumber, String unit, String username,
+                       boolean activated) { }
+
+  private static final String PICKED_COLUMNS = """
+      SELECT a.id, a.display_name, a.rank, a.service_number, a.unit, a.username, a.password_hash IS NOT NULL
+      FROM cohort_members m JOIN accounts a ON a.id = m.account_id
+      WHERE m.cohort_id = $1 AND a.role = 'learner'""";
+  private static final String PICKED = PICKED_COLUMNS + " AND a.id = ANY($2) ORDER BY a.display_name, a.id FOR UPDATE OF a";
+  private static final String NOT_ACTIVATED = PICKED_COLUMNS
+      + " AND a.password_hash IS NULL AND NOT a.disabled ORDER BY a.display_name, a.id FOR UPDATE OF a";
+  private static final String COMPLETED_AMONG = """
+      SELECT account_id FROM assigned_progress WHERE cohort_id = $1 AND module_id = $2 AND account_id = ANY($3)
+        AND status = 'completed'""";
+  private static final String REMOVE_MEMBERS = "DELETE FROM cohort_members WHERE cohort_id = $1 AND account_id = ANY($2)";
+  private static final String ENROL_MANY = """
+      INSERT INTO cohort_members (cohort_id, account_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING""";
+  private static final String GRANT_MANY = """
+      INSERT INTO attempt_grants (account_id, module_id, extra, reason, granted_by)
+      SELECT unnest($1::bigint[]), $2, $3, $4, $5""";
+
+  /**
+   * The cohort's learners among {@code ids} (or, when {@code ids} is null, those who never chose a password), their
+   * account rows locked for the rest of {@code tx} so that the action confirmed is the action done.
+   */
+  public Future<List<Picked>> pick(Transaction tx, long cohortId, List<Long> ids) {
+    var query = ids == null ? tx.connection().preparedQuery(NOT_ACTIVATED).execute(Tuple.of(cohortId))
+        : tx.connection().preparedQuery(PICKED).execute(Tuple.of(cohortId, (Object) ids.toArray(Long[]::new)));
+    return query.map(rows -> list(rows, r -> new Picked(r.getLong(0), r.getString(1), r.getString(2), r.getString(3),
+        r.getString(4), r.getString(5), r.getBoolean(6))));
   }
 
-  /** Moves a learner from one cohort to another in one transaction; false when they were not in the first. */
-  public Future<Boolean> moveMember(long fromCohort, long toCohort, long accountId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(REMOVE_MEMBER).execute(Tuple.of(fromCohort, accountId))
-        .compose(removed -> removed.rowCount() == 0 ? Future.succeededFuture(false)
-            : conn.preparedQuery(ENROL).execute(Tuple.of(toCohort, accountId)).map(true)));
+  /** Which of the accounts have completed the module assigned to the cohort. */
+  public Future<List<Long>> completedAmong(Transaction tx, long cohortId, String moduleId, List<Long> ids) {
+    return tx.connection().preparedQuery(COMPLETED_AMONG).execute(Tuple.of(cohortId, moduleId, (Object) ids.toArray(Long[]::new)))
+        .map(rows -> list(rows, r -> r.getLong(0)));
+  }
+
+  public Future<Integer> removeMembers(Transaction tx, long cohortId, List<Long> ids) {
+    return tx.connection().preparedQuery(REMOVE_MEMBERS).execute(Tuple.of(cohortId, (Object) ids.toArray(Long[]::new)))
+        .map(rows -> rows.rowCount());
+  }
+
+  /** Moves the accounts from one cohort to the other in {@code tx} (one already in the target just leaves the first). */
+  public Future<Integer> moveMembers(Transaction tx, long fromCohort, long toCohort, List<Long> ids) {
+    Object array = ids.toArray(Long[]::new);
+    return tx.connection().preparedQuery(REMOVE_MEMBERS).execute(Tuple.of(fromCohort, array))
+        .compose(removed -> tx.connection().preparedQuery(ENROL_MANY).execute(Tuple.of(toCohort, array)).map(removed.rowCount()));
+  }
+
+  public Future<Void> grantMany(Transaction tx, List<Long> ids, String moduleId, int extra, String reason, long grantedBy) {
+    return tx.connection().preparedQuery(GRANT_MANY)
+        .execute(Tuple.of(ids.toArray(Long[]::new), moduleId, extra, reason, grantedBy)).mapEmpty();
   }
 
   /** Whether the account is a learner of the cohort, locking the account's row for the rest of {@code tx}. */

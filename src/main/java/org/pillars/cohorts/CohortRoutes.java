@@ -18,9 +18,9 @@ import org.pillars.core.Access;
 import org.pillars.core.Principal;
 import org.pillars.core.Role;
 import org.pillars.content.Catalog;
+import org.pillars.content.Module;
 import org.pillars.http.Language;
 import org.pillars.http.Pages;
-import org.pillars.core.NotFound;
 import org.pillars.core.Invalid;
 import org.pillars.core.Routes;
 
@@ -50,7 +50,6 @@ public final class CohortRoutes implements Routes {
     router.post("/cohorts/:cohortId/delete").handler(staff).handler(this::delete);
     router.post("/cohorts/:cohortId/import").handler(staff).handler(this::importRoster);
     router.post("/cohorts/:cohortId/assignments").handler(staff).handler(this::assign);
-    router.post("/cohorts/:cohortId/members/:accountId/remove").handler(staff).handler(this::remove);
   }
 
   /** The roster file of the import form (the path as mounted above, written out so the route tables can be read off the source). */
@@ -116,7 +115,7 @@ public final class CohortRoutes implements Routes {
     String lang = Language.of(ctx);
     LocalDate today = LocalDate.now();
     cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), unit, status, today, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-        .onSuccess(r -> {
+        .compose(r -> {
       Map<String, Object> model = pages.model(ctx, r.cohort().name());
       model.put("cohort", Map.of("id", r.cohort().id(), "name", r.cohort().name(), "organisation", r.cohort().organisationName(),
           "starts", r.cohort().startsOn().toString(), "deploys", r.cohort().deploysOn().toString()));
@@ -151,8 +150,7 @@ public final class CohortRoutes implements Routes {
             "serviceNumber", java.util.Objects.toString(line.learner().serviceNumber(), ""),
             "rank", java.util.Objects.toString(line.learner().rank(), ""),
             "unit", java.util.Objects.toString(line.learner().unit(), ""), "cells", cells,
-            "activation", line.learner().activation() == null ? "" : t(ctx, "report.activation." + line.learner().activation()),
-            "removeAction", "/cohorts/" + r.cohort().id() + "/members/" + line.learner().accountId() + "/remove"));
+            "activation", line.learner().activation() == null ? "" : t(ctx, "report.activation." + line.learner().activation())));
       }
       model.put("lines", lines);
       model.put("shown", r.matching());
@@ -165,8 +163,21 @@ public final class CohortRoutes implements Routes {
       model.put("page", page);
       model.put("catalog", cohorts.modules(Access.principal(ctx), r.cohort()).stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang))).toList());
       model.put("exportHref", "/cohorts/" + r.cohort().id() + "/export.csv");
-      pages.send(ctx, "cohort", model);
-    }).onFailure(ctx::fail);
+      // what the bulk form offers: an attempt at a quiz with a limit, a move to another cohort of the organisation
+      model.put("grantable", r.modules().stream().filter(m -> catalog.get().module(m.moduleId()).flatMap(Module::quiz)
+          .map(q -> q.maxAttempts() > 0).orElse(false))
+          .map(m -> Map.of("id", m.moduleId(), "title", catalog.get().module(m.moduleId()).map(x -> x.title().in(lang)).orElse(m.title())))
+          .toList());
+      String done = ctx.request().getParam("done");
+      if (done != null && List.of("codes", "grant", "move", "remove").contains(done)) {
+        model.put("done", t(ctx, "bulk.done." + done, Math.max(0, parseInt(ctx.request().getParam("count"), 0))));
+      }
+      return cohorts.cohorts(Access.principal(ctx)).map(all -> {
+        model.put("targets", all.stream().filter(c -> c.organisationId() == r.cohort().organisationId() && c.id() != r.cohort().id())
+            .map(c -> Map.of("id", c.id(), "name", c.name())).toList());
+        return model;
+      });
+    }).onSuccess(model -> pages.send(ctx, "cohort", model)).onFailure(ctx::fail);
   }
 
   private void importRoster(RoutingContext ctx) {
@@ -205,18 +216,6 @@ public final class CohortRoutes implements Routes {
     cohorts.assign(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("module"), date(form.get("dueOn")))
         .onSuccess(v -> Pages.seeOther(ctx, "/cohorts/" + ctx.pathParam("cohortId")))
         .onFailure(ctx::fail);
-  }
-
-  private void remove(RoutingContext ctx) {
-    long account = parseInt(ctx.pathParam("accountId"), -1);
-    cohorts.removeMember(Access.principal(ctx), ctx.pathParam("cohortId"), account)
-        .onSuccess(found -> {
-          if (found) {
-            Pages.seeOther(ctx, "/cohorts/" + ctx.pathParam("cohortId"));
-          } else {
-            ctx.fail(new NotFound("this learner is not in this cohort"));
-          }
-        }).onFailure(ctx::fail);
   }
 
   private LocalDate date(String value) {

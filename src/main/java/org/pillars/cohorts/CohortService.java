@@ -82,11 +82,6 @@ public final class CohortService {
             : Sqlstate.FOREIGN_KEY_VIOLATION.of(e) ? new Invalid("there is no parent organisation with this id") : e));
   }
 
-  /** Takes a learner out of a cohort in the caller's scope; false when they were not in it. */
-  public Future<Boolean> removeMember(Principal p, String cohortId, long accountId) {
-    return cohort(p, cohortId).compose(c -> accountId < 0 ? Future.succeededFuture(false) : repository.removeMember(c.id(), accountId));
-  }
-
   /** Streams the cohort's export lines (see {@link CohortRepository#export}); the cohort was checked for scope. */
   public Future<Void> export(CohortRepository.Cohort cohort, LocalDate today, int fetch,
       java.util.function.Function<org.pillars.db.MappedStream<CohortRepository.ExportLine>, Future<Void>> open) {
@@ -261,16 +256,6 @@ public final class CohortService {
             : Future.failedFuture(new NotFound("this learner is not in this cohort")))));
   }
 
-  /** Moves a learner between two cohorts of one organisation, both in the caller's scope. */
-  public Future<Void> move(Principal p, String fromId, String toId, long accountId) {
-    return cohort(p, fromId).compose(from -> cohort(p, toId).compose(target -> {
-      if (target.organisationId() != from.organisationId()) {
-        return Future.failedFuture(new Invalid("a learner can only move between cohorts of one organisation"));
-      }
-      return repository.moveMember(from.id(), target.id(), accountId);
-    })).compose(moved -> moved ? Future.succeededFuture() : Future.failedFuture(new NotFound("this learner is not in this cohort")));
-  }
-
   /**
    * The completion report: the whole cohort's counts, and the cells of only the learners in the window.
    * Five queries (cohort, assignments, one for the summary, two for the window), whatever the size.
@@ -410,26 +395,34 @@ public final class CohortService {
       if (cell.get().status() == Status.COMPLETED) {
         return Future.failedFuture(new Invalid("completed", "the learner has completed module '" + moduleId + "': no attempt is needed"));
       }
-      boolean limited = catalog.get().module(moduleId).flatMap(org.pillars.content.Module::quiz).map(q -> q.maxAttempts() > 0)
-          .orElse(false);
-      if (!limited) {
-        return Future.failedFuture(new Invalid("no_limit", "module '" + moduleId + "' has no quiz with a limit on attempts"));
-      }
-      int extra;
-      try {
-        extra = Integer.parseInt(rawExtra == null ? "" : rawExtra.strip());
-      } catch (NumberFormatException e) {
-        extra = 0;
-      }
-      if (extra < 1 || extra > MAX_GRANT) {
-        return Future.failedFuture(new Invalid("bad_extra", "grant from 1 to " + MAX_GRANT + " more attempts"));
-      }
-      String why = reason == null ? "" : reason.strip();
-      if (why.isEmpty() || why.length() > 500 || why.chars().anyMatch(ch -> ch < 0x20 && ch != '\n')) {
-        return Future.failedFuture(new Invalid("bad_reason", "say why, in at most 500 characters (it is kept with the grant)"));
-      }
-      return repository.grant(d.member().accountId(), moduleId, extra, why, p.accountId());
+      return grantTerms(moduleId, rawExtra, reason)
+          .compose(g -> repository.grant(d.member().accountId(), moduleId, g.extra(), g.reason(), p.accountId()));
     });
+  }
+
+  /** What a grant gives, checked: a module whose quiz limits attempts, 1 to {@link #MAX_GRANT} of them, and why. */
+  record GrantTerms(int extra, String reason) { }
+
+  Future<GrantTerms> grantTerms(String moduleId, String rawExtra, String reason) {
+    boolean limited = catalog.get().module(moduleId).flatMap(org.pillars.content.Module::quiz).map(q -> q.maxAttempts() > 0)
+        .orElse(false);
+    if (!limited) {
+      return Future.failedFuture(new Invalid("no_limit", "module '" + moduleId + "' has no quiz with a limit on attempts"));
+    }
+    int extra;
+    try {
+      extra = Integer.parseInt(rawExtra == null ? "" : rawExtra.strip());
+    } catch (NumberFormatException e) {
+      extra = 0;
+    }
+    if (extra < 1 || extra > MAX_GRANT) {
+      return Future.failedFuture(new Invalid("bad_extra", "grant from 1 to " + MAX_GRANT + " more attempts"));
+    }
+    String why = reason == null ? "" : reason.strip();
+    if (why.isEmpty() || why.length() > 500 || why.chars().anyMatch(ch -> ch < 0x20 && ch != '\n')) {
+      return Future.failedFuture(new Invalid("bad_reason", "say why, in at most 500 characters (it is kept with the grant)"));
+    }
+    return Future.succeededFuture(new GrantTerms(extra, why));
   }
 
   /**

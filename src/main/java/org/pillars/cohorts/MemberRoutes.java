@@ -30,11 +30,13 @@ import org.pillars.core.Routes;
 public final class MemberRoutes implements Routes {
 
   private final CohortService cohorts;
+  private final BulkActions bulk;
   private final Supplier<Catalog> catalog;
   private final Pages pages;
 
-  public MemberRoutes(CohortService cohorts, Supplier<Catalog> catalog, Pages pages) {
+  public MemberRoutes(CohortService cohorts, BulkActions bulk, Supplier<Catalog> catalog, Pages pages) {
     this.cohorts = cohorts;
+    this.bulk = bulk;
     this.catalog = catalog;
     this.pages = pages;
   }
@@ -206,15 +208,10 @@ public final class MemberRoutes implements Routes {
   }
 
   private void moveForm(RoutingContext ctx) {
-    long account;
-    try {
-      account = Long.parseLong(ctx.pathParam("accountId"));
-    } catch (NumberFormatException e) {
-      throw new NotFound("this learner is not in this cohort");
-    }
     String to = ctx.request().getFormAttribute("to");
-    cohorts.move(Access.principal(ctx), ctx.pathParam("cohortId"), to == null ? "" : to, account)
-        .onSuccess(v -> ctx.response().setStatusCode(303).putHeader("Location", "/cohorts/" + to + "/learners/" + account).end())
+    bulk.run(Access.principal(ctx), ctx.pathParam("cohortId"), BulkActions.one("move", ctx.pathParam("accountId"), to))
+        .onSuccess(done -> Pages.seeOther(ctx, "/cohorts/" + done.plan().target().id() + "/learners/"
+            + done.plan().people().get(0).accountId()))
         .onFailure(ctx::fail);
   }
 

@@ -211,7 +211,10 @@ class AccessControlTest {
     row("GET", "/cohorts/:cohortId/export.csv", c + "/export.csv", "303 403 403 403 403 200 200");
     form("POST", "/cohorts/:cohortId/import", c + "/import", "", "303 403 403 403 403 400 400", false);
     form("POST", "/cohorts/:cohortId/assignments", c + "/assignments", "module=alpha&dueOn=2030-01-01", "303 403 403 403 403 303 303", false);
-    form("POST", "/cohorts/:cohortId/members/:accountId/remove", c + "/members/" + target + "/remove", "", "303 403 403 403 403 404 404", false);
+    // bulk actions: the target learner is of another organisation than the coordinator's cohort, so nothing is done (404)
+    form("POST", "/cohorts/:cohortId/bulk", c + "/bulk", "action=remove&learner=" + target, "303 403 403 403 403 404 404", false);
+    json("POST", "/api/cohorts/:cohortId/bulk", "/api" + c + "/bulk", new JsonObject().put("action", "remove")
+        .put("learners", new JsonArray().add(target)), "401 403 403 403 403 404 404");
     row("GET", "/cohorts/:cohortId/learners/:accountId", c + "/learners/" + target, "303 403 403 403 403 404 404");
     row("GET", "/api/cohorts/:cohortId/learners/:accountId", "/api" + c + "/learners/" + target, "401 403 403 403 403 404 404");
     form("POST", "/cohorts/:cohortId/learners/:accountId/setup-code", c + "/learners/" + target + "/setup-code", "",

@@ -46,6 +46,21 @@ class MessagesTest {
   }
 
   @Test
+  @DisplayName("every message of both bundles formats with numbers for its arguments (a bad plural pattern fails here, not on a page)")
+  void everyMessageFormats() {
+    Object[] args = {2, 3, 4, 5, 6, 7};
+    for (String lang : List.of("en", "fr")) {
+      for (String key : messages.keys(lang)) {
+        try {
+          messages.get(lang, key, args);
+        } catch (RuntimeException e) {
+          throw new AssertionError(lang + " " + key + ": " + e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  @Test
   @DisplayName("messages format numbers and plurals per language")
   void formats() {
     assertEquals("1 lesson", messages.get("en", "module.lessons", 1));

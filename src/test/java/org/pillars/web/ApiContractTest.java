@@ -181,6 +181,8 @@ class ApiContractTest {
         + late.getJsonObject(1).getString("attempt") + "/decision", coordinator, new JsonObject().put("count", false)));
     ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/learners/" + learnerId, coordinator, null));
     ok(201, call(HttpMethod.POST, "/api/cohorts/" + cohort + "/learners/" + learnerId + "/setup-code", coordinator, null));
+    ok(200, call(HttpMethod.POST, "/api/cohorts/" + cohort + "/bulk", coordinator, new JsonObject().put("action", "codes")
+        .put("learners", new io.vertx.core.json.JsonArray().add(learnerId))));
 
     Set<String> missing = new TreeSet<>();
     Set<String> checked = server.app().contract().checked();
