@@ -19,6 +19,9 @@ import org.pillars.auth.DeviceCookies;
 import org.pillars.auth.SigningKeys;
 import org.pillars.auth.Tokens;
 import org.pillars.catalog.CatalogRoutes;
+import org.pillars.audit.AuditLog;
+import org.pillars.audit.AuditRepository;
+import org.pillars.audit.AuditRoutes;
 import org.pillars.cohorts.BulkActions;
 import org.pillars.cohorts.BulkRoutes;
 import org.pillars.cohorts.CohortApi;
@@ -207,6 +210,7 @@ public final class App {
           new LearningRoutes(learning, pages),
           new CohortApi(cohorts, bulk, content),
           new BulkRoutes(bulk, content, pages),
+          new AuditRoutes(new AuditLog(new AuditRepository(database.pool())), pages),
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, bulk, content, pages),
           new ReadinessRoutes(cohorts, content, pages),

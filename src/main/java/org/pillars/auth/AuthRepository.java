@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.pillars.core.Role;
+import org.pillars.db.Transactions;
 import org.pillars.db.Transactions.Transaction;
 
 /**
@@ -96,9 +97,9 @@ public final class AuthRepository {
   }
 
   /** Creates an account without a password and returns its one-time set-up code. */
-  public Future<String> createAccount(long organisationId, String username, String displayName, Role role, int days) {
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_ACCOUNT)
-        .execute(Tuple.of(organisationId, username, displayName, role.code()))
+  public Future<String> createAccount(long actorId, long organisationId, String username, String displayName, Role role, int days) {
+    return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)
+        .compose(v -> conn.preparedQuery(INSERT_ACCOUNT).execute(Tuple.of(organisationId, username, displayName, role.code())))
         .compose(rows -> newSetupCode(conn, rows.iterator().next().getLong(0), days)));
   }
 
@@ -240,12 +241,14 @@ public final class AuthRepository {
   }
 
   /** Changes the role and invalidates every token issued before; false when there is no such account. */
-  public Future<Boolean> setRole(long accountId, Role role) {
-    return pool.preparedQuery(SET_ROLE).execute(Tuple.of(accountId, role.code())).map(rows -> rows.size() == 1);
+  public Future<Boolean> setRole(long actorId, long accountId, Role role) {
+    return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)
+        .compose(v -> conn.preparedQuery(SET_ROLE).execute(Tuple.of(accountId, role.code()))).map(rows -> rows.size() == 1));
   }
 
-  public Future<Boolean> setDisabled(long accountId, boolean disabled) {
-    return pool.preparedQuery(SET_DISABLED).execute(Tuple.of(accountId, disabled)).map(rows -> rows.size() == 1);
+  public Future<Boolean> setDisabled(long actorId, long accountId, boolean disabled) {
+    return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)
+        .compose(v -> conn.preparedQuery(SET_DISABLED).execute(Tuple.of(accountId, disabled))).map(rows -> rows.size() == 1));
   }
 
   private static Optional<Account> firstAccount(RowSet<Row> rows) {

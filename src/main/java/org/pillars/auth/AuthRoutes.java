@@ -178,7 +178,7 @@ public final class AuthRoutes implements Routes {
     long id = accountId(ctx);
     String code = Json.text(Json.body(ctx), "role", 20);
     Role role = Role.of(code).orElseThrow(() -> new Invalid("unknown role '" + code + "'"));
-    auth.setRole(id, role).onSuccess(found -> {
+    auth.setRole(Access.principal(ctx).accountId(), id, role).onSuccess(found -> {
       if (!found) {
         ctx.fail(new NotFound("there is no such account"));
       } else {
@@ -188,7 +188,7 @@ public final class AuthRoutes implements Routes {
   }
 
   private void setDisabled(RoutingContext ctx, boolean disabled) {
-    auth.setDisabled(accountId(ctx), disabled).onSuccess(found -> {
+    auth.setDisabled(Access.principal(ctx).accountId(), accountId(ctx), disabled).onSuccess(found -> {
       if (!found) {
         ctx.fail(new NotFound("there is no such account"));
       } else {
@@ -209,7 +209,7 @@ public final class AuthRoutes implements Routes {
     if (!(org instanceof Number)) {
       throw new Invalid("'organisation' must be an organisation id");
     }
-    auth.createAccount(((Number) org).longValue(), username, Json.text(b, "displayName", 200), role)
+    auth.createAccount(Access.principal(ctx).accountId(), ((Number) org).longValue(), username, Json.text(b, "displayName", 200), role)
         .onSuccess(setup -> Json.send(ctx, 201, new JsonObject().put("username", username).put("setupCode", setup)))
         .onFailure(ctx::fail);
   }

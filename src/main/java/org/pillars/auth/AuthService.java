@@ -97,13 +97,13 @@ public final class AuthService {
   }
 
   /** A new role takes effect at once: the account's tokens stop working. False when there is no such account. */
-  public Future<Boolean> setRole(long accountId, Role role) {
-    return repository.setRole(accountId, role).onSuccess(found -> forgetAccount(accountId));
+  public Future<Boolean> setRole(long actorId, long accountId, Role role) {
+    return repository.setRole(actorId, accountId, role).onSuccess(found -> forgetAccount(accountId));
   }
 
   /** Disabling (or enabling) ends the account's sessions at once. False when there is no such account. */
-  public Future<Boolean> setDisabled(long accountId, boolean disabled) {
-    return repository.setDisabled(accountId, disabled).onSuccess(found -> forgetAccount(accountId));
+  public Future<Boolean> setDisabled(long actorId, long accountId, boolean disabled) {
+    return repository.setDisabled(actorId, accountId, disabled).onSuccess(found -> forgetAccount(accountId));
   }
 
   /**
@@ -256,8 +256,8 @@ public final class AuthService {
   public static final int SETUP_DAYS = 30;
 
   /** An account without a password, for an admin: its one-time set-up code. */
-  public Future<String> createAccount(long organisationId, String username, String displayName, Role role) {
-    return repository.createAccount(organisationId, username, displayName, role, SETUP_DAYS)
+  public Future<String> createAccount(long actorId, long organisationId, String username, String displayName, Role role) {
+    return repository.createAccount(actorId, organisationId, username, displayName, role, SETUP_DAYS)
         .recover(e -> Future.failedFuture(Sqlstate.UNIQUE_VIOLATION.of(e) ? new Conflict("duplicate", "this username is taken")
             : Sqlstate.FOREIGN_KEY_VIOLATION.of(e) ? new Invalid("there is no organisation with this id") : e));
   }

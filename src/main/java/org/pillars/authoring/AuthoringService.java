@@ -329,7 +329,7 @@ public final class AuthoringService {
                 + " cohort(s) outside that organisation: their coordinators remove it first, or choose a wider scope"));
           }
           return content.get().module(moduleId).isPresent()
-              ? versions.scope(moduleId, org.orElse(null)).compose(changed -> content.refresh())
+              ? versions.scope(p.accountId(), moduleId, org.orElse(null)).compose(changed -> content.refresh())
               : drafts.scope(moduleId, org.orElse(null));
         }));
   }
@@ -515,7 +515,7 @@ public final class AuthoringService {
       Module earlier = found.orElseThrow(() -> new NotFound("there is no version " + version + " of module '" + moduleId + "'"));
       return changes(now, earlier).compose(changes -> changes.mustConfirm() && !confirmed
           ? Future.succeededFuture(new Publication(null, changes))
-          : versions.republish(moduleId, version).compose(v -> content.refresh()).map(v -> new Publication(version, changes)));
+          : versions.republish(p.accountId(), moduleId, version).compose(v -> content.refresh()).map(v -> new Publication(version, changes)));
     });
   }
 

@@ -79,7 +79,7 @@ public final class BulkActions {
 
   /** Does it, all or nothing. */
   public Future<Done> run(Principal p, String cohortId, Request r) {
-    return transactions.run(tx -> plan(tx, p, cohortId, r).compose(plan -> act(tx, p, plan, r)));
+    return transactions.run(p.accountId(), tx -> plan(tx, p, cohortId, r).compose(plan -> act(tx, p, plan, r)));
   }
 
   private Future<Plan> plan(Transaction tx, Principal p, String cohortId, Request r) {

@@ -197,7 +197,7 @@ public final class CohortApi implements Routes {
     if (parent != null && !(parent instanceof Number)) {
       throw new Invalid("'parent' must be an organisation id");
     }
-    cohorts.createOrganisation(Json.text(body, "name", 200), Json.text(body, "country", 100),
+    cohorts.createOrganisation(Access.principal(ctx), Json.text(body, "name", 200), Json.text(body, "country", 100),
             parent == null ? null : ((Number) parent).longValue())
         .onSuccess(id -> Json.send(ctx, 201, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);

@@ -292,8 +292,8 @@ public final class CohortRepository {
   /** Extra attempts granted to a learner at a module: how many, why, when and by whom. */
   public record Grant(String moduleId, int extra, String reason, OffsetDateTime grantedAt, String grantedBy) { }
 
-  public Future<Void> grant(long accountId, String moduleId, int extra, String reason, long grantedBy) {
-    return pool.preparedQuery(GRANT).execute(Tuple.of(accountId, moduleId, extra, reason, grantedBy)).mapEmpty();
+  public Future<Void> grant(Transaction tx, long accountId, String moduleId, int extra, String reason, long grantedBy) {
+    return tx.connection().preparedQuery(GRANT).execute(Tuple.of(accountId, moduleId, extra, reason, grantedBy)).mapEmpty();
   }
 
   /** Every grant of extra attempts to the learner, oldest first. */
@@ -356,21 +356,21 @@ public final class CohortRepository {
         .map(rows -> list(rows, r -> new Organisation(r.getLong(0), r.getString(1), r.getString(2), r.getLong(3))));
   }
 
-  public Future<Long> createCohort(long organisationId, String name, LocalDate startsOn, LocalDate deploysOn) {
-    return pool.preparedQuery(INSERT_COHORT).execute(Tuple.of(organisationId, name, startsOn, deploysOn))
+  public Future<Long> createCohort(Transaction tx, long organisationId, String name, LocalDate startsOn, LocalDate deploysOn) {
+    return tx.connection().preparedQuery(INSERT_COHORT).execute(Tuple.of(organisationId, name, startsOn, deploysOn))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
-  public Future<Void> updateCohort(long cohortId, String name, LocalDate startsOn, LocalDate deploysOn) {
-    return pool.preparedQuery(UPDATE_COHORT).execute(Tuple.of(cohortId, name, startsOn, deploysOn)).mapEmpty();
+  public Future<Void> updateCohort(Transaction tx, long cohortId, String name, LocalDate startsOn, LocalDate deploysOn) {
+    return tx.connection().preparedQuery(UPDATE_COHORT).execute(Tuple.of(cohortId, name, startsOn, deploysOn)).mapEmpty();
   }
 
-  public Future<Void> deleteCohort(long cohortId) {
-    return pool.preparedQuery(DELETE_COHORT).execute(Tuple.of(cohortId)).mapEmpty();
+  public Future<Void> deleteCohort(Transaction tx, long cohortId) {
+    return tx.connection().preparedQuery(DELETE_COHORT).execute(Tuple.of(cohortId)).mapEmpty();
   }
 
-  public Future<Long> createOrganisation(String name, String country, Long parentId) {
-    return pool.preparedQuery(INSERT_ORGANISATION).execute(Tuple.of(name, country, parentId))
+  public Future<Long> createOrganisation(Transaction tx, String name, String country, Long parentId) {
+    return tx.connection().preparedQuery(INSERT_ORGANISATION).execute(Tuple.of(name, country, parentId))
         .map(rows -> rows.iterator().next().getLong(0));
   }
 
@@ -379,12 +379,12 @@ public final class CohortRepository {
         .map(rows -> list(rows, r -> new Assignment(r.getString(0), r.getLocalDate(1))));
   }
 
-  public Future<Void> assign(long cohortId, String moduleId, LocalDate dueOn) {
-    return pool.preparedQuery(UPSERT_ASSIGNMENT).execute(Tuple.of(cohortId, moduleId, dueOn)).mapEmpty();
+  public Future<Void> assign(Transaction tx, long cohortId, String moduleId, LocalDate dueOn) {
+    return tx.connection().preparedQuery(UPSERT_ASSIGNMENT).execute(Tuple.of(cohortId, moduleId, dueOn)).mapEmpty();
   }
 
-  public Future<Void> unassign(long cohortId, String moduleId) {
-    return pool.preparedQuery(DELETE_ASSIGNMENT).execute(Tuple.of(cohortId, moduleId)).mapEmpty();
+  public Future<Void> unassign(Transaction tx, long cohortId, String moduleId) {
+    return tx.connection().preparedQuery(DELETE_ASSIGNMENT).execute(Tuple.of(cohortId, moduleId)).mapEmpty();
   }
 
 

@@ -76,8 +76,8 @@ public final class CohortService {
   }
 
   /** An organisation (a country, or a unit of one under {@code parentId}); admins only, by the route. */
-  public Future<Long> createOrganisation(String name, String country, Long parentId) {
-    return repository.createOrganisation(name, country, parentId)
+  public Future<Long> createOrganisation(Principal p, String name, String country, Long parentId) {
+    return transactions.run(p.accountId(), tx -> repository.createOrganisation(tx, name, country, parentId))
         .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate", "an organisation has this name already")
             : Sqlstate.FOREIGN_KEY_VIOLATION.of(e) ? new Invalid("there is no parent organisation with this id") : e));
   }
@@ -112,7 +112,7 @@ public final class CohortService {
       if (orgs.stream().noneMatch(o -> o.id() == organisationId)) {
         return Future.failedFuture(new NotFound("there is no such organisation"));
       }
-      return repository.createCohort(organisationId, name.strip(), startsOn, deploysOn)
+      return transactions.run(p.accountId(), tx -> repository.createCohort(tx, organisationId, name.strip(), startsOn, deploysOn))
           .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate", "this organisation already has a cohort named '"
               + name.strip() + "'") : e));
     });
@@ -152,7 +152,8 @@ public final class CohortService {
     if (bad != null) {
       return Future.failedFuture(bad);
     }
-    return cohort(p, cohortId).compose(c -> repository.updateCohort(c.id(), name.strip(), startsOn, deploysOn)
+    return cohort(p, cohortId).compose(c -> transactions.run(p.accountId(), tx -> repository.updateCohort(tx, c.id(), name.strip(),
+            startsOn, deploysOn))
         .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate", "this organisation already has a cohort named '"
             + name.strip() + "'") : e))
         .compose(v -> cohort(p, cohortId)));
@@ -160,7 +161,7 @@ public final class CohortService {
 
   /** Deletes a cohort with its memberships and assignments; the learners keep their accounts, progress and certificates. */
   public Future<Void> delete(Principal p, String cohortId) {
-    return cohort(p, cohortId).compose(c -> repository.deleteCohort(c.id()));
+    return cohort(p, cohortId).compose(c -> transactions.run(p.accountId(), tx -> repository.deleteCohort(tx, c.id())));
   }
 
   /**
@@ -179,12 +180,12 @@ public final class CohortService {
     }
     return cohort(p, cohortId).compose(c -> catalog.get().visibleWithin(moduleId, c.organisationPath())
         && catalog.get().visible(moduleId, java.util.Optional.of(p))
-        ? repository.assign(c.id(), moduleId, dueOn)
+        ? transactions.run(p.accountId(), tx -> repository.assign(tx, c.id(), moduleId, dueOn))
         : Future.failedFuture(new Invalid("there is no module '" + moduleId + "'")));
   }
 
   public Future<Void> unassign(Principal p, String cohortId, String moduleId) {
-    return cohort(p, cohortId).compose(c -> repository.unassign(c.id(), moduleId));
+    return cohort(p, cohortId).compose(c -> transactions.run(p.accountId(), tx -> repository.unassign(tx, c.id(), moduleId)));
   }
 
   /** Validates the whole file first; writes all rows in one transaction or none. */
@@ -194,7 +195,7 @@ public final class CohortService {
       if (!parsed.ok()) {
         return Future.failedFuture(new RosterRejected(parsed.problems()));
       }
-      return transactions.run(tx -> importRows(tx, c, parsed.rows()))
+      return transactions.run(p.accountId(), tx -> importRows(tx, c, parsed.rows()))
           .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate",
               "two service numbers in this file or in the organisation differ only in punctuation; correct them and try again") : e));
     });
@@ -251,7 +252,7 @@ public final class CohortService {
     } catch (NumberFormatException e) {
       return Future.failedFuture(new NotFound("this learner is not in this cohort"));
     }
-    return cohort(p, cohortId).compose(c -> transactions.run(tx -> repository.lockLearnerInCohort(tx, c.id(), account)
+    return cohort(p, cohortId).compose(c -> transactions.run(p.accountId(), tx -> repository.lockLearnerInCohort(tx, c.id(), account)
         .compose(member -> member ? auth.reissueSetupCode(tx, account)
             : Future.failedFuture(new NotFound("this learner is not in this cohort")))));
   }
@@ -396,7 +397,8 @@ public final class CohortService {
         return Future.failedFuture(new Invalid("completed", "the learner has completed module '" + moduleId + "': no attempt is needed"));
       }
       return grantTerms(moduleId, rawExtra, reason)
-          .compose(g -> repository.grant(d.member().accountId(), moduleId, g.extra(), g.reason(), p.accountId()));
+          .compose(g -> transactions.run(p.accountId(), tx -> repository.grant(tx, d.member().accountId(), moduleId, g.extra(), g.reason(),
+              p.accountId())));
     });
   }
 

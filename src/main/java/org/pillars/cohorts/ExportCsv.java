@@ -23,15 +23,7 @@ final class ExportCsv {
         issued == null ? "" : issued.toLocalDate().toString(), certificate == null ? "" : certificate.toString()) + "\r\n";
   }
 
-  /** Quotes when needed; a cell the roster import would refuse as a formula gets an apostrophe so it stays text. */
   static String cell(String value) {
-    if (value == null) {
-      return "";
-    }
-    String v = RosterCsv.formula(value) ? "'" + value : value;
-    if (v.indexOf(',') >= 0 || v.indexOf('"') >= 0 || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf(';') >= 0) {
-      v = "\"" + v.replace("\"", "\"\"") + "\"";
-    }
-    return v;
+    return org.pillars.http.Csv.cell(value);
   }
 }

@@ -9,7 +9,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -18,6 +17,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
+import org.pillars.http.Csv;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
@@ -46,7 +46,6 @@ public final class RosterCsv {
 
   public static final int MAX_ROWS = 20_000;
   private static final Pattern SERVICE_NUMBER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9/._ -]{0,63}");
-  private static final Pattern NUMBER = Pattern.compile("-\\d+([.,]\\d+)?");
   private static final Pattern EMAIL = Pattern.compile("[^@\\s]{1,64}@[^@\\s]{1,189}\\.[^@\\s]{2,}");
   private static final Map<String, String> COLUMNS = Map.ofEntries(
       Map.entry("name", "name"), Map.entry("full name", "name"),
@@ -121,7 +120,7 @@ public final class RosterCsv {
       }
       int before = problems.size();
       for (String cell : cells) {
-        if (formula(cell)) {
+        if (Csv.formula(cell)) {
           problems.add(new Problem(lineNo, "the cell '" + shorten(cell) + "' looks like a spreadsheet formula; formulas are refused"));
         }
       }
@@ -154,33 +153,6 @@ public final class RosterCsv {
       }
     }
     return new Parsed(problems.isEmpty() ? rows : List.of(), problems);
-  }
-
-  /**
-   * Cells a spreadsheet would run as a formula (or a DDE command) when the file is opened: the one rule for
-   * roster imports and CSV exports. Looked at after NFKC folding (full-width ＝ ＋ － ＠ are = + - @) and
-   * past leading whitespace, spaces and invisible format characters (no-break space, zero-width space, BOM), so
-   * that no look-alike or invisible character hides one. A plain negative number is data; a minus before
-   * anything else is a formula ({@code -1+cmd|...} runs).
-   */
-  static boolean formula(String cell) {
-    if (cell.startsWith("\t") || cell.startsWith("\r")) {
-      return true;
-    }
-    String c = Normalizer.normalize(cell, Normalizer.Form.NFKC);
-    int i = 0;
-    while (i < c.length() && invisible(c.codePointAt(i))) {
-      i += Character.charCount(c.codePointAt(i));
-    }
-    if (i == c.length()) {
-      return false;
-    }
-    char first = c.charAt(i);
-    return first == '=' || first == '+' || first == '@' || (first == '-' && !NUMBER.matcher(c.substring(i).strip()).matches());
-  }
-
-  private static boolean invisible(int codePoint) {
-    return Character.isWhitespace(codePoint) || Character.isSpaceChar(codePoint) || Character.getType(codePoint) == Character.FORMAT;
   }
 
   /** One record of the file: its cells, or why it could not be read; {@code line} is where it starts. */

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.pillars.db.Transactions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -181,8 +182,9 @@ public final class ModuleVersionRepository {
   }
 
   /** Serves an earlier version again (a roll back), announced like a publication; false if it is served already. */
-  public Future<Boolean> republish(String moduleId, int version) {
-    return pool.withTransaction(conn -> conn.preparedQuery(REPUBLISH).execute(Tuple.of(moduleId, version)).compose(rows ->
+  public Future<Boolean> republish(long actorId, String moduleId, int version) {
+    return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)
+        .compose(v -> conn.preparedQuery(REPUBLISH).execute(Tuple.of(moduleId, version))).compose(rows ->
         rows.rowCount() == 0 ? Future.succeededFuture(false)
             : conn.preparedQuery(ANNOUNCE).execute(Tuple.of(moduleId)).map(x -> true)));
   }
@@ -194,8 +196,9 @@ public final class ModuleVersionRepository {
    * Makes a published module one for every organisation ({@code organisationId} null) or for one and its units,
    * announced like a publication; false if it had that scope already (or is not published).
    */
-  public Future<Boolean> scope(String moduleId, Long organisationId) {
-    return pool.withTransaction(conn -> conn.preparedQuery(SCOPE).execute(Tuple.of(moduleId, organisationId)).compose(rows ->
+  public Future<Boolean> scope(long actorId, String moduleId, Long organisationId) {
+    return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)
+        .compose(v -> conn.preparedQuery(SCOPE).execute(Tuple.of(moduleId, organisationId))).compose(rows ->
         rows.rowCount() == 0 ? Future.succeededFuture(false)
             : conn.preparedQuery(ANNOUNCE).execute(Tuple.of(moduleId)).map(x -> true)));
   }
@@ -221,7 +224,9 @@ public final class ModuleVersionRepository {
   }
 
   private static Future<Void> publishOne(SqlConnection conn, NewVersion v) {
-    return conn.preparedQuery(HEAD_DIGEST).execute(Tuple.of(v.moduleId())).compose(head -> {
+    // who published it goes in the audit log with the head it moves (none: the server, from courses/)
+    Future<Void> actor = v.publishedBy() == null ? Future.succeededFuture() : Transactions.actAs(conn, v.publishedBy());
+    return actor.compose(a -> conn.preparedQuery(HEAD_DIGEST).execute(Tuple.of(v.moduleId())).compose(head -> {
       // published already: as this version (from the workspace), or from this very folder (by another server)
       if (head.size() > 0 && (v.digest().equals(head.iterator().next().getString(0))
           || v.folder() != null && v.digest().equals(head.iterator().next().getString(1)))) {
@@ -243,6 +248,6 @@ public final class ModuleVersionRepository {
                 v.folder() == null ? null : v.digest(), v.organisationId())))
             .compose(x -> conn.preparedQuery(ANNOUNCE).execute(Tuple.of(v.moduleId())).mapEmpty());
       });
-    });
+    }));
   }
 }

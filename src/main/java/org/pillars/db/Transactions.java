@@ -3,6 +3,7 @@ package org.pillars.db;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
 import java.util.function.Function;
 
 /**
@@ -34,4 +35,19 @@ public final class Transactions {
   public <T> Future<T> run(Function<Transaction, Future<T>> work) {
     return pool.withTransaction(conn -> work.apply(new Transaction(conn)));
   }
+
+  /**
+   * {@link #run} on behalf of an account: the audit log's triggers (V19) record {@code actorId} as who made each
+   * change of the transaction. Every change a person makes goes through here.
+   */
+  public <T> Future<T> run(long actorId, Function<Transaction, Future<T>> work) {
+    return pool.withTransaction(conn -> actAs(conn, actorId).compose(v -> work.apply(new Transaction(conn))));
+  }
+
+  /** Names the acting account for the rest of the transaction open on {@code conn} (for a repository's own transaction). */
+  public static Future<Void> actAs(SqlConnection conn, long actorId) {
+    return conn.preparedQuery(SET_ACTOR).execute(Tuple.of(Long.toString(actorId))).mapEmpty();
+  }
+
+  private static final String SET_ACTOR = "SELECT set_config('pillars.actor', $1, true)";
 }

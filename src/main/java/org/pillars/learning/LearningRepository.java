@@ -421,7 +421,8 @@ public final class LearningRepository {
    */
   public Future<Optional<Decided>> decideHeld(long accountId, UUID attemptId, boolean count, long decidedBy,
                                               java.util.function.Function<String, Optional<Completion>> completions) {
-    return pool.withTransaction(conn -> conn.preparedQuery(LOCK_LEARNER).execute(Tuple.of(accountId))
+    return pool.withTransaction(conn -> org.pillars.db.Transactions.actAs(conn, decidedBy)
+        .compose(v -> conn.preparedQuery(LOCK_LEARNER).execute(Tuple.of(accountId)))
         .compose(locked -> conn.preparedQuery(DECIDE_HELD).execute(Tuple.of(attemptId, accountId, count, decidedBy)))
         .compose(rows -> {
           if (rows.size() == 0) {

@@ -241,6 +241,10 @@ class AccessControlTest {
     row("GET", "/api/readiness/:organisationId", "/api/readiness/" + coordinatorOrg, "401 403 403 403 403 200 200");
     row("GET", "/api/readiness/:organisationId", "/api/readiness/" + trainerOrganisation(), "401 403 403 403 403 404 200");
     json("POST", "/api/admin/accounts", "/api/admin/accounts", new JsonObject(), "401 403 403 403 403 403 400");
+    // the audit log: coordinators (their organisation's changes) and admins (all)
+    row("GET", "/audit", "/audit", "303 403 403 403 403 200 200");
+    row("GET", "/audit/export.csv", "/audit/export.csv", "303 403 403 403 403 200 200");
+    row("GET", "/api/audit", "/api/audit", "401 403 403 403 403 200 200");
     row("GET", "/setup", "/setup", "200 200 200 200 200 200 200");
     row("GET", "/setup", "/setup?code=Unknown+Code", "303 303 303 303 303 303 303");
     row("GET", "/setup/:code", "/setup/unknowncode", "404 404 404 404 404 404 404");

@@ -140,12 +140,12 @@ class RosterCsvTest {
   @Test
   @DisplayName("negative numbers are data, a leading minus before a letter is a formula")
   void minus() {
-    assertEquals(false, RosterCsv.formula("-12"));
-    assertEquals(true, RosterCsv.formula("-cmd|' /C calc'!A0"));
-    assertEquals(true, RosterCsv.formula("@SUM(A1)"));
-    assertEquals(false, RosterCsv.formula("Lt. Col."));
-    assertEquals(false, RosterCsv.formula("-1.5"));
-    assertEquals(false, RosterCsv.formula("\u00A0Amina Diallo"));
-    assertEquals(false, RosterCsv.formula(""));
+    assertEquals(false, org.pillars.http.Csv.formula("-12"));
+    assertEquals(true, org.pillars.http.Csv.formula("-cmd|' /C calc'!A0"));
+    assertEquals(true, org.pillars.http.Csv.formula("@SUM(A1)"));
+    assertEquals(false, org.pillars.http.Csv.formula("Lt. Col."));
+    assertEquals(false, org.pillars.http.Csv.formula("-1.5"));
+    assertEquals(false, org.pillars.http.Csv.formula("\u00A0Amina Diallo"));
+    assertEquals(false, org.pillars.http.Csv.formula(""));
   }
 }

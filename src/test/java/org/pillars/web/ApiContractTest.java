@@ -174,6 +174,7 @@ class ApiContractTest {
     ok(204, call(HttpMethod.POST, "/api/workspace/modules/alpha/scope", admin, new JsonObject().put("organisation", "all")));
     ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/report", coordinator, null));
     ok(200, call(HttpMethod.GET, "/api/readiness/" + org, coordinator, null));
+    ok(200, call(HttpMethod.GET, "/api/audit", coordinator, null));
     io.vertx.core.json.JsonArray late = ok(200, call(HttpMethod.POST, "/api/sync", learner, new JsonObject().put("items",
         new io.vertx.core.json.JsonArray().add(sent(answers)).add(sent(answers))))).getJsonArray("items");
     assertTrue(late.getJsonObject(1).getBoolean("held"), "the 4th attempt of 3 is held: " + late);
