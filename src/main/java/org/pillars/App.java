@@ -22,6 +22,7 @@ import org.pillars.catalog.CatalogRoutes;
 import org.pillars.audit.AuditLog;
 import org.pillars.audit.AuditRepository;
 import org.pillars.audit.AuditRoutes;
+import org.pillars.cohorts.AdminRoutes;
 import org.pillars.cohorts.BulkActions;
 import org.pillars.cohorts.BulkRoutes;
 import org.pillars.cohorts.CohortApi;
@@ -210,6 +211,7 @@ public final class App {
           new LearningRoutes(learning, pages),
           new CohortApi(cohorts, bulk, content),
           new BulkRoutes(bulk, content, pages),
+          new AdminRoutes(cohorts, auth, pages),
           new AuditRoutes(new AuditLog(new AuditRepository(database.pool())), pages),
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, bulk, content, pages),

@@ -52,6 +52,13 @@ public final class AuthRepository {
                         ELSE login_failures.failures + 1 END,
         last_failure = now()""";
   private static final String CLEAR_FAILURES = "DELETE FROM login_failures WHERE key = $1";
+  private static final String ACCOUNTS_OF = """
+      SELECT id, username, display_name, role, disabled, password_hash IS NOT NULL FROM accounts
+      WHERE organisation_id = $1 AND ($2::text IS NULL OR username ILIKE '%' || $2 || '%' OR display_name ILIKE '%' || $2 || '%')
+      ORDER BY role = 'learner', display_name, id LIMIT $3""";
+  private static final String ACCOUNT_OF =
+      "SELECT id, username, display_name, role, disabled, password_hash IS NOT NULL FROM accounts WHERE organisation_id = $1 AND id = $2";
+  private static final String ACCOUNT_EXISTS = "SELECT 1 FROM accounts WHERE id = $1 FOR UPDATE";
   private static final String SET_ROLE =
       "UPDATE accounts SET role = $2, token_version = token_version + 1 WHERE id = $1 RETURNING id";
   private static final String SET_DISABLED =
@@ -241,6 +248,40 @@ public final class AuthRepository {
   }
 
   /** Changes the role and invalidates every token issued before; false when there is no such account. */
+  /** An account as the admin pages list it; {@code activated}: a password was chosen. */
+  public record AccountLine(long id, String username, String displayName, Role role, boolean disabled, boolean activated) { }
+
+  /** The organisation's accounts, staff first, then by name; those matching {@code query} (name or username) if given. */
+  public Future<List<AccountLine>> accounts(long organisationId, String query, int limit) {
+    return pool.preparedQuery(ACCOUNTS_OF).execute(Tuple.of(organisationId, query, limit)).map(rows -> {
+      List<AccountLine> list = new ArrayList<>();
+      for (Row r : rows) {
+        list.add(accountLine(r));
+      }
+      return list;
+    });
+  }
+
+  /** One account of the organisation; empty when it has no such account. */
+  public Future<Optional<AccountLine>> account(long organisationId, long accountId) {
+    return pool.preparedQuery(ACCOUNT_OF).execute(Tuple.of(organisationId, accountId)).map(rows -> rows.size() == 0 ? Optional.empty()
+        : Optional.of(accountLine(rows.iterator().next())));
+  }
+
+  private static AccountLine accountLine(Row r) {
+    return new AccountLine(r.getLong(0), r.getString(1), r.getString(2), Role.of(r.getString(3)).orElseThrow(), r.getBoolean(4),
+        r.getBoolean(5));
+  }
+
+  /** A new set-up code for any account (an admin's reset); empty when there is no such account. */
+  public Future<Optional<String>> reissueSetupCode(long actorId, long accountId, int days) {
+    return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)
+        .compose(v -> conn.preparedQuery(ACCOUNT_EXISTS).execute(Tuple.of(accountId)))
+        .compose(found -> found.size() == 0 ? Future.succeededFuture(Optional.<String>empty())
+            : conn.preparedQuery(EXPIRE_SETUPS).execute(Tuple.of(accountId)).compose(x -> newSetupCode(conn, accountId, days))
+                .map(Optional::of)));
+  }
+
   public Future<Boolean> setRole(long actorId, long accountId, Role role) {
     return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)
         .compose(v -> conn.preparedQuery(SET_ROLE).execute(Tuple.of(accountId, role.code()))).map(rows -> rows.size() == 1));

@@ -51,6 +51,7 @@ public final class AuthRoutes implements Routes {
     router.put("/api/admin/accounts/:accountId/role").handler(Access.roles(Role.ADMIN)).handler(this::setRole);
     router.post("/api/admin/accounts/:accountId/disable").handler(Access.roles(Role.ADMIN)).handler(ctx -> setDisabled(ctx, true));
     router.post("/api/admin/accounts/:accountId/enable").handler(Access.roles(Role.ADMIN)).handler(ctx -> setDisabled(ctx, false));
+    router.post("/api/admin/accounts/:accountId/setup-code").handler(Access.roles(Role.ADMIN)).handler(this::setupCode);
   }
 
   private String t(RoutingContext ctx, String key, Object... args) {
@@ -176,8 +177,7 @@ public final class AuthRoutes implements Routes {
 
   private void setRole(RoutingContext ctx) {
     long id = accountId(ctx);
-    String code = Json.text(Json.body(ctx), "role", 20);
-    Role role = Role.of(code).orElseThrow(() -> new Invalid("unknown role '" + code + "'"));
+    Role role = AuthService.role(Json.text(Json.body(ctx), "role", 20));
     auth.setRole(Access.principal(ctx).accountId(), id, role).onSuccess(found -> {
       if (!found) {
         ctx.fail(new NotFound("there is no such account"));
@@ -200,11 +200,7 @@ public final class AuthRoutes implements Routes {
   private void createAccount(RoutingContext ctx) {
     JsonObject b = Json.body(ctx);
     String username = Json.text(b, "username", 64).strip().toLowerCase(java.util.Locale.ROOT);
-    if (!username.matches("[a-z0-9][a-z0-9._-]{1,63}")) {
-      throw new Invalid("a username has 2 to 64 lowercase letters, digits, '.', '_' or '-'");
-    }
-    String code = Json.text(b, "role", 20);
-    Role role = Role.of(code).orElseThrow(() -> new Invalid("unknown role '" + code + "'"));
+    Role role = AuthService.role(Json.text(b, "role", 20));
     Object org = b.getValue("organisation");
     if (!(org instanceof Number)) {
       throw new Invalid("'organisation' must be an organisation id");
@@ -212,6 +208,12 @@ public final class AuthRoutes implements Routes {
     auth.createAccount(Access.principal(ctx).accountId(), ((Number) org).longValue(), username, Json.text(b, "displayName", 200), role)
         .onSuccess(setup -> Json.send(ctx, 201, new JsonObject().put("username", username).put("setupCode", setup)))
         .onFailure(ctx::fail);
+  }
+
+  /** An admin's reset of any account (a coordinator who lost their password): a new set-up code, shown once. */
+  private void setupCode(RoutingContext ctx) {
+    auth.reissueSetupCode(Access.principal(ctx).accountId(), accountId(ctx))
+        .onSuccess(code -> Json.send(ctx, 201, new JsonObject().put("setupCode", code))).onFailure(ctx::fail);
   }
 
   private static long accountId(RoutingContext ctx) {

@@ -96,6 +96,30 @@ public final class AuthService {
     return tokens;
   }
 
+  /** The organisation's accounts for the admin pages: staff first, at most 200, those matching {@code query} if given. */
+  public Future<List<AuthRepository.AccountLine>> accounts(long organisationId, String query) {
+    String q = query == null || query.isBlank() ? null : query.strip();
+    if (q != null && q.length() > 100) {
+      return Future.failedFuture(new Invalid("bad_query", "search with at most 100 characters"));
+    }
+    return repository.accounts(organisationId, q, 200);
+  }
+
+  public Future<Optional<AuthRepository.AccountLine>> account(long organisationId, long accountId) {
+    return repository.account(organisationId, accountId);
+  }
+
+  /** An admin's reset of any account: a new set-up code, the old ones stop working. */
+  public Future<String> reissueSetupCode(long actorId, long accountId) {
+    return repository.reissueSetupCode(actorId, accountId, SETUP_DAYS)
+        .map(code -> code.orElseThrow(() -> new NotFound("there is no such account")));
+  }
+
+  /** A role as typed (a form's or the API's value), checked here for both. */
+  public static Role role(String raw) {
+    return Role.of(raw == null ? "" : raw.strip()).orElseThrow(() -> new Invalid("bad_role", "unknown role '" + raw + "'"));
+  }
+
   /** A new role takes effect at once: the account's tokens stop working. False when there is no such account. */
   public Future<Boolean> setRole(long actorId, long accountId, Role role) {
     return repository.setRole(actorId, accountId, role).onSuccess(found -> forgetAccount(accountId));
@@ -255,8 +279,16 @@ public final class AuthService {
   /** How long a one-time set-up code stays good. */
   public static final int SETUP_DAYS = 30;
 
-  /** An account without a password, for an admin: its one-time set-up code. */
-  public Future<String> createAccount(long actorId, long organisationId, String username, String displayName, Role role) {
+  /** An account without a password, for an admin: its one-time set-up code. The username and name are checked here. */
+  public Future<String> createAccount(long actorId, long organisationId, String rawUsername, String rawDisplayName, Role role) {
+    String username = rawUsername == null ? "" : rawUsername.strip().toLowerCase(Locale.ROOT);
+    if (!username.matches("[a-z0-9][a-z0-9._-]{1,63}")) {
+      return Future.failedFuture(new Invalid("bad_username", "a username has 2 to 64 lowercase letters, digits, '.', '_' or '-'"));
+    }
+    String displayName = rawDisplayName == null ? "" : rawDisplayName.strip();
+    if (displayName.isEmpty() || displayName.length() > 200) {
+      return Future.failedFuture(new Invalid("bad_name", "a name has 1 to 200 characters"));
+    }
     return repository.createAccount(actorId, organisationId, username, displayName, role, SETUP_DAYS)
         .recover(e -> Future.failedFuture(Sqlstate.UNIQUE_VIOLATION.of(e) ? new Conflict("duplicate", "this username is taken")
             : Sqlstate.FOREIGN_KEY_VIOLATION.of(e) ? new Invalid("there is no organisation with this id") : e));

@@ -131,7 +131,7 @@ public final class Authn implements Handler<RoutingContext> {
     }
     ctx.put(org.pillars.http.Pages.USER_KEY, Map.of("name", p.displayName(), "role", p.role().code(), "csrf", csrf.token(p.sessionId()),
         "staff", p.role() == Role.COORDINATOR || p.role() == Role.ADMIN, "author", p.role() == Role.TRAINER || p.role() == Role.ADMIN,
-        "account", p.accountId()));
+        "admin", p.role() == Role.ADMIN, "account", p.accountId()));
     ctx.next();
   }
 

@@ -241,6 +241,21 @@ class AccessControlTest {
     row("GET", "/api/readiness/:organisationId", "/api/readiness/" + coordinatorOrg, "401 403 403 403 403 200 200");
     row("GET", "/api/readiness/:organisationId", "/api/readiness/" + trainerOrganisation(), "401 403 403 403 403 404 200");
     json("POST", "/api/admin/accounts", "/api/admin/accounts", new JsonObject(), "401 403 403 403 403 403 400");
+    // the admin pages: admins only; an account or organisation that does not exist is not found
+    row("GET", "/admin", "/admin", "303 403 403 403 403 403 200");
+    form("POST", "/admin/organisations", "/admin/organisations", "name=&country=", "303 403 403 403 403 403 400", false);
+    row("GET", "/admin/organisations/:organisationId", "/admin/organisations/" + coordinatorOrg, "303 403 403 403 403 403 200");
+    form("POST", "/admin/organisations/:organisationId/accounts", "/admin/organisations/" + coordinatorOrg + "/accounts",
+        "username=Bad!&displayName=x&role=trainer", "303 403 403 403 403 403 400", false);
+    form("POST", "/admin/organisations/:organisationId/accounts/:accountId/role", "/admin/organisations/" + coordinatorOrg
+        + "/accounts/0/role", "role=trainer", "303 403 403 403 403 403 404", false);
+    form("POST", "/admin/organisations/:organisationId/accounts/:accountId/disable", "/admin/organisations/" + coordinatorOrg
+        + "/accounts/0/disable", "confirm=yes", "303 403 403 403 403 403 404", false);
+    form("POST", "/admin/organisations/:organisationId/accounts/:accountId/enable", "/admin/organisations/" + coordinatorOrg
+        + "/accounts/0/enable", "", "303 403 403 403 403 403 404", false);
+    form("POST", "/admin/organisations/:organisationId/accounts/:accountId/setup-code", "/admin/organisations/" + coordinatorOrg
+        + "/accounts/0/setup-code", "", "303 403 403 403 403 403 404", false);
+    json("POST", "/api/admin/accounts/:accountId/setup-code", "/api/admin/accounts/0/setup-code", null, "401 403 403 403 403 403 404");
     // the audit log: coordinators (their organisation's changes) and admins (all)
     row("GET", "/audit", "/audit", "303 403 403 403 403 200 200");
     row("GET", "/audit/export.csv", "/audit/export.csv", "303 403 403 403 403 200 200");
