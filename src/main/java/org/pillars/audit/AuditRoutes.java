@@ -92,6 +92,7 @@ public final class AuditRoutes implements Routes {
       }
       model.put("exportHref", "/audit/export.csv?" + query);
       model.put("exportSemicolonHref", "/audit/export.csv?" + query + "&separator=%3B");
+      model.put("wide", true);
       pages.send(ctx, "audit", model);
     }).onFailure(ctx::fail);
   }

@@ -45,43 +45,77 @@ final class Charts {
     return svg.append("</svg>").toString();
   }
 
-  /** Cumulative completions by day, as a step line from the first completion to today. */
-  static String completionsOverTime(Map<LocalDate, Integer> byDay, int possible, LocalDate today, String label) {
+  /** The words of the timeline chart, in the reader's language. */
+  record Timeline(String label, String today, String deployment, String target) { }
+
+  /**
+   * Cumulative completion, in per cent of every module to complete (each learner times each assigned module), as a
+   * step line over the cohort's own time: from its start (or its first completion, if earlier) to its deployment date
+   * (or today, if later), with today and the deployment date marked and 100 % as the line to reach by then. With no
+   * completion yet the line lies on zero up to today, which is what a coordinator needs to see.
+   */
+  static String completionsOverTime(Map<LocalDate, Integer> byDay, int possible, LocalDate startsOn, LocalDate deploysOn,
+                                    LocalDate today, Timeline words) {
     int width = 640;
-    int height = 180;
-    int left = 40;
+    int height = 190;
+    int left = 44;
+    int right = width - 16;
+    int top = 14;
     int bottom = 150;
+    LocalDate first = startsOn;
+    if (!byDay.isEmpty() && byDay.keySet().iterator().next().isBefore(first)) {
+      first = byDay.keySet().iterator().next();
+    }
+    LocalDate last = today.isAfter(deploysOn) ? today : deploysOn;
+    double days = Math.max(1, last.toEpochDay() - first.toEpochDay());
+    LocalDate origin = first;
+    java.util.function.ToDoubleFunction<LocalDate> x = d -> left + (right - left) * (d.toEpochDay() - origin.toEpochDay()) / days;
     StringBuilder svg = new StringBuilder()
         .append("<svg class=\"chart\" viewBox=\"0 0 ").append(width).append(' ').append(height)
-        .append("\" role=\"img\" aria-label=\"").append(escape(label)).append("\" xmlns=\"http://www.w3.org/2000/svg\">")
-        .append("<line x1=\"").append(left).append("\" y1=\"").append(bottom).append("\" x2=\"").append(width - 10)
-        .append("\" y2=\"").append(bottom).append("\" stroke=\"#59626d\"/>")
-        .append("<line x1=\"").append(left).append("\" y1=\"10\" x2=\"").append(left).append("\" y2=\"").append(bottom)
-        .append("\" stroke=\"#59626d\"/>")
-        .append("<text x=\"0\" y=\"16\" font-size=\"12\" fill=\"#59626d\">").append(possible).append("</text>")
-        .append("<text x=\"0\" y=\"").append(bottom).append("\" font-size=\"12\" fill=\"#59626d\">0</text>");
-    if (!byDay.isEmpty() && possible > 0) {
-      LocalDate first = byDay.keySet().iterator().next();
-      long days = Math.max(1, today.toEpochDay() - first.toEpochDay());
+        .append("\" role=\"img\" aria-label=\"").append(escape(words.label())).append("\" xmlns=\"http://www.w3.org/2000/svg\">")
+        .append(line(left, bottom, right, bottom, "#59626d", false))
+        .append(line(left, top, left, bottom, "#59626d", false))
+        .append(line(left, top, right, top, "#59626d", true))
+        .append(text(0, top + 4, "100 %")).append(text(14, bottom, "0 %"))
+        .append(text(right - 150, top - 2, words.target()));
+    double deployX = x.applyAsDouble(deploysOn);
+    svg.append(line(deployX, top, deployX, bottom, "#b00020", false))
+        .append(text(deployX > right - 160 ? deployX - 160 : deployX + 4, bottom - 6, words.deployment() + " " + deploysOn));
+    double todayX = x.applyAsDouble(today.isBefore(first) ? first : today);
+    svg.append(line(todayX, top, todayX, bottom, "#1b1f24", true))
+        .append(text(Math.max(left, Math.min(todayX - 30, right - 60)), bottom + 32, words.today()));
+    svg.append(text(left, bottom + 16, first.toString())).append(text(right - 70, bottom + 16, last.toString()));
+    if (possible > 0) {
       StringBuilder points = new StringBuilder();
       int sum = 0;
       double lastY = bottom;
+      points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x.applyAsDouble(first), lastY));
       for (Map.Entry<LocalDate, Integer> e : byDay.entrySet()) {
-        double x = left + (width - 10 - left) * (e.getKey().toEpochDay() - first.toEpochDay()) / (double) days;
-        points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, lastY));
+        if (e.getKey().isAfter(today)) {
+          break;
+        }
+        double px = x.applyAsDouble(e.getKey());
+        points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", px, lastY));
         sum += e.getValue();
-        lastY = bottom - (bottom - 10) * sum / (double) possible;
-        points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", x, lastY));
+        lastY = bottom - (bottom - top) * Math.min(1.0, sum / (double) possible);
+        points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f ", px, lastY));
       }
-      points.append(String.format(java.util.Locale.ROOT, "%d,%.1f", width - 10, lastY));
-      svg.append("<polyline fill=\"none\" stroke=\"").append(DONE).append("\" stroke-width=\"2\" points=\"")
-          .append(points.toString().trim()).append("\"/>")
-          .append("<text x=\"").append(left).append("\" y=\"").append(bottom + 20).append("\" font-size=\"12\" fill=\"#59626d\">")
-          .append(first).append("</text>")
-          .append("<text x=\"").append(width - 90).append("\" y=\"").append(bottom + 20)
-          .append("\" font-size=\"12\" fill=\"#59626d\">").append(today).append("</text>");
+      points.append(String.format(java.util.Locale.ROOT, "%.1f,%.1f", todayX, lastY));
+      svg.append("<polyline fill=\"none\" stroke=\"").append(DONE).append("\" stroke-width=\"2.5\" points=\"")
+          .append(points).append("\"/>")
+          .append(text(Math.min(todayX + 4, right - 40), lastY - 4, Math.round(100.0 * Math.min(sum, possible) / possible) + " %"));
     }
     return svg.append("</svg>").toString();
+  }
+
+  private static String line(double x1, double y1, double x2, double y2, String colour, boolean dashed) {
+    return String.format(java.util.Locale.ROOT, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"%s/>",
+        x1, y1, x2, y2, colour, dashed ? " stroke-dasharray=\"4 3\"" : "");
+  }
+
+  private static String text(double x, double y, String value) {
+    return String.format(java.util.Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" fill=\"#59626d\">", x, y)
+        + escape(value) + "</text>";
   }
 
   private static double segment(StringBuilder svg, double x, int y, double w, String colour) {

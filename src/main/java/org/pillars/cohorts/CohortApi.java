@@ -213,7 +213,9 @@ public final class CohortApi implements Routes {
           .putHeader(HttpHeaders.CONTENT_TYPE, "text/csv; charset=utf-8")
           .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
           .putHeader("Content-Disposition", "attachment; filename=\"cohort-" + cohort.id() + ".csv\"");
-      response.write("\uFEFF" + EXPORT_HEADER + "\r\n");
+      // ?separator=; for spreadsheet programs in French (and most European) locales, which split on semicolons
+      String separator = ";".equals(ctx.request().getParam("separator")) ? ";" : ",";
+      response.write("\uFEFF" + EXPORT_HEADER.replace(",", separator) + "\r\n");
       LocalDate today = LocalDate.now();
       Catalog current = catalog.get();
       cohorts.export(cohort, today, EXPORT_FETCH, stream -> {
@@ -230,7 +232,7 @@ public final class CohortApi implements Routes {
         });
         stream.handler(row -> {
           try {
-            pending.append(ExportCsv.line(row, current));
+            pending.append(ExportCsv.line(row, current, separator));
           } catch (RuntimeException e) {
             // a bad row must end the download visibly, not leave the client waiting on a paused cursor
             stream.close();

@@ -63,6 +63,10 @@ public final class CohortRoutes implements Routes {
   }
 
   private void list(RoutingContext ctx) {
+    list(ctx, FormState.NONE, 200);
+  }
+
+  private void list(RoutingContext ctx, FormState state, int status) {
     Principal p = Access.principal(ctx);
     cohorts.cohorts(p).compose(list -> cohorts.organisations(p)
         .map(orgs -> {
@@ -74,10 +78,14 @@ public final class CohortRoutes implements Routes {
           }
           model.put("cohorts", rows);
           List<Map<String, Object>> options = new ArrayList<>();
-          orgs.forEach(o -> options.add(Map.of("id", o.id(), "name", o.name())));
+          String chosen = state.value("create", "organisation", "");
+          orgs.forEach(o -> options.add(Map.of("id", o.id(), "name", o.name(), "selected", String.valueOf(o.id()).equals(chosen))));
           model.put("organisations", options);
+          model.put("create", Map.of("name", state.value("create", "name", ""), "startsOn", state.value("create", "startsOn", ""),
+              "deploysOn", state.value("create", "deploysOn", ""), "errors", state.errors("create")));
+          model.put("problem", !state.errors("create").isEmpty());
           return model;
-        })).onSuccess(model -> pages.send(ctx, "cohorts", model)).onFailure(ctx::fail);
+        })).onSuccess(model -> pages.send(ctx, status, "cohorts", model)).onFailure(ctx::fail);
   }
 
   private void create(RoutingContext ctx) {
@@ -88,16 +96,16 @@ public final class CohortRoutes implements Routes {
     } catch (NumberFormatException e) {
       throw new Invalid(t(ctx, "cohorts.badOrganisation"));
     }
-    cohorts.create(Access.principal(ctx), organisation, form.get("name"), date(form.get("startsOn")), date(form.get("deploysOn")))
-        .onSuccess(id -> Pages.seeOther(ctx, "/cohorts/" + id))
-        .onFailure(ctx::fail);
+    form(ctx, "create", () -> cohorts.create(Access.principal(ctx), organisation, form.get("name"),
+            date("startsOn", form.get("startsOn")), date("deploysOn", form.get("deploysOn"))),
+        id -> Pages.seeOther(ctx, "/cohorts/" + id), (state, status) -> list(ctx, state, status));
   }
 
   private void edit(RoutingContext ctx) {
     var form = ctx.request().formAttributes();
-    cohorts.update(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("name"), date(form.get("startsOn")), date(form.get("deploysOn")))
-        .onSuccess(c -> Pages.seeOther(ctx, "/cohorts/" + c.id()))
-        .onFailure(ctx::fail);
+    form(ctx, "edit", () -> cohorts.update(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("name"),
+            date("startsOn", form.get("startsOn")), date("deploysOn", form.get("deploysOn"))),
+        v -> Pages.seeOther(ctx, "/cohorts/" + ctx.pathParam("cohortId")), (state, status) -> report(ctx, state, status));
   }
 
   /** Deleting needs the box ticked that says what goes (the report) and what stays (the learners and their progress). */
@@ -109,6 +117,10 @@ public final class CohortRoutes implements Routes {
   }
 
   private void report(RoutingContext ctx) {
+    report(ctx, FormState.NONE, 200);
+  }
+
+  private void report(RoutingContext ctx, FormState state, int httpStatus) {
     String unit = ctx.request().getParam("unit");
     String status = CohortApi.status(ctx.request().getParam("status"));
     int page = Math.max(1, parseInt(ctx.request().getParam("page"), 1));
@@ -120,7 +132,9 @@ public final class CohortRoutes implements Routes {
       model.put("cohort", Map.of("id", r.cohort().id(), "name", r.cohort().name(), "organisation", r.cohort().organisationName(),
           "starts", r.cohort().startsOn().toString(), "deploys", r.cohort().deploysOn().toString()));
       model.put("summary", Map.of("learners", r.totalLearners(), "completed", r.completed(), "inProgress", r.inProgress(),
-          "notStarted", r.notStarted(), "overdue", r.overdue()));
+          "notStarted", r.notStarted(), "overdue", r.overdue(), "modules", r.modules().size(),
+          "possible", r.totalLearners() * r.modules().size()));
+      model.put("wide", true);
       List<Map<String, Object>> modules = new ArrayList<>();
       for (CohortService.ModuleSummary m : r.modules()) {
         modules.add(Map.of("id", m.moduleId(), "title", catalog.get().module(m.moduleId()).map(x -> x.title().in(lang)).orElse(m.title()),
@@ -129,7 +143,8 @@ public final class CohortRoutes implements Routes {
       model.put("modules", modules);
       model.put("barChart", new Handlebars.SafeString(Charts.moduleBars(r.modules(), t(ctx, "report.barsLabel"))));
       model.put("timeChart", new Handlebars.SafeString(Charts.completionsOverTime(r.completionsByDay(),
-          r.totalLearners() * r.modules().size(), today, t(ctx, "report.timeLabel"))));
+          r.totalLearners() * r.modules().size(), r.cohort().startsOn(), r.cohort().deploysOn(), today,
+          new Charts.Timeline(t(ctx, "report.timeLabel"), t(ctx, "report.today"), t(ctx, "report.deployment"), t(ctx, "report.target")))));
       int from = (page - 1) * PAGE_SIZE;
       List<Map<String, Object>> lines = new ArrayList<>();
       for (CohortService.Line line : r.lines()) {
@@ -161,7 +176,9 @@ public final class CohortRoutes implements Routes {
       model.put("previous", page > 1 ? query + (page - 1) : null);
       model.put("next", from + PAGE_SIZE < r.matching() ? query + (page + 1) : null);
       model.put("page", page);
-      model.put("catalog", cohorts.modules(Access.principal(ctx), r.cohort()).stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang))).toList());
+      String chosen = state.value("assign", "module", "");
+      model.put("catalog", cohorts.modules(Access.principal(ctx), r.cohort()).stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang),
+          "selected", m.id().equals(chosen))).toList());
       model.put("exportHref", "/cohorts/" + r.cohort().id() + "/export.csv");
       // what the bulk form offers: an attempt at a quiz with a limit, a move to another cohort of the organisation
       model.put("grantable", r.modules().stream().filter(m -> catalog.get().module(m.moduleId()).flatMap(Module::quiz)
@@ -177,7 +194,16 @@ public final class CohortRoutes implements Routes {
             .map(c -> Map.of("id", c.id(), "name", c.name())).toList());
         return model;
       });
-    }).onSuccess(model -> pages.send(ctx, "cohort", model)).onFailure(ctx::fail);
+    }).onSuccess(model -> {
+      model.put("problem", !state.errors().isEmpty());
+      model.put("edit", Map.of("name", state.value("edit", "name", String.valueOf(((Map<?, ?>) model.get("cohort")).get("name"))),
+          "startsOn", state.value("edit", "startsOn", String.valueOf(((Map<?, ?>) model.get("cohort")).get("starts"))),
+          "deploysOn", state.value("edit", "deploysOn", String.valueOf(((Map<?, ?>) model.get("cohort")).get("deploys"))),
+          "errors", state.errors("edit")));
+      model.put("assignForm", Map.of("module", state.value("assign", "module", ""), "dueOn", state.value("assign", "dueOn", ""),
+          "errors", state.errors("assign")));
+      pages.send(ctx, httpStatus, "cohort", model);
+    }).onFailure(ctx::fail);
   }
 
   private void importRoster(RoutingContext ctx) {
@@ -213,17 +239,56 @@ public final class CohortRoutes implements Routes {
 
   private void assign(RoutingContext ctx) {
     var form = ctx.request().formAttributes();
-    cohorts.assign(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("module"), date(form.get("dueOn")))
-        .onSuccess(v -> Pages.seeOther(ctx, "/cohorts/" + ctx.pathParam("cohortId")))
-        .onFailure(ctx::fail);
+    form(ctx, "assign", () -> cohorts.assign(Access.principal(ctx), ctx.pathParam("cohortId"), form.get("module"),
+            date("dueOn", form.get("dueOn"))),
+        v -> Pages.seeOther(ctx, "/cohorts/" + ctx.pathParam("cohortId")), (state, status) -> report(ctx, state, status));
   }
 
-  private LocalDate date(String value) {
+  private static LocalDate date(String field, String value) {
     try {
       return value == null || value.isBlank() ? null : LocalDate.parse(value.strip());
     } catch (java.time.format.DateTimeParseException e) {
-      throw new Invalid("dates are written YYYY-MM-DD");
+      throw Invalid.field(field, "bad_date", "dates are written YYYY-MM-DD");
     }
+  }
+
+  /** A form sent back with what was typed and, by field, what is wrong with it (in the reader's language). */
+  record FormState(String form, Map<String, String> values, Map<String, String> errors) {
+    static final FormState NONE = new FormState("", Map.of(), Map.of());
+
+    String value(String form, String field, String otherwise) {
+      return this.form.equals(form) && values.containsKey(field) ? values.get(field) : otherwise;
+    }
+
+    Map<String, String> errors(String form) {
+      return this.form.equals(form) ? errors : Map.of();
+    }
+  }
+
+  /** Runs {@code action}; a refusal of one field comes back as the page with the form as typed and the reason by the field. */
+  private <T> void form(RoutingContext ctx, String form, java.util.function.Supplier<Future<T>> action,
+                        java.util.function.Consumer<T> done, java.util.function.BiConsumer<FormState, Integer> again) {
+    Future<T> running;
+    try {
+      running = action.get();
+    } catch (Invalid e) {
+      running = Future.failedFuture(e);
+    }
+    running.onSuccess(done::accept).onFailure(e -> {
+      Map<String, String> values = new HashMap<>();
+      ctx.request().formAttributes().forEach(entry -> values.put(entry.getKey(), entry.getValue()));
+      values.remove("_csrf");
+      String lang = Language.of(ctx);
+      if (e instanceof Invalid i && i.field() != null) {
+        String message = pages.messages().keys(lang).contains("invalid." + i.code())
+            ? pages.messages().get(lang, "invalid." + i.code(), i.args()) : i.getMessage();
+        again.accept(new FormState(form, values, Map.of(i.field(), message)), 400);
+      } else if (e instanceof org.pillars.core.Conflict c && "duplicate".equals(c.code())) {
+        again.accept(new FormState(form, values, Map.of("name", t(ctx, "invalid.duplicate_cohort"))), 409);
+      } else {
+        ctx.fail(e);
+      }
+    });
   }
 
   private static int parseInt(String value, int fallback) {

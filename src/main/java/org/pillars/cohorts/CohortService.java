@@ -120,16 +120,23 @@ public final class CohortService {
 
   private static Invalid invalidCohort(String name, LocalDate startsOn, LocalDate deploysOn) {
     if (name == null || name.isBlank() || name.length() > 200) {
-      return new Invalid("a cohort needs a name of 1 to 200 characters");
+      return Invalid.field("name", "cohort_name", "a cohort needs a name of 1 to 200 characters");
     }
-    if (startsOn != null && !inRange(startsOn)) {
-      return outOfRange("start date", startsOn);
+    if (startsOn == null) {
+      return Invalid.field("startsOn", "date_missing", "give the start date");
     }
-    if (deploysOn != null && !inRange(deploysOn)) {
-      return outOfRange("deployment date", deploysOn);
+    if (!inRange(startsOn)) {
+      return outOfRange("startsOn", "start date", startsOn);
     }
-    if (startsOn == null || deploysOn == null || deploysOn.isBefore(startsOn)) {
-      return new Invalid("give a start date and a deployment date on or after it");
+    if (deploysOn == null) {
+      return Invalid.field("deploysOn", "date_missing", "give the deployment date");
+    }
+    if (!inRange(deploysOn)) {
+      return outOfRange("deploysOn", "deployment date", deploysOn);
+    }
+    if (deploysOn.isBefore(startsOn)) {
+      return Invalid.field("deploysOn", "deploys_before_start", "the deployment date (" + deploysOn + ") is before the start ("
+          + startsOn + "): give a deployment date on or after it", deploysOn, startsOn);
     }
     return null;
   }
@@ -142,8 +149,9 @@ public final class CohortService {
     return !date.isBefore(FIRST_DATE) && !date.isAfter(LAST_DATE);
   }
 
-  private static Invalid outOfRange(String what, LocalDate date) {
-    return new Invalid("the " + what + " must be from " + FIRST_DATE + " to " + LAST_DATE + ", not " + date);
+  private static Invalid outOfRange(String field, String what, LocalDate date) {
+    return Invalid.field(field, "date_out_of_range", "the " + what + " must be from " + FIRST_DATE + " to " + LAST_DATE + ", not "
+        + date, FIRST_DATE, LAST_DATE, date);
   }
 
   /** Renames a cohort or moves its dates; its learners, assignments and their progress are untouched. */
@@ -170,18 +178,25 @@ public final class CohortService {
    */
   public Future<Void> assign(Principal p, String cohortId, String moduleId, LocalDate dueOn) {
     if (moduleId == null || catalog.get().module(moduleId).isEmpty()) {
-      return Future.failedFuture(new Invalid("there is no module '" + moduleId + "'"));
+      return Future.failedFuture(Invalid.field("module", "no_module", "there is no module '" + moduleId + "'"));
     }
     if (dueOn == null) {
-      return Future.failedFuture(new Invalid("give a due date as YYYY-MM-DD"));
+      return Future.failedFuture(Invalid.field("dueOn", "date_missing", "give a due date as YYYY-MM-DD"));
     }
     if (!inRange(dueOn)) {
-      return Future.failedFuture(outOfRange("due date", dueOn));
+      return Future.failedFuture(outOfRange("dueOn", "due date", dueOn));
     }
-    return cohort(p, cohortId).compose(c -> catalog.get().visibleWithin(moduleId, c.organisationPath())
-        && catalog.get().visible(moduleId, java.util.Optional.of(p))
-        ? transactions.run(p.accountId(), tx -> repository.assign(tx, c.id(), moduleId, dueOn))
-        : Future.failedFuture(new Invalid("there is no module '" + moduleId + "'")));
+    return cohort(p, cohortId).compose(c -> {
+      if (!catalog.get().visibleWithin(moduleId, c.organisationPath()) || !catalog.get().visible(moduleId, java.util.Optional.of(p))) {
+        return Future.failedFuture(Invalid.field("module", "no_module", "there is no module '" + moduleId + "'"));
+      }
+      // a module due before the cohort even starts cannot be done on time by anyone
+      if (dueOn.isBefore(c.startsOn())) {
+        return Future.failedFuture(Invalid.field("dueOn", "due_before_start", "the due date (" + dueOn + ") is before the cohort starts ("
+            + c.startsOn() + "): give a date on or after it", dueOn, c.startsOn()));
+      }
+      return transactions.run(p.accountId(), tx -> repository.assign(tx, c.id(), moduleId, dueOn));
+    });
   }
 
   public Future<Void> unassign(Principal p, String cohortId, String moduleId) {

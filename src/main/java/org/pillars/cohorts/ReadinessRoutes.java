@@ -107,6 +107,7 @@ public final class ReadinessRoutes implements Routes {
       model.put("columns", columns.stream().map(id -> title(id, lang)).toList());
       model.put("sections", byUnit.entrySet().stream().map(e -> Map.of("unit", e.getKey(), "people", e.getValue(),
           "ready", e.getValue().stream().filter(x -> "ready".equals(x.get("status"))).count(), "listed", e.getValue().size())).toList());
+      model.put("wide", true);
       pages.send(ctx, "readiness-org", model);
     }).onFailure(ctx::fail);
   }

@@ -83,6 +83,10 @@ public final class ErrorHandler {
       Json.send(ctx, status, new JsonObject().put("error", code).put("message", message));
       return;
     }
+    // a refusal a person reads: in their language when the reason has a translation (invalid.<code>)
+    if (failure instanceof Invalid invalid && pages.messages().keys(lang).contains("invalid." + code)) {
+      message = pages.messages().get(lang, "invalid." + code, invalid.args());
+    }
     Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "error." + status + ".title"));
     model.put("status", status);
     model.put("heading", pages.messages().get(lang, "error." + status + ".title"));

@@ -76,24 +76,29 @@ class ChartsTest {
     assertEquals("&lt;&gt;&amp;&quot;&#39;", Charts.escape("<>&\"'"));
   }
 
+  private static final Charts.Timeline WORDS = new Charts.Timeline("Completion", "today", "deployment", "everyone");
+
   @Test
-  @DisplayName("the completion line climbs by each day's completions out of all possible, from the first day to today")
+  @DisplayName("the completion line climbs by each day's completions, in per cent of all possible, over the cohort's time from its start to its deployment, with both marked")
   void completionLine() {
-    Map<LocalDate, Integer> byDay = new TreeMap<>(Map.of(LocalDate.of(2026, 11, 1), 7, LocalDate.of(2026, 11, 3), 7));
-    String svg = Charts.completionsOverTime(byDay, 28, LocalDate.of(2026, 11, 5), "Completions over time");
-    // x runs from 40 over 590 units for four days; y from 150 up by 140 for all 28 possible
-    assertTrue(svg.contains("points=\"40.0,150.0 40.0,115.0 335.0,115.0 335.0,80.0 630,80.0\""), svg);
-    assertTrue(svg.contains(">2026-11-01</text>") && svg.contains(">2026-11-05</text>") && svg.contains(">28</text>"), svg);
-    assertTrue(svg.contains("aria-label=\"Completions over time\""), svg);
+    Map<LocalDate, Integer> byDay = new TreeMap<>(Map.of(LocalDate.of(2026, 11, 2), 7, LocalDate.of(2026, 11, 4), 7));
+    // the cohort runs 1 to 11 November (10 days over 580 units from x=44); today is the 6th; 28 possible (y 150 up to 14)
+    String svg = Charts.completionsOverTime(byDay, 28, LocalDate.of(2026, 11, 1), LocalDate.of(2026, 11, 11), LocalDate.of(2026, 11, 6),
+        WORDS);
+    assertTrue(svg.contains("points=\"44.0,150.0 102.0,150.0 102.0,116.0 218.0,116.0 218.0,82.0 334.0,82.0\""), svg);
+    assertTrue(svg.contains("<line x1=\"624.0\" y1=\"14.0\" x2=\"624.0\" y2=\"150.0\" stroke=\"#b00020\""), "the deployment date: " + svg);
+    assertTrue(svg.contains(">deployment 2026-11-11</text>") && svg.contains(">50 %</text>") && svg.contains(">2026-11-01</text>"), svg);
+    assertTrue(svg.contains("aria-label=\"Completion\""), svg);
   }
 
   @Test
-  @DisplayName("no completion yet, or nobody to complete, draws the axes without a line")
-  void noLine() {
-    LocalDate today = LocalDate.of(2026, 11, 5);
-    assertFalse(Charts.completionsOverTime(Map.of(), 10, today, "x").contains("polyline"));
-    assertFalse(Charts.completionsOverTime(new TreeMap<>(Map.of(today, 1)), 0, today, "x").contains("polyline"));
-    String sameDay = Charts.completionsOverTime(new TreeMap<>(Map.of(today, 5)), 10, today, "x");
-    assertTrue(sameDay.contains("points=\"40.0,150.0 40.0,80.0 630,80.0\""), "completions only today climb at the left: " + sameDay);
+  @DisplayName("no completion yet: a line flat on zero up to today, still against the deployment date; nobody to complete: no line")
+  void flatLine() {
+    LocalDate start = LocalDate.of(2026, 11, 1);
+    String none = Charts.completionsOverTime(Map.of(), 10, start, LocalDate.of(2026, 11, 11), LocalDate.of(2026, 11, 6), WORDS);
+    assertTrue(none.contains("points=\"44.0,150.0 334.0,150.0\""), none);
+    assertTrue(none.contains(">0 %</text>"));
+    assertFalse(Charts.completionsOverTime(Map.of(), 0, start, LocalDate.of(2026, 11, 11), LocalDate.of(2026, 11, 6), WORDS)
+        .contains("polyline"));
   }
 }

@@ -286,6 +286,9 @@ class CohortTest {
   @DisplayName("the report shows each learner's state per assigned module, with filters, and the export streams it as CSV")
   void reportAndExport() {
     long id = cohort(coordinatorA, countryA, "Report rotation");
+    // a rotation that began a month ago, so that a module can be overdue (a due date is never before the start)
+    server.app().database().pool().preparedQuery("UPDATE cohorts SET starts_on = current_date - 30 WHERE id = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(id)).await();
     JsonArray fresh = call(HttpMethod.POST, "/api/cohorts/" + id + "/import", coordinatorA, ROSTER.replace("GH-100", "GH-300"))
         .bodyAsJsonObject().getJsonArray("newLearners");
     String yesterday = LocalDate.now().minusDays(1).toString();

@@ -159,7 +159,7 @@ class JourneyTest {
       driver.findElement(By.cssSelector("#module option[value='" + MODULE + "']")).click();
       chrome.driver().executeScript("document.getElementById('dueOn').value = arguments[0];", LocalDate.now().plusDays(30).toString());
       submit(driver, By.id("dueOn"));
-      assertTrue(driver.findElement(By.className("summary")).getText().contains("4 learners · completed: 0"),
+      assertTrue(driver.findElement(By.className("summary")).getText().contains("4 learners × 1 module assigned = 4 modules to complete: 0 completed"),
           driver.findElement(By.className("summary")).getText());
       chrome.screenshot("coordinator-2-report-before");
       assertAccessible(chrome, "the coordinator's report");
@@ -338,7 +338,7 @@ class JourneyTest {
       login(driver, coordinator, Accounts.PASSPHRASE);
       driver.get(url("/cohorts/" + cohort));
       String summary = driver.findElement(By.className("summary")).getText();
-      assertTrue(summary.contains("4 learners · completed: 3"), summary);
+      assertTrue(summary.contains("= 4 modules to complete: 3 completed"), summary);
       chrome.screenshot("coordinator-3-report-after");
       driver.findElement(By.cssSelector("a[href$='/export.csv']")).click();
       Path file = downloads.resolve("cohort-" + cohort + ".csv");
