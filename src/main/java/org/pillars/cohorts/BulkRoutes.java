@@ -134,6 +134,7 @@ public final class BulkRoutes implements Routes {
     model.put("cohort", Map.of("id", done.plan().cohort().id(), "name", done.plan().cohort().name()));
     model.put("slips", slips(done, site, date, t(ctx, "slips.qrLabel")));
     model.put("setupAddress", site + "/setup");
+    model.put("wide", true);
     pages.send(ctx, "slips", model);
   }
 
