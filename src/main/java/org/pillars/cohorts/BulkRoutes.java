@@ -111,7 +111,7 @@ public final class BulkRoutes implements Routes {
     pages.send(ctx, "bulk", model);
   }
 
-  private static String base(RoutingContext ctx) {
+  static String base(RoutingContext ctx) {
     String host = ctx.request().authority() == null ? null : ctx.request().authority().toString();
     return host == null ? "" : ctx.request().scheme() + "://" + host;
   }
@@ -127,8 +127,7 @@ public final class BulkRoutes implements Routes {
 
   private void slips(RoutingContext ctx, BulkActions.Done done) {
     String lang = Language.of(ctx);
-    DateTimeFormatter date = DateTimeFormatter.ofPattern("d MMMM yyyy",
-        java.util.Locale.forLanguageTag(lang));
+    DateTimeFormatter date = slipDate(lang);
     String site = base(ctx);
     Map<String, Object> model = pages.model(ctx, t(ctx, "slips.title", done.changed()));
     model.put("cohort", Map.of("id", done.plan().cohort().id(), "name", done.plan().cohort().name()));
@@ -144,17 +143,28 @@ public final class BulkRoutes implements Routes {
     for (int i = 0; i < done.codes().size(); i++) {
       CohortRepository.Picked who = done.plan().people().get(i);
       AuthRepository.IssuedCode code = done.codes().get(i);
-      Map<String, Object> slip = new HashMap<>();
-      slip.put("name", who.name());
-      slip.put("rank", Objects.toString(who.rank(), ""));
-      slip.put("unit", Objects.toString(who.unit(), ""));
-      slip.put("username", who.username());
-      slip.put("code", grouped(code.code()));
-      slip.put("expires", date.format(code.expiresAt()));
-      slip.put("qr", new Handlebars.SafeString(QrCodes.svg(site + "/setup/" + code.code(), qrLabel)));
-      slips.add(slip);
+      slips.add(slip(who.name(), who.rank(), who.unit(), who.username(), code.code(), code.expiresAt(), site, date, qrLabel));
     }
     return slips;
+  }
+
+  /** A slip's content (templates/partials/slip): who, the username, the code in groups, when it expires, its QR code. */
+  static Map<String, Object> slip(String name, String rank, String unit, String username, String code, java.time.OffsetDateTime expires,
+                                  String site, DateTimeFormatter date, String qrLabel) {
+    Map<String, Object> slip = new HashMap<>();
+    slip.put("name", name);
+    slip.put("rank", Objects.toString(rank, ""));
+    slip.put("unit", Objects.toString(unit, ""));
+    slip.put("username", username);
+    slip.put("code", grouped(code));
+    slip.put("expires", date.format(expires));
+    slip.put("qr", new Handlebars.SafeString(QrCodes.svg(site + "/setup/" + code, qrLabel)));
+    return slip;
+  }
+
+  /** Dates on slips as people write them, in the reader's language. */
+  static DateTimeFormatter slipDate(String lang) {
+    return DateTimeFormatter.ofPattern("d MMMM yyyy", java.util.Locale.forLanguageTag(lang));
   }
 
   /** The codes as a spreadsheet: byte order mark first, and {@code ;} for spreadsheet programs in French locales. */

@@ -226,6 +226,13 @@ public final class CohortRoutes implements Routes {
           "enrolled", result.enrolled()));
       model.put("newLearners", result.newLearners().stream().map(n -> Map.of("name", n.name(), "serviceNumber",
           n.serviceNumber(), "username", n.username(), "code", n.setupCode())).toList());
+      // the same codes as slips to print, with their QR codes: nothing to re-issue after an import
+      String lang = Language.of(ctx);
+      String site = BulkRoutes.base(ctx);
+      java.time.OffsetDateTime expires = java.time.OffsetDateTime.now().plusDays(org.pillars.auth.AuthService.SETUP_DAYS);
+      model.put("slips", result.newLearners().stream().map(n -> BulkRoutes.slip(n.name(), null, null, n.username(), n.setupCode(),
+          expires, site, BulkRoutes.slipDate(lang), pages.messages().get(lang, "slips.qrLabel"))).toList());
+      model.put("setupAddress", site + "/setup");
       pages.send(ctx, "import", model);
     }).onFailure(e -> {
       if (e instanceof CohortService.RosterRejected r) {

@@ -127,6 +127,22 @@ class BulkTest {
   }
 
   @Test
+  @DisplayName("a learner added by hand (as a roster import) gets a printable slip at once, whose QR code is the code shown in the table")
+  void importPageHasSlips() {
+    Unit u = unit();
+    HttpResponse<Buffer> added = server.send(HttpMethod.POST, "/cohorts/" + u.cohort() + "/members", Accounts.form("_csrf",
+        u.browser().csrf(), "name", "Oumar Sy", "serviceNumber", "SN-2999", "rank", "Sergent", "unit", "3e compagnie", "email", ""),
+        "Cookie", u.browser().cookie(), "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(200, added.statusCode(), added.bodyAsString());
+    String html = added.bodyAsString();
+    List<String> qr = QrRead.all(html);
+    assertEquals(1, qr.size(), html);
+    String code = qr.get(0).substring(qr.get(0).indexOf("/setup/") + "/setup/".length());
+    assertTrue(html.contains("<td><code>" + code + "</code></td>"), "the slip carries the code of the table");
+    assertEquals(200, server.get("/setup/" + code).statusCode(), "and it works");
+  }
+
+  @Test
   @DisplayName("the codes as a CSV file: byte order mark, semicolons when asked, one line per person with a code that works")
   void codesAsCsv() {
     Unit u = unit();
