@@ -136,7 +136,7 @@ public final class BulkActions {
     String module = r.module() == null ? "" : r.module().strip();
     return repository.assignments(plan.cohort().id()).compose(assigned -> {
       if (assigned.stream().noneMatch(a -> a.moduleId().equals(module))) {
-        return Future.failedFuture(new Invalid("bad_module", "module '" + module + "' is not assigned to this cohort"));
+        return Future.failedFuture(Invalid.because("bad_module", "module '" + module + "' is not assigned to this cohort", module));
       }
       return cohorts.grantTerms(module, r.extra() == null ? "1" : r.extra(), r.reason())
           .compose(terms -> repository.completedAmong(tx, plan.cohort().id(), module, ids).compose(done -> {
@@ -144,8 +144,8 @@ public final class BulkActions {
               Map<Long, String> names = plan.people().stream()
                   .collect(Collectors.toMap(CohortRepository.Picked::accountId, CohortRepository.Picked::name));
               String who = done.stream().map(names::get).sorted().collect(Collectors.joining(", "));
-              return Future.failedFuture(new Invalid("completed", "already completed, no attempt needed: " + who
-                  + ". Untick them; nothing was done"));
+              return Future.failedFuture(Invalid.because("completed", "already completed, no attempt needed: " + who
+                  + ". Untick them; nothing was done", who));
             }
             return repository.grantMany(tx, ids, module, terms.extra(), terms.reason(), p.accountId())
                 .map(v -> new Done(plan, ids.size(), List.of()));

@@ -406,10 +406,10 @@ public final class CohortService {
     return learner(p, cohortId, rawAccountId, LocalDate.now()).compose(d -> {
       var cell = d.modules().stream().map(LearnerModule::cell).filter(c -> c.moduleId().equals(moduleId)).findFirst();
       if (cell.isEmpty()) {
-        return Future.failedFuture(new Invalid("bad_module", "module '" + moduleId + "' is not assigned to this cohort"));
+        return Future.failedFuture(Invalid.because("bad_module", "module '" + moduleId + "' is not assigned to this cohort", moduleId));
       }
       if (cell.get().status() == Status.COMPLETED) {
-        return Future.failedFuture(new Invalid("completed", "the learner has completed module '" + moduleId + "': no attempt is needed"));
+        return Future.failedFuture(Invalid.because("completed", "the learner has completed module '" + moduleId + "': no attempt is needed", moduleId));
       }
       return grantTerms(moduleId, rawExtra, reason)
           .compose(g -> transactions.run(p.accountId(), tx -> repository.grant(tx, d.member().accountId(), moduleId, g.extra(), g.reason(),
@@ -424,7 +424,7 @@ public final class CohortService {
     boolean limited = catalog.get().module(moduleId).flatMap(org.pillars.content.Module::quiz).map(q -> q.maxAttempts() > 0)
         .orElse(false);
     if (!limited) {
-      return Future.failedFuture(new Invalid("no_limit", "module '" + moduleId + "' has no quiz with a limit on attempts"));
+      return Future.failedFuture(Invalid.because("no_limit", "module '" + moduleId + "' has no quiz with a limit on attempts", moduleId));
     }
     int extra;
     try {
@@ -433,11 +433,11 @@ public final class CohortService {
       extra = 0;
     }
     if (extra < 1 || extra > MAX_GRANT) {
-      return Future.failedFuture(new Invalid("bad_extra", "grant from 1 to " + MAX_GRANT + " more attempts"));
+      return Future.failedFuture(Invalid.because("bad_extra", "grant from 1 to " + MAX_GRANT + " more attempts", MAX_GRANT));
     }
     String why = reason == null ? "" : reason.strip();
     if (why.isEmpty() || why.length() > 500 || why.chars().anyMatch(ch -> ch < 0x20 && ch != '\n')) {
-      return Future.failedFuture(new Invalid("bad_reason", "say why, in at most 500 characters (it is kept with the grant)"));
+      return Future.failedFuture(Invalid.because("bad_reason", "say why, in at most 500 characters (it is kept with the grant)"));
     }
     return Future.succeededFuture(new GrantTerms(extra, why));
   }

@@ -33,6 +33,11 @@ public final class Invalid extends Refusal {
     return new Invalid(code, message, field, List.of(args));
   }
 
+  /** A refusal of the request as a whole, with the values its reason names (for the reader's language). */
+  public static Invalid because(String code, String message, Object... args) {
+    return new Invalid(code, message, null, List.of(args));
+  }
+
   /** The form field at fault, or null. */
   public String field() {
     return field;

@@ -122,6 +122,25 @@ class FormsTest {
   }
 
   @Test
+  @DisplayName("a refusal without a field (a grant with no reason) is an error page in the reader's language, with the reason")
+  void refusalInFrench() {
+    Coordinator c = coordinator();
+    server.app().database().pool().preparedQuery("INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, 'alpha', current_date + 5)")
+        .execute(Tuple.of(c.cohort())).await();
+    long learner = Accounts.id(server, Accounts.create(server, "learner", c.organisation()));
+    Cohorts.enrol(server, c.cohort(), learner);
+    HttpResponse<Buffer> r = c.post("/cohorts/" + c.cohort() + "/learners/" + learner + "/grants", "fr", "module", "alpha", "extra", "1",
+        "reason", " ");
+    assertEquals(400, r.statusCode());
+    assertTrue(r.bodyAsString().contains("Indiquez le motif, en 500 caractères au plus"), r.bodyAsString());
+    HttpResponse<Buffer> api = server.send(HttpMethod.POST, "/api/cohorts/" + c.cohort() + "/learners/" + learner + "/grants",
+        new JsonObject().put("module", "alpha").put("extra", 11).put("reason", "x").toBuffer(), "Authorization", "Bearer " + c.token(),
+        "Content-Type", "application/json", "Accept-Language", "fr");
+    assertEquals("bad_extra", api.bodyAsJsonObject().getString("error"), "the API keeps its code and its English reason");
+    assertTrue(api.bodyAsJsonObject().getString("message").contains("grant from 1 to 10"));
+  }
+
+  @Test
   @DisplayName("the report's export for spreadsheets set to French: byte order mark, semicolons throughout")
   void semicolonExport() {
     Coordinator c = coordinator();
