@@ -29,6 +29,7 @@ import org.pillars.cohorts.CohortApi;
 import org.pillars.cohorts.CohortRepository;
 import org.pillars.cohorts.CohortRoutes;
 import org.pillars.cohorts.CohortService;
+import org.pillars.cohorts.LockedOutRoutes;
 import org.pillars.cohorts.MemberRoutes;
 import org.pillars.cohorts.ReadinessRoutes;
 import org.pillars.config.AppConfig;
@@ -212,6 +213,7 @@ public final class App {
           new CohortApi(cohorts, bulk, content),
           new BulkRoutes(bulk, content, pages),
           new AdminRoutes(cohorts, auth, pages),
+          new LockedOutRoutes(cohorts, content, pages),
           new AuditRoutes(new AuditLog(new AuditRepository(database.pool())), pages),
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, bulk, content, pages),

@@ -535,6 +535,32 @@ public final class CohortRepository {
     });
   }
 
+  /** A learner locked out of a module's quiz: every attempt used (with any granted), not passed (V15, V18). */
+  public record LockedOut(long accountId, String name, String username, String organisation, int attempts, Integer bestScore) { }
+
+  private static final String LOCKED_OUT = """
+      SELECT a.id, a.display_name, a.username, o.name, p.attempts, p.best_score
+      FROM module_progress p
+      JOIN accounts a ON a.id = p.account_id AND a.role = 'learner' AND NOT a.disabled
+      JOIN organisations o ON o.id = a.organisation_id
+      JOIN module_heads h ON h.module_id = p.module_id
+      JOIN module_versions mv ON mv.module_id = h.module_id AND mv.version = h.published
+      WHERE p.module_id = $1 AND ($2 OR $3::bigint = ANY (organisation_path(a.organisation_id)))
+        AND p.certificate_score IS NULL AND p.attempts > 0
+        AND attempts_locked(p.attempts, attempt_limit_of(mv.max_attempts, p.extra_attempts), p.best_score, mv.pass_mark)
+        AND ($4::bigint IS NULL OR a.id = $4)
+      ORDER BY a.display_name, a.id LIMIT 500""";
+
+  /**
+   * The learners of {@code organisationId} and the units below it (every one when {@code everything}) locked out of
+   * the module's quiz; only {@code accountId} when given.
+   */
+  public Future<List<LockedOut>> lockedOut(String moduleId, boolean everything, long organisationId, Long accountId) {
+    return pool.preparedQuery(LOCKED_OUT).execute(Tuple.of(moduleId, everything, organisationId, accountId))
+        .map(rows -> list(rows, r -> new LockedOut(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getInteger(4),
+            r.getInteger(5))));
+  }
+
   /** A learner picked for a bulk action, as the confirmation and the slips name them. */
   public record Picked(long accountId, String name, String rank, String serviceNumber, String unit, String username,
                        boolean activated) { }

@@ -417,6 +417,34 @@ public final class CohortService {
     });
   }
 
+  /**
+   * The learners of the caller's organisation and its units (all, for an admin) locked out of a module's quiz: what a
+   * trainer sees to grant attempts without going through a cohort. A module the caller cannot see is not found.
+   */
+  public Future<List<CohortRepository.LockedOut>> lockedOut(Principal p, String moduleId) {
+    if (moduleId == null || !catalog.get().visible(moduleId, java.util.Optional.of(p))) {
+      return Future.failedFuture(new NotFound("there is no module '" + moduleId + "'"));
+    }
+    return repository.lockedOut(moduleId, p.role() == Role.ADMIN, p.organisationId(), null);
+  }
+
+  /** A trainer's (or coordinator's) grant to one of those learners: the same terms and the same record as through a cohort. */
+  public Future<Void> grantLockedOut(Principal p, String moduleId, String rawAccountId, String rawExtra, String reason) {
+    long account;
+    try {
+      account = Long.parseLong(rawAccountId);
+    } catch (NumberFormatException e) {
+      return Future.failedFuture(new NotFound("no learner of your organisation is locked out of this module with this id"));
+    }
+    if (moduleId == null || !catalog.get().visible(moduleId, java.util.Optional.of(p))) {
+      return Future.failedFuture(new NotFound("there is no module '" + moduleId + "'"));
+    }
+    return repository.lockedOut(moduleId, p.role() == Role.ADMIN, p.organisationId(), account).compose(found -> found.isEmpty()
+        ? Future.failedFuture(new NotFound("no learner of your organisation is locked out of this module with this id"))
+        : grantTerms(moduleId, rawExtra, reason).compose(g -> transactions.run(p.accountId(),
+            tx -> repository.grant(tx, account, moduleId, g.extra(), g.reason(), p.accountId()))));
+  }
+
   /** What a grant gives, checked: a module whose quiz limits attempts, 1 to {@link #MAX_GRANT} of them, and why. */
   record GrantTerms(int extra, String reason) { }
 

@@ -256,6 +256,14 @@ class AccessControlTest {
     form("POST", "/admin/organisations/:organisationId/accounts/:accountId/setup-code", "/admin/organisations/" + coordinatorOrg
         + "/accounts/0/setup-code", "", "303 403 403 403 403 403 404", false);
     json("POST", "/api/admin/accounts/:accountId/setup-code", "/api/admin/accounts/0/setup-code", null, "401 403 403 403 403 403 404");
+    // learners locked out of a quiz, for trainers, coordinators and admins of their organisation (nobody here is)
+    row("GET", "/modules/:moduleId/locked-out", "/modules/alpha/locked-out", "303 403 403 200 200 200 200");
+    row("GET", "/api/modules/:moduleId/locked-out", "/api/modules/alpha/locked-out", "401 403 403 200 200 200 200");
+    row("GET", "/api/modules/:moduleId/locked-out", "/api/modules/local/locked-out", "401 403 403 200 404 404 200");
+    form("POST", "/modules/:moduleId/locked-out/:accountId/grants", "/modules/alpha/locked-out/" + target + "/grants",
+        "extra=1&reason=x", "303 403 403 404 404 404 404", false);
+    json("POST", "/api/modules/:moduleId/locked-out/:accountId/grants", "/api/modules/alpha/locked-out/" + target + "/grants",
+        new JsonObject().put("extra", 1).put("reason", "x"), "401 403 403 404 404 404 404");
     // the audit log: coordinators (their organisation's changes) and admins (all)
     row("GET", "/audit", "/audit", "303 403 403 403 403 200 200");
     row("GET", "/audit/export.csv", "/audit/export.csv", "303 403 403 403 403 200 200");

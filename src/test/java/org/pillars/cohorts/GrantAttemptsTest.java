@@ -55,7 +55,7 @@ class GrantAttemptsTest {
     return started.statusCode();
   }
 
-  private record Learner(long cohort, long id, String token, String coordinator) {
+  private record Learner(long cohort, long id, String token, String coordinator, long organisation) {
     String grants() {
       return "/api/cohorts/" + cohort + "/learners/" + id + "/grants";
     }
@@ -81,7 +81,7 @@ class GrantAttemptsTest {
         .execute(Tuple.of(cohort)).await();
     String token = Accounts.token(server, name);
     String coordinator = Accounts.token(server, Accounts.create(server, "coordinator", org));
-    Learner l = new Learner(cohort, id, token, coordinator);
+    Learner l = new Learner(cohort, id, token, coordinator, org);
     assertFalse(l.lockedInReport(), "not locked before any attempt");
     for (int i = 0; i < 3; i++) {
       assertEquals(201, attempt(token, AlphaAnswers.allWrong()));
@@ -187,5 +187,32 @@ class GrantAttemptsTest {
         .execute(Tuple.of((Object) new Long[] {l.id(), other.id()})).await().iterator().next().getLong(0);
     assertEquals(0, grants, "nothing granted");
     assertEquals(409, attempt(l.token(), AlphaAnswers.allWrong()), "still locked out");
+  }
+
+  @Test
+  @DisplayName("a trainer of the learner's organisation sees them locked out and grants an attempt without a cohort; a trainer elsewhere sees nobody and is refused; the grant is audited")
+  void trainerGrants() {
+    Learner l = lockedOut();
+    String trainerName = Accounts.create(server, "trainer", l.organisation());
+    String trainer = Accounts.token(server, trainerName);
+    String stranger = Accounts.token(server, Accounts.create(server, "trainer"));
+    JsonArray seen = server.get("/api/modules/alpha/locked-out", "Authorization", "Bearer " + trainer).bodyAsJsonObject()
+        .getJsonArray("learners");
+    assertTrue(seen.stream().map(JsonObject.class::cast).anyMatch(x -> x.getLong("id") == l.id()), seen.encode());
+    JsonArray none = server.get("/api/modules/alpha/locked-out", "Authorization", "Bearer " + stranger).bodyAsJsonObject()
+        .getJsonArray("learners");
+    assertTrue(none.stream().map(JsonObject.class::cast).noneMatch(x -> x.getLong("id") == l.id()), "another organisation's trainer");
+    JsonObject grant = new JsonObject().put("extra", 1).put("reason", "Coached after the exercise");
+    assertEquals(404, post(stranger, "/api/modules/alpha/locked-out/" + l.id() + "/grants", grant).statusCode());
+    assertEquals(409, attempt(l.token(), AlphaAnswers.allWrong()), "still locked out");
+    assertEquals(400, post(trainer, "/api/modules/alpha/locked-out/" + l.id() + "/grants", new JsonObject().put("extra", 1)).statusCode(),
+        "a reason is needed");
+    assertEquals(204, post(trainer, "/api/modules/alpha/locked-out/" + l.id() + "/grants", grant).statusCode());
+    assertEquals(404, post(trainer, "/api/modules/alpha/locked-out/" + l.id() + "/grants", grant).statusCode(),
+        "no longer locked out: nothing more to grant here");
+    assertEquals(201, attempt(l.token(), AlphaAnswers.allWrong()), "one more attempt");
+    assertTrue(server.get("/api/audit?subject=attempt_grants&actor=" + trainerName, "Authorization", "Bearer " + l.coordinator())
+        .bodyAsJsonObject().getJsonArray("entries").encode().contains("Coached after the exercise"),
+        "the coordinator sees the trainer's grant in the audit log");
   }
 }

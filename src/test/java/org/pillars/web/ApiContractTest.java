@@ -175,6 +175,7 @@ class ApiContractTest {
     ok(200, call(HttpMethod.GET, "/api/cohorts/" + cohort + "/report", coordinator, null));
     ok(200, call(HttpMethod.GET, "/api/readiness/" + org, coordinator, null));
     ok(200, call(HttpMethod.GET, "/api/audit", coordinator, null));
+    ok(200, call(HttpMethod.GET, "/api/modules/alpha/locked-out", trainer, null));
     ok(201, call(HttpMethod.POST, "/api/admin/accounts/" + learnerId + "/setup-code", admin, null));
     io.vertx.core.json.JsonArray late = ok(200, call(HttpMethod.POST, "/api/sync", learner, new JsonObject().put("items",
         new io.vertx.core.json.JsonArray().add(sent(answers)).add(sent(answers))))).getJsonArray("items");
