@@ -145,10 +145,12 @@ public final class ReadinessRoutes implements Routes {
   private void csv(RoutingContext ctx) {
     cohorts.readiness(Access.principal(ctx), ctx.pathParam("organisationId"), true).onSuccess(r -> {
       // with a byte order mark, as the cohort export has, so that spreadsheet programs read the names right
-      StringBuilder out = new StringBuilder("\uFEFF").append(CSV_HEADER);
+      // ?separator=; for spreadsheet programs in French (and most European) locales
+      String separator = ";".equals(ctx.request().getParam("separator")) ? ";" : ",";
+      StringBuilder out = new StringBuilder("\uFEFF").append(CSV_HEADER.replace(",", separator));
       for (CohortRepository.PersonReadiness p : r.people()) {
         for (CohortRepository.PersonModule m : p.modules()) {
-          out.append(String.join(",", ExportCsv.cell(p.organisation()), ExportCsv.cell(p.unit()), ExportCsv.cell(p.serviceNumber()),
+          out.append(String.join(separator, ExportCsv.cell(p.organisation()), ExportCsv.cell(p.unit()), ExportCsv.cell(p.serviceNumber()),
               ExportCsv.cell(p.name()), ExportCsv.cell(p.rank()), p.status(), p.deploysOn() == null ? "" : p.deploysOn().toString(),
               ExportCsv.cell(m.moduleId()), Boolean.toString(conduct(m.moduleId())), m.dueOn().toString(), Boolean.toString(m.done()),
               Boolean.toString(m.locked()),

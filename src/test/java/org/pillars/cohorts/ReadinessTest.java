@@ -222,5 +222,9 @@ class ReadinessTest {
     assertEquals(6, lines.length, "one line per person and module, for the units too, none for the deployed");
     assertTrue(csv.bodyAsString().startsWith("\uFEFF"), "a byte order mark for spreadsheet programs");
     assertTrue(csv.bodyAsString().contains("\"'=HYPERLINK(\"\"x\"\")\""), "a formula is kept as text: " + csv.bodyAsString());
+    String semicolons = server.get("/readiness/" + country + "/export.csv?separator=%3B", "Cookie", browser.cookie()).bodyAsString();
+    assertTrue(semicolons.startsWith("\uFEFF" + ReadinessRoutes.CSV_HEADER.replace(",", ";")), semicolons);
+    assertEquals(6, semicolons.split("\r\n").length);
+    assertTrue(semicolons.split("\r\n")[1].chars().filter(ch -> ch == ';').count() >= 14, "every cell separated by ';'");
   }
 }
