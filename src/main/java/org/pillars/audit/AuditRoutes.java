@@ -76,7 +76,7 @@ public final class AuditRoutes implements Routes {
         row.put("what", pages.messages().get(lang, "audit.subject." + e.subject()) + " · "
             + pages.messages().get(lang, "audit.action." + e.action()));
         row.put("about", about(e));
-        row.put("changes", AuditLog.changes(e).stream().map(c -> Map.of("field", c.field(),
+        row.put("changes", AuditLog.changes(e).stream().map(c -> Map.of("field", field(c.field(), lang),
             "before", Objects.toString(c.before(), ""), "after", Objects.toString(c.after(), ""),
             "changed", c.before() != null && c.after() != null)).toList());
         return row;
@@ -95,6 +95,12 @@ public final class AuditRoutes implements Routes {
       model.put("wide", true);
       pages.send(ctx, "audit", model);
     }).onFailure(ctx::fail);
+  }
+
+  /** A column as people call it, in their language; a column without a label keeps its name. */
+  private String field(String column, String lang) {
+    String key = "audit.field." + column;
+    return pages.messages().keys(lang).contains(key) ? pages.messages().get(lang, key) : column;
   }
 
   private void csv(RoutingContext ctx) {

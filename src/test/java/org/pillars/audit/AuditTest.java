@@ -142,6 +142,8 @@ class AuditTest {
     Accounts.Browser browser = Accounts.browser(server, name);
     String page = server.get("/audit?subject=cohorts", "Cookie", browser.cookie()).bodyAsString();
     assertTrue(page.contains("Bataillon 1 → Bataillon 2"), page);
+    String french = server.get("/audit?subject=cohorts", "Cookie", browser.cookie(), "Accept-Language", "fr").bodyAsString();
+    assertTrue(french.contains("<li>nom: Bataillon 1 → Bataillon 2</li>") && french.contains("Cohorte · modification"), french);
     HttpResponse<Buffer> csv = server.get("/audit/export.csv?subject=cohorts&separator=%3B", "Cookie", browser.cookie());
     String body = csv.bodyAsString(StandardCharsets.UTF_8.name());
     assertTrue(body.startsWith("\ufeffid;at_utc;actor;actor_username;subject;action;about;field;before;after\r\n"), body);
