@@ -115,6 +115,8 @@ public final class LearningRoutes implements Routes {
     model.put("questions", quiz.selection().draw() > 0 ? quiz.selection().draw() : quiz.questions().size());
     model.put("passMark", quiz.passMark());
     model.put("maxAttempts", quiz.maxAttempts());
+    // a set drawn or shuffled per attempt: a copy kept on the phone is one attempt's set, answered once
+    model.put("drawn", quiz.selection().varies());
     model.put("action", "/modules/" + module.id() + "/quiz");
     // rendered as for anyone when no reader is shown (not signed in, or a copy kept offline)
     var principal = model.get("user") == null ? java.util.Optional.<Principal>empty() : Access.current(ctx);

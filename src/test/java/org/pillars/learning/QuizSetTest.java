@@ -108,6 +108,8 @@ class QuizSetTest {
   void pageShowsTheDrawnOrder() throws Exception {
     try (TestApp app = start()) {
       Accounts.Browser browser = Accounts.browser(app, Accounts.create(app, "learner"));
+      assertTrue(app.get("/modules/alpha/quiz", "Cookie", browser.cookie()).bodyAsString().contains("can be answered once"),
+          "the quiz page says that a set kept offline is answered once");
       // several attempts, so that some option order differs from the order written (a true-false one never does)
       for (int i = 0; i < 6; i++) {
         String location = app.send(HttpMethod.POST, "/modules/alpha/quiz", Accounts.form("_csrf", browser.csrf()), "Cookie",
