@@ -176,4 +176,30 @@ class CoordinatorJourneyTest {
       chrome.screenshot("coordinator-journey-" + lang + "-3-audit");
     }
   }
+
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.DisplayName("nine slips print on two A4 pages: eight to a page, as the slips page says")
+  void eightSlipsToAPage() {
+    long org = organisation("Slips " + UUID.randomUUID(), null);
+    long cohort = Cohorts.cohort(server, org, "Rotation");
+    String coordinator = Accounts.create(server, "coordinator", org);
+    StringBuilder roster = new StringBuilder("name,service number,rank,unit,email\n");
+    for (int i = 1; i <= 9; i++) {
+      roster.append("Soldat Numéro ").append(i).append(",SL-").append(cohort).append('-').append(i).append(",Soldat,1re compagnie,\n");
+    }
+    assertEquals(200, api(HttpMethod.POST, "/api/cohorts/" + cohort + "/import", Accounts.token(server, coordinator),
+        Buffer.buffer(roster.toString().getBytes(StandardCharsets.UTF_8)), "text/csv").statusCode());
+    try (Chrome chrome = Chrome.start("fr", true, 1366, 900)) {
+      WebDriver driver = chrome.driver();
+      driver.get(url("/login"));
+      driver.findElement(By.id("username")).sendKeys(coordinator);
+      driver.findElement(By.id("password")).sendKeys(Accounts.PASSPHRASE);
+      Browse.click(driver, By.cssSelector("form[action='/login'] button"));
+      driver.get(url("/cohorts/" + cohort));
+      Browse.click(driver, By.cssSelector("input[name='notActivated'] + button"));
+      Browse.click(driver, By.cssSelector("form.confirm button[type='submit']"));
+      assertEquals(9, driver.findElements(By.cssSelector(".slip")).size());
+      assertEquals(2, pages(print(chrome)), "8 slips on the first A4 page, the ninth on the second");
+    }
+  }
 }
