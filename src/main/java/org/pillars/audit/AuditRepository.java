@@ -29,8 +29,8 @@ public final class AuditRepository {
              c.name AS cohort_name, t.display_name AS account_name
       FROM audit_log l
       LEFT JOIN accounts a ON a.id = l.actor_id
-      LEFT JOIN cohorts c ON c.id = (coalesce(l.after, l.before)->>'cohort_id')::bigint
-      LEFT JOIN accounts t ON t.id = (coalesce(l.after, l.before)->>'account_id')::bigint
+      LEFT JOIN cohorts c ON c.id = (coalesce(l.after, l.before)->>CASE l.subject WHEN 'cohorts' THEN 'id' ELSE 'cohort_id' END)::bigint
+      LEFT JOIN accounts t ON t.id = (coalesce(l.after, l.before)->>CASE l.subject WHEN 'accounts' THEN 'id' ELSE 'account_id' END)::bigint
       WHERE ($1 OR l.organisations @> ARRAY[$2::bigint])
         AND ($3::text IS NULL OR l.subject = $3)
         AND ($4::text IS NULL OR a.username = $4)

@@ -140,15 +140,23 @@ public final class BulkActions {
       }
       return cohorts.grantTerms(module, r.extra() == null ? "1" : r.extra(), r.reason())
           .compose(terms -> repository.completedAmong(tx, plan.cohort().id(), module, ids).compose(done -> {
+            Map<Long, String> names = plan.people().stream()
+                .collect(Collectors.toMap(CohortRepository.Picked::accountId, CohortRepository.Picked::name));
             if (!done.isEmpty()) {
-              Map<Long, String> names = plan.people().stream()
-                  .collect(Collectors.toMap(CohortRepository.Picked::accountId, CohortRepository.Picked::name));
               String who = done.stream().map(names::get).sorted().collect(Collectors.joining(", "));
               return Future.failedFuture(Invalid.because("completed", "already completed, no attempt needed: " + who
                   + ". Untick them; nothing was done", who));
             }
-            return repository.grantMany(tx, ids, module, terms.extra(), terms.reason(), p.accountId())
-                .map(v -> new Done(plan, ids.size(), List.of()));
+            // one more attempt is for those locked out: anyone else still has attempts (and grants would pile up)
+            return repository.notLockedAmong(tx, plan.cohort().id(), module, ids).compose(free -> {
+              if (!free.isEmpty()) {
+                String who = free.stream().map(names::get).sorted().collect(Collectors.joining(", "));
+                return Future.failedFuture(Invalid.because("not_locked", "not locked out, attempts left: " + who
+                    + ". Untick them; nothing was done", who));
+              }
+              return repository.grantMany(tx, ids, module, terms.extra(), terms.reason(), p.accountId())
+                  .map(v -> new Done(plan, ids.size(), List.of()));
+            });
           }));
     });
   }

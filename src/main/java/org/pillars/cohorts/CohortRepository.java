@@ -575,6 +575,9 @@ public final class CohortRepository {
   private static final String COMPLETED_AMONG = """
       SELECT account_id FROM assigned_progress WHERE cohort_id = $1 AND module_id = $2 AND account_id = ANY($3)
         AND status = 'completed'""";
+  private static final String NOT_LOCKED_AMONG = """
+      SELECT account_id FROM assigned_progress WHERE cohort_id = $1 AND module_id = $2 AND account_id = ANY($3)
+        AND NOT coalesce(locked, false)""";
   private static final String REMOVE_MEMBERS = "DELETE FROM cohort_members WHERE cohort_id = $1 AND account_id = ANY($2)";
   private static final String ENROL_MANY = """
       INSERT INTO cohort_members (cohort_id, account_id) SELECT $1, unnest($2::bigint[]) ON CONFLICT DO NOTHING""";
@@ -596,6 +599,12 @@ public final class CohortRepository {
   /** Which of the accounts have completed the module assigned to the cohort. */
   public Future<List<Long>> completedAmong(Transaction tx, long cohortId, String moduleId, List<Long> ids) {
     return tx.connection().preparedQuery(COMPLETED_AMONG).execute(Tuple.of(cohortId, moduleId, (Object) ids.toArray(Long[]::new)))
+        .map(rows -> list(rows, r -> r.getLong(0)));
+  }
+
+  /** Which of the accounts are not locked out of the module's quiz (nothing to grant them in bulk). */
+  public Future<List<Long>> notLockedAmong(Transaction tx, long cohortId, String moduleId, List<Long> ids) {
+    return tx.connection().preparedQuery(NOT_LOCKED_AMONG).execute(Tuple.of(cohortId, moduleId, (Object) ids.toArray(Long[]::new)))
         .map(rows -> list(rows, r -> r.getLong(0)));
   }
 

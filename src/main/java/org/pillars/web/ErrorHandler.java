@@ -84,19 +84,42 @@ public final class ErrorHandler {
       return;
     }
     // a refusal a person reads: in their language when the reason has a translation (invalid.<code>)
+    String detail = null;
     if (failure instanceof Invalid invalid && pages.messages().keys(lang).contains("invalid." + code)) {
       message = pages.messages().get(lang, "invalid." + code, invalid.args());
+    } else if (failure instanceof Refusal && !"en".equals(lang) && pages.messages().keys(lang).contains("error." + status + ".reason")) {
+      // no translation of this reason: the page's language first, the precise reason (in English) after it
+      detail = message;
+      message = pages.messages().get(lang, "error." + status + ".reason", maxBodyBytes);
     }
     Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "error." + status + ".title"));
     model.put("status", status);
     model.put("heading", pages.messages().get(lang, "error." + status + ".title"));
     model.put("message", message);
+    model.put("detail", detail);
+    model.put("back", backTo(ctx));
     try {
       pages.send(ctx, status, "error", model);
     } catch (RuntimeException e) {
       LOG.log(Level.SEVERE, "the error page itself failed", e);
       ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8").end(message);
     }
+  }
+
+  /** The page the form was sent from, on this site only: where to go back and correct it. */
+  private static String backTo(RoutingContext ctx) {
+    String referer = ctx.request().getHeader(HttpHeaders.REFERER);
+    String host = ctx.request().authority() == null ? null : ctx.request().authority().toString();
+    if (referer == null || host == null || !"POST".equals(ctx.request().method().name())) {
+      return null;
+    }
+    for (String scheme : new String[] {"http://", "https://"}) {
+      String origin = scheme + host + "/";
+      if (referer.startsWith(origin) && !referer.startsWith(origin + "/")) {
+        return referer.substring(origin.length() - 1);
+      }
+    }
+    return null;
   }
 
   /**

@@ -250,6 +250,10 @@ class BulkTest {
     HttpResponse<Buffer> granted = server.send(HttpMethod.POST, "/api/cohorts/" + cohort + "/bulk", both.toBuffer(),
         "Authorization", "Bearer " + coordinator, "Content-Type", "application/json");
     assertEquals(200, granted.statusCode(), granted.bodyAsString());
+    HttpResponse<Buffer> again = server.send(HttpMethod.POST, "/api/cohorts/" + cohort + "/bulk", both.toBuffer(),
+        "Authorization", "Bearer " + coordinator, "Content-Type", "application/json");
+    assertEquals(400, again.statusCode(), "no longer locked out: grants do not pile up");
+    assertEquals("not_locked", again.bodyAsJsonObject().getString("error"));
     assertEquals(201, start(tokens.get(0)), "one more attempt");
     assertFalse(refused.bodyAsJsonObject().getString("message").isBlank());
   }

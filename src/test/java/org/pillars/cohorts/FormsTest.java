@@ -136,6 +136,14 @@ class FormsTest {
     HttpResponse<Buffer> api = server.send(HttpMethod.POST, "/api/cohorts/" + c.cohort() + "/learners/" + learner + "/grants",
         new JsonObject().put("module", "alpha").put("extra", 11).put("reason", "x").toBuffer(), "Authorization", "Bearer " + c.token(),
         "Content-Type", "application/json", "Accept-Language", "fr");
+    HttpResponse<Buffer> foreign = server.send(HttpMethod.POST, "/cohorts/" + c.cohort() + "/bulk", Accounts.form("_csrf",
+        c.browser().csrf(), "action", "remove", "learner", "999999"), "Cookie", c.browser().cookie(), "Content-Type",
+        "application/x-www-form-urlencoded", "Accept-Language", "fr", "Referer", "http://localhost:" + server.port() + "/cohorts/" + c.cohort());
+    assertEquals(404, foreign.statusCode());
+    String page = foreign.bodyAsString();
+    assertTrue(page.contains("Il n’y a rien à cette adresse") && page.contains("<p class=\"meta\" lang=\"en\">learner 999999 is not in"),
+        "French first, the precise reason after it: " + page);
+    assertTrue(page.contains("href=\"/cohorts/" + c.cohort() + "\">Revenir à la page pour corriger"), "a way back to the form");
     assertEquals("bad_extra", api.bodyAsJsonObject().getString("error"), "the API keeps its code and its English reason");
     assertTrue(api.bodyAsJsonObject().getString("message").contains("grant from 1 to 10"));
   }
