@@ -115,7 +115,8 @@ public final class ErrorHandler {
     }
     for (String scheme : new String[] {"http://", "https://"}) {
       String origin = scheme + host + "/";
-      if (referer.startsWith(origin) && !referer.startsWith(origin + "/")) {
+      // a path of this site only: never '//' or '/\' (both read as another host), never a control character
+      if (referer.startsWith(origin) && !referer.startsWith(origin + "/") && referer.chars().noneMatch(ch -> ch < 0x20 || ch == '\\')) {
         return referer.substring(origin.length() - 1);
       }
     }

@@ -144,6 +144,13 @@ class FormsTest {
     assertTrue(page.contains("Il n’y a rien à cette adresse") && page.contains("<p class=\"meta\" lang=\"en\">learner 999999 is not in"),
         "French first, the precise reason after it: " + page);
     assertTrue(page.contains("href=\"/cohorts/" + c.cohort() + "\">Revenir à la page pour corriger"), "a way back to the form");
+    for (String elsewhere : List.of("http://localhost:" + server.port() + "//evil.example/x", "http://localhost:" + server.port()
+        + "/\\evil.example", "http://evil.example/cohorts/1")) {
+      String other = server.send(HttpMethod.POST, "/cohorts/" + c.cohort() + "/bulk", Accounts.form("_csrf", c.browser().csrf(), "action",
+          "remove", "learner", "999999"), "Cookie", c.browser().cookie(), "Content-Type", "application/x-www-form-urlencoded",
+          "Referer", elsewhere).bodyAsString();
+      assertTrue(!other.contains("evil.example"), "never a way back to another site: " + elsewhere);
+    }
     assertEquals("bad_extra", api.bodyAsJsonObject().getString("error"), "the API keeps its code and its English reason");
     assertTrue(api.bodyAsJsonObject().getString("message").contains("grant from 1 to 10"));
   }
