@@ -287,9 +287,7 @@ public final class CohortRoutes implements Routes {
       values.remove("_csrf");
       String lang = Language.of(ctx);
       if (e instanceof Invalid i && i.field() != null) {
-        String message = pages.messages().keys(lang).contains("invalid." + i.code())
-            ? pages.messages().get(lang, "invalid." + i.code(), i.args()) : i.getMessage();
-        again.accept(new FormState(form, values, Map.of(i.field(), message)), 400);
+        again.accept(new FormState(form, values, Map.of(i.field(), pages.messages().reason(lang, i))), 400);
       } else if (e instanceof org.pillars.core.Conflict c && "duplicate".equals(c.code())) {
         again.accept(new FormState(form, values, Map.of("name", t(ctx, "invalid.duplicate_cohort"))), 409);
       } else {

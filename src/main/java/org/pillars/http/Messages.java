@@ -35,6 +35,20 @@ public final class Messages {
     return args.length == 0 ? pattern : new MessageFormat(pattern, Locale.forLanguageTag(lang)).format(args);
   }
 
+  /**
+   * A refusal of bad input as a person reads it: {@code invalid.<code>} in their language, filled with the refusal's
+   * values, when there is such a message; else the refusal's own (English) reason. The one rule for pages and forms.
+   */
+  public String reason(String lang, org.pillars.core.Invalid invalid) {
+    String key = "invalid." + invalid.code();
+    return keys(lang).contains(key) ? get(lang, key, invalid.args()) : invalid.getMessage();
+  }
+
+  /** Whether {@code lang} has a message for {@code refusal}'s code (else the page says it in general terms). */
+  public boolean explains(String lang, org.pillars.core.Invalid refusal) {
+    return keys(lang).contains("invalid." + refusal.code());
+  }
+
   public Set<String> keys(String lang) {
     return byLanguage.getOrDefault(lang, Map.of()).keySet();
   }

@@ -85,8 +85,8 @@ public final class ErrorHandler {
     }
     // a refusal a person reads: in their language when the reason has a translation (invalid.<code>)
     String detail = null;
-    if (failure instanceof Invalid invalid && pages.messages().keys(lang).contains("invalid." + code)) {
-      message = pages.messages().get(lang, "invalid." + code, invalid.args());
+    if (failure instanceof Invalid invalid && pages.messages().explains(lang, invalid)) {
+      message = pages.messages().reason(lang, invalid);
     } else if (failure instanceof Refusal && !"en".equals(lang) && pages.messages().keys(lang).contains("error." + status + ".reason")) {
       // no translation of this reason: the page's language first, the precise reason (in English) after it
       detail = message;

@@ -70,6 +70,11 @@ class AuditTest {
         "Authorization", "Bearer " + coordinator, "Content-Type", "text/csv").bodyAsJsonObject();
     long learner = Accounts.id(server, imported.getJsonArray("newLearners").getJsonObject(0).getString("username"));
     assertEquals(204, call(HttpMethod.DELETE, "/api/cohorts/" + cohort + "/members/" + learner, coordinator, null).statusCode());
+    assertEquals(204, call(HttpMethod.PUT, "/api/cohorts/" + cohort + "/assignments/beta", coordinator,
+        new JsonObject().put("dueOn", "2027-02-01")).statusCode());
+    JsonObject assigned = entries(coordinator, "?subject=assignments&actor=" + coordinatorName).get(0);
+    assertEquals("beta", assigned.getJsonObject("after").getString("module_id"));
+    assertEquals("2027-02-01", assigned.getJsonObject("after").getString("due_on"));
 
     List<JsonObject> log = entries(coordinator, "?subject=cohorts");
     JsonObject renamed = log.stream().filter(e -> e.getString("action").equals("update")).findFirst().orElseThrow();
@@ -90,8 +95,17 @@ class AuditTest {
 
     String stranger = Accounts.token(server, Accounts.create(server, "coordinator", Cohorts.organisation(server, "Other " + UUID.randomUUID())));
     assertTrue(entries(stranger, "?actor=" + coordinatorName).isEmpty(), "another organisation's coordinator sees none of it");
-    String admin = Accounts.token(server, Accounts.create(server, "admin"));
+    String adminName = Accounts.create(server, "admin");
+    String admin = Accounts.token(server, adminName);
     assertFalse(entries(admin, "?actor=" + coordinatorName).isEmpty(), "an admin sees everything");
+    String unit = "Unit " + UUID.randomUUID();
+    assertEquals(201, call(HttpMethod.POST, "/api/admin/organisations", admin, new JsonObject().put("name", unit).put("country", "Ghana")
+        .put("parent", org)).statusCode());
+    JsonObject made = entries(admin, "?subject=organisations&actor=" + adminName).get(0);
+    assertEquals(unit, made.getJsonObject("after").getString("name"));
+    assertEquals(org, made.getJsonObject("after").getLong("parent_id"));
+    assertTrue(entries(coordinator, "?subject=organisations").stream().anyMatch(e -> unit.equals(e.getJsonObject("after").getString("name"))),
+        "a unit made under the coordinator's country is theirs to see");
   }
 
   @Test
