@@ -58,7 +58,8 @@ self.addEventListener('fetch', function (e) {
     e.respondWith(kept(request, true).then(function (r) { return r || fetch(request); }));
   } else if (request.mode === 'navigate') {
     e.respondWith(fetch(request).catch(function () {
-      return kept(path).then(function (r) { return r || offline(); });
+      // a certificate's check address: the kept check page reads the credential from the address itself (verify.js)
+      return kept(/^\/verify\/[^/]+$/.test(path) ? '/verify' : path).then(function (r) { return r || offline(); });
     }));
   } else if (path.indexOf('/api/modules/') === 0) {
     e.respondWith(fetch(request).catch(function () {

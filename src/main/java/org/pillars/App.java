@@ -35,6 +35,11 @@ import org.pillars.cohorts.ReadinessRoutes;
 import org.pillars.config.AppConfig;
 import org.pillars.core.Routes;
 import org.pillars.learning.AnalysisRoutes;
+import org.pillars.credentials.CredentialApi;
+import org.pillars.credentials.CredentialRepository;
+import org.pillars.credentials.CredentialRoutes;
+import org.pillars.credentials.CredentialService;
+import org.pillars.credentials.IssuerKeys;
 import org.pillars.learning.LearningApi;
 import org.pillars.learning.LearningRepository;
 import org.pillars.learning.LearningRoutes;
@@ -69,6 +74,8 @@ public final class App {
   private final AppConfig config;
   private final Vertx vertx;
   private SigningKeys keys;
+  private IssuerKeys issuerKeys;
+  private CredentialService credentials;
   private Database database;
   private ContentStore content;
   private ApiContract contract;
@@ -92,6 +99,7 @@ public final class App {
         .compose(v -> app.database.migrate())
         .compose(v -> app.seed())
         .compose(v -> app.loadContent())
+        .compose(v -> app.startCredentials())
         .compose(v -> app.startHttp())
         .onSuccess(v -> {
           LOG.info(() -> "Pillars is serving http://localhost:" + app.port + "/ (database " + app.database.describe()
@@ -141,9 +149,20 @@ public final class App {
     return Future.fromCompletionStage(stopped);
   }
 
-  /** The token keys come first: a server that could not sign in anyone should not start at all. */
+  /** The keys come first: a server that could not sign in anyone, or sign a certificate, should not start at all. */
   private Future<Void> loadKeys() {
-    return vertx.executeBlocking(() -> SigningKeys.load(config), false).onSuccess(k -> keys = k).mapEmpty();
+    return vertx.executeBlocking(() -> {
+      keys = SigningKeys.load(config);
+      issuerKeys = IssuerKeys.load(config);
+      return null;
+    }, false).mapEmpty();
+  }
+
+  /** The issuer keys of the folder made known to the database, which says which one signs. */
+  private Future<Void> startCredentials() {
+    credentials = new CredentialService(vertx, issuerKeys, new CredentialRepository(database.pool()), config.publicUrl(),
+        java.time.Clock.systemUTC());
+    return credentials.start();
   }
 
   private Future<Void> startDatabase() {
@@ -210,6 +229,8 @@ public final class App {
           new LearningApi(learning),
           new AnalysisRoutes(learning, pages),
           new LearningRoutes(learning, pages),
+          new CredentialApi(credentials, content),
+          new CredentialRoutes(credentials, content, pages),
           new CohortApi(cohorts, bulk, content),
           new BulkRoutes(bulk, content, pages),
           new AdminRoutes(cohorts, auth, pages),

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   private static final String[] FEATURES = {"org.pillars.auth..", "org.pillars.learning..", "org.pillars.cohorts..",
-      "org.pillars.catalog..", "org.pillars.authoring..", "org.pillars.audit.."};
+      "org.pillars.catalog..", "org.pillars.authoring..", "org.pillars.audit..", "org.pillars.credentials.."};
 
   private static JavaClasses main;
 

@@ -41,7 +41,8 @@ class MainTest {
   void unreachableDatabase() throws Exception {
     int port = closedPort();
     Run run = serve(Map.of("DATABASE_URL", "postgresql://pillars:secret-pw@127.0.0.1:" + port + "/pillars", "PORT", "0",
-        "PILLARS_JWT_KEY_FILE", org.pillars.support.TestApp.keyFile().toString()));
+        "PILLARS_JWT_KEY_FILE", org.pillars.support.TestApp.keyFile().toString(),
+        "PILLARS_ISSUER_KEYS", org.pillars.support.TestApp.issuerKeys().toString()));
 
     assertEquals(1, run.exit(), run.stderr());
     List<String> lines = run.stderr().lines().filter(l -> l.startsWith("pillars:")).toList();
@@ -120,6 +121,17 @@ class MainTest {
           run.stderr());
       assertFalse(java.nio.file.Files.exists(data.resolve("postgres/postmaster.pid")), "PostgreSQL was left running");
     }
+  }
+
+  @Test
+  @DisplayName("with an external database and no folder of certificate keys the server refuses to start, naming the key")
+  void noIssuerKeys() throws Exception {
+    Run run = serve(Map.of("DATABASE_URL", "postgresql://pillars@127.0.0.1:" + closedPort() + "/pillars", "PORT", "0",
+        "PILLARS_JWT_KEY_FILE", org.pillars.support.TestApp.keyFile().toString()));
+
+    assertEquals(1, run.exit(), run.stderr());
+    assertTrue(run.stderr().contains("pillars: cannot start: PILLARS_ISSUER_KEYS is required with an external database"),
+        run.stderr());
   }
 
   @Test

@@ -34,7 +34,9 @@ public record AppConfig(
     Optional<Boolean> secureCookies,
     java.util.Set<String> trustedProxies,
     boolean checkResponses,
-    boolean review) {
+    boolean review,
+    Optional<Path> issuerKeysDir,
+    Optional<String> publicUrl) {
 
   public static final String PORT = "PORT";
   public static final String HOST = "PILLARS_HOST";
@@ -51,6 +53,10 @@ public record AppConfig(
   public static final String RELOAD = "PILLARS_RELOAD";
   public static final String ACCESS_LOG = "PILLARS_ACCESS_LOG";
   public static final String JWT_KEY_FILE = "PILLARS_JWT_KEY_FILE";
+  /** The folder of the keys that sign certificates (one PEM file per key), apart from the login-token key. */
+  public static final String ISSUER_KEYS = "PILLARS_ISSUER_KEYS";
+  /** The address the site is reached at (https://...), written into certificates and their QR codes. */
+  public static final String PUBLIC_URL = "PILLARS_PUBLIC_URL";
   public static final String JWT_ISSUER = "PILLARS_JWT_ISSUER";
   public static final String TOKEN_MINUTES = "PILLARS_TOKEN_MINUTES";
   public static final String SESSION_HOURS = "PILLARS_SESSION_HOURS";
@@ -93,7 +99,9 @@ public record AppConfig(
         src.optional(SECURE_COOKIES).map(v -> src.bool(SECURE_COOKIES, v)),
         src.addresses(TRUSTED_PROXIES),
         src.bool(CHECK_RESPONSES, src.text(CHECK_RESPONSES, "false")),
-        src.bool(REVIEW, src.text(REVIEW, "false")));
+        src.bool(REVIEW, src.text(REVIEW, "false")),
+        src.optional(ISSUER_KEYS).map(Path::of),
+        src.optional(PUBLIC_URL).map(u -> src.publicUrl(PUBLIC_URL, u)));
   }
 
   /** Cookies are Secure (HTTPS only) unless this is the embedded development set-up or told otherwise. */
@@ -127,6 +135,15 @@ public record AppConfig(
         addresses.add(a);
       }
       return java.util.Set.copyOf(addresses);
+    }
+
+    /** An absolute http(s) address without path, query or trailing slash; anything else stops the start. */
+    String publicUrl(String key, String value) {
+      String v = value.strip();
+      if (!v.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
+        throw new ConfigException(key + " must be an address such as https://pillars.example.org (no path), not '" + v + "'");
+      }
+      return v;
     }
 
     String raw(String key) {

@@ -33,6 +33,7 @@ public final class Pages {
   /** The offline layer (webroot/js): deferred, fingerprinted, and nothing a page needs to work. */
   private final String storeJsUrl;
   private final String appJsUrl;
+  private final String verifyJsUrl;
   private final String workerUrl;
   private final String manifestUrl;
   /** Per language, the texts the scripts show (the js.* messages), as JSON safe inside a data block. */
@@ -45,6 +46,7 @@ public final class Pages {
     this.iconUrl = assets.url("/static/favicon.svg");
     this.storeJsUrl = assets.url("/static/js/store.js");
     this.appJsUrl = assets.url("/static/js/app.js");
+    this.verifyJsUrl = assets.url("/static/js/verify.js");
     this.workerUrl = assets.url("/static/js/sw.js");
     this.manifestUrl = assets.url("/static/manifest.webmanifest");
     for (String lang : CourseLoader.LANGUAGES) {
@@ -81,6 +83,7 @@ public final class Pages {
     model.put("iconUrl", iconUrl);
     model.put("storeJsUrl", storeJsUrl);
     model.put("appJsUrl", appJsUrl);
+    model.put("verifyJsUrl", verifyJsUrl);
     model.put("workerUrl", workerUrl);
     model.put("manifestUrl", manifestUrl);
     model.put("scriptTexts", new com.github.jknack.handlebars.Handlebars.SafeString(scriptTexts.get(lang)));

@@ -22,7 +22,8 @@ public final class Templates {
   public static final List<String> PAGES = List.of("catalog", "module", "lesson", "error", "login", "password",
       "home", "quiz", "attempt", "result", "certificate", "verify", "cohorts", "cohort", "import", "setup", "analysis", "learner", "readiness", "readiness-org", "blank",
       "workspace", "workspace-module", "workspace-draft", "workspace-file", "workspace-compare",
-      "offline", "bulk", "slips", "audit", "admin", "admin-organisation", "locked-out");
+      "offline", "bulk", "slips", "audit", "admin", "admin-organisation", "locked-out",
+      "certificates", "verify-check", "issuer-keys");
 
   private final Map<String, Template> pages = new HashMap<>();
   private final Template layout;

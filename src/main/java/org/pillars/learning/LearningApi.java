@@ -45,8 +45,6 @@ public final class LearningApi implements Routes {
     router.post("/api/attempts/:attemptId/submit").handler(Access.signedIn()).handler(this::submit);
     router.post("/api/sync").handler(Access.signedIn()).handler(this::sync);
     router.get("/api/progress").handler(Access.signedIn()).handler(this::progress);
-    router.get("/api/certificates").handler(Access.signedIn()).handler(this::certificates);
-    router.get("/api/verify/:code").handler(Access.anyone()).handler(this::verify);
   }
 
   private void modules(RoutingContext ctx) {
@@ -277,27 +275,6 @@ public final class LearningApi implements Routes {
       }
       Json.send(ctx, 200, new JsonObject().put("modules", list));
     }).onFailure(ctx::fail);
-  }
-
-  private void certificates(RoutingContext ctx) {
-    learning.certificates(Access.principal(ctx)).onSuccess(list -> {
-      JsonArray array = new JsonArray();
-      list.forEach(c -> array.add(certificateJson(c)));
-      Json.send(ctx, 200, new JsonObject().put("certificates", array));
-    }).onFailure(ctx::fail);
-  }
-
-  private void verify(RoutingContext ctx) {
-    learning.verify(ctx.pathParam("code"))
-        .map(found -> found.orElseThrow(() -> new NotFound("no certificate has this code")))
-        .onSuccess(c -> Json.send(ctx, 200, certificateJson(c).put("valid", true)))
-        .onFailure(ctx::fail);
-  }
-
-  private static JsonObject certificateJson(LearningRepository.Certificate c) {
-    return new JsonObject().put("code", c.code()).put("name", c.learnerName()).put("module", c.moduleId())
-        .put("moduleTitle", c.moduleTitle()).put("moduleVersion", c.moduleVersion()).put("score", c.score())
-        .put("issuedOn", c.issuedAt().toLocalDate().toString());
   }
 
   private static JsonObject summary(Module m, String lang) {

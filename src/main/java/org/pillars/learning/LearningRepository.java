@@ -58,9 +58,6 @@ public final class LearningRepository {
     }
   }
 
-  public record Certificate(String code, long accountId, String learnerName, String moduleId, String moduleTitle,
-                            int moduleVersion, int score, OffsetDateTime issuedAt) { }
-
   /** What must hold for a certificate: these lessons read and a passed attempt. */
   public record Completion(String moduleId, String moduleTitle, int moduleVersion, List<String> lessonIds) { }
 
@@ -180,12 +177,6 @@ public final class LearningRepository {
   private static final String INSERT_CERTIFICATE = """
       INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score)
       VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, module_id) DO NOTHING""";
-  private static final String CERTIFICATE_COLUMNS = """
-      SELECT c.code, c.account_id, a.display_name, c.module_id, c.module_title, c.module_version, c.score, c.issued_at
-      FROM certificates c JOIN accounts a ON a.id = c.account_id""";
-  private static final String CERTIFICATE_BY_CODE = CERTIFICATE_COLUMNS + " WHERE c.code = $1";
-  private static final String CERTIFICATES_OF = CERTIFICATE_COLUMNS + " WHERE c.account_id = $1 ORDER BY c.issued_at";
-
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ".toCharArray();
 
@@ -448,19 +439,6 @@ public final class LearningRepository {
     }
   }
 
-  public Future<Optional<Certificate>> certificate(String code) {
-    return pool.preparedQuery(CERTIFICATE_BY_CODE).execute(Tuple.of(code))
-        .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(certificate(rows.iterator().next())));
-  }
-
-  public Future<List<Certificate>> certificates(long accountId) {
-    return pool.preparedQuery(CERTIFICATES_OF).execute(Tuple.of(accountId)).map(rows -> {
-      List<Certificate> list = new ArrayList<>();
-      rows.forEach(r -> list.add(certificate(r)));
-      return list;
-    });
-  }
-
   /** Issues the certificate when every lesson is read and an attempt passed; nothing otherwise. */
   private Future<Void> certifyIfComplete(SqlConnection conn, long accountId, Completion c) {
     return conn.preparedQuery(READ_COUNT).execute(Tuple.of(accountId, c.moduleId(), c.lessonIds().toArray(String[]::new)))
@@ -484,12 +462,6 @@ public final class LearningRepository {
       code.append(CODE_ALPHABET[RANDOM.nextInt(CODE_ALPHABET.length)]);
     }
     return code.toString();
-  }
-
-  private static Certificate certificate(Row r) {
-    return new Certificate(r.getString("code"), r.getLong("account_id"), r.getString("display_name"),
-        r.getString("module_id"), r.getString("module_title"), r.getInteger("module_version"), r.getInteger("score"),
-        r.getOffsetDateTime("issued_at"));
   }
 
   private static final String READERS = """

@@ -44,8 +44,6 @@ public final class LearningRoutes implements Routes {
     router.post("/modules/:moduleId/quiz").handler(Access.signedIn()).handler(this::startAttempt);
     router.get("/attempts/:attemptId").handler(Access.signedIn()).handler(this::attemptPage);
     router.post("/attempts/:attemptId").handler(Access.signedIn()).handler(this::submit);
-    router.get("/certificates/:code").handler(Access.signedIn()).handler(this::certificatePage);
-    router.get("/verify/:code").handler(Access.anyone()).handler(this::verifyPage);
   }
 
   private String t(RoutingContext ctx, String key, Object... args) {
@@ -231,46 +229,6 @@ public final class LearningRoutes implements Routes {
       questions.add(question);
     }
     return questions;
-  }
-
-  private void certificatePage(RoutingContext ctx) {
-    Principal p = Access.principal(ctx);
-    String lang = Language.of(ctx);
-    learning.ownCertificate(p, ctx.pathParam("code"))
-        .map(found -> found.orElseThrow(() -> new NotFound(t(ctx, "verify.notFound"))))
-        .onSuccess(c -> {
-      Map<String, Object> model = pages.model(ctx, t(ctx, "certificate.title"));
-      model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));
-      String host = ctx.request().getHeader("Host");
-      // On paper the address must be whole: scheme and host as the learner reached us.
-      model.put("verifyUrl", (host == null ? "" : ctx.request().scheme() + "://" + host) + "/verify/" + c.code());
-      pages.send(ctx, "certificate", model);
-    }).onFailure(ctx::fail);
-  }
-
-  private void verifyPage(RoutingContext ctx) {
-    String lang = Language.of(ctx);
-    String message = LearningService.wellFormedCode(ctx.pathParam("code")).isPresent() ? "verify.notFound" : "verify.malformed";
-    learning.verify(ctx.pathParam("code"))
-        .map(found -> found.orElseThrow(() -> new NotFound(t(ctx, message))))
-        .onSuccess(c -> {
-      Map<String, Object> model = pages.model(ctx, t(ctx, "verify.title"));
-      model.put("certificate", certificateModel(c, learning.certificateTitle(c, lang), lang));
-      pages.sendPersonal(ctx, 200, "verify", model);
-    }).onFailure(ctx::fail);
-  }
-
-  static Map<String, Object> certificateModel(LearningRepository.Certificate c, String title, String lang) {
-    Map<String, Object> model = new HashMap<>();
-    model.put("code", c.code());
-    model.put("name", c.learnerName());
-    model.put("module", title);
-    model.put("score", c.score());
-    model.put("version", c.moduleVersion());
-    model.put("date", c.issuedAt().toLocalDate().format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG)
-        .withLocale(Locale.forLanguageTag(lang))));
-    model.put("isoDate", c.issuedAt().toLocalDate().toString());
-    return model;
   }
 
   private static Map<String, Object> moduleModel(Module m, String lang) {

@@ -48,29 +48,6 @@ public final class LearningService {
     this.drawKey = drawKey.clone();
   }
 
-  /** A certificate code as printed: four groups of four, without look-alike characters. */
-  static final java.util.regex.Pattern CODE = java.util.regex.Pattern.compile("[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}");
-
-  /** The code as a reader may type it (spaces around, lower case), if it has the printed shape at all. */
-  public static Optional<String> wellFormedCode(String raw) {
-    String code = raw == null ? "" : raw.strip().toUpperCase(java.util.Locale.ROOT);
-    return CODE.matcher(code).matches() ? Optional.of(code) : Optional.empty();
-  }
-
-  /** Public verification: the certificate with this code, whoever holds it. */
-  public Future<Optional<LearningRepository.Certificate>> verify(String rawCode) {
-    return wellFormedCode(rawCode).map(repository::certificate).orElse(Future.succeededFuture(Optional.empty()));
-  }
-
-  /** One of the learner's own certificates; anyone else's is not found. */
-  public Future<Optional<LearningRepository.Certificate>> ownCertificate(Principal p, String rawCode) {
-    return verify(rawCode).map(found -> found.filter(c -> c.accountId() == p.accountId()));
-  }
-
-  public Future<List<LearningRepository.Certificate>> certificates(Principal p) {
-    return repository.certificates(p.accountId());
-  }
-
   /** How each question of the module's current quiz was answered, in aggregate (trainers' item analysis). */
   public Future<LearningRepository.ItemStats> itemStats(Module module, int version, String lang) {
     return repository.itemStats(module.id(), version, lang);
@@ -94,14 +71,6 @@ public final class LearningService {
   /** A module served now, whoever asks: for what a learner began already (their own attempt). */
   private Module served(String id) {
     return catalog.get().module(id).orElseThrow(() -> new NotFound("there is no module '" + id + "'"));
-  }
-
-  /**
-   * A certificate's module title in {@code lang} while the module is still served; otherwise the English
-   * title recorded when it was issued.
-   */
-  public String certificateTitle(LearningRepository.Certificate c, String lang) {
-    return catalog.get().module(c.moduleId()).map(m -> m.title().in(lang)).orElse(c.moduleTitle());
   }
 
   public Quiz quiz(Module module) {

@@ -124,6 +124,25 @@ class AccessControlTest {
     form("POST", "/attempts/:attemptId", "/attempts/" + attempt, "q.host-state=1&confirm=blank", "303 303 404 404 404 404 404", false);
     row("GET", "/certificates/:code", "/certificates/" + certificate, "303 200 404 404 404 404 404");
     row("GET", "/verify/:code", "/verify/" + certificate, "200 200 200 200 200 200 200");
+    // certificates: the owner's own, downloads included; revoking is for an admin or the holder's coordinator (an empty
+    // reason is refused before anything is done: the coordinator and the admin get 400); verifying is for anyone
+    row("GET", "/certificates", "/certificates", "303 200 200 200 200 200 200");
+    row("GET", "/certificates/:code/credential.jwt", "/certificates/" + certificate + "/credential.jwt", "303 200 404 404 404 404 404");
+    row("GET", "/certificates/:code/credential.json", "/certificates/" + certificate + "/credential.json", "303 200 404 404 404 404 404");
+    form("POST", "/certificates/:code/revoke", "/certificates/" + certificate + "/revoke", "reason=", "303 403 403 403 403 400 400", false);
+    row("GET", "/verify", "/verify", "200 200 200 200 200 200 200");
+    row("GET", "/verify", "/verify?code=" + certificate.toLowerCase(java.util.Locale.ROOT), "303 303 303 303 303 303 303");
+    form("POST", "/verify", "/verify", "credential=not-a-credential", "422 422 422 422 422 422 422", false);
+    row("GET", "/.well-known/jwks.json", "/.well-known/jwks.json", "200 200 200 200 200 200 200");
+    row("GET", "/.well-known/revocations.jwt", "/.well-known/revocations.jwt", "200 200 200 200 200 200 200");
+    row("GET", "/admin/issuer-keys", "/admin/issuer-keys", "303 403 403 403 403 403 200");
+    form("POST", "/admin/issuer-keys/rotate", "/admin/issuer-keys/rotate", "", "303 403 403 403 403 403 303", false);
+    row("GET", "/api/certificates/:code/credential", "/api/certificates/" + certificate + "/credential", "401 200 404 404 404 404 404");
+    json("POST", "/api/certificates/:code/revoke", "/api/certificates/" + certificate + "/revoke", new JsonObject(),
+        "401 403 403 403 403 400 400");
+    json("POST", "/api/verify", "/api/verify", new JsonObject().put("credential", "x"), "200 200 200 200 200 200 200");
+    row("GET", "/api/admin/issuer-keys", "/api/admin/issuer-keys", "401 403 403 403 403 403 200");
+    json("POST", "/api/admin/issuer-keys/rotate", "/api/admin/issuer-keys/rotate", null, "401 403 403 403 403 403 201");
     row("GET", "/api/openapi.yaml", "/api/openapi.yaml", "200 200 200 200 200 200 200");
     json("POST", "/api/auth/token", "/api/auth/token", new JsonObject().put("username", "nobody").put("password", "wrong-password"),
         "401 401 401 401 401 401 401");

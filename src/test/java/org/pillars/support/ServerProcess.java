@@ -33,6 +33,7 @@ public final class ServerProcess implements AutoCloseable {
         "-cp", System.getProperty("java.class.path"), "org.pillars.Main");
     pb.environment().keySet().removeIf(k -> k.startsWith("PG") || k.equals("DATABASE_URL") || k.startsWith("PILLARS_"));
     pb.environment().putAll(Map.of("PORT", "0", "PILLARS_RELOAD", "false", "PILLARS_SEED", "false", "PILLARS_ACCESS_LOG", "false"));
+    pb.environment().put("PILLARS_ISSUER_KEYS", TestApp.issuerKeys().toString());
     pb.environment().putAll(env);
     Path log = Files.createTempFile("pillars-server", ".log");
     pb.redirectErrorStream(true).redirectOutput(log.toFile());

@@ -56,6 +56,9 @@ public final class TestApp implements AutoCloseable {
       all.put(AppConfig.DATABASE_URL, ownDatabase);
       all.put(AppConfig.JWT_KEY_FILE, keyFile().toString());
     }
+    if (!env.containsKey(AppConfig.DATA)) {
+      all.put(AppConfig.ISSUER_KEYS, issuerKeys().toString());
+    }
     all.putAll(env);
     all.values().removeIf(v -> v == null);
     AppConfig config = AppConfig.from(all, key -> null);
@@ -98,6 +101,20 @@ public final class TestApp implements AutoCloseable {
       }
     }
     return keyFile;
+  }
+
+  private static Path issuerKeys;
+
+  /** One folder of certificate signing keys for the test run (a test that rotates keys brings its own). */
+  public static synchronized Path issuerKeys() {
+    if (issuerKeys == null) {
+      try {
+        issuerKeys = Files.createTempDirectory("pillars-test-issuer-keys");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return issuerKeys;
   }
 
   public static TestApp start() {
