@@ -27,9 +27,10 @@ final class Claims {
   static final String REVOCATIONS_PATH = "/.well-known/revocations.jwt";
   static final String STATUS_TYPE = "PillarsRevocationList";
 
-  private static final int NAME_CAP = 60;
-  private static final int RANK_CAP = 24;
-  private static final int ORGANISATION_CAP = 60;
+  // what the print shows in full; the QR code carries enough to match it (CredentialTest: under 600 bytes)
+  private static final int NAME_CAP = 48;
+  private static final int RANK_CAP = 20;
+  private static final int ORGANISATION_CAP = 40;
 
   private Claims() {
   }
