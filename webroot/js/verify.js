@@ -124,6 +124,8 @@
     box.hidden = false;
   }
 
+  // offline, the forms that ask the server cannot be sent: only the check on the phone is offered
+  if (!navigator.onLine) { doc.querySelectorAll('.online-only').forEach(function (f) { f.hidden = true; }); }
   var code = (location.pathname.match(/^\/verify\/([^/]+)$/) || [])[1];
   var token = location.hash.length > 1 ? location.hash.slice(1) : '';
   try { token = decodeURIComponent(token); } catch (e) { /* left as it is: parse() says it is malformed */ }

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.WebDriver;
 import org.pillars.support.Accounts;
 import org.pillars.support.AlphaAnswers;
@@ -517,5 +519,85 @@ class OfflineTest {
 
   private static List<String> ids(JsonObject view) {
     return view.getJsonArray("questions").stream().map(q -> ((JsonObject) q).getString("id")).toList();
+  }
+
+  /** A learner of alpha with its certificate signed as this phone's site (the relay's address): its QR code's address. */
+  private static String certifiedQr() {
+    String user = Accounts.create(server, "learner");
+    String token = Accounts.token(server, user);
+    for (String lesson : List.of("first", "second")) {
+      server.send(HttpMethod.POST, "/api/modules/alpha/lessons/" + lesson + "/read", null, "Authorization", "Bearer " + token);
+    }
+    String attempt = server.send(HttpMethod.POST, "/api/modules/alpha/attempts", new JsonObject().toBuffer(), "Authorization",
+        "Bearer " + token, "Content-Type", "application/json").bodyAsJsonObject().getString("attempt");
+    server.send(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", new JsonObject().put("answers", AlphaAnswers.allRight())
+        .toBuffer(), "Authorization", "Bearer " + token, "Content-Type", "application/json");
+    String code = server.get("/api/certificates", "Authorization", "Bearer " + token).bodyAsJsonObject().getJsonArray("certificates")
+        .getJsonObject(0).getString("code");
+    // the learner's first view signs it, as the site the phone reaches (the relay)
+    return server.get("/api/certificates/" + code + "/credential", "Authorization", "Bearer " + token, "Host", "localhost:" + link.port())
+        .bodyAsJsonObject().getString("qr");
+  }
+
+  private static String offlineVerdict(WebDriver driver, String address) {
+    driver.get("about:blank");
+    driver.get(address);
+    By outcome = By.cssSelector("#offline-verdict[data-outcome]");
+    await("the check on the phone").atMost(Duration.ofSeconds(20)).until(() -> !driver.findElements(outcome).isEmpty());
+    WebElement verdict = driver.findElement(outcome);
+    return verdict.getAttribute("data-outcome") + ": " + verdict.getText();
+  }
+
+  @Test
+  @DisplayName("the verify page visited once, then offline: a certificate's QR address is valid as of the list's date; tampered, revoked or of another site, it is not, and says why")
+  void verifyOffline() {
+    String good = certifiedQr();
+    String revoked = certifiedQr();
+    String revokedCode = revoked.substring(revoked.indexOf("/verify/") + 8, revoked.indexOf('#'));
+    String admin = Accounts.token(server, Accounts.create(server, "admin"));
+    assertEquals(200, server.send(HttpMethod.POST, "/api/certificates/" + revokedCode + "/revoke", new JsonObject()
+        .put("reason", "Issued in error").toBuffer(), "Authorization", "Bearer " + admin, "Content-Type", "application/json").statusCode());
+    assertTrue(good.startsWith(url("/verify/")), good);
+    try (Chrome phone = Chrome.phone("en")) {
+      WebDriver driver = phone.driver();
+      // a sector commander's phone opens the check page once, with a connection: the keys and the list are kept
+      driver.get(url("/verify"));
+      await("the keys, the list and the page kept").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(250)).until(() ->
+          Boolean.TRUE.equals(((JavascriptExecutor) driver).executeAsyncScript("var done = arguments[arguments.length - 1];"
+              + "caches.open('pillars-kept').then(function (c) { return Promise.all(['/verify', '/.well-known/jwks.json',"
+              + "'/.well-known/revocations.jwt'].map(function (u) { return c.match(u); })); })"
+              + ".then(function (r) { done(r.every(Boolean) && !!navigator.serviceWorker.controller); }, function () { done(false); });")));
+      driver.findElement(By.id("credential"));
+      phone.driver().executeCdpCommand("Network.clearBrowserCache", Map.of());
+      offline(phone, true);
+
+      String today = java.time.LocalDate.now().format(java.time.format.DateTimeFormatter.ofPattern("MMMM d, yyyy", java.util.Locale.ENGLISH));
+      String valid = offlineVerdict(driver, good);
+      assertEquals("valid: Valid: the signature was checked on this phone. Not revoked as of " + today + ".", valid);
+      assertTrue(main(driver).contains("Alpha module (v3)") && main(driver).contains("100 %"), main(driver));
+      assertFalse(driver.findElement(By.id("credential")).isDisplayed(), "offline, no form that needs the server is offered");
+      phone.screenshot("verify-offline-0-valid");
+
+      String token = good.substring(good.indexOf('#') + 1);
+      String[] parts = token.split("\\.");
+      JsonObject claims = new JsonObject(new String(java.util.Base64.getUrlDecoder().decode(parts[1]), java.nio.charset.StandardCharsets.UTF_8));
+      String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(claims.put("s", 99).encode()
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      String tampered = good.substring(0, good.indexOf('#') + 1) + parts[0] + "." + forged + "." + parts[2];
+      assertEquals("invalid: Not valid: its signature does not match what it says: it was changed after signing.",
+          offlineVerdict(driver, tampered));
+      assertFalse(main(driver).contains("99 %"), "nothing of a tampered credential is shown");
+      phone.screenshot("verify-offline-1-tampered");
+
+      assertEquals("invalid: Revoked: on the list of " + today + ", this certificate is revoked. It is not valid.",
+          offlineVerdict(driver, revoked));
+      String other = "https://pillars.example.net/verify/" + revokedCode + "#" + token;
+      assertEquals("invalid: Not valid: it is the credential of another certificate (" + good.substring(good.indexOf("/verify/") + 8,
+          good.indexOf('#')) + ").", offlineVerdict(driver, url("/verify/" + revokedCode + "#" + token)), other);
+      assertEquals("invalid: Not valid: this is not a signed credential: it is damaged or incomplete.",
+          offlineVerdict(driver, url("/verify/" + revokedCode + "#garbage")));
+    } finally {
+      link.restore();
+    }
   }
 }
