@@ -22,6 +22,17 @@ ALTER TABLE certificates
   ADD CONSTRAINT certificates_revoked_whole CHECK ((revoked_at IS NULL) = (revoked_reason IS NULL));
 CREATE INDEX certificates_revoked_idx ON certificates (revoked_at) WHERE revoked_at IS NOT NULL;
 
+-- A revoked certificate no longer completes its module: module_progress, from which every report, chart and
+-- readiness count reads the one status rule (V5), forgets it; the certificate row keeps what it was and why.
+CREATE FUNCTION module_progress_revoked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE module_progress SET certificate_score = NULL, completed_at = NULL
+  WHERE account_id = NEW.account_id AND module_id = NEW.module_id;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER certificates_progress_revoked AFTER UPDATE OF revoked_at ON certificates FOR EACH ROW
+  WHEN (OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL) EXECUTE FUNCTION module_progress_revoked();
+
 -- A revocation is a staff change like any other: in the audit log, with who and why.
 CREATE TRIGGER audit AFTER UPDATE OF revoked_at ON certificates FOR EACH ROW
   EXECUTE FUNCTION audit_row('account_id', 'code', 'account_id', 'module_id', 'revoked_at', 'revoked_reason');

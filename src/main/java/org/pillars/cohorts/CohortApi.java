@@ -119,7 +119,8 @@ public final class CohortApi implements Routes {
                 .put("status", c.status().code()).put("overdue", c.overdue()).put("locked", c.locked())
                 .put("lessonsRead", c.lessonsRead()).put("lessons", c.lessons()).put("attempts", c.attempts())
                 .put("bestScore", c.bestScore()).put("score", c.score())
-                .put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())));
+                .put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())
+                .put("certificate", c.certificate() == null ? null : c.certificate().json())));
             learners.add(new JsonObject().put("id", line.learner().accountId()).put("name", line.learner().name())
                 .put("serviceNumber", line.learner().serviceNumber()).put("rank", line.learner().rank())
                 .put("unit", line.learner().unit()).put("activation", line.learner().activation()).put("modules", cells));

@@ -42,7 +42,30 @@ public final class CohortRepository {
   /** A learner's progress in one assigned module, with its status and lateness as the database's one rule says (V5). */
   /** {@code locked}: every attempt at the quiz used (with any granted) and not passed, by the rule of V15. */
   public record Cell(Status status, boolean overdue, int lessonsRead, int attempts, Integer bestScore, Integer certificateScore,
-                     OffsetDateTime completedAt, boolean locked) { }
+                     OffsetDateTime completedAt, boolean locked, CertificateRef certificate) { }
+
+  /** The learner's certificate of a module, if one was issued: its code, and whether it was revoked since. */
+  public record CertificateRef(String code, boolean revoked) {
+
+    /** Where staff see it, its status, and the way to revoke it. */
+    public String href() {
+      return "/verify/" + code;
+    }
+
+    /** For the pages: its address and whether it was revoked. */
+    public java.util.Map<String, Object> model() {
+      return java.util.Map.of("href", href(), "revoked", revoked);
+    }
+
+    /** For the API. */
+    public io.vertx.core.json.JsonObject json() {
+      return new io.vertx.core.json.JsonObject().put("code", code).put("revoked", revoked).put("href", href());
+    }
+
+    static CertificateRef of(Row r, int at) {
+      return r.getString(at) == null ? null : new CertificateRef(r.getString(at), Boolean.TRUE.equals(r.getBoolean(at + 1)));
+    }
+  }
 
   /** One line of the export: a learner and one assigned module. */
   public record ExportLine(String serviceNumber, String name, String rank, String unit, String moduleId, LocalDate dueOn,
@@ -137,9 +160,11 @@ public final class CohortRepository {
         ORDER BY a.unit NULLS LAST, a.display_name, a.id) w ON true""";
   private static final String CELL_COLUMNS = """
       v.status, progress_overdue(v.certificate_score, v.due_on, $2) AS overdue, v.lessons_read, v.attempts, v.best_score,
-      v.certificate_score, v.completed_at, v.locked""";
+      v.certificate_score, v.completed_at, v.locked, c.code AS certificate_code, c.revoked_at IS NOT NULL AS certificate_revoked""";
+  /** The certificate of each cell, if any (one per learner and module): for {@link #CELL_COLUMNS}' last two. */
+  private static final String CELL_CERTIFICATE = " LEFT JOIN certificates c ON c.account_id = v.account_id AND c.module_id = v.module_id";
   private static final String PAGE_CELLS = "SELECT v.account_id, v.module_id, " + CELL_COLUMNS
-      + " FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = ANY($3)";
+      + " FROM assigned_progress v" + CELL_CERTIFICATE + " WHERE v.cohort_id = $1 AND v.account_id = ANY($3)";
   /**
    * The export in report order, its cells as assigned_progress (V5) has them. The members are sorted alone (one row
    * each) and each one's assigned modules joined after (OFFSET 0 keeps the join per member), so the database streams
@@ -153,7 +178,7 @@ public final class CohortRepository {
             JOIN accounts a ON a.id = m.account_id WHERE m.cohort_id = $1
             ORDER BY a.unit NULLS LAST, a.display_name, a.id) a
       CROSS JOIN LATERAL (
-        SELECT x.module_id, x.due_on, coalesce(p.lessons_read, 0) AS lessons_read, coalesce(p.attempts, 0) AS attempts,
+        SELECT a.id AS account_id, x.module_id, x.due_on, coalesce(p.lessons_read, 0) AS lessons_read, coalesce(p.attempts, 0) AS attempts,
                p.best_score, p.certificate_score, p.completed_at,
                progress_status(p.lessons_read, p.attempts, p.certificate_score) AS status,
                p.certificate_score IS NULL AND p.attempts > 0
@@ -161,10 +186,11 @@ public final class CohortRepository {
         FROM assignments x LEFT JOIN module_progress p ON p.account_id = a.id AND p.module_id = x.module_id
         LEFT JOIN module_heads h ON h.module_id = x.module_id
         LEFT JOIN module_versions mv ON mv.module_id = h.module_id AND mv.version = h.published
-        WHERE x.cohort_id = $1 ORDER BY x.due_on, x.module_id OFFSET 0) v
+        WHERE x.cohort_id = $1 ORDER BY x.due_on, x.module_id OFFSET 0) v""" + CELL_CERTIFICATE + """
+
       ORDER BY a.unit NULLS LAST, a.display_name, a.id, v.due_on, v.module_id""";
   private static final String LEARNER_CELLS = "SELECT v.module_id, " + CELL_COLUMNS
-      + " FROM assigned_progress v WHERE v.cohort_id = $1 AND v.account_id = $3";
+      + " FROM assigned_progress v" + CELL_CERTIFICATE + " WHERE v.cohort_id = $1 AND v.account_id = $3";
   private static final String FIND_BY_SERVICE_NUMBER = """
       SELECT id, service_number, display_name, rank, unit, email FROM accounts
       WHERE organisation_id = $1 AND service_number = ANY($2)""";
@@ -214,7 +240,11 @@ public final class CohortRepository {
   private static final String READINESS_PEOPLE = READINESS + """
 
       SELECT p.account_id, a.display_name, a.rank, a.service_number, a.unit, o.name AS organisation, p.status, p.deploys_on,
-             r.module_id, r.due_on, r.done, r.locked, NOT r.done AND r.due_on < $2 AS overdue, c.module_version, c.issued_at, c.score
+             r.module_id, r.due_on, r.done, r.locked, NOT r.done AND r.due_on < $2 AS overdue,
+             -- what a revoked certificate said is no pass: only its code and status are told
+             CASE WHEN c.revoked_at IS NULL THEN c.module_version END AS module_version,
+             CASE WHEN c.revoked_at IS NULL THEN c.issued_at END AS issued_at, CASE WHEN c.revoked_at IS NULL THEN c.score END AS score,
+             c.code AS certificate_code, c.revoked_at IS NOT NULL AS certificate_revoked
       FROM people p JOIN accounts a ON a.id = p.account_id JOIN organisations o ON o.id = a.organisation_id
       LEFT JOIN req r ON r.account_id = p.account_id
       LEFT JOIN certificates c ON c.account_id = p.account_id AND c.module_id = r.module_id
@@ -230,7 +260,7 @@ public final class CohortRepository {
 
   /** One person and one required module: done with its certificate's version, date and score, or locked out. */
   public record PersonModule(String moduleId, LocalDate dueOn, boolean done, boolean locked, boolean overdue, Integer version,
-                             OffsetDateTime passedAt, Integer score) { }
+                             OffsetDateTime passedAt, Integer score, CertificateRef certificate) { }
 
   public record PersonReadiness(long accountId, String name, String rank, String serviceNumber, String unit,
                                 String organisation, String status, LocalDate deploysOn, List<PersonModule> modules) { }
@@ -277,7 +307,8 @@ public final class CohortRepository {
         current.modules().add(new PersonModule(r.getString("module_id"), r.getLocalDate("due_on"), r.getBoolean("done"),
             Boolean.TRUE.equals(r.getBoolean("locked")), Boolean.TRUE.equals(r.getBoolean("overdue")), r.getInteger("module_version"),
             r.getOffsetDateTime("issued_at"),
-            r.getInteger("score")));
+            r.getInteger("score"), r.getString("certificate_code") == null ? null
+                : new CertificateRef(r.getString("certificate_code"), r.getBoolean("certificate_revoked"))));
       }
       return people;
     });
@@ -467,7 +498,8 @@ public final class CohortRepository {
   /** The cell columns of {@link #CELL_COLUMNS}, starting at column {@code at}. */
   private static Cell cell(Row r, int at) {
     return new Cell(Status.of(r.getString(at)), r.getBoolean(at + 1), r.getInteger(at + 2), r.getInteger(at + 3),
-        r.getInteger(at + 4), r.getInteger(at + 5), r.getOffsetDateTime(at + 6), Boolean.TRUE.equals(r.getBoolean(at + 7)));
+        r.getInteger(at + 4), r.getInteger(at + 5), r.getOffsetDateTime(at + 6), Boolean.TRUE.equals(r.getBoolean(at + 7)),
+        CertificateRef.of(r, at + 8));
   }
 
   /**

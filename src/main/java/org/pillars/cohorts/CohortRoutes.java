@@ -159,6 +159,7 @@ public final class CohortRoutes implements Routes {
           });
           cell.put("overdue", c.overdue());
           cell.put("locked", c.locked());
+          cell.put("certificate", c.certificate() == null ? null : c.certificate().model());
           cells.add(cell);
         }
         lines.add(Map.of("id", line.learner().accountId(), "name", line.learner().name(),

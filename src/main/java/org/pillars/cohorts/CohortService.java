@@ -29,7 +29,8 @@ public final class CohortService {
   /** One learner's standing in one assigned module. */
   /** {@code locked}: the learner used every attempt at the quiz (with any granted) without passing it. */
   public record Cell(String moduleId, Status status, boolean overdue, int lessonsRead, int lessons, int attempts,
-                     Integer bestScore, Integer score, LocalDate completedOn, boolean locked) { }
+                     Integer bestScore, Integer score, LocalDate completedOn, boolean locked,
+                     CohortRepository.CertificateRef certificate) { }
 
   public record Line(CohortRepository.Member learner, List<Cell> cells) { }
 
@@ -326,11 +327,11 @@ public final class CohortService {
   /** A member with no row yet (added between the page's two reads) has not started; lateness still comes from SQL. */
   private static Cell cell(CohortRepository.Assignment a, CohortRepository.Cell raw, int lessons) {
     if (raw == null) {
-      return new Cell(a.moduleId(), Status.NOT_STARTED, false, 0, lessons, 0, null, null, null, false);
+      return new Cell(a.moduleId(), Status.NOT_STARTED, false, 0, lessons, 0, null, null, null, false, null);
     }
     LocalDate completedOn = raw.completedAt() == null ? null : raw.completedAt().toLocalDate();
     return new Cell(a.moduleId(), raw.status(), raw.overdue(), Math.min(raw.lessonsRead(), lessons), lessons, raw.attempts(),
-        raw.bestScore(), raw.certificateScore(), completedOn, raw.locked());
+        raw.bestScore(), raw.certificateScore(), completedOn, raw.locked(), raw.certificate());
   }
 
   /** One learner of a cohort in the caller's scope; any other learner, or an id that is not a number, is not found. */

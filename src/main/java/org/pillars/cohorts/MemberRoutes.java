@@ -108,6 +108,7 @@ public final class MemberRoutes implements Routes {
         row.put("score", c.score());
         row.put("completed", c.completedOn() == null ? null : c.completedOn().toString());
         row.put("locked", c.locked());
+        row.put("certificate", c.certificate() == null ? null : c.certificate().model());
         row.put("moduleId", c.moduleId());
         row.put("grantAction", "/cohorts/" + d.cohort().id() + "/learners/" + d.member().accountId() + "/grants");
         row.put("grants", d.grants().stream().filter(g -> g.moduleId().equals(c.moduleId())).map(g -> Map.of("extra", g.extra(),
@@ -154,7 +155,8 @@ public final class MemberRoutes implements Routes {
         modules.add(new JsonObject().put("module", c.moduleId()).put("dueOn", lm.dueOn().toString())
             .put("status", c.status().code()).put("overdue", c.overdue()).put("lessonsRead", c.lessonsRead())
             .put("certificateScore", c.score()).put("completedOn", c.completedOn() == null ? null : c.completedOn().toString())
-            .put("locked", c.locked()).put("attempts", attempts)
+            .put("locked", c.locked()).put("certificate", c.certificate() == null ? null : c.certificate().json())
+            .put("attempts", attempts)
             .put("grants", new JsonArray(d.grants().stream().filter(g -> g.moduleId().equals(c.moduleId())).map(g -> new JsonObject()
                 .put("extra", g.extra()).put("reason", g.reason()).put("grantedAt", g.grantedAt().toString()).put("grantedBy", g.grantedBy()))
                 .toList())));

@@ -91,10 +91,12 @@ public final class ReadinessRoutes implements Routes {
         List<Map<String, Object>> cells = new ArrayList<>();
         for (String moduleId : columns) {
           var m = p.modules().stream().filter(x -> x.moduleId().equals(moduleId)).findFirst();
-          cells.add(m.isEmpty() ? Map.of("none", true) : m.get().done()
+          Map<String, Object> cell = new java.util.HashMap<>(m.isEmpty() ? Map.of("none", true) : m.get().done()
               ? Map.of("done", true, "text", pages.messages().get(lang, "readiness.passed", m.get().version(),
                   m.get().passedAt().toLocalDate().toString()))
               : Map.of("locked", m.get().locked(), "overdue", m.get().overdue(), "due", m.get().dueOn().toString()));
+          m.map(CohortRepository.PersonModule::certificate).ifPresent(c -> cell.put("certificate", c.model()));
+          cells.add(cell);
         }
         Boolean conductDone = conductDone(p);
         byUnit.computeIfAbsent(p.organisation(), k -> new ArrayList<>()).add(Map.of("name", p.name(),
@@ -126,7 +128,8 @@ public final class ReadinessRoutes implements Routes {
         JsonArray cells = new JsonArray();
         p.modules().forEach(m -> cells.add(new JsonObject().put("module", m.moduleId()).put("dueOn", m.dueOn().toString())
             .put("completed", m.done()).put("locked", m.locked()).put("version", m.version())
-            .put("passedAt", m.passedAt() == null ? null : m.passedAt().toInstant().toString()).put("score", m.score())));
+            .put("passedAt", m.passedAt() == null ? null : m.passedAt().toInstant().toString()).put("score", m.score())
+            .put("certificate", m.certificate() == null ? null : m.certificate().json())));
         people.add(new JsonObject().put("id", p.accountId()).put("name", p.name()).put("rank", p.rank())
             .put("serviceNumber", p.serviceNumber()).put("unit", p.unit()).put("organisation", p.organisation())
             .put("status", p.status()).put("deploysOn", p.deploysOn() == null ? null : p.deploysOn().toString())

@@ -558,4 +558,56 @@ class CredentialTest {
     assertNull(row.getString("credential"));
     assertEquals(origin, verified(credential(e).getString("jwt")).getJWTClaimsSet().getIssuer());
   }
+
+  @Test
+  @DisplayName("the cohort report, the learner's page and the readiness view link a passed module to its certificate; revoked, it no longer completes the module")
+  void reportsLinkTheCertificate() {
+    Earned e = earn();
+    long account = Accounts.id(server, e.username());
+    long cohort = org.pillars.support.Cohorts.cohort(server, unit, "Rotation " + e.code());
+    org.pillars.support.Cohorts.enrol(server, cohort, account);
+    server.app().database().pool().preparedQuery("INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, 'alpha', current_date + 5)")
+        .execute(Tuple.of(cohort)).await();
+    String staff = Accounts.token(server, coordinator);
+    String href = "/verify/" + e.code();
+
+    JsonObject cell = reportCell(staff, cohort);
+    assertEquals("completed", cell.getString("status"));
+    assertEquals(new JsonObject().put("code", e.code()).put("revoked", false).put("href", href), cell.getJsonObject("certificate"));
+    String page = server.get("/cohorts/" + cohort, "Authorization", "Bearer " + staff).bodyAsString();
+    assertTrue(page.contains("<a href=\"" + href + "\" class=\"certificate-link\">certificate</a>"), page);
+    String learner = server.get("/cohorts/" + cohort + "/learners/" + account, "Authorization", "Bearer " + staff).bodyAsString();
+    assertTrue(learner.contains("href=\"" + href + "\""), learner);
+    JsonObject person = readinessModule(staff);
+    assertTrue(person.getBoolean("completed"));
+    assertEquals(e.code(), person.getJsonObject("certificate").getString("code"));
+    String readiness = server.get("/readiness/" + unit, "Authorization", "Bearer " + staff).bodyAsString();
+    assertTrue(readiness.contains("href=\"" + href + "\""), readiness);
+
+    assertEquals(200, api(HttpMethod.POST, "/api/certificates/" + e.code() + "/revoke", staff,
+        new JsonObject().put("reason", "Taken by another person")).statusCode());
+    cell = reportCell(staff, cohort);
+    assertEquals("in-progress", cell.getString("status"), "a revoked certificate completes nothing: " + cell.encode());
+    assertTrue(cell.getJsonObject("certificate").getBoolean("revoked"));
+    assertTrue(server.get("/cohorts/" + cohort, "Authorization", "Bearer " + staff).bodyAsString()
+        .contains("<strong class=\"late\">certificate revoked</strong>"));
+    person = readinessModule(staff);
+    assertFalse(person.getBoolean("completed"));
+    assertNull(person.getValue("passedAt"), "what the revoked certificate said is no pass");
+    assertTrue(person.getJsonObject("certificate").getBoolean("revoked"));
+  }
+
+  private static JsonObject reportCell(String token, long cohort) {
+    HttpResponse<Buffer> r = api(HttpMethod.GET, "/api/cohorts/" + cohort + "/report", token, null);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    return r.bodyAsJsonObject().getJsonArray("learners").getJsonObject(0).getJsonArray("modules").getJsonObject(0);
+  }
+
+  private static JsonObject readinessModule(String token) {
+    HttpResponse<Buffer> r = api(HttpMethod.GET, "/api/readiness/" + unit, token, null);
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    JsonArray people = r.bodyAsJsonObject().getJsonArray("people");
+    assertEquals(1, people.size(), people.encode());
+    return people.getJsonObject(0).getJsonArray("modules").getJsonObject(0);
+  }
 }
