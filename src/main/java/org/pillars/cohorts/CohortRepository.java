@@ -62,9 +62,6 @@ public final class CohortRepository {
       return new io.vertx.core.json.JsonObject().put("code", code).put("revoked", revoked).put("href", href());
     }
 
-    static CertificateRef of(Row r, int at) {
-      return r.getString(at) == null ? null : new CertificateRef(r.getString(at), Boolean.TRUE.equals(r.getBoolean(at + 1)));
-    }
   }
 
   /** One line of the export: a learner and one assigned module. */
@@ -499,7 +496,11 @@ public final class CohortRepository {
   private static Cell cell(Row r, int at) {
     return new Cell(Status.of(r.getString(at)), r.getBoolean(at + 1), r.getInteger(at + 2), r.getInteger(at + 3),
         r.getInteger(at + 4), r.getInteger(at + 5), r.getOffsetDateTime(at + 6), Boolean.TRUE.equals(r.getBoolean(at + 7)),
-        CertificateRef.of(r, at + 8));
+        certificateRef(r, at + 8));
+  }
+
+  private static CertificateRef certificateRef(Row r, int at) {
+    return r.getString(at) == null ? null : new CertificateRef(r.getString(at), Boolean.TRUE.equals(r.getBoolean(at + 1)));
   }
 
   /**

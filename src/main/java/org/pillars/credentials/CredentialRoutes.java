@@ -52,6 +52,7 @@ public final class CredentialRoutes implements Routes {
     router.get("/certificates/:code").handler(Access.signedIn()).handler(this::certificate);
     router.get("/certificates/:code/credential.jwt").handler(Access.signedIn()).handler(this::credentialJwt);
     router.get("/certificates/:code/credential.json").handler(Access.signedIn()).handler(this::credentialJson);
+    router.get("/certificates/:code/certificate.pdf").handler(Access.signedIn()).handler(this::pdf);
     router.post("/certificates/:code/revoke").handler(Access.roles(Role.ADMIN, Role.COORDINATOR)).handler(this::revoke);
     router.get("/verify").handler(Access.anyone()).handler(this::checkPage);
     router.post("/verify").handler(Access.anyone()).handler(this::check);
@@ -95,6 +96,7 @@ public final class CredentialRoutes implements Routes {
       model.put("qr", new com.github.jknack.handlebars.Handlebars.SafeString(QrCodes.svg(issued.qrUrl(), t(ctx, "certificate.qr"))));
       model.put("jwt", "/certificates/" + c.code() + "/credential.jwt");
       model.put("json", "/certificates/" + c.code() + "/credential.json");
+      model.put("pdf", "/certificates/" + c.code() + "/certificate.pdf");
       pages.send(ctx, "certificate", model);
     }).onFailure(ctx::fail);
   }
@@ -107,6 +109,22 @@ public final class CredentialRoutes implements Routes {
   private void credentialJson(RoutingContext ctx) {
     credentials.own(Access.principal(ctx), ctx.pathParam("code"), requestOrigin(ctx)).onSuccess(issued ->
         download(ctx, "application/json", issued, ".json", issued.credentialJson().encodePrettily())).onFailure(ctx::fail);
+  }
+
+  /** The printable A4 certificate, drawn off the event loop: the same bytes each time for the same certificate. */
+  private void pdf(RoutingContext ctx) {
+    String lang = Language.of(ctx);
+    credentials.own(Access.principal(ctx), ctx.pathParam("code"), requestOrigin(ctx)).compose(issued -> {
+      Certificate c = issued.certificate();
+      CertificatePdf.Content content = new CertificatePdf.Content(c, facts(c, lang), issued.verifyUrl(), issued.qrUrl(),
+          key -> pages.messages().get(lang, key), c.revoked() ? t(ctx, "verify.revokedOn", date(c.revokedAt(), lang)) : null);
+      return ctx.vertx().executeBlocking(() -> CertificatePdf.render(content), false).map(bytes -> {
+        ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/pdf").putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+            .putHeader("Content-Disposition", "attachment; filename=\"pillars-" + c.moduleId() + "-" + c.code() + ".pdf\"")
+            .end(io.vertx.core.buffer.Buffer.buffer(bytes));
+        return bytes.length;
+      });
+    }).onFailure(ctx::fail);
   }
 
   private static void download(RoutingContext ctx, String type, Issued issued, String extension, String body) {

@@ -16,7 +16,8 @@ import java.util.Map;
  */
 public final class QrCodes {
 
-  private static final int QUIET_ZONE = 4;
+  /** The white margin around the symbol, in modules, that readers expect. */
+  public static final int QUIET_ZONE = 4;
 
   private QrCodes() {
   }
@@ -38,7 +39,8 @@ public final class QrCodes {
         + size + "\" fill=\"#fff\"/><path fill=\"#000\" d=\"" + path + "\"/></svg>";
   }
 
-  static BitMatrix matrix(String text) {
+  /** The symbol's modules, without the quiet zone: for a drawing other than SVG (the certificate's PDF). */
+  public static BitMatrix matrix(String text) {
     try {
       // margin 0 here: the quiet zone is drawn by svg(), so the matrix is exactly the symbol's modules
       return new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, 0, 0, Map.of(

@@ -129,6 +129,7 @@ class AccessControlTest {
     row("GET", "/certificates", "/certificates", "303 200 200 200 200 200 200");
     row("GET", "/certificates/:code/credential.jwt", "/certificates/" + certificate + "/credential.jwt", "303 200 404 404 404 404 404");
     row("GET", "/certificates/:code/credential.json", "/certificates/" + certificate + "/credential.json", "303 200 404 404 404 404 404");
+    row("GET", "/certificates/:code/certificate.pdf", "/certificates/" + certificate + "/certificate.pdf", "303 200 404 404 404 404 404");
     form("POST", "/certificates/:code/revoke", "/certificates/" + certificate + "/revoke", "reason=", "303 403 403 403 403 400 400", false);
     row("GET", "/verify", "/verify", "200 200 200 200 200 200 200");
     row("GET", "/verify", "/verify?code=" + certificate.toLowerCase(java.util.Locale.ROOT), "303 303 303 303 303 303 303");

@@ -610,4 +610,76 @@ class CredentialTest {
     assertEquals(1, people.size(), people.encode());
     return people.getJsonObject(0).getJsonArray("modules").getJsonObject(0);
   }
+
+  @Test
+  @DisplayName("the PDF: exactly one A4 page with the masked identity, and a QR code read from the rendered page that verifies; the same bytes again; the owner's only")
+  void printablePdf() throws Exception {
+    Earned e = earn("Amina Diallo", "Sergeant", "RU-31-7-812", "B Company");
+    String qr = credential(e).getString("qr");
+    HttpResponse<Buffer> r = server.get("/certificates/" + e.code() + "/certificate.pdf", "Authorization", "Bearer " + e.token());
+    assertEquals(200, r.statusCode(), r.bodyAsString());
+    assertEquals("application/pdf", r.getHeader("Content-Type"));
+    assertEquals("attachment; filename=\"pillars-alpha-" + e.code() + ".pdf\"", r.getHeader("Content-Disposition"));
+    byte[] pdf = r.body().getBytes();
+    try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+      assertEquals(1, doc.getNumberOfPages(), "one page");
+      org.apache.pdfbox.pdmodel.common.PDRectangle box = doc.getPage(0).getMediaBox();
+      assertEquals(595.28, box.getWidth(), 0.5, "A4 wide");
+      assertEquals(841.89, box.getHeight(), 0.5, "A4 high");
+      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+      assertTrue(text.contains("Sergeant Amina Diallo") && text.contains("Ruritania · 2nd Battalion, B Company")
+          && text.contains("•••812") && text.contains(e.code()) && text.contains("Alpha module") && text.contains("100 %")
+          && text.contains(origin + "/verify/" + e.code()), text);
+      assertFalse(text.contains("RU-31-7"), "never the whole service number: " + text);
+      java.awt.image.BufferedImage image = new org.apache.pdfbox.rendering.PDFRenderer(doc).renderImageWithDPI(0, 150);
+      Files.createDirectories(Path.of("target", "screenshots"));
+      javax.imageio.ImageIO.write(image, "png", Path.of("target", "screenshots", "certificate-pdf.png").toFile());
+      int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
+      com.google.zxing.Result decoded = new com.google.zxing.qrcode.QRCodeReader().decode(new com.google.zxing.BinaryBitmap(
+          new com.google.zxing.common.HybridBinarizer(new com.google.zxing.RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels))),
+          Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, true));
+      // ZXing also reads a mirrored symbol, which many phone readers do not: upright, its three finder patterns sit at
+      // the top left, top right and bottom left of the page's symbol
+      com.google.zxing.ResultPoint[] finders = java.util.Arrays.copyOf(decoded.getResultPoints(), 3);
+      float left = Float.MAX_VALUE, right = 0, high = Float.MAX_VALUE, low = 0;
+      for (com.google.zxing.ResultPoint f : finders) {
+        left = Math.min(left, f.getX()); right = Math.max(right, f.getX()); high = Math.min(high, f.getY()); low = Math.max(low, f.getY());
+      }
+      for (float[] corner : new float[][] {{left, high}, {right, high}, {left, low}}) {
+        assertTrue(Stream.of(finders).anyMatch(f -> Math.abs(f.getX() - corner[0]) < 6 && Math.abs(f.getY() - corner[1]) < 6),
+            "a finder pattern at " + java.util.Arrays.toString(corner) + ": " + java.util.Arrays.toString(finders));
+      }
+      String read = decoded.getText();
+      assertEquals(qr, read, "the QR code of the printed page, read at 150 dpi");
+      verified(fragment(read));
+      assertEquals("valid", check(read).getString("outcome"));
+    }
+    HttpResponse<Buffer> again = server.get("/certificates/" + e.code() + "/certificate.pdf", "Authorization", "Bearer " + e.token());
+    assertTrue(java.util.Arrays.equals(pdf, again.body().getBytes()), "a re-download is the same file");
+    String other = Accounts.token(server, Accounts.create(server, "learner"));
+    assertEquals(404, server.get("/certificates/" + e.code() + "/certificate.pdf", "Authorization", "Bearer " + other).statusCode());
+    assertTrue(server.get("/certificates/" + e.code(), "Authorization", "Bearer " + e.token()).bodyAsString()
+        .contains("href=\"/certificates/" + e.code() + "/certificate.pdf\""), "the certificate page offers it");
+  }
+
+  @Test
+  @DisplayName("the PDF draws a Cyrillic name as written and in French, a character no font here has as '?', and still one page for the longest name")
+  void pdfScriptsAndLanguage() throws Exception {
+    Earned cyrillic = earn("Иван Петрович Сидоренко", "Капитан", "UA-" + NUMBERS.incrementAndGet(), null);
+    try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(server.get("/certificates/" + cyrillic.code()
+        + "/certificate.pdf", "Authorization", "Bearer " + cyrillic.token(), "Accept-Language", "fr").body().getBytes())) {
+      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+      assertTrue(text.contains("Капитан Иван Петрович Сидоренко"), text);
+      assertTrue(text.contains("Certificat"), "in the reader's language: " + text);
+    }
+    String longest = "Marie-Françoise Éléonore Kouassi-N'Guessan de la Tour d'Auvergne Ouédraogo \uD80C\uDC00 " + "Ndiaye ".repeat(10);
+    Earned odd = earn(longest.strip(), "Lieutenant-colonel de gendarmerie", "GN-" + NUMBERS.incrementAndGet(), "Escadron 31/6");
+    try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(server.get("/certificates/" + odd.code()
+        + "/certificate.pdf", "Authorization", "Bearer " + odd.token()).body().getBytes())) {
+      assertEquals(1, doc.getNumberOfPages());
+      String text = new org.apache.pdfbox.text.PDFTextStripper().getText(doc);
+      assertTrue(text.contains("Ouédraogo ? Ndiaye"), text);
+      assertTrue(text.contains(odd.code()), text);
+    }
+  }
 }
