@@ -28,7 +28,7 @@ import org.pillars.http.Pages;
 public final class ReadinessRoutes implements Routes {
 
   static final String CSV_HEADER = "organisation,unit,service_number,name,rank,status,deploys_on,module,conduct_and_discipline,"
-      + "due_on,completed,locked,version,passed_on,score\r\n";
+      + "due_on,completed,locked,version,passed_on,score,certificate,certificate_revoked\r\n";
 
   private final CohortService cohorts;
   private final Supplier<Catalog> catalog;
@@ -158,7 +158,8 @@ public final class ReadinessRoutes implements Routes {
               ExportCsv.cell(m.moduleId()), Boolean.toString(conduct(m.moduleId())), m.dueOn().toString(), Boolean.toString(m.done()),
               Boolean.toString(m.locked()),
               m.version() == null ? "" : m.version().toString(), m.passedAt() == null ? "" : m.passedAt().toLocalDate().toString(),
-              m.score() == null ? "" : m.score().toString())).append("\r\n");
+              m.score() == null ? "" : m.score().toString(), m.certificate() == null ? "" : m.certificate().code(),
+              m.certificate() == null ? "" : Boolean.toString(m.certificate().revoked()))).append("\r\n");
         }
       }
       ctx.response().putHeader("Content-Type", "text/csv; charset=utf-8")

@@ -595,6 +595,8 @@ class CredentialTest {
     assertFalse(person.getBoolean("completed"));
     assertNull(person.getValue("passedAt"), "what the revoked certificate said is no pass");
     assertTrue(person.getJsonObject("certificate").getBoolean("revoked"));
+    String csv = server.get("/readiness/" + unit + "/export.csv", "Authorization", "Bearer " + staff).bodyAsString();
+    assertTrue(csv.split("\r\n")[1].endsWith(",false,false,,,," + e.code() + ",true"), "the export names it, revoked: " + csv);
   }
 
   private static JsonObject reportCell(String token, long cohort) {
