@@ -140,6 +140,7 @@ public record AppConfig(
     /** An absolute http(s) address without path, query or trailing slash; anything else stops the start. */
     String publicUrl(String key, String value) {
       String v = value.strip();
+      v = v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
       if (!v.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?")) {
         throw new ConfigException(key + " must be an address such as https://pillars.example.org (no path), not '" + v + "'");
       }

@@ -65,5 +65,16 @@ class AppConfigTest {
         assertThrows(ConfigException.class, () -> AppConfig.from(Map.of("PORT", "70000"), k -> null)).getMessage());
     assertEquals("PILLARS_RELOAD must be true or false, got 'maybe'",
         assertThrows(ConfigException.class, () -> AppConfig.from(Map.of("PILLARS_RELOAD", "maybe"), k -> null)).getMessage());
+    assertEquals("PILLARS_PUBLIC_URL must be an address such as https://pillars.example.org (no path), not 'https://x.org/verify'",
+        assertThrows(ConfigException.class, () -> AppConfig.from(Map.of("PILLARS_PUBLIC_URL", "https://x.org/verify"), k -> null))
+            .getMessage());
+  }
+
+  @Test
+  @DisplayName("the public address written into certificates: as given, a final slash forgiven; none by default")
+  void publicUrl() {
+    assertEquals(java.util.Optional.of("https://pillars.example.org"),
+        AppConfig.from(Map.of("PILLARS_PUBLIC_URL", " https://pillars.example.org/ "), k -> null).publicUrl());
+    assertEquals(java.util.Optional.empty(), AppConfig.from(Map.of(), k -> null).publicUrl());
   }
 }
