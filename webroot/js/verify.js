@@ -9,7 +9,11 @@
   var KEPT = 'pillars-kept', MAX = 4096, GRACE = 60, lang = doc.documentElement.lang || 'en';
   var texts = {};
   doc.querySelectorAll('#offline-texts li').forEach(function (li) { texts[li.getAttribute('data-key')] = li.textContent; });
-  function t(key, a, b) { return (texts[key] || key).replace('{0}', a === undefined ? '' : a).replace('{1}', b === undefined ? '' : b); }
+  // a function as the replacement: a '$&' in what a forger wrote stays as written
+  function t(key, a, b) {
+    return (texts[key] || key).replace('{0}', function () { return a === undefined ? '' : String(a); })
+      .replace('{1}', function () { return b === undefined ? '' : String(b); });
+  }
   var titles = JSON.parse(box.getAttribute('data-titles') || '{}');
   var jwksUrl = box.getAttribute('data-jwks'), listUrl = box.getAttribute('data-revocations');
 
@@ -127,9 +131,10 @@
   // offline, the forms that ask the server cannot be sent: only the check on the phone is offered
   if (!navigator.onLine) { doc.querySelectorAll('.online-only').forEach(function (f) { f.hidden = true; }); }
   var code = (location.pathname.match(/^\/verify\/([^/]+)$/) || [])[1];
+  try { code = code ? decodeURIComponent(code).trim().toUpperCase() : null; } catch (e) { code = null; }
   var token = location.hash.length > 1 ? location.hash.slice(1) : '';
   try { token = decodeURIComponent(token); } catch (e) { /* left as it is: parse() says it is malformed */ }
   var checked = token ? (doc.getElementById('offline-verdict').textContent = t('verify.offline.checking'), box.hidden = false,
-    check(token, code ? decodeURIComponent(code).toUpperCase() : null).then(show, function () { show(invalid('malformed')); })) : Promise.resolve();
+    check(token, code).then(show, function () { show(invalid('malformed')); })) : Promise.resolve();
   checked.then(keep);
 })();

@@ -160,7 +160,13 @@ public final class App {
 
   /** The issuer keys of the folder made known to the database, which says which one signs. */
   private Future<Void> startCredentials() {
-    credentials = new CredentialService(vertx, issuerKeys, new CredentialRepository(database.pool()), config.publicUrl(),
+    // the issuer written into certificates: the configured address, else this server's own (never a request's Host)
+    java.util.function.Supplier<String> origin = () -> config.publicUrl().orElse("http://localhost:" + port);
+    if (config.publicUrl().isEmpty() && !config.embeddedDatabase()) {
+      LOG.warning(() -> AppConfig.PUBLIC_URL + " is not set: certificates signed now name http://localhost:" + config.port()
+          + " as their issuer, and keep it; set it to the site's address (README, Deploying)");
+    }
+    credentials = new CredentialService(vertx, issuerKeys, new CredentialRepository(database.pool()), origin,
         java.time.Clock.systemUTC());
     return credentials.start();
   }

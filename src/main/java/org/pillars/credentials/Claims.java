@@ -24,6 +24,8 @@ final class Claims {
   static final String VC_CONTEXT = "https://www.w3.org/ns/credentials/v2";
   static final String OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
   static final String JWKS_PATH = "/.well-known/jwks.json";
+  /** One published key as a JWK, by its kid: what the full credential's kid dereferences to (OB 3.0 section 8.2.3). */
+  static final String KEY_PATH = "/.well-known/jwks/";
   static final String REVOCATIONS_PATH = "/.well-known/revocations.jwt";
   static final String STATUS_TYPE = "PillarsRevocationList";
 
@@ -43,18 +45,18 @@ final class Claims {
   static JsonObject credential(Certificate c, String origin) {
     String verifyUrl = verifyUrl(origin, c.code());
     long nbf = c.issuedAt().toEpochSecond();
-    JsonArray identifiers = new JsonArray().add(identity("name", c.name()));
-    if (c.serviceNumber() != null) {
-      identifiers.add(identity("ext:serviceNumberEnding", lastDigits(c.serviceNumber())));
+    JsonArray identifiers = new JsonArray().add(identity("name", c.name()))
+        .add(identity("ext:organisation", organisation(c)));
+    String ending = lastDigits(c.serviceNumber());
+    if (!ending.isEmpty()) {
+      identifiers.add(identity("ext:serviceNumberEnding", ending));
     }
-    JsonObject subject = new JsonObject().put("type", new JsonArray().add("AchievementSubject"))
+    JsonObject subject = new JsonObject().put("id", subjectId(c)).put("type", new JsonArray().add("AchievementSubject"))
         .put("identifier", identifiers);
     if (c.rank() != null && !c.rank().isBlank()) {
       subject.put("role", c.rank());
     }
-    subject.put("source", new JsonObject().put("id", origin + "/organisations/" + c.organisations().get(0))
-            .put("type", new JsonArray().add("Profile")).put("name", organisation(c)))
-        .put("achievement", new JsonObject()
+    subject.put("achievement", new JsonObject()
             .put("id", origin + "/modules/" + c.moduleId() + "?version=" + c.moduleVersion())
             .put("type", new JsonArray().add("Achievement"))
             .put("name", c.moduleTitle())
@@ -74,7 +76,15 @@ final class Claims {
         .put("credentialSubject", subject)
         .put("credentialStatus", new JsonObject().put("id", origin + REVOCATIONS_PATH).put("type", STATUS_TYPE))
         // the registered claims OB 3.0 section 8.2.4.1 maps the credential's members to
-        .put("iss", origin).put("jti", verifyUrl).put("nbf", nbf);
+        .put("iss", origin).put("jti", verifyUrl).put("sub", subjectId(c)).put("nbf", nbf);
+  }
+
+  /**
+   * The holder, as OB 3.0's JWT format wants one in {@code sub} and {@code credentialSubject.id}: an opaque URN
+   * drawn from the certificate's code (nothing of the person), the same every time.
+   */
+  static String subjectId(Certificate c) {
+    return "urn:uuid:" + java.util.UUID.nameUUIDFromBytes(("pillars-certificate:" + c.code()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** The compact form the QR code carries. */
@@ -85,8 +95,9 @@ final class Claims {
       claims.put("r", cap(c.rank(), RANK_CAP));
     }
     claims.put("o", cap(organisation(c), ORGANISATION_CAP));
-    if (c.serviceNumber() != null) {
-      claims.put("sn", lastDigits(c.serviceNumber()));
+    String ending = lastDigits(c.serviceNumber());
+    if (!ending.isEmpty()) {
+      claims.put("sn", ending);
     }
     return claims.put("m", c.moduleId()).put("v", c.moduleVersion()).put("s", c.score());
   }
@@ -98,6 +109,9 @@ final class Claims {
 
   /** The end of a service number, never more than three characters and never more than half of it. */
   static String lastDigits(String serviceNumber) {
+    if (serviceNumber == null) {
+      return "";
+    }
     String s = serviceNumber.strip();
     int keep = Math.min(3, s.length() / 2);
     return s.substring(s.length() - keep);
@@ -105,7 +119,8 @@ final class Claims {
 
   /** How a masked service number reads on a page: the hidden part as dots. */
   static String masked(String serviceNumber) {
-    return serviceNumber == null ? null : "•••" + lastDigits(serviceNumber);
+    String ending = lastDigits(serviceNumber);
+    return ending.isEmpty() ? null : "•••" + ending;
   }
 
   static String iso(OffsetDateTime at) {

@@ -47,7 +47,7 @@ public final class CredentialApi implements Routes {
   }
 
   private void credential(RoutingContext ctx) {
-    credentials.own(Access.principal(ctx), ctx.pathParam("code"), CredentialRoutes.requestOrigin(ctx))
+    credentials.own(Access.principal(ctx), ctx.pathParam("code")).map(CredentialService.Issued::requireSigned)
         .onSuccess(issued -> Json.send(ctx, 200, new JsonObject().put("code", issued.certificate().code())
             .put("jwt", issued.certificate().credential()).put("qr", issued.qrUrl())
             .put("credential", issued.credentialJson())))
@@ -68,7 +68,7 @@ public final class CredentialApi implements Routes {
   private void check(RoutingContext ctx) {
     String lang = Language.of(ctx);
     String presented = Json.text(Json.body(ctx), "credential", CredentialService.MAX_TOKEN * 2);
-    credentials.check(presented, CredentialRoutes.requestOrigin(ctx)).onSuccess(v -> Json.send(ctx, 200, verdict(v, lang)))
+    credentials.check(presented).onSuccess(v -> Json.send(ctx, 200, verdict(v, lang)))
         .onFailure(ctx::fail);
   }
 

@@ -61,12 +61,7 @@ public final class CredentialRoutes implements Routes {
     router.post("/admin/issuer-keys/rotate").handler(Access.roles(Role.ADMIN)).handler(this::rotate);
     router.get("/.well-known/jwks.json").handler(Access.anyone()).handler(this::jwks);
     router.get("/.well-known/revocations.jwt").handler(Access.anyone()).handler(this::revocations);
-  }
-
-  /** The scheme and host the reader reached us at, when no public address is configured. */
-  static String requestOrigin(RoutingContext ctx) {
-    String host = ctx.request().getHeader(HttpHeaders.HOST);
-    return ctx.request().scheme() + "://" + (host == null ? "localhost" : host);
+    router.get("/.well-known/jwks/:kid").handler(Access.anyone()).handler(this::jwk);
   }
 
   private String t(RoutingContext ctx, String key, Object... args) {
@@ -88,12 +83,14 @@ public final class CredentialRoutes implements Routes {
 
   private void certificate(RoutingContext ctx) {
     String lang = Language.of(ctx);
-    credentials.own(Access.principal(ctx), ctx.pathParam("code"), requestOrigin(ctx)).onSuccess(issued -> {
+    credentials.own(Access.principal(ctx), ctx.pathParam("code")).onSuccess(issued -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "certificate.title"));
       Certificate c = issued.certificate();
       model.put("certificate", facts(c, lang));
       model.put("verifyUrl", issued.verifyUrl());
-      model.put("qr", new com.github.jknack.handlebars.Handlebars.SafeString(QrCodes.svg(issued.qrUrl(), t(ctx, "certificate.qr"))));
+      if (issued.qrUrl() != null) {
+        model.put("qr", new com.github.jknack.handlebars.Handlebars.SafeString(QrCodes.svg(issued.qrUrl(), t(ctx, "certificate.qr"))));
+      }
       model.put("jwt", "/certificates/" + c.code() + "/credential.jwt");
       model.put("json", "/certificates/" + c.code() + "/credential.json");
       model.put("pdf", "/certificates/" + c.code() + "/certificate.pdf");
@@ -102,19 +99,19 @@ public final class CredentialRoutes implements Routes {
   }
 
   private void credentialJwt(RoutingContext ctx) {
-    credentials.own(Access.principal(ctx), ctx.pathParam("code"), requestOrigin(ctx)).onSuccess(issued ->
+    credentials.own(Access.principal(ctx), ctx.pathParam("code")).map(Issued::requireSigned).onSuccess(issued ->
         download(ctx, "application/jwt", issued, ".jwt", issued.certificate().credential())).onFailure(ctx::fail);
   }
 
   private void credentialJson(RoutingContext ctx) {
-    credentials.own(Access.principal(ctx), ctx.pathParam("code"), requestOrigin(ctx)).onSuccess(issued ->
+    credentials.own(Access.principal(ctx), ctx.pathParam("code")).map(Issued::requireSigned).onSuccess(issued ->
         download(ctx, "application/json", issued, ".json", issued.credentialJson().encodePrettily())).onFailure(ctx::fail);
   }
 
   /** The printable A4 certificate, drawn off the event loop: the same bytes each time for the same certificate. */
   private void pdf(RoutingContext ctx) {
     String lang = Language.of(ctx);
-    credentials.own(Access.principal(ctx), ctx.pathParam("code"), requestOrigin(ctx)).compose(issued -> {
+    credentials.own(Access.principal(ctx), ctx.pathParam("code")).map(Issued::requireSigned).compose(issued -> {
       Certificate c = issued.certificate();
       CertificatePdf.Content content = new CertificatePdf.Content(c, facts(c, lang), issued.verifyUrl(), issued.qrUrl(),
           key -> pages.messages().get(lang, key), c.revoked() ? t(ctx, "verify.revokedOn", date(c.revokedAt(), lang)) : null);
@@ -173,7 +170,7 @@ public final class CredentialRoutes implements Routes {
   private void check(RoutingContext ctx) {
     String lang = Language.of(ctx);
     String presented = ctx.request().getFormAttribute("credential");
-    credentials.check(presented, requestOrigin(ctx)).onSuccess(verdict -> {
+    credentials.check(presented).onSuccess(verdict -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "verify.check.title"));
       model.put("offline", offlineModel(lang));
       model.put("verdict", verdictModel(ctx, verdict, lang));
@@ -225,8 +222,14 @@ public final class CredentialRoutes implements Routes {
         .end(jwks.encode())).onFailure(ctx::fail);
   }
 
+  private void jwk(RoutingContext ctx) {
+    credentials.jwk(ctx.pathParam("kid")).onSuccess(jwk -> ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/jwk+json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=300").putHeader("Access-Control-Allow-Origin", "*")
+        .end(jwk.encode())).onFailure(ctx::fail);
+  }
+
   private void revocations(RoutingContext ctx) {
-    credentials.revocationList(requestOrigin(ctx)).onSuccess(token -> ctx.response()
+    credentials.revocationList().onSuccess(token -> ctx.response()
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/jwt")
         .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + CredentialService.REVOCATIONS_SECONDS)
         .putHeader("Access-Control-Allow-Origin", "*").end(token)).onFailure(ctx::fail);

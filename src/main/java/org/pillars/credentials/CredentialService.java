@@ -65,7 +65,15 @@ public final class CredentialService {
 
     /** The address the QR code carries: the credential rides in the fragment, which no browser sends to a server. */
     public String qrUrl() {
-      return verifyUrl() + '#' + certificate.qrToken();
+      return certificate.qrToken() == null ? null : verifyUrl() + '#' + certificate.qrToken();
+    }
+
+    /** The credentials, or a refusal when the certificate was revoked before it was ever signed. */
+    public Issued requireSigned() {
+      if (!certificate.signed()) {
+        throw new Conflict("revoked", "this certificate was revoked before it was signed: it has no credential");
+      }
+      return this;
     }
 
     /** The credential as a JSON document (its payload), for a wallet that reads JSON. */
@@ -81,23 +89,27 @@ public final class CredentialService {
   static final long RETIREMENT_GRACE_SECONDS = 60;
   static final long REVOCATIONS_SECONDS = 60;
   private static final Pattern CODE = Pattern.compile("[2-9A-HJ-NP-Z]{4}(-[2-9A-HJ-NP-Z]{4}){3}");
-  private static final Pattern QR_ADDRESS = Pattern.compile("^https?://[^/#?]+/verify/([^/#?]+)#(.*)$", Pattern.DOTALL);
+  private static final Pattern QR_ADDRESS = Pattern.compile("^(https?://[^/#?]+)/verify/([^/#?]+)#(.*)$", Pattern.DOTALL);
 
   private final Vertx vertx;
   private final IssuerKeys keys;
   private final CredentialRepository repository;
-  private final Optional<String> publicUrl;
+  private final java.util.function.Supplier<String> origin;
   private final Clock clock;
-  private final Map<String, CachedList> revocationLists = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicReference<CachedList> revocations = new java.util.concurrent.atomic.AtomicReference<>();
+  /** Moved on by each revocation: a list being made while one is committed is not kept. */
+  private final java.util.concurrent.atomic.AtomicLong revocationCount = new java.util.concurrent.atomic.AtomicLong();
 
+  /** The signed list, the newest revocation it holds, and until when it is served without asking the database. */
   private record CachedList(String token, Instant until) {
   }
 
-  public CredentialService(Vertx vertx, IssuerKeys keys, CredentialRepository repository, Optional<String> publicUrl, Clock clock) {
+  public CredentialService(Vertx vertx, IssuerKeys keys, CredentialRepository repository, java.util.function.Supplier<String> origin,
+                           Clock clock) {
     this.vertx = vertx;
     this.keys = keys;
     this.repository = repository;
-    this.publicUrl = publicUrl;
+    this.origin = origin;
     this.clock = clock;
   }
 
@@ -106,9 +118,9 @@ public final class CredentialService {
     return repository.register(keys.all());
   }
 
-  /** The site's address as written into credentials: the configured one, else the one this request came to. */
-  public String origin(String requestOrigin) {
-    return publicUrl.orElse(requestOrigin);
+  /** The site's address as written into credentials and checked in them: configured, never taken from a request. */
+  public String origin() {
+    return origin.get();
   }
 
   /** A certificate code as printed, if {@code raw} has that shape once spaces and case are forgiven. */
@@ -123,10 +135,10 @@ public final class CredentialService {
   }
 
   /** One of the reader's own certificates, signed; anyone else's is not found, as one that does not exist. */
-  public Future<Issued> own(Principal p, String rawCode, String requestOrigin) {
+  public Future<Issued> own(Principal p, String rawCode) {
     return find(rawCode).map(c -> c.filter(x -> x.accountId() == p.accountId())
             .orElseThrow(() -> new NotFound("no certificate of yours has this code")))
-        .compose(c -> signed(c, origin(requestOrigin)));
+        .compose(c -> signed(c, origin()));
   }
 
   /**
@@ -161,7 +173,8 @@ public final class CredentialService {
         if (!done) {
           throw new Conflict("already_revoked", "this certificate was revoked already");
         }
-        revocationLists.clear();
+        revocationCount.incrementAndGet();
+        revocations.set(null);
         return find(c.code()).map(Optional::orElseThrow);
       });
     });
@@ -196,14 +209,22 @@ public final class CredentialService {
     });
   }
 
+  /** One published key, current or retired, as its JWK; an unknown kid is not found. */
+  public Future<JsonObject> jwk(String kid) {
+    return jwks().map(set -> set.getJsonArray("keys").stream().map(JsonObject.class::cast)
+        .filter(k -> k.getString("kid").equals(kid)).findFirst()
+        .orElseThrow(() -> new NotFound("this site has no signing key " + kid)));
+  }
+
   /** The signed list of revoked certificates, made at most once a minute per site address. */
-  public Future<String> revocationList(String requestOrigin) {
-    String origin = origin(requestOrigin);
-    CachedList cached = revocationLists.get(origin);
+  public Future<String> revocationList() {
+    String origin = origin();
+    CachedList cached = revocations.get();
     Instant now = clock.instant();
     if (cached != null && now.isBefore(cached.until())) {
       return Future.succeededFuture(cached.token());
     }
+    long count = revocationCount.get();
     return Future.all(repository.revocations(), currentKey()).map(all -> {
       List<CredentialRepository.Revocation> revoked = all.resultAt(0);
       IssuerKeys.Key key = all.resultAt(1);
@@ -211,7 +232,9 @@ public final class CredentialService {
       revoked.forEach(r -> list.add(new JsonObject().put("id", r.code()).put("on", Claims.iso(r.at()))));
       JsonObject payload = new JsonObject().put("iss", origin).put("iat", now.getEpochSecond()).put("revoked", list);
       String token = Jws.sign(header(Claims.REVOCATIONS_TYP, key.kid()), payload, key.privateKey());
-      revocationLists.put(origin, new CachedList(token, now.plusSeconds(REVOCATIONS_SECONDS)));
+      if (revocationCount.get() == count) {
+        revocations.set(new CachedList(token, now.plusSeconds(REVOCATIONS_SECONDS)));
+      }
       return token;
     });
   }
@@ -220,8 +243,8 @@ public final class CredentialService {
    * Checks a presented credential: the QR code's compact one, the full one, or a whole QR address (then the code in
    * its path must be the one signed). Every way of not being valid has its own reason; nothing unchecked is shown.
    */
-  public Future<Verdict> check(String presented, String requestOrigin) {
-    String origin = origin(requestOrigin);
+  public Future<Verdict> check(String presented) {
+    String origin = origin();
     String token = presented == null ? "" : presented.strip();
     if (token.isEmpty()) {
       return Future.succeededFuture(Verdict.invalid("empty", null));
@@ -232,8 +255,13 @@ public final class CredentialService {
     Optional<String> pathCode = Optional.empty();
     Matcher address = QR_ADDRESS.matcher(token);
     if (address.matches()) {
-      pathCode = Optional.of(address.group(1));
-      token = address.group(2);
+      // a QR code's address: of this site only, its code as printed (case and spaces forgiven)
+      if (!address.group(1).equalsIgnoreCase(origin)) {
+        return Future.succeededFuture(Verdict.invalid("otherSite", address.group(1)));
+      }
+      pathCode = Optional.of(wellFormedCode(java.net.URLDecoder.decode(address.group(2), java.nio.charset.StandardCharsets.UTF_8))
+          .orElse(address.group(2)));
+      token = address.group(3);
     }
     Optional<Jws.Parsed> parsed = Jws.parse(token);
     if (parsed.isEmpty()) {
@@ -275,11 +303,16 @@ public final class CredentialService {
       if (expectedCode.isPresent() && !expectedCode.get().equals(code.get())) {
         return Future.succeededFuture(Verdict.invalid("otherCode", code.get()));
       }
+      String presentedToken = jws.compact();
       return repository.certificate(code.get()).map(found -> {
         if (found.isEmpty()) {
           return Verdict.invalid("unknown", code.get());
         }
         Certificate c = found.get();
+        // online, the credential must be one this site issued and kept: a good signature alone (a leaked key's) is not
+        if (!presentedToken.equals(c.credential()) && !presentedToken.equals(c.qrToken())) {
+          return Verdict.invalid("notIssued", code.get());
+        }
         return c.revoked() ? new Verdict(Outcome.REVOKED, "revoked", Claims.iso(c.revokedAt()), found)
             : new Verdict(Outcome.VALID, null, null, found);
       });
@@ -292,11 +325,12 @@ public final class CredentialService {
 
   /** The certificate with its credentials: those kept, or signed now with the current key and kept. */
   private Future<Issued> signed(Certificate c, String origin) {
-    if (c.signed()) {
+    // a certificate revoked before it was ever opened is never signed: there is nothing valid to hand over
+    if (c.signed() || c.revoked()) {
       return Future.succeededFuture(new Issued(c, origin));
     }
     return currentKey().compose(key -> {
-      String credential = Jws.sign(header(Claims.CREDENTIAL_TYP, origin + Claims.JWKS_PATH + "#" + key.kid()),
+      String credential = Jws.sign(header(Claims.CREDENTIAL_TYP, origin + Claims.KEY_PATH + key.kid()),
           Claims.credential(c, origin), key.privateKey());
       String qr = Jws.sign(header(Claims.QR_TYP, key.kid()), Claims.compact(c, origin), key.privateKey());
       return repository.storeSigned(c.code(), credential, qr, key.kid());
@@ -320,10 +354,10 @@ public final class CredentialService {
     return new JsonObject().put("alg", Jws.ALG).put("typ", typ).put("kid", kid);
   }
 
-  /** The key id: the short one, or (in the full credential) the JWKS address with the short one as its fragment. */
+  /** The key id: the short one, or (in the full credential) the address of that one key. */
   private static String kidOf(Object kid, String origin) {
     String s = String.valueOf(kid);
-    String prefix = origin + Claims.JWKS_PATH + "#";
+    String prefix = origin + Claims.KEY_PATH;
     return s.startsWith(prefix) ? s.substring(prefix.length()) : s;
   }
 

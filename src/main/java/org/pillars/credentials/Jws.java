@@ -24,6 +24,11 @@ final class Jws {
 
   /** A token split and decoded, before any check of what it says. */
   record Parsed(JsonObject header, JsonObject payload, byte[] signingInput, byte[] signature) {
+
+    /** The token as it was presented, in its compact form. */
+    String compact() {
+      return new String(signingInput, StandardCharsets.US_ASCII) + '.' + ENCODE.encodeToString(signature);
+    }
   }
 
   private Jws() {

@@ -131,7 +131,8 @@ public final class LearningRepository {
              coalesce((SELECT p.extra_attempts FROM module_progress p WHERE p.account_id = $1 AND p.module_id = attempts.module_id), 0)
                AS extra
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
-  private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1";
+  // a revoked certificate completes nothing (V20): the learner's pages follow the reports
+  private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1 AND revoked_at IS NULL";
   /**
    * Opens an attempt in one statement unless one is open or the limit is used up ($4, 0 for none), and says which.
    * Submitted attempts are counted from module_progress (kept by the V4 triggers), not by counting rows: the count

@@ -136,6 +136,8 @@ class AccessControlTest {
     form("POST", "/verify", "/verify", "credential=not-a-credential", "422 422 422 422 422 422 422", false);
     row("GET", "/.well-known/jwks.json", "/.well-known/jwks.json", "200 200 200 200 200 200 200");
     row("GET", "/.well-known/revocations.jwt", "/.well-known/revocations.jwt", "200 200 200 200 200 200 200");
+    String kid = server.get("/.well-known/jwks.json").bodyAsJsonObject().getJsonArray("keys").getJsonObject(0).getString("kid");
+    row("GET", "/.well-known/jwks/:kid", "/.well-known/jwks/" + kid, "200 200 200 200 200 200 200");
     row("GET", "/admin/issuer-keys", "/admin/issuer-keys", "303 403 403 403 403 403 200");
     form("POST", "/admin/issuer-keys/rotate", "/admin/issuer-keys/rotate", "", "303 403 403 403 403 403 303", false);
     row("GET", "/api/certificates/:code/credential", "/api/certificates/" + certificate + "/credential", "401 200 404 404 404 404 404");

@@ -160,7 +160,7 @@ class CredentialTest {
     SignedJWT jwt = SignedJWT.parse(token);
     assertEquals(JWSAlgorithm.ES256, jwt.getHeader().getAlgorithm());
     String kid = jwt.getHeader().getKeyID();
-    String shortKid = kid.substring(kid.indexOf('#') + 1);
+    String shortKid = kid.substring(kid.lastIndexOf('/') + 1);
     ECKey key = jwks().getKeyByKeyId(shortKid).toECKey();
     assertTrue(jwt.verify(new ECDSAVerifier(key)), "nimbus verifies " + token);
     return jwt;
@@ -265,20 +265,27 @@ class CredentialTest {
     JsonObject issued = credential(e);
     SignedJWT full = verified(issued.getString("jwt"));
     assertEquals(JOSEObjectType.JWT, full.getHeader().getType());
-    assertEquals(origin + "/.well-known/jwks.json#" + currentKid(), full.getHeader().getKeyID());
+    // the kid is an address that dereferences to that one key (OB 3.0's VC-JWT format), and it verifies
+    assertEquals(origin + "/.well-known/jwks/" + currentKid(), full.getHeader().getKeyID());
+    HttpResponse<Buffer> one = server.get(full.getHeader().getKeyID().substring(origin.length()));
+    assertEquals(200, one.statusCode());
+    assertTrue(full.verify(new ECDSAVerifier(ECKey.parse(one.bodyAsString()))));
+    assertEquals(404, server.get("/.well-known/jwks/AAAAAAAAAAAAAAAA").statusCode());
     JWTClaimsSet claims = full.getJWTClaimsSet();
     assertEquals(origin, claims.getIssuer());
     assertEquals(origin + "/verify/" + e.code(), claims.getJWTID());
+    assertTrue(claims.getSubject().matches("urn:uuid:[0-9a-f-]{36}"), claims.getSubject());
     assertTrue(claims.getNotBeforeTime().toInstant().isBefore(Instant.now().plusSeconds(5)));
     JsonObject vc = new JsonObject(claims.toJSONObject());
     assertEquals(issued.getJsonObject("credential"), vc, "the JSON handed over is the signed payload");
     JsonObject subject = vc.getJsonObject("credentialSubject");
+    assertEquals(claims.getSubject(), subject.getString("id"), "sub is the subject's id");
     assertEquals("Sergeant", subject.getString("role"));
-    assertEquals("Ruritania · 2nd Battalion, B Company", subject.getJsonObject("source").getString("name"));
     assertEquals("100", subject.getJsonArray("result").getJsonObject(0).getString("value"));
     assertEquals("3", subject.getJsonObject("achievement").getString("version"));
-    assertEquals(List.of("Amina Diallo", "812"), subject.getJsonArray("identifier").stream()
-        .map(i -> ((JsonObject) i).getString("identityHash")).toList());
+    assertEquals(List.of("name:Amina Diallo", "ext:organisation:Ruritania · 2nd Battalion, B Company", "ext:serviceNumberEnding:812"),
+        subject.getJsonArray("identifier").stream().map(i -> ((JsonObject) i).getString("identityType") + ":"
+            + ((JsonObject) i).getString("identityHash")).toList());
 
     String qr = issued.getString("qr");
     assertTrue(qr.startsWith(origin + "/verify/" + e.code() + "#"), qr);
@@ -392,13 +399,22 @@ class CredentialTest {
     // a QR code of another site: its own key, its own issuer
     ECKey other = new ECKeyGenerator(Curve.P_256).keyID("other-site-key").generate();
     String foreign = forge(other, "other-site-key", claimsOf(qrA).issuer("https://pillars.example.net").build());
+    refused(foreign, "otherSite", "it was issued by https://pillars.example.net");
     refused("https://pillars.example.net/verify/" + a.code() + "#" + foreign, "otherSite", "it was issued by https://pillars.example.net");
+    // our genuine credential, under another site's address: a phone scanning that code would open the other site
+    refused("https://pillars.example.net/verify/" + a.code() + "#" + qrA, "otherSite", "it was issued by https://pillars.example.net");
+    assertEquals("valid", check(origin + "/verify/" + a.code().toLowerCase(java.util.Locale.ROOT) + "#" + qrA).getString("outcome"),
+        "the code in the address, as typed in lower case, is the same code");
     // our genuine credential of B, under the address of A
     refused(origin + "/verify/" + a.code() + "#" + qrB, "otherCode", "it is the credential of another certificate (" + b.code() + ")");
     // signed with our current key (a leaked key, say) for a certificate that does not exist
     String kid = currentKid();
     String ghost = forge(folderKeys().get(kid), kid, claimsOf(qrA).jwtID("ABCD-EFGH-JKLM-NP23").build());
     refused(ghost, "unknown", "its signature is good, but this site no longer has the certificate ABCD-EFGH-JKLM-NP23");
+    // and for a certificate that exists, with what it truly says: online, only what this site issued and kept is valid
+    String leaked = forge(folderKeys().get(kid), kid, claimsOf(qrA).build());
+    assertNotEquals(qrA, leaked, "ECDSA signs anew each time");
+    refused(leaked, "notIssued", "its signature is good, but this site never issued it for the certificate " + a.code());
     // and nothing of that changed what the genuine ones say
     assertEquals("valid", check(qrA).getString("outcome"));
     assertEquals("valid", check(qrB).getString("outcome"));
@@ -475,9 +491,12 @@ class CredentialTest {
     assertEquals(409, again.statusCode(), again.bodyAsString());
     assertEquals(reason, server.get("/api/verify/" + e.code(), "Authorization", "Bearer " + adminToken).bodyAsJsonObject()
         .getString("revokedReason"));
-    // the learner's own list says so too
+    // the learner's own list says so too, and their home no longer offers it as done
     String mine = server.get("/certificates", "Authorization", "Bearer " + e.token()).bodyAsString();
     assertTrue(mine.contains("This certificate was revoked on " + today), mine);
+    String home = server.get("/home", "Authorization", "Bearer " + e.token()).bodyAsString();
+    assertFalse(home.contains("href=\"/certificates/" + e.code() + "\""), home);
+    assertTrue(home.contains("href=\"/certificates\""), "My certificates, from home");
   }
 
   @Test
@@ -545,10 +564,11 @@ class CredentialTest {
     assertTrue(seen.get(0).contains("Sergeant Amina Diallo") && seen.get(0).contains("Ruritania · 2nd Battalion, B Company"));
     assertEquals("12", Claims.lastDigits("A-12"), "never more than half of a short number");
     assertEquals("", Claims.lastDigits("7"));
+    assertNull(Claims.masked("7"), "a number too short to show any of it shows nothing");
   }
 
   @Test
-  @DisplayName("an anonymous visit with a forged Host header signs nothing: the owner's first view does, as this site")
+  @DisplayName("a forged Host header never chooses the issuer: an anonymous visit signs nothing, the owner's first view signs as this site")
   void forgedHostSignsNothing() throws Exception {
     Earned e = earn();
     HttpResponse<Buffer> visit = server.get("/verify/" + e.code(), "Host", "evil.example");
@@ -556,7 +576,32 @@ class CredentialTest {
     Row row = server.app().database().pool().preparedQuery("SELECT credential FROM certificates WHERE code = $1")
         .execute(Tuple.of(e.code())).await().iterator().next();
     assertNull(row.getString("credential"));
-    assertEquals(origin, verified(credential(e).getString("jwt")).getJWTClaimsSet().getIssuer());
+    HttpResponse<Buffer> first = server.get("/api/certificates/" + e.code() + "/credential", "Authorization", "Bearer " + e.token(),
+        "Host", "evil.example");
+    assertEquals(origin, verified(first.bodyAsJsonObject().getString("jwt")).getJWTClaimsSet().getIssuer());
+    assertTrue(first.bodyAsJsonObject().getString("qr").startsWith(origin + "/verify/"));
+    SignedJWT list = verified(server.get("/.well-known/revocations.jwt", "Host", "evil.example").bodyAsString());
+    assertEquals(origin, list.getJWTClaimsSet().getIssuer());
+  }
+
+  @Test
+  @DisplayName("a certificate revoked before its learner ever opened it is never signed: no QR code, no credential to download")
+  void revokedBeforeSigning() {
+    Earned e = earn();
+    assertEquals(200, api(HttpMethod.POST, "/api/certificates/" + e.code() + "/revoke", Accounts.token(server, admin),
+        new JsonObject().put("reason", "Issued to the wrong person")).statusCode());
+    String page = server.get("/certificates/" + e.code(), "Authorization", "Bearer " + e.token()).bodyAsString();
+    assertTrue(page.contains("This certificate was revoked on"), page);
+    assertEquals(List.of(), QrRead.all(page));
+    assertFalse(page.contains("certificate.pdf") || page.contains("credential.jwt"), page);
+    for (String path : List.of("/certificates/" + e.code() + "/credential.jwt", "/certificates/" + e.code() + "/credential.json",
+        "/certificates/" + e.code() + "/certificate.pdf", "/api/certificates/" + e.code() + "/credential")) {
+      HttpResponse<Buffer> r = server.get(path, "Authorization", "Bearer " + e.token());
+      assertEquals(409, r.statusCode(), path + ": " + r.bodyAsString());
+    }
+    Row row = server.app().database().pool().preparedQuery("SELECT credential FROM certificates WHERE code = $1")
+        .execute(Tuple.of(e.code())).await().iterator().next();
+    assertNull(row.getString("credential"));
   }
 
   @Test
@@ -637,20 +682,12 @@ class CredentialTest {
       Files.createDirectories(Path.of("target", "screenshots"));
       javax.imageio.ImageIO.write(image, "png", Path.of("target", "screenshots", "certificate-pdf.png").toFile());
       int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
-      com.google.zxing.Result decoded = new com.google.zxing.qrcode.QRCodeReader().decode(new com.google.zxing.BinaryBitmap(
-          new com.google.zxing.common.HybridBinarizer(new com.google.zxing.RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels))),
-          Map.of(com.google.zxing.DecodeHintType.TRY_HARDER, true));
-      // ZXing also reads a mirrored symbol, which many phone readers do not: upright, its three finder patterns sit at
-      // the top left, top right and bottom left of the page's symbol
-      com.google.zxing.ResultPoint[] finders = java.util.Arrays.copyOf(decoded.getResultPoints(), 3);
-      float left = Float.MAX_VALUE, right = 0, high = Float.MAX_VALUE, low = 0;
-      for (com.google.zxing.ResultPoint f : finders) {
-        left = Math.min(left, f.getX()); right = Math.max(right, f.getX()); high = Math.min(high, f.getY()); low = Math.max(low, f.getY());
-      }
-      for (float[] corner : new float[][] {{left, high}, {right, high}, {left, low}}) {
-        assertTrue(Stream.of(finders).anyMatch(f -> Math.abs(f.getX() - corner[0]) < 6 && Math.abs(f.getY() - corner[1]) < 6),
-            "a finder pattern at " + java.util.Arrays.toString(corner) + ": " + java.util.Arrays.toString(finders));
-      }
+      com.google.zxing.Result decoded = QrRead.result(image.getWidth(), image.getHeight(), pixels);
+      // ZXing also reads a mirrored symbol, which many phone readers do not: drawn the right way round, its finder
+      // patterns (bottom left, top left, top right) turn one way, whichever way the page is held
+      com.google.zxing.ResultPoint[] f = decoded.getResultPoints();
+      float turn = (f[2].getX() - f[1].getX()) * (f[0].getY() - f[1].getY()) - (f[2].getY() - f[1].getY()) * (f[0].getX() - f[1].getX());
+      assertTrue(turn > 0, "drawn mirrored: " + java.util.Arrays.toString(f));
       String read = decoded.getText();
       assertEquals(qr, read, "the QR code of the printed page, read at 150 dpi");
       verified(fragment(read));

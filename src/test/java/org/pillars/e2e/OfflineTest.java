@@ -47,8 +47,10 @@ class OfflineTest {
 
   @BeforeAll
   static void start() {
-    server = TestApp.start();
-    link = Link.to(server.port());
+    // the server's public address is the relay's, as a phone reaches it: so are its certificates' addresses
+    link = Link.unbound();
+    server = TestApp.start(Map.of(AppConfig.PUBLIC_URL, "http://localhost:" + link.port()));
+    link.target(server.port());
   }
 
   @AfterAll
@@ -534,9 +536,7 @@ class OfflineTest {
         .toBuffer(), "Authorization", "Bearer " + token, "Content-Type", "application/json");
     String code = server.get("/api/certificates", "Authorization", "Bearer " + token).bodyAsJsonObject().getJsonArray("certificates")
         .getJsonObject(0).getString("code");
-    // the learner's first view signs it, as the site the phone reaches (the relay)
-    return server.get("/api/certificates/" + code + "/credential", "Authorization", "Bearer " + token, "Host", "localhost:" + link.port())
-        .bodyAsJsonObject().getString("qr");
+    return server.get("/api/certificates/" + code + "/credential", "Authorization", "Bearer " + token).bodyAsJsonObject().getString("qr");
   }
 
   private static String offlineVerdict(WebDriver driver, String address) {

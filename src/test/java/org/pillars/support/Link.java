@@ -20,9 +20,11 @@ public final class Link implements AutoCloseable {
   private final NetClient client;
   private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
   private volatile boolean cut;
+  private volatile int target;
   private volatile String doomedRequest;
 
   private Link(int target) {
+    this.target = target;
     client = vertx.createNetClient();
     server = vertx.createNetServer().connectHandler(browser -> {
       if (cut) {
@@ -30,7 +32,7 @@ public final class Link implements AutoCloseable {
         return;
       }
       browser.pause();
-      client.connect(target, "localhost").onSuccess(upstream -> {
+      client.connect(this.target, "localhost").onSuccess(upstream -> {
         open.add(browser);
         open.add(upstream);
         boolean[] doomed = {false};
@@ -70,6 +72,18 @@ public final class Link implements AutoCloseable {
   /** A relay to the server on {@code target}, on a free port of its own. */
   public static Link to(int target) {
     return new Link(target);
+  }
+
+  /**
+   * A relay listening before its server exists, for a server that must know the relay's address (as the address it
+   * writes into certificates): {@link #target} it once the server is up.
+   */
+  public static Link unbound() {
+    return new Link(0);
+  }
+
+  public void target(int port) {
+    this.target = port;
   }
 
   public int port() {

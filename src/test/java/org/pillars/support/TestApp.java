@@ -56,7 +56,8 @@ public final class TestApp implements AutoCloseable {
       all.put(AppConfig.DATABASE_URL, ownDatabase);
       all.put(AppConfig.JWT_KEY_FILE, keyFile().toString());
     }
-    if (!env.containsKey(AppConfig.DATA)) {
+    // the shared key folder, unless the test brings its own or runs the embedded set-up (which keeps them in its data)
+    if (!env.containsKey(AppConfig.DATA) || env.containsKey(AppConfig.DATABASE_URL)) {
       all.put(AppConfig.ISSUER_KEYS, issuerKeys().toString());
     }
     all.putAll(env);
