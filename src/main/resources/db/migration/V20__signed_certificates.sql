@@ -33,6 +33,11 @@ END $$;
 CREATE TRIGGER certificates_progress_revoked AFTER UPDATE OF revoked_at ON certificates FOR EACH ROW
   WHEN (OLD.revoked_at IS NULL AND NEW.revoked_at IS NOT NULL) EXECUTE FUNCTION module_progress_revoked();
 
+-- A revoked certificate can be earned again, by a quiz passed after the revocation (LearningRepository): at most
+-- one certificate standing per learner and module, any number revoked.
+ALTER TABLE certificates DROP CONSTRAINT certificates_account_id_module_id_key;
+CREATE UNIQUE INDEX certificates_one_standing ON certificates (account_id, module_id) WHERE revoked_at IS NULL;
+
 -- A revocation is a staff change like any other: in the audit log, with who and why.
 CREATE TRIGGER audit AFTER UPDATE OF revoked_at ON certificates FOR EACH ROW
   EXECUTE FUNCTION audit_row('account_id', 'code', 'account_id', 'module_id', 'revoked_at', 'revoked_reason');

@@ -30,11 +30,13 @@ public final class LearningRepository {
    * those a coordinator decided not to count.
    */
   /** {@code extra}: the attempts granted beyond the quiz's limit (kept in module_progress by V18's trigger). */
+  /** {@code certificateRevokedAt}: when the module's newest certificate was revoked, if it was (then no code). */
   public record Progress(String moduleId, Set<String> lessonsRead, int attempts, Integer bestScore, boolean passed,
-                         String certificateCode, OffsetDateTime lastActivity, int held, int setAside, int extra) {
+                         String certificateCode, OffsetDateTime lastActivity, int held, int setAside, int extra,
+                         OffsetDateTime certificateRevokedAt) {
 
     public static Progress none(String moduleId) {
-      return new Progress(moduleId, Set.of(), 0, null, false, null, null, 0, 0, 0);
+      return new Progress(moduleId, Set.of(), 0, null, false, null, null, 0, 0, 0, null);
     }
   }
 
@@ -125,14 +127,19 @@ public final class LearningRepository {
   private static final String READS_IN = "SELECT lesson_id FROM lesson_reads WHERE account_id = $1 AND module_id = $2";
   private static final String ATTEMPT_SUMMARY = """
       SELECT module_id, count(*) FILTER (WHERE submitted_at IS NOT NULL AND NOT held) AS attempts,
-             max(score) FILTER (WHERE NOT held) AS best, coalesce(bool_or(passed) FILTER (WHERE NOT held), false) AS passed,
+             max(score) FILTER (WHERE NOT held) AS best,
+             -- passed: since the module's certificate was last revoked (V20), if it was: an older pass proves nothing now
+             coalesce(bool_or(passed) FILTER (WHERE NOT held AND submitted_at > coalesce((SELECT max(c.revoked_at) FROM certificates c
+               WHERE c.account_id = $1 AND c.module_id = attempts.module_id), '-infinity')), false) AS passed,
              max(coalesce(submitted_at, started_at)) AS last, count(*) FILTER (WHERE held AND decision IS NULL) AS held,
              count(*) FILTER (WHERE decision = 'set-aside') AS set_aside,
              coalesce((SELECT p.extra_attempts FROM module_progress p WHERE p.account_id = $1 AND p.module_id = attempts.module_id), 0)
                AS extra
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   // a revoked certificate completes nothing (V20): the learner's pages follow the reports
-  private static final String CERTIFICATE_CODES = "SELECT module_id, code FROM certificates WHERE account_id = $1 AND revoked_at IS NULL";
+  private static final String CERTIFICATE_CODES = """
+      SELECT DISTINCT ON (module_id) module_id, code, revoked_at FROM certificates WHERE account_id = $1
+      ORDER BY module_id, issued_at DESC""";
   /**
    * Opens an attempt in one statement unless one is open or the limit is used up ($4, 0 for none), and says which.
    * Submitted attempts are counted from module_progress (kept by the V4 triggers), not by counting rows: the count
@@ -157,8 +164,10 @@ public final class LearningRepository {
       WHERE id = $1 AND account_id = $2 AND submitted_at IS NULL""";
   private static final String READ_COUNT =
       "SELECT count(*) FROM lesson_reads WHERE account_id = $1 AND module_id = $2 AND lesson_id = ANY($3)";
-  private static final String BEST_PASSED =
-      "SELECT max(score) FROM attempts WHERE account_id = $1 AND module_id = $2 AND passed AND NOT held";
+  /** The best passed attempt since the module's certificate was last revoked, if it ever was: the one a new certificate rests on. */
+  private static final String BEST_PASSED = """
+      SELECT max(score) FROM attempts WHERE account_id = $1 AND module_id = $2 AND passed AND NOT held
+        AND submitted_at > coalesce((SELECT max(revoked_at) FROM certificates WHERE account_id = $1 AND module_id = $2), '-infinity')""";
   /** Serialises one learner's sent attempts, so two devices syncing at once cannot both take the last attempt. */
   private static final String DECIDE_HELD = """
       UPDATE attempts SET held = NOT $3, decision = CASE WHEN $3 THEN 'counted' ELSE 'set-aside' END,
@@ -177,7 +186,7 @@ public final class LearningRepository {
       VALUES ($1, $2, $3, $4, least($8, now()), now(), $5, $6, $7, $9, $10, least($8, now()), $11, $12, $13)""";
   private static final String INSERT_CERTIFICATE = """
       INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score)
-      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, module_id) DO NOTHING""";
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (account_id, module_id) WHERE revoked_at IS NULL DO NOTHING""";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final char[] CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ".toCharArray();
 
@@ -255,7 +264,14 @@ public final class LearningRepository {
               Map<String, Row> summary = new HashMap<>();
               attempts.forEach(r -> summary.put(r.getString("module_id"), r));
               Map<String, String> certificates = new HashMap<>();
-              codes.forEach(r -> certificates.put(r.getString(0), r.getString(1)));
+              Map<String, OffsetDateTime> revoked = new HashMap<>();
+              codes.forEach(r -> {
+                if (r.getOffsetDateTime(2) == null) {
+                  certificates.put(r.getString(0), r.getString(1));
+                } else {
+                  revoked.put(r.getString(0), r.getOffsetDateTime(2));
+                }
+              });
               Set<String> modules = new HashSet<>(read.keySet());
               modules.addAll(summary.keySet());
               Map<String, Progress> result = new HashMap<>();
@@ -269,7 +285,7 @@ public final class LearningRepository {
                     s == null ? 0 : s.getLong("attempts").intValue(), s == null ? null : s.getInteger("best"),
                     s != null && s.getBoolean("passed"), certificates.get(m), lastActivity,
                     s == null ? 0 : s.getLong("held").intValue(), s == null ? 0 : s.getLong("set_aside").intValue(),
-                    s == null ? 0 : s.getLong("extra").intValue()));
+                    s == null ? 0 : s.getLong("extra").intValue(), revoked.get(m)));
               }
               return result;
             })));

@@ -71,6 +71,8 @@ public final class LearningRoutes implements Routes {
         card.put("best", s.bestScore());
         card.put("passed", s.passed());
         card.put("certificate", s.certificateCode() == null ? null : "/certificates/" + s.certificateCode());
+        card.put("revoked", s.certificateRevokedAt() == null ? null
+            : t(ctx, "home.revoked", s.certificateRevokedAt().toLocalDate().toString()));
         LearningRepository.Assigned due = s.assignment();
         if (due != null) {
           card.put("due", t(ctx, due.overdue() ? "home.overdue" : "home.due", due.dueOn().toString()));
@@ -136,6 +138,8 @@ public final class LearningRoutes implements Routes {
       model.put("left", quiz.maxAttempts() == 0 ? null : Math.max(0, allowed - pr.attempts()));
       model.put("granted", pr.extra() == 0 ? null : pr.extra());
       model.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
+      model.put("revoked", pr.certificateRevokedAt() == null ? null
+          : t(ctx, "home.revoked", pr.certificateRevokedAt().toLocalDate().toString()));
       List<Map<String, Object>> unread = new ArrayList<>();
       module.lessons().stream().filter(l -> !pr.lessonsRead().contains(l.id())).forEach(l -> unread.add(Map.of(
           "href", "/modules/" + module.id() + "/" + l.id(), "title", l.title().in(lang), "titleLang", l.title().languageFor(lang))));

@@ -409,7 +409,8 @@ public final class LearningService {
    */
   public record ModuleStanding(Module module, int lessonsRead, int stepsDone, int steps, int attempts, Integer bestScore,
                                boolean passed, String certificateCode, String continueUrl, boolean started,
-                               java.time.OffsetDateTime lastActivity, LearningRepository.Assigned assignment) { }
+                               java.time.OffsetDateTime lastActivity, LearningRepository.Assigned assignment,
+                               java.time.OffsetDateTime certificateRevokedAt) { }
 
   /** The learner's standing in every module of the catalogue, most recently active first. */
   public Future<List<ModuleStanding>> standing(Principal p, java.time.LocalDate today) {
@@ -419,7 +420,8 @@ public final class LearningService {
         LearningRepository.Progress pr = progress.getOrDefault(m.id(), LearningRepository.Progress.none(m.id()));
         int[] s = steps(m, pr);
         all.add(new ModuleStanding(m, s[2], s[0], s[1], pr.attempts(), pr.bestScore(), pr.passed(), pr.certificateCode(),
-            continueUrl(m, pr), !pr.lessonsRead().isEmpty() || pr.attempts() > 0, pr.lastActivity(), assigned.get(m.id())));
+            continueUrl(m, pr), !pr.lessonsRead().isEmpty() || pr.attempts() > 0, pr.lastActivity(), assigned.get(m.id()),
+            pr.certificateRevokedAt()));
       }
       // a total order (newest first, untouched modules after, in catalogue order): the sort is stable
       all.sort(java.util.Comparator.comparing(ModuleStanding::lastActivity,

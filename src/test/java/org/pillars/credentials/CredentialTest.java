@@ -609,10 +609,7 @@ class CredentialTest {
   void reportsLinkTheCertificate() {
     Earned e = earn();
     long account = Accounts.id(server, e.username());
-    long cohort = org.pillars.support.Cohorts.cohort(server, unit, "Rotation " + e.code());
-    org.pillars.support.Cohorts.enrol(server, cohort, account);
-    server.app().database().pool().preparedQuery("INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, 'alpha', current_date + 5)")
-        .execute(Tuple.of(cohort)).await();
+    long cohort = inCohort(account, "Rotation " + e.code());
     String staff = Accounts.token(server, coordinator);
     String href = "/verify/" + e.code();
 
@@ -623,7 +620,7 @@ class CredentialTest {
     assertTrue(page.contains("<a href=\"" + href + "\" class=\"certificate-link\">certificate</a>"), page);
     String learner = server.get("/cohorts/" + cohort + "/learners/" + account, "Authorization", "Bearer " + staff).bodyAsString();
     assertTrue(learner.contains("href=\"" + href + "\""), learner);
-    JsonObject person = readinessModule(staff);
+    JsonObject person = readinessModule(staff, account);
     assertTrue(person.getBoolean("completed"));
     assertEquals(e.code(), person.getJsonObject("certificate").getString("code"));
     String readiness = server.get("/readiness/" + unit, "Authorization", "Bearer " + staff).bodyAsString();
@@ -636,7 +633,7 @@ class CredentialTest {
     assertTrue(cell.getJsonObject("certificate").getBoolean("revoked"));
     assertTrue(server.get("/cohorts/" + cohort, "Authorization", "Bearer " + staff).bodyAsString()
         .contains("<strong class=\"late\">certificate revoked</strong>"));
-    person = readinessModule(staff);
+    person = readinessModule(staff, account);
     assertFalse(person.getBoolean("completed"));
     assertNull(person.getValue("passedAt"), "what the revoked certificate said is no pass");
     assertTrue(person.getJsonObject("certificate").getBoolean("revoked"));
@@ -650,12 +647,20 @@ class CredentialTest {
     return r.bodyAsJsonObject().getJsonArray("learners").getJsonObject(0).getJsonArray("modules").getJsonObject(0);
   }
 
-  private static JsonObject readinessModule(String token) {
+  private static JsonObject readinessModule(String token, long account) {
     HttpResponse<Buffer> r = api(HttpMethod.GET, "/api/readiness/" + unit, token, null);
     assertEquals(200, r.statusCode(), r.bodyAsString());
-    JsonArray people = r.bodyAsJsonObject().getJsonArray("people");
-    assertEquals(1, people.size(), people.encode());
-    return people.getJsonObject(0).getJsonArray("modules").getJsonObject(0);
+    return r.bodyAsJsonObject().getJsonArray("people").stream().map(JsonObject.class::cast)
+        .filter(p -> p.getLong("id") == account).findFirst().orElseThrow().getJsonArray("modules").getJsonObject(0);
+  }
+
+  /** {@code account} in a cohort of the unit, alpha assigned to it: the cohort's id. */
+  private static long inCohort(long account, String name) {
+    long cohort = org.pillars.support.Cohorts.cohort(server, unit, name);
+    org.pillars.support.Cohorts.enrol(server, cohort, account);
+    server.app().database().pool().preparedQuery("INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, 'alpha', current_date + 5)")
+        .execute(Tuple.of(cohort)).await();
+    return cohort;
   }
 
   @Test
@@ -720,5 +725,49 @@ class CredentialTest {
       assertTrue(text.contains("Ouédraogo ? Ndiaye"), text);
       assertTrue(text.contains(odd.code()), text);
     }
+  }
+
+  @Test
+  @DisplayName("after a revocation, the old pass proves nothing: reading a lesson again issues nothing; a quiz passed again earns a new certificate")
+  void earnedAgainAfterRevocation() {
+    Earned e = earn();
+    assertEquals(200, api(HttpMethod.POST, "/api/certificates/" + e.code() + "/revoke", Accounts.token(server, admin),
+        new JsonObject().put("reason", "The quiz was taken by another person")).statusCode());
+    assertEquals(204, api(HttpMethod.POST, "/api/modules/alpha/lessons/first/read", e.token(), null).statusCode());
+    JsonArray list = api(HttpMethod.GET, "/api/certificates", e.token(), null).bodyAsJsonObject().getJsonArray("certificates");
+    assertEquals(1, list.size(), "nothing new from the pass the revocation set aside: " + list.encode());
+    JsonObject alpha = api(HttpMethod.GET, "/api/progress", e.token(), null).bodyAsJsonObject().getJsonArray("modules").stream()
+        .map(JsonObject.class::cast).filter(m -> m.getString("module").equals("alpha")).findFirst().orElseThrow();
+    assertFalse(alpha.getBoolean("passed"), "the quiz is to be passed again: " + alpha.encode());
+    assertNull(alpha.getValue("certificate"), alpha.encode());
+    String told = "Your certificate of this module was revoked on " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+        + ": pass the quiz again to earn a new one.";
+    assertTrue(server.get("/home", "Authorization", "Bearer " + e.token()).bodyAsString().contains(told), "the learner is told, at home");
+    assertTrue(server.get("/modules/alpha/quiz", "Authorization", "Bearer " + e.token()).bodyAsString().contains(told),
+        "and on the quiz page");
+
+    String attempt = api(HttpMethod.POST, "/api/modules/alpha/attempts", e.token(), new JsonObject()).bodyAsJsonObject().getString("attempt");
+    assertEquals(200, api(HttpMethod.POST, "/api/attempts/" + attempt + "/submit", e.token(),
+        new JsonObject().put("answers", AlphaAnswers.allRight())).statusCode());
+    list = api(HttpMethod.GET, "/api/certificates", e.token(), null).bodyAsJsonObject().getJsonArray("certificates");
+    assertEquals(2, list.size(), list.encode());
+    String fresh = list.stream().map(JsonObject.class::cast).filter(c -> !c.containsKey("revokedOn")).findFirst().orElseThrow().getString("code");
+    assertNotEquals(e.code(), fresh);
+    assertFalse(server.get("/home", "Authorization", "Bearer " + e.token()).bodyAsString().contains(told), "earned again: nothing to tell");
+    assertTrue(server.get("/api/verify/" + fresh).bodyAsJsonObject().getBoolean("valid"));
+    assertFalse(server.get("/api/verify/" + e.code()).bodyAsJsonObject().getBoolean("valid"), "the old one stays revoked");
+    long completed = server.app().database().pool().preparedQuery("SELECT count(*) FROM module_progress WHERE account_id = $1 "
+        + "AND module_id = 'alpha' AND certificate_score IS NOT NULL").execute(Tuple.of(Accounts.id(server, e.username()))).await()
+        .iterator().next().getLong(0);
+    assertEquals(1, completed, "the module is completed again");
+    long account = Accounts.id(server, e.username());
+    String staff = Accounts.token(server, coordinator);
+    JsonObject cell = reportCell(staff, inCohort(account, "Again " + e.code()));
+    assertEquals("completed", cell.getString("status"));
+    assertEquals(new JsonObject().put("code", fresh).put("revoked", false).put("href", "/verify/" + fresh), cell.getJsonObject("certificate"),
+        "the report links the new certificate");
+    JsonObject ready = readinessModule(staff, account);
+    assertTrue(ready.getBoolean("completed"));
+    assertEquals(fresh, ready.getJsonObject("certificate").getString("code"));
   }
 }
