@@ -68,7 +68,7 @@
     if (!token) { return Promise.resolve(invalid('empty')); }
     if (token.length > MAX) { return Promise.resolve(invalid('tooLong', MAX)); }
     var jws = parse(token);
-    if (!jws) { return Promise.resolve(invalid('malformed')); }
+    if (!jws) { return damaged(token); }
     var h = jws.header, p = jws.payload;
     if (h.alg !== 'ES256') { return Promise.resolve(invalid('alg', String(h.alg))); }
     if (h.typ !== 'pillars-qr+jwt') { return Promise.resolve(invalid('typ', String(h.typ))); }
@@ -92,6 +92,18 @@
         });
       });
     });
+  }
+
+  /* A token whose payload no longer parses under a header of ours: changed after signing if the signature fails. */
+  function damaged(token) {
+    var parts = token.split('.'), h;
+    try { h = parts.length === 3 && parts[2] ? json(parts[0]) : null; } catch (e) { h = null; }
+    if (!h || h.alg !== 'ES256' || !window.crypto || !crypto.subtle) { return Promise.resolve(invalid('malformed')); }
+    var jws = { input: new TextEncoder().encode(parts[0] + '.' + parts[1]), signature: b64(parts[2]) };
+    return get(jwksUrl).then(function (text) {
+      var jwk = text ? (JSON.parse(text).keys || []).filter(function (k) { return k.kid === h.kid; })[0] : null;
+      return jwk ? verify(jws, jwk).then(function (good) { return invalid(good ? 'malformed' : 'signature'); }) : invalid('malformed');
+    }).catch(function () { return invalid('malformed'); });
   }
 
   /* The revocation list, only if it is signed by one of the site's keys and is of this site. */

@@ -170,6 +170,12 @@ public final class CredentialRoutes implements Routes {
   private void check(RoutingContext ctx) {
     String lang = Language.of(ctx);
     String presented = ctx.request().getFormAttribute("credential");
+    // a printed code, or the verify address printed under it, pasted here: that certificate's page
+    Optional<String> printed = credentials.printedCode(presented);
+    if (printed.isPresent()) {
+      Pages.seeOther(ctx, "/verify/" + printed.get());
+      return;
+    }
     credentials.check(presented).onSuccess(verdict -> {
       Map<String, Object> model = pages.model(ctx, t(ctx, "verify.check.title"));
       model.put("offline", offlineModel(lang));

@@ -129,6 +129,19 @@ public final class CredentialService {
     return CODE.matcher(code).matches() ? Optional.of(code) : Optional.empty();
   }
 
+  /**
+   * The certificate code in what a reader pasted when it is a printed code or this site's verify address without a
+   * credential ({@code .../verify/CODE}); empty for anything else, which is then checked as a credential.
+   */
+  public Optional<String> printedCode(String presented) {
+    String s = presented == null ? "" : presented.strip();
+    String prefix = origin() + "/verify/";
+    if (s.regionMatches(true, 0, prefix, 0, prefix.length()) && !s.contains("#")) {
+      s = s.substring(prefix.length());
+    }
+    return wellFormedCode(s);
+  }
+
   /** The reader's own certificates, newest last. */
   public Future<List<Certificate>> mine(Principal p) {
     return repository.certificatesOf(p.accountId());
@@ -265,7 +278,15 @@ public final class CredentialService {
     }
     Optional<Jws.Parsed> parsed = Jws.parse(token);
     if (parsed.isEmpty()) {
-      return Future.succeededFuture(Verdict.invalid("malformed", null));
+      // the payload damaged under a header of ours: if the signature no longer holds, it was changed after signing
+      Optional<Jws.Parsed> signed = Jws.parseSigned(token);
+      if (signed.isEmpty() || !Jws.ALG.equals(signed.get().header().getValue("alg"))) {
+        return Future.succeededFuture(Verdict.invalid("malformed", null));
+      }
+      String kid = kidOf(signed.get().header().getValue("kid"), origin);
+      return repository.keys().map(published -> published.stream().filter(k -> k.kid().equals(kid)).findFirst()
+          .filter(k -> !Jws.verify(signed.get(), publicKey(k.publicJwk())))
+          .map(k -> Verdict.invalid("signature", null)).orElse(Verdict.invalid("malformed", null)));
     }
     Jws.Parsed jws = parsed.get();
     Object alg = jws.header().getValue("alg");

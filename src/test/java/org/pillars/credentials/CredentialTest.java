@@ -302,6 +302,12 @@ class CredentialTest {
     assertEquals(e.code(), verdict.getJsonObject("certificate").getString("code"));
     assertEquals("valid", check(issued.getString("jwt")).getString("outcome"), "the full credential checks too");
     assertEquals("valid", check(qr).getString("outcome"), "and the whole QR address, as a scanner app gives it");
+    // a printed code, or the address printed under it, pasted into the form: that certificate's page
+    for (String printed : List.of(e.code().toLowerCase(java.util.Locale.ROOT), " " + origin + "/verify/" + e.code() + " ")) {
+      HttpResponse<Buffer> found = checkForm(printed);
+      assertEquals(303, found.statusCode(), printed);
+      assertEquals("/verify/" + e.code(), found.getHeader("Location"));
+    }
     HttpResponse<Buffer> page = checkForm(qr);
     assertEquals(200, page.statusCode());
     assertTrue(page.bodyAsString().contains("This certificate is valid.") && page.bodyAsString().contains("Amina Diallo"));
@@ -377,6 +383,11 @@ class CredentialTest {
     refused(partsA[0] + "." + b64(payload.encode()) + "." + partsA[2], "signature", "its signature does not match");
     // one claim changed: the score
     refused(partsA[0] + "." + b64(part(qrA, 1).put("s", 99).encode()) + "." + partsA[2], "signature", "its signature does not match");
+    // one character changed in the middle, so that the payload no longer reads: still "changed after signing"
+    int middle = partsA[0].length() + 1 + partsA[1].length() / 2;
+    char was = qrA.charAt(middle);
+    String damaged = qrA.substring(0, middle) + (was == 'Q' ? 'R' : 'Q') + qrA.substring(middle + 1);
+    refused(damaged, "signature", "its signature does not match");
     // the signature of another certificate
     refused(partsA[0] + "." + partsA[1] + "." + qrB.split("\\.")[2], "signature", "its signature does not match");
     // alg changed: "none", and HS256 keyed with the published public key (the classic confusion)

@@ -587,6 +587,11 @@ class OfflineTest {
       assertEquals("invalid: Not valid: its signature does not match what it says: it was changed after signing.",
           offlineVerdict(driver, tampered));
       assertFalse(main(driver).contains("99 %"), "nothing of a tampered credential is shown");
+      // one character changed in the middle of what it says, so that it no longer reads: changed all the same
+      int middle = parts[0].length() + 1 + parts[1].length() / 2;
+      String damaged = token.substring(0, middle) + (token.charAt(middle) == 'Q' ? 'R' : 'Q') + token.substring(middle + 1);
+      assertEquals("invalid: Not valid: its signature does not match what it says: it was changed after signing.",
+          offlineVerdict(driver, good.substring(0, good.indexOf('#') + 1) + damaged));
       phone.screenshot("verify-offline-1-tampered");
 
       assertEquals("invalid: Revoked: on the list of " + today + ", this certificate is revoked. It is not valid.",
