@@ -87,6 +87,9 @@ public final class ErrorHandler {
     String detail = null;
     if (failure instanceof Invalid invalid && pages.messages().explains(lang, invalid)) {
       message = pages.messages().reason(lang, invalid);
+    } else if (failure instanceof Refusal refusal && pages.messages().keys(lang).contains("refusal." + refusal.code())) {
+      // a refusal with a sentence of its own for people (refusal.<code>), in their language
+      message = pages.messages().get(lang, "refusal." + refusal.code());
     } else if (failure instanceof Refusal && !"en".equals(lang) && pages.messages().keys(lang).contains("error." + status + ".reason")) {
       // no translation of this reason: the page's language first, the precise reason (in English) after it
       detail = message;

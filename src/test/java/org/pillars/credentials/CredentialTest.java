@@ -500,6 +500,11 @@ class CredentialTest {
     HttpResponse<Buffer> again = api(HttpMethod.POST, "/api/certificates/" + e.code() + "/revoke", adminToken,
         new JsonObject().put("reason", "another reason"));
     assertEquals(409, again.statusCode(), again.bodyAsString());
+    HttpResponse<Buffer> againPage = server.send(HttpMethod.POST, "/certificates/" + e.code() + "/revoke",
+        Accounts.form("_csrf", staff.csrf(), "reason", "another reason"), "Cookie", staff.cookie(),
+        "Content-Type", "application/x-www-form-urlencoded", "Accept-Language", "fr");
+    assertEquals(409, againPage.statusCode());
+    assertTrue(againPage.bodyAsString().contains("Ce certificat a déjà été révoqué"), "told in the reader's language: " + againPage.bodyAsString());
     assertEquals(reason, server.get("/api/verify/" + e.code(), "Authorization", "Bearer " + adminToken).bodyAsJsonObject()
         .getString("revokedReason"));
     // the learner's own list says so too, and their home no longer offers it as done
