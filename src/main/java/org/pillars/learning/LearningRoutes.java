@@ -164,7 +164,7 @@ public final class LearningRoutes implements Routes {
       model.put("module", moduleModel(module, lang));
       model.put("stale", view.stale());
       if (view.attempt().submitted()) {
-        model.put("result", Pages.record(LearningService.result(view, view.attempt().result(), lang)));
+        model.put("result", withAnswers(Pages.record(LearningService.result(view, view.attempt().result(), lang))));
         pages.send(ctx, "result", model);
       } else {
         model.put("action", "/attempts/" + view.attempt().id());
@@ -245,4 +245,26 @@ public final class LearningRoutes implements Routes {
 
 
 
+
+  /**
+   * Each question's chosen options paired with their feedback (none where the author wrote none), for the result
+   * page: Handlebars' lookup of a missing item prints the whole list instead.
+   */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> withAnswers(Map<String, Object> result) {
+    for (Object q : (List<Object>) result.getOrDefault("questions", List.of())) {
+      Map<String, Object> question = (Map<String, Object>) q;
+      List<Object> chosen = (List<Object>) question.getOrDefault("chosenHtml", List.of());
+      List<Object> feedback = (List<Object>) question.getOrDefault("feedbackHtml", List.of());
+      List<Map<String, Object>> answers = new ArrayList<>();
+      for (int i = 0; i < (chosen == null ? 0 : chosen.size()); i++) {
+        Map<String, Object> answer = new HashMap<>();
+        answer.put("html", chosen.get(i));
+        answer.put("feedback", feedback != null && i < feedback.size() ? feedback.get(i) : null);
+        answers.add(answer);
+      }
+      question.put("answers", answers);
+    }
+    return result;
+  }
 }

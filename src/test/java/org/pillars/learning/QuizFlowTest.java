@@ -424,6 +424,8 @@ class QuizFlowTest {
     assertTrue(result.contains("Score: 100 %") && result.contains("passed"), result);
     assertTrue(result.contains("Right: the state has the first duty."), "feedback of the chosen option: " + result);
     assertTrue(result.contains("Report, assess and deter first"), "explanation: " + result);
+    // an option chosen that has no feedback of its own shows none (and no trace of the missing one)
+    assertFalse(result.contains("[null") || result.contains("null]"), result);
 
     String home = server.get("/home", "Cookie", b.cookie()).bodyAsString();
     Matcher certificate = Pattern.compile("href=\"(/certificates/[A-Z0-9-]+)\"").matcher(home);
