@@ -66,5 +66,10 @@ class MessagesTest {
     assertEquals("1 lesson", messages.get("en", "module.lessons", 1));
     assertEquals("3 leçons", messages.get("fr", "module.lessons", 3));
     assertEquals("Lesson 2 of 5", messages.get("en", "lesson.position", 2, 5));
+    // the readiness sign-off when nobody is ready reads as a sentence in both languages
+    assertTrue(messages.get("en", "readiness.certify", 0, "1st battalion", "2026-12-06", 3)
+        .startsWith("I certify that no one of 1st battalion is marked Ready above, as of 2026-12-06; the 3 people listed"));
+    assertTrue(messages.get("fr", "readiness.certify", 0, "1er bataillon", "2026-12-06", 3)
+        .startsWith("Je certifie, en date du 2026-12-06, qu’aucune personne de l’organisation « 1er bataillon » n’est indiquée « Prêt » ci-dessus ;"));
   }
 }
