@@ -58,9 +58,18 @@ public final class AuditRoutes implements Routes {
         : e.actorName() == null ? "#" + e.actorId() : e.actorName() + " (" + e.actorUsername() + ")";
   }
 
-  /** What the row is about, in words: the cohort and the person it names, when they still exist. */
+  /**
+   * What the row is about, in words: the cohort and the person it names, when they still exist; and for a
+   * certificate its module and code, for a signing key its id (rows that name no cohort).
+   */
   private static String about(AuditRepository.Entry e) {
-    return String.join(" · ", java.util.stream.Stream.of(e.cohortName(), e.accountName()).filter(Objects::nonNull).toList());
+    io.vertx.core.json.JsonObject row = e.after() != null ? e.after() : e.before();
+    String own = row == null ? null : switch (e.subject()) {
+      case "certificates" -> row.getString("module_id") + " " + row.getString("code");
+      case "issuer_keys" -> row.getString("kid");
+      default -> null;
+    };
+    return String.join(" · ", java.util.stream.Stream.of(e.cohortName(), e.accountName(), own).filter(Objects::nonNull).toList());
   }
 
   private void page(RoutingContext ctx) {

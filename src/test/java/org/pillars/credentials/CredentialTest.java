@@ -495,6 +495,8 @@ class CredentialTest {
     JsonArray entries = server.get("/api/audit?subject=certificates", "Authorization", "Bearer " + Accounts.token(server, coordinator))
         .bodyAsJsonObject().getJsonArray("entries");
     assertFalse(entries == null || entries.isEmpty(), "the coordinator sees it in the audit log");
+    String auditPage = server.get("/audit?subject=certificates", "Authorization", "Bearer " + Accounts.token(server, coordinator)).bodyAsString();
+    assertTrue(auditPage.contains("Amina Diallo · alpha " + e.code()), "the entry names the learner, the module and the code: " + auditPage);
 
     // a second revocation is refused and the first one stands
     HttpResponse<Buffer> again = api(HttpMethod.POST, "/api/certificates/" + e.code() + "/revoke", adminToken,
