@@ -133,6 +133,11 @@ public final class CredentialRoutes implements Routes {
   }
 
   private void verify(RoutingContext ctx) {
+    verifyPage(ctx, null, null, 200);
+  }
+
+  /** The verify page; for staff whose revocation was refused, with the reason as they typed it and what is wrong. */
+  private void verifyPage(RoutingContext ctx, String typedReason, String problem, int status) {
     String lang = Language.of(ctx);
     String raw = ctx.pathParam("code");
     Optional<Principal> who = Access.current(ctx);
@@ -145,11 +150,14 @@ public final class CredentialRoutes implements Routes {
         model.put("revoked", t(ctx, "verify.revokedOn", date(c.revokedAt(), lang)));
       }
       if (CredentialService.mayRevoke(who, c)) {
-        model.put("staff", Map.of("reason", c.revokedReason() == null ? "" : c.revokedReason(),
+        Map<String, Object> staff = new HashMap<>(Map.of("reason", c.revokedReason() == null ? "" : c.revokedReason(),
             "by", c.revokedBy() == null ? "" : c.revokedBy(), "action", "/certificates/" + c.code() + "/revoke"));
+        staff.put("typed", typedReason);
+        staff.put("problem", problem);
+        model.put("staff", staff);
       }
       model.put("offline", offlineModel(lang));
-      pages.sendPersonal(ctx, 200, "verify", model);
+      pages.sendPersonal(ctx, status, "verify", model);
     }).onFailure(ctx::fail);
   }
 
@@ -202,8 +210,17 @@ public final class CredentialRoutes implements Routes {
 
   private void revoke(RoutingContext ctx) {
     String code = ctx.pathParam("code");
-    credentials.revoke(Access.principal(ctx), code, ctx.request().getFormAttribute("reason"))
-        .onSuccess(c -> Pages.seeOther(ctx, "/verify/" + c.code() + "?revoked=1")).onFailure(ctx::fail);
+    String reason = ctx.request().getFormAttribute("reason");
+    credentials.revoke(Access.principal(ctx), code, reason)
+        .onSuccess(c -> Pages.seeOther(ctx, "/verify/" + c.code() + "?revoked=1")).onFailure(e -> {
+          if (e instanceof org.pillars.core.Invalid i && "reason".equals(i.field())) {
+            // the form again, as typed (a long one cut to what the field takes), with what is wrong by it
+            String typed = reason == null ? "" : reason.substring(0, Math.min(reason.length(), CredentialService.MAX_REASON * 2));
+            verifyPage(ctx, typed, pages.messages().reason(Language.of(ctx), i), 400);
+          } else {
+            ctx.fail(e);
+          }
+        });
   }
 
   private void keys(RoutingContext ctx) {

@@ -449,6 +449,15 @@ class CredentialTest {
     assertEquals("valid", check(qr).getString("outcome"), "nothing was revoked yet");
 
     Accounts.Browser staff = Accounts.browser(server, coordinator);
+    // a reason too long: the page again, with what was typed and why it is refused, nothing revoked
+    String tooLong = "Issued in error, <b>see</b> the file " + "x".repeat(500);
+    HttpResponse<Buffer> refusedForm = server.send(HttpMethod.POST, "/certificates/" + e.code() + "/revoke",
+        Accounts.form("_csrf", staff.csrf(), "reason", tooLong), "Cookie", staff.cookie(), "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(400, refusedForm.statusCode());
+    assertTrue(refusedForm.bodyAsString().contains("Issued in error, &lt;b&gt;see&lt;/b&gt; the file xxx")
+        && refusedForm.bodyAsString().contains("aria-invalid=\"true\"")
+        && refusedForm.bodyAsString().contains("Give the reason for revoking, in 1 to 500 characters."), refusedForm.bodyAsString());
+    assertEquals("valid", check(qr).getString("outcome"));
     HttpResponse<Buffer> done = server.send(HttpMethod.POST, "/certificates/" + e.code() + "/revoke",
         Accounts.form("_csrf", staff.csrf(), "reason", reason), "Cookie", staff.cookie(), "Content-Type", "application/x-www-form-urlencoded");
     assertEquals(303, done.statusCode(), done.bodyAsString());
