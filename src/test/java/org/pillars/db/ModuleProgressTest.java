@@ -32,7 +32,7 @@ class ModuleProgressTest {
       LEFT JOIN (SELECT account_id, module_id, count(*) AS n FROM lesson_reads GROUP BY 1, 2) r USING (account_id, module_id)
       LEFT JOIN (SELECT account_id, module_id, count(*) AS n, max(score) AS best FROM attempts WHERE submitted_at IS NOT NULL
                  GROUP BY 1, 2) t USING (account_id, module_id)
-      LEFT JOIN certificates c USING (account_id, module_id)
+      LEFT JOIN (SELECT * FROM certificates WHERE revoked_at IS NULL) c USING (account_id, module_id)
       WHERE k.account_id = ANY($1) ORDER BY 1, 2""";
   private static final String STORED = """
       SELECT account_id, module_id, lessons_read, attempts, best_score, certificate_score, completed_at FROM module_progress
@@ -100,14 +100,22 @@ class ModuleProgressTest {
     pool.preparedQuery("INSERT INTO attempts (id, account_id, module_id, module_version, submitted_at, answers, score, passed, result) "
         + "SELECT gen_random_uuid(), $1, 'gamma', 1, now(), '{}', g * 10, g >= 8, '{}' FROM generate_series(1, 9) g").execute(Tuple.of(b)).await();
     pool.preparedQuery("INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score) "
-        + "VALUES ($1, $2, 'alpha', 'Alpha', 1, 90) ON CONFLICT (account_id, module_id) DO NOTHING").execute(Tuple.of("C-" + a, a)).await();
+        + "VALUES ($1, $2, 'alpha', 'Alpha', 1, 90) ON CONFLICT (account_id, module_id) WHERE revoked_at IS NULL DO NOTHING").execute(Tuple.of("C-" + a, a)).await();
     pool.preparedQuery("INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score) "
-        + "VALUES ($1, $2, 'alpha', 'Alpha', 1, 95) ON CONFLICT (account_id, module_id) DO NOTHING").execute(Tuple.of("D-" + a, a)).await();
+        + "VALUES ($1, $2, 'alpha', 'Alpha', 1, 95) ON CONFLICT (account_id, module_id) WHERE revoked_at IS NULL DO NOTHING").execute(Tuple.of("D-" + a, a)).await();
     pool.preparedQuery("DELETE FROM lesson_reads WHERE account_id = $1 AND module_id = 'gamma' AND lesson_id IN ('l1', 'l2', 'l3')")
         .execute(Tuple.of(b)).await();
     assertMatchesBaseTables(a, b);
     assertEquals("[alpha,2,2,90,90]", pool.preparedQuery("SELECT module_id, lessons_read, attempts, best_score, certificate_score "
         + "FROM module_progress WHERE account_id = $1 AND module_id = 'alpha'").execute(Tuple.of(a)).await().iterator().next().deepToString());
+    // a revocation takes the completion away (V20); a certificate earned again brings it back
+    pool.preparedQuery("UPDATE certificates SET revoked_at = now(), revoked_reason = 'test' WHERE code = $1").execute(Tuple.of("C-" + a)).await();
+    assertMatchesBaseTables(a, b);
+    pool.preparedQuery("INSERT INTO certificates (code, account_id, module_id, module_title, module_version, score) "
+        + "VALUES ($1, $2, 'alpha', 'Alpha', 1, 97) ON CONFLICT (account_id, module_id) WHERE revoked_at IS NULL DO NOTHING").execute(Tuple.of("E-" + a, a)).await();
+    assertMatchesBaseTables(a, b);
+    assertEquals("[alpha,97]", pool.preparedQuery("SELECT module_id, certificate_score FROM module_progress WHERE account_id = $1 "
+        + "AND module_id = 'alpha'").execute(Tuple.of(a)).await().iterator().next().deepToString());
 
     pool.preparedQuery("DELETE FROM accounts WHERE id = $1").execute(Tuple.of(b)).await();
     assertEquals(0L, pool.preparedQuery("SELECT count(*) FROM module_progress WHERE account_id = $1").execute(Tuple.of(b)).await()
