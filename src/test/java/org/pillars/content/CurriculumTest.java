@@ -75,6 +75,12 @@ class CurriculumTest {
         assertTrue(q.options().stream().allMatch(o -> o.feedbackHtml() != null), id + "/" + q.id() + " lacks feedback on an option");
       }
       for (Quiz.Question q : quiz.questions()) {
+        if (q.type() == Quiz.Type.MULTIPLE) {
+          // authoring.md section 4: ticking every box must score nothing, so there are at least as many wrong options as right
+          long right = q.options().stream().filter(Quiz.Option::correct).count();
+          assertTrue(q.options().size() - right >= right, id + "/" + q.id() + ": " + right + " right options and only "
+              + (q.options().size() - right) + " wrong: ticking everything scores above zero");
+        }
         assertFalse(q.explanationHtml() == null || q.explanationHtml().in("en").isBlank(), id + "/" + q.id() + " has no explanation");
         assertFalse(q.source() == null || q.source().in("en").isBlank(), id + "/" + q.id() + " names no source");
       }
