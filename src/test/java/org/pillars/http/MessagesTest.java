@@ -1,6 +1,7 @@
 package org.pillars.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -66,6 +67,16 @@ class MessagesTest {
     assertEquals("1 lesson", messages.get("en", "module.lessons", 1));
     assertEquals("3 leçons", messages.get("fr", "module.lessons", 3));
     assertEquals("Lesson 2 of 5", messages.get("en", "lesson.position", 2, 5));
+    // French agreement: 0 and 1 take the singular, 2 and more the plural; no "(s)"
+    assertEquals("1 leçon lue sur 3", messages.get("fr", "home.lessonsRead", 1, 3));
+    assertEquals("0 leçon lue sur 3", messages.get("fr", "home.lessonsRead", 0, 3));
+    assertEquals("2 leçons sur 3 marquées comme lues", messages.get("fr", "module.readCount", 2, 3));
+    assertEquals("Importé : 1 nouveau, 0 mis à jour, 2 inchangés ; 3 ajoutés à cette cohorte.", messages.get("fr", "import.done", 1, 0, 2, 3));
+    for (String lang : List.of("fr")) {
+      for (String key : messages.keys(lang)) {
+        assertFalse(messages.get(lang, key).matches("(?s).*\\p{L}\\((s|e|x|es)\\).*"), key + " writes a plural as '(s)': " + messages.get(lang, key));
+      }
+    }
     // the readiness sign-off when nobody is ready reads as a sentence in both languages
     assertTrue(messages.get("en", "readiness.certify", 0, "1st battalion", "2026-12-06", 3)
         .startsWith("I certify that no one of 1st battalion is marked Ready above, as of 2026-12-06; the 3 people listed"));
