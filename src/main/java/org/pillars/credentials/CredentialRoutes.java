@@ -4,11 +4,8 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.FormatStyle;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -288,6 +285,6 @@ public final class CredentialRoutes implements Routes {
   }
 
   static String date(OffsetDateTime at, String lang) {
-    return at.toLocalDate().format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(Locale.forLanguageTag(lang)));
+    return org.pillars.http.Dates.day(at.toLocalDate(), lang);
   }
 }

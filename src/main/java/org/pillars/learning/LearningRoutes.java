@@ -72,10 +72,10 @@ public final class LearningRoutes implements Routes {
         card.put("passed", s.passed());
         card.put("certificate", s.certificateCode() == null ? null : "/certificates/" + s.certificateCode());
         card.put("revoked", s.certificateRevokedAt() == null ? null
-            : t(ctx, "home.revoked", s.certificateRevokedAt().toLocalDate().toString()));
+            : t(ctx, "home.revoked", org.pillars.http.Dates.day(s.certificateRevokedAt().toLocalDate(), lang)));
         LearningRepository.Assigned due = s.assignment();
         if (due != null) {
-          card.put("due", t(ctx, due.overdue() ? "home.overdue" : "home.due", due.dueOn().toString()));
+          card.put("due", t(ctx, due.overdue() ? "home.overdue" : "home.due", org.pillars.http.Dates.day(due.dueOn(), lang)));
           card.put("late", due.overdue());
           card.put("dueOn", due.dueOn());
           assignedCards.add(card);
@@ -139,7 +139,7 @@ public final class LearningRoutes implements Routes {
       model.put("granted", pr.extra() == 0 ? null : pr.extra());
       model.put("certificate", pr.certificateCode() == null ? null : "/certificates/" + pr.certificateCode());
       model.put("revoked", pr.certificateRevokedAt() == null ? null
-          : t(ctx, "home.revoked", pr.certificateRevokedAt().toLocalDate().toString()));
+          : t(ctx, "home.revoked", org.pillars.http.Dates.day(pr.certificateRevokedAt().toLocalDate(), lang)));
       List<Map<String, Object>> unread = new ArrayList<>();
       module.lessons().stream().filter(l -> !pr.lessonsRead().contains(l.id())).forEach(l -> unread.add(Map.of(
           "href", "/modules/" + module.id() + "/" + l.id(), "title", l.title().in(lang), "titleLang", l.title().languageFor(lang))));

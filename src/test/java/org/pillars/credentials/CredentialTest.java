@@ -767,7 +767,7 @@ class CredentialTest {
         .map(JsonObject.class::cast).filter(m -> m.getString("module").equals("alpha")).findFirst().orElseThrow();
     assertFalse(alpha.getBoolean("passed"), "the quiz is to be passed again: " + alpha.encode());
     assertNull(alpha.getValue("certificate"), alpha.encode());
-    String told = "Your certificate of this module was revoked on " + java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+    String told = "Your certificate of this module was revoked on " + org.pillars.http.Dates.day(java.time.LocalDate.now(java.time.ZoneOffset.UTC), "en")
         + ": pass the quiz again to earn a new one.";
     assertTrue(server.get("/home", "Authorization", "Bearer " + e.token()).bodyAsString().contains(told), "the learner is told, at home");
     assertTrue(server.get("/modules/alpha/quiz", "Authorization", "Bearer " + e.token()).bodyAsString().contains(told),

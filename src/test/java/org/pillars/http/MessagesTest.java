@@ -67,6 +67,9 @@ class MessagesTest {
     assertEquals("1 lesson", messages.get("en", "module.lessons", 1));
     assertEquals("3 leçons", messages.get("fr", "module.lessons", 3));
     assertEquals("Lesson 2 of 5", messages.get("en", "lesson.position", 2, 5));
+    // a day on a page is written in words, the reader's way, never as an ISO date that wraps on a phone
+    assertEquals("1 janvier 2099", Dates.day(java.time.LocalDate.of(2099, 1, 1), "fr"));
+    assertEquals("January 1, 2099", Dates.day(java.time.LocalDate.of(2099, 1, 1), "en"));
     // French agreement: 0 and 1 take the singular, 2 and more the plural; no "(s)"
     assertEquals("1 leçon lue sur 3", messages.get("fr", "home.lessonsRead", 1, 3));
     assertEquals("0 leçon lue sur 3", messages.get("fr", "home.lessonsRead", 0, 3));
