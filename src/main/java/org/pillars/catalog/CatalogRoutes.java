@@ -76,6 +76,7 @@ public final class CatalogRoutes implements Routes {
       card.put("summaryLang", m.summary().languageFor(lang));
       card.put("minutes", m.minutes());
       card.put("lessons", m.lessons().size());
+      card.put("languages", pages.messages().get(lang, "module.languages." + String.join("-", m.languages())));
       cards.add(card);
     }
     model.put("modules", cards);

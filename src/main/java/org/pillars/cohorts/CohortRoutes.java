@@ -178,7 +178,7 @@ public final class CohortRoutes implements Routes {
       model.put("next", from + PAGE_SIZE < r.matching() ? query + (page + 1) : null);
       model.put("page", page);
       String chosen = state.value("assign", "module", "");
-      model.put("catalog", cohorts.modules(Access.principal(ctx), r.cohort()).stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang),
+      model.put("catalog", cohorts.modules(Access.principal(ctx), r.cohort()).stream().map(m -> Map.of("id", m.id(), "title", m.title().in(lang) + " (" + t(ctx, "module.languages." + String.join("-", m.languages())) + ")",
           "selected", m.id().equals(chosen))).toList());
       model.put("exportHref", "/cohorts/" + r.cohort().id() + "/export.csv");
       // what the bulk form offers: an attempt at a quiz with a limit, a move to another cohort of the organisation

@@ -22,6 +22,11 @@ public record Localized<T>(Map<String, T> byLanguage) {
     return value != null ? value : byLanguage.get(DEFAULT_LANGUAGE);
   }
 
+  /** Whether it was written in {@code language}. */
+  public boolean has(String language) {
+    return byLanguage.containsKey(language);
+  }
+
   /** The language actually used for {@code language}: itself when translated, English otherwise. */
   public String languageFor(String language) {
     return byLanguage.containsKey(language) ? language : DEFAULT_LANGUAGE;

@@ -108,6 +108,10 @@ class CurriculumTest {
         assertEquals("fr", q.explanationHtml().languageFor("fr"), id + "/" + q.id() + "'s explanation is not in French");
       }
     }
+    // the languages a module is offered in (catalogue, assignment form) are those it is whole in
+    for (String id : MODULES) {
+      assertEquals(FULLY_FRENCH.contains(id) ? List.of("en", "fr") : List.of("en"), module(id).languages(), id);
+    }
   }
 
   @Test

@@ -53,6 +53,8 @@ class PagesTest {
     assertTrue(html.contains("<a href=\"/modules/alpha\">Alpha module</a>"), html);
     assertTrue(html.contains("A second fixture module."), html);
     assertTrue(html.contains("2 lessons"), html);
+    // alpha's second lesson has no French: it is offered in English only, whatever its French overview
+    assertTrue(html.matches("(?s).*2 lessons · [^<]* · in English only.*"), html);
   }
 
   @Test
