@@ -38,6 +38,16 @@ CREATE TRIGGER certificates_progress_revoked AFTER UPDATE OF revoked_at ON certi
 ALTER TABLE certificates DROP CONSTRAINT certificates_account_id_module_id_key;
 CREATE UNIQUE INDEX certificates_one_standing ON certificates (account_id, module_id) WHERE revoked_at IS NULL;
 
+-- The two rules this makes, each written once: the certificate of a learner's module that counts is the newest one
+-- (standing or revoked), and a pass counts only if it came after the module's last revocation. A set-returning
+-- SQL function of one SELECT can be inlined by the planner, as if the query were written out where it is used.
+CREATE FUNCTION newest_certificate(account BIGINT, module TEXT) RETURNS SETOF certificates LANGUAGE sql STABLE AS $$
+  SELECT * FROM certificates WHERE account_id = account AND module_id = module ORDER BY issued_at DESC LIMIT 1
+$$;
+CREATE FUNCTION passes_count_after(account BIGINT, module TEXT) RETURNS TIMESTAMPTZ LANGUAGE sql STABLE AS $$
+  SELECT coalesce(max(revoked_at), '-infinity') FROM certificates WHERE account_id = account AND module_id = module
+$$;
+
 -- A revocation is a staff change like any other: in the audit log, with who and why.
 CREATE TRIGGER audit AFTER UPDATE OF revoked_at ON certificates FOR EACH ROW
   EXECUTE FUNCTION audit_row('account_id', 'code', 'account_id', 'module_id', 'revoked_at', 'revoked_reason');

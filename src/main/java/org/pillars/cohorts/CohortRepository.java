@@ -159,8 +159,7 @@ public final class CohortRepository {
       v.status, progress_overdue(v.certificate_score, v.due_on, $2) AS overdue, v.lessons_read, v.attempts, v.best_score,
       v.certificate_score, v.completed_at, v.locked, c.code AS certificate_code, c.revoked_at IS NOT NULL AS certificate_revoked""";
   /** The newest certificate of each cell, if any (a revoked one may have been earned again): {@link #CELL_COLUMNS}' last two. */
-  private static final String CELL_CERTIFICATE = " LEFT JOIN LATERAL (SELECT code, revoked_at FROM certificates c"
-      + " WHERE c.account_id = v.account_id AND c.module_id = v.module_id ORDER BY c.issued_at DESC LIMIT 1) c ON true";
+  private static final String CELL_CERTIFICATE = " LEFT JOIN LATERAL newest_certificate(v.account_id, v.module_id) c ON true";
   private static final String PAGE_CELLS = "SELECT v.account_id, v.module_id, " + CELL_COLUMNS
       + " FROM assigned_progress v" + CELL_CERTIFICATE + " WHERE v.cohort_id = $1 AND v.account_id = ANY($3)";
   /**
@@ -245,9 +244,8 @@ public final class CohortRepository {
              c.code AS certificate_code, c.revoked_at IS NOT NULL AS certificate_revoked
       FROM people p JOIN accounts a ON a.id = p.account_id JOIN organisations o ON o.id = a.organisation_id
       LEFT JOIN req r ON r.account_id = p.account_id
-      -- the newest certificate of the module: a revoked one may have been earned again since
-      LEFT JOIN LATERAL (SELECT * FROM certificates c WHERE c.account_id = p.account_id AND c.module_id = r.module_id
-                         ORDER BY c.issued_at DESC LIMIT 1) c ON true
+      -- the newest certificate of the module (V20): a revoked one may have been earned again since
+      LEFT JOIN LATERAL newest_certificate(p.account_id, r.module_id) c ON true
       WHERE NOT $3 OR a.organisation_id = $1
       ORDER BY o.name, a.unit NULLS LAST, a.display_name, a.id, r.due_on, r.module_id""";
 

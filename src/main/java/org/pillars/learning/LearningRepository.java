@@ -129,8 +129,8 @@ public final class LearningRepository {
       SELECT module_id, count(*) FILTER (WHERE submitted_at IS NOT NULL AND NOT held) AS attempts,
              max(score) FILTER (WHERE NOT held) AS best,
              -- passed: since the module's certificate was last revoked (V20), if it was: an older pass proves nothing now
-             coalesce(bool_or(passed) FILTER (WHERE NOT held AND submitted_at > coalesce((SELECT max(c.revoked_at) FROM certificates c
-               WHERE c.account_id = $1 AND c.module_id = attempts.module_id), '-infinity')), false) AS passed,
+             coalesce(bool_or(passed) FILTER (WHERE NOT held AND submitted_at > passes_count_after($1, attempts.module_id)), false)
+               AS passed,
              max(coalesce(submitted_at, started_at)) AS last, count(*) FILTER (WHERE held AND decision IS NULL) AS held,
              count(*) FILTER (WHERE decision = 'set-aside') AS set_aside,
              coalesce((SELECT p.extra_attempts FROM module_progress p WHERE p.account_id = $1 AND p.module_id = attempts.module_id), 0)
@@ -138,8 +138,8 @@ public final class LearningRepository {
       FROM attempts WHERE account_id = $1 GROUP BY module_id""";
   // a revoked certificate completes nothing (V20): the learner's pages follow the reports
   private static final String CERTIFICATE_CODES = """
-      SELECT DISTINCT ON (module_id) module_id, code, revoked_at FROM certificates WHERE account_id = $1
-      ORDER BY module_id, issued_at DESC""";
+      SELECT m.module_id, c.code, c.revoked_at FROM (SELECT DISTINCT module_id FROM certificates WHERE account_id = $1) m,
+        LATERAL newest_certificate($1, m.module_id) c""";
   /**
    * Opens an attempt in one statement unless one is open or the limit is used up ($4, 0 for none), and says which.
    * Submitted attempts are counted from module_progress (kept by the V4 triggers), not by counting rows: the count
@@ -167,7 +167,7 @@ public final class LearningRepository {
   /** The best passed attempt since the module's certificate was last revoked, if it ever was: the one a new certificate rests on. */
   private static final String BEST_PASSED = """
       SELECT max(score) FROM attempts WHERE account_id = $1 AND module_id = $2 AND passed AND NOT held
-        AND submitted_at > coalesce((SELECT max(revoked_at) FROM certificates WHERE account_id = $1 AND module_id = $2), '-infinity')""";
+        AND submitted_at > passes_count_after($1, $2)""";
   /** Serialises one learner's sent attempts, so two devices syncing at once cannot both take the last attempt. */
   private static final String DECIDE_HELD = """
       UPDATE attempts SET held = NOT $3, decision = CASE WHEN $3 THEN 'counted' ELSE 'set-aside' END,
