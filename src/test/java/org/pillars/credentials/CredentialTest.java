@@ -797,4 +797,38 @@ class CredentialTest {
     assertTrue(ready.getBoolean("completed"));
     assertEquals(fresh, ready.getJsonObject("certificate").getString("code"));
   }
+
+  @Test
+  @DisplayName("a key another server made current signs here once its file is in this server's folder; until then 503 and nothing signed")
+  void keyRotatedOnAnotherServer() throws Exception {
+    // another server sharing the database rotates: its new key is current there, its file only in its own folder
+    Path elsewhere = Files.createTempDirectory("pillars-other-server-keys");
+    Path file = elsewhere.resolve("issuer-" + System.currentTimeMillis() + ".pem");
+    org.pillars.auth.SigningKeys.generate(file);
+    Matcher m = PEM.matcher(Files.readString(file));
+    ECPublicKey pub = null;
+    while (m.find()) {
+      if (m.group(1).equals("PUBLIC")) {
+        pub = (ECPublicKey) KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(Base64.getMimeDecoder().decode(m.group(2))));
+      }
+    }
+    ECKey jwk = new ECKey.Builder(Curve.P_256, pub).build();
+    String kid = jwk.computeThumbprint().toString().substring(0, 16);
+    var pool = server.app().database().pool();
+    pool.query("UPDATE issuer_keys SET retired_at = now() WHERE retired_at IS NULL").execute().await();
+    pool.preparedQuery("INSERT INTO issuer_keys (kid, public_jwk) VALUES ($1, $2)")
+        .execute(Tuple.of(kid, new JsonObject(jwk.toJSONObject()))).await();
+
+    Earned e = earn();
+    HttpResponse<Buffer> missing = api(HttpMethod.GET, "/api/certificates/" + e.code() + "/credential", e.token(), null);
+    assertEquals(503, missing.statusCode(), missing.bodyAsString());
+    assertNull(pool.preparedQuery("SELECT credential FROM certificates WHERE code = $1").execute(Tuple.of(e.code())).await()
+        .iterator().next().getString("credential"), "nothing half-signed");
+
+    // the file reaches this server's folder (a shared mount, a copy): the next view finds it and signs with it
+    Files.copy(file, keys.resolve(file.getFileName()));
+    SignedJWT signed = verified(credential(e).getString("jwt"));
+    assertEquals(origin + "/.well-known/jwks/" + kid, signed.getHeader().getKeyID());
+    assertEquals(kid, currentKid());
+  }
 }
