@@ -255,15 +255,32 @@ public final class CredentialRoutes implements Routes {
         .putHeader("Access-Control-Allow-Origin", "*").end(token)).onFailure(ctx::fail);
   }
 
-  /** What the offline check needs beyond the keys and the list: each module's title in this language, by id. */
+  /** The offline check's texts by language: the messages do not change while the server runs. */
+  private final Map<String, List<Map<String, String>>> offlineTexts = new java.util.concurrent.ConcurrentHashMap<>();
+  /** The module titles by language, as JSON, for the catalogue they were made from (a reload makes a new one). */
+  private volatile Catalog titlesOf;
+  private final Map<String, String> offlineTitles = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * What the offline check needs beyond the keys and the list: each module's title in this language, by id, and the
+   * texts as patterns; made once per language (and per catalogue for the titles), not on each view of a verify page.
+   */
   private Map<String, Object> offlineModel(String lang) {
-    io.vertx.core.json.JsonObject titles = new io.vertx.core.json.JsonObject();
-    catalog.get().modules(Optional.empty()).forEach(m -> titles.put(m.id(), m.title().in(lang)));
+    Catalog current = catalog.get();
+    if (current != titlesOf) {
+      offlineTitles.clear();
+      titlesOf = current;
+    }
+    String titles = offlineTitles.computeIfAbsent(lang, l -> {
+      io.vertx.core.json.JsonObject byId = new io.vertx.core.json.JsonObject();
+      current.modules(Optional.empty()).forEach(m -> byId.put(m.id(), m.title().in(l)));
+      return byId.encode();
+    });
     // the texts as patterns ({0} filled by the script), from the same messages the server's verdicts use
-    List<Map<String, String>> texts = pages.messages().keys("en").stream()
+    List<Map<String, String>> texts = offlineTexts.computeIfAbsent(lang, l -> pages.messages().keys("en").stream()
         .filter(k -> k.startsWith("verify.why.") || k.startsWith("verify.offline.") || OFFLINE_LABELS.contains(k)).sorted()
-        .map(k -> Map.of("key", k, "text", pages.messages().get(lang, k))).toList();
-    return Map.of("titles", titles.encode(), "jwks", Claims.JWKS_PATH, "revocations", Claims.REVOCATIONS_PATH, "texts", texts);
+        .map(k -> Map.of("key", k, "text", pages.messages().get(l, k))).toList());
+    return Map.of("titles", titles, "jwks", Claims.JWKS_PATH, "revocations", Claims.REVOCATIONS_PATH, "texts", texts);
   }
 
   /** What a certificate says, for the pages: the title in the reader's language while the module is served. */
