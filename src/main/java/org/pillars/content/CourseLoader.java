@@ -26,12 +26,13 @@ public final class CourseLoader {
   public static final List<String> LANGUAGES = List.of("en", "fr");
   static final String MODULE_FILE = "module";
   static final String QUIZ_FILE = "quiz";
+  static final String EXERCISES_FOLDER = "exercises";
 
   private static final Set<String> MODULE_FIELDS =
       Set.of("id", "title", "summary", "audience", "minutes", "version", "objectives", "sources", "conduct");
-  private static final Set<String> LESSON_FIELDS = Set.of("id", "title", "minutes");
+  private static final Set<String> LESSON_FIELDS = Set.of("id", "title", "minutes", "track");
   /** Lesson ids that would clash with the module's own addresses (/modules/id/quiz). */
-  private static final Set<String> RESERVED_LESSON_IDS = Set.of("quiz", "read");
+  private static final Set<String> RESERVED_LESSON_IDS = Set.of("quiz", "read", EXERCISES_FOLDER);
   private static final Pattern MARKDOWN = Pattern.compile("(.+?)(?:\\.([a-z]{2}))?\\.md");
   private static final Pattern SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:.*");
   /** http: in any case, or protocol-relative //host, which takes the page's scheme: only https:// goes out. */
@@ -40,19 +41,22 @@ public final class CourseLoader {
 
   private final MarkdownRenderer markdown;
   private final QuizParser quizzes;
+  private final ExerciseParser exercises;
 
   public CourseLoader(MarkdownRenderer markdown) {
     this.markdown = markdown;
     this.quizzes = new QuizParser(markdown);
+    this.exercises = new ExerciseParser(markdown);
   }
 
   /** One authored file in each language it exists in; English first. */
   private record Versions(Path english, Map<String, Path> translations) { }
 
-  private record LessonDraft(String id, Localized<String> title, Integer minutes, Map<String, SourceFile> files) { }
+  private record LessonDraft(String id, Localized<String> title, Integer minutes, Track track, Map<String, SourceFile> files) { }
 
   private record ModuleDraft(Path folder, String id, Map<String, SourceFile> files, Map<String, Fields> fields,
-                             List<LessonDraft> lessons, Map<String, SourceFile> quizFiles, List<Problem> problems) { }
+                             List<LessonDraft> lessons, Map<String, SourceFile> quizFiles,
+                             Map<String, Map<String, SourceFile>> exerciseFiles, List<Problem> problems) { }
 
   public Catalog load(Path root) {
     List<Problem> problems = new ArrayList<>();
@@ -96,8 +100,13 @@ public final class CourseLoader {
   private Optional<ModuleDraft> readModule(Path folder) {
     List<Problem> problems = new ArrayList<>();
     Map<String, Versions> byBase = new TreeMap<>();
+    Map<String, Versions> exerciseVersions = new TreeMap<>();
     for (Path file : list(folder, problems)) {
       String name = file.getFileName().toString();
+      if (Files.isDirectory(file) && name.equals(EXERCISES_FOLDER)) {
+        exerciseVersions = versionsIn(file, problems);
+        continue;
+      }
       if (Files.isDirectory(file)) {
         orphanLessons(file, problems);
         continue;
@@ -165,8 +174,45 @@ public final class CourseLoader {
       quizVersions.translations().values().forEach(t ->
           problems.add(new Problem(t, 1, "translation without an English original: add quiz.md")));
     }
+    Map<String, Map<String, SourceFile>> exerciseFiles = new TreeMap<>();
+    exerciseVersions.forEach((base, v) -> {
+      if (v.english() == null) {
+        v.translations().values().forEach(t ->
+            problems.add(new Problem(t, 1, "translation without an English original: add " + base + ".md")));
+      } else {
+        exerciseFiles.put(base, readVersions(v, problems));
+      }
+    });
     String moduleId = id.orElse(null);
-    return Optional.of(new ModuleDraft(folder, moduleId, moduleFiles, moduleFields, lessons, quizFiles, problems));
+    return Optional.of(new ModuleDraft(folder, moduleId, moduleFiles, moduleFields, lessons, quizFiles, exerciseFiles, problems));
+  }
+
+  /** The exercises folder's files, one entry per exercise with its English file and translations. */
+  private static Map<String, Versions> versionsIn(Path folder, List<Problem> problems) {
+    Map<String, Versions> byBase = new TreeMap<>();
+    for (Path file : list(folder, problems)) {
+      String name = file.getFileName().toString();
+      if (Files.isDirectory(file)) {
+        orphanLessons(file, problems);
+        continue;
+      }
+      Matcher m = MARKDOWN.matcher(name);
+      if (!m.matches() || name.equalsIgnoreCase("README.md")) {
+        continue;
+      }
+      String language = m.group(2);
+      if (language != null && !LANGUAGES.contains(language)) {
+        problems.add(new Problem(file, 1, "language '" + language + "' is not supported (use one of " + LANGUAGES + ")"));
+        continue;
+      }
+      Versions versions = byBase.computeIfAbsent(m.group(1), b -> new Versions(null, new TreeMap<>()));
+      if (language == null || language.equals(Localized.DEFAULT_LANGUAGE)) {
+        byBase.put(m.group(1), new Versions(file, versions.translations()));
+      } else {
+        versions.translations().put(language, file);
+      }
+    }
+    return byBase;
   }
 
   private Optional<LessonDraft> readLesson(Versions versions, List<Problem> problems) {
@@ -180,6 +226,7 @@ public final class CourseLoader {
     Optional<String> id = enFields.id(true);
     Optional<String> title = enFields.text("title", true);
     Optional<Integer> minutes = enFields.integer("minutes", false, 1, 600);
+    Optional<Track> track = enFields.track();
     Map<String, String> titles = new LinkedHashMap<>();
     title.ifPresent(t -> titles.put("en", t));
     files.forEach((lang, f) -> {
@@ -190,6 +237,7 @@ public final class CourseLoader {
       tr.rejectUnknown(LESSON_FIELDS);
       id.ifPresent(enId -> tr.sameAs("id", enId));
       minutes.ifPresent(m -> tr.sameAs("minutes", String.valueOf(m)));
+      tr.sameTrack(track);
       tr.text("title", true).ifPresent(t -> titles.put(lang, t));
     });
     if (id.isPresent() && RESERVED_LESSON_IDS.contains(id.get())) {
@@ -199,7 +247,7 @@ public final class CourseLoader {
     if (id.isEmpty() || title.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new LessonDraft(id.get(), new Localized<>(titles), minutes.orElse(null), files));
+    return Optional.of(new LessonDraft(id.get(), new Localized<>(titles), minutes.orElse(null), track.orElse(null), files));
   }
 
   private Map<String, SourceFile> readVersions(Versions versions, List<Problem> problems) {
@@ -258,8 +306,24 @@ public final class CourseLoader {
       Map<String, String> html = new LinkedHashMap<>();
       l.files().forEach((lang, f) -> html.put(lang, renderBody(f, urls, moduleIds, problems)));
       int lessonMinutes = l.minutes() != null ? l.minutes() : estimateMinutes(l.files().get("en").body());
-      lessons.add(new Lesson(l.id(), lessons.size() + 1, l.title(), lessonMinutes, new Localized<>(html)));
+      lessons.add(new Lesson(l.id(), lessons.size() + 1, l.title(), lessonMinutes, new Localized<>(html), l.track()));
     }
+    List<Exercise> exerciseList = new ArrayList<>();
+    draft.exerciseFiles().forEach((base, files) -> {
+      Path exerciseFolder = draft.folder().resolve(EXERCISES_FOLDER).toAbsolutePath().normalize();
+      exercises.parse(base, files, new MarkdownRenderer.Links() {
+        @Override
+        public Optional<MarkdownRenderer.LinkTarget> apply(String url, Integer line) {
+          return resolveLink(exerciseFolder, url, urls, moduleIds);
+        }
+
+        @Override
+        public Optional<MarkdownRenderer.LinkTarget> image(String url, Integer line) {
+          return Optional.of(new MarkdownRenderer.LinkTarget.Broken("image '" + url.strip()
+              + "': an exercise shows no images; describe what the learner sees"));
+        }
+      }, problems).ifPresent(exerciseList::add);
+    });
     Optional<Quiz> quiz = draft.quizFiles().isEmpty() ? Optional.empty()
         : quizzes.parse(draft.quizFiles(), (url, line) -> resolveLink(draft.folder().toAbsolutePath().normalize(), url, urls, moduleIds),
             problems);
@@ -269,7 +333,7 @@ public final class CourseLoader {
     }
     return Optional.of(new Module(draft.id(), new Localized<>(titles), new Localized<>(summaries),
         new Localized<>(audiences), minutes.get(), version.get(), new Localized<>(objectiveLists), new Localized<>(sourceLists),
-        new Localized<>(overview), lessons, quiz, conduct.orElse(false)));
+        new Localized<>(overview), lessons, quiz, conduct.orElse(false), exerciseList));
   }
 
   private String renderBody(SourceFile file, Map<Path, String> urls, Set<String> moduleIds, List<Problem> problems) {
@@ -384,6 +448,8 @@ public final class CourseLoader {
       for (LessonDraft l : d.lessons()) {
         l.files().values().forEach(f -> urls.put(f.path().toAbsolutePath().normalize(), moduleUrl + "/" + l.id()));
       }
+      d.exerciseFiles().forEach((base, files) -> files.values().forEach(f ->
+          urls.put(f.path().toAbsolutePath().normalize(), moduleUrl + "/" + EXERCISES_FOLDER + "/" + base)));
     }
     return urls;
   }

@@ -67,6 +67,25 @@ final class Fields {
     });
   }
 
+  /** The optional {@code track} field: whom the file is written for. */
+  Optional<Track> track() {
+    return text("track", false).flatMap(t -> {
+      Optional<Track> track = Track.of(t);
+      if (track.isEmpty()) {
+        problem(line("track"), "unknown track '" + t + "' (use " + Track.allowed() + ")");
+      }
+      return track;
+    });
+  }
+
+  /** A translation repeats the English file's track or none; it may not add one the English file lacks. */
+  void sameTrack(Optional<Track> english) {
+    english.ifPresent(t -> sameAs("track", t.keyword()));
+    if (english.isEmpty() && text("track", false).isPresent()) {
+      problem(line("track"), "'track' is set here but not in the English file");
+    }
+  }
+
   /** An optional yes-or-no field: {@code true} or {@code false}. */
   Optional<Boolean> bool(String key) {
     return text(key, false).flatMap(value -> {

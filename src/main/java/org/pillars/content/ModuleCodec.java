@@ -23,12 +23,25 @@ public final class ModuleCodec {
     JsonArray lessons = new JsonArray();
     for (Lesson l : m.lessons()) {
       lessons.add(new JsonObject().put("id", l.id()).put("title", texts(l.title())).put("minutes", l.minutes())
-          .put("html", texts(l.html())));
+          .put("html", texts(l.html())).put("track", l.track() == null ? null : l.track().keyword()));
+    }
+    JsonArray exercises = new JsonArray();
+    for (Exercise e : m.exercises()) {
+      JsonArray passages = new JsonArray();
+      for (Exercise.Passage p : e.passages()) {
+        JsonArray choices = new JsonArray();
+        p.choices().forEach(c -> choices.add(new JsonObject().put("html", texts(c.html())).put("target", c.target())));
+        passages.add(new JsonObject().put("id", p.id()).put("html", texts(p.html())).put("choices", choices));
+      }
+      exercises.add(new JsonObject().put("id", e.id()).put("title", texts(e.title()))
+          .put("track", e.track() == null ? null : e.track().keyword()).put("minutes", e.minutes())
+          .put("intro", texts(e.introHtml())).put("passages", passages).put("debrief", texts(e.debriefHtml()))
+          .put("notes", e.notesHtml() == null ? null : texts(e.notesHtml())));
     }
     return new JsonObject().put("id", m.id()).put("title", texts(m.title())).put("summary", texts(m.summary()))
         .put("audience", texts(m.audience())).put("minutes", m.minutes()).put("objectives", lists(m.objectives()))
         .put("sources", lists(m.sources())).put("overview", texts(m.overviewHtml())).put("lessons", lessons)
-        .put("conduct", m.conduct());
+        .put("conduct", m.conduct()).put("exercises", exercises);
   }
 
   /** The module of {@link #toJson}, at {@code version}, with its quiz if it has one. */
@@ -37,12 +50,34 @@ public final class ModuleCodec {
     for (Object o : json.getJsonArray("lessons")) {
       JsonObject l = (JsonObject) o;
       lessons.add(new Lesson(l.getString("id"), lessons.size() + 1, texts(l.getJsonObject("title")), l.getInteger("minutes"),
-          texts(l.getJsonObject("html"))));
+          texts(l.getJsonObject("html")), track(l.getString("track"))));
+    }
+    List<Exercise> exercises = new ArrayList<>();
+    // versions stored before exercises existed have none
+    for (Object o : json.getJsonArray("exercises", new JsonArray())) {
+      JsonObject e = (JsonObject) o;
+      List<Exercise.Passage> passages = new ArrayList<>();
+      for (Object p : e.getJsonArray("passages")) {
+        JsonObject passage = (JsonObject) p;
+        List<Exercise.Choice> choices = new ArrayList<>();
+        for (Object c : passage.getJsonArray("choices")) {
+          JsonObject choice = (JsonObject) c;
+          choices.add(new Exercise.Choice(texts(choice.getJsonObject("html")), choice.getString("target")));
+        }
+        passages.add(new Exercise.Passage(passage.getString("id"), texts(passage.getJsonObject("html")), choices));
+      }
+      exercises.add(new Exercise(e.getString("id"), texts(e.getJsonObject("title")), track(e.getString("track")),
+          e.getInteger("minutes"), texts(e.getJsonObject("intro")), passages, texts(e.getJsonObject("debrief")),
+          texts(e.getJsonObject("notes"))));
     }
     return new Module(json.getString("id"), texts(json.getJsonObject("title")), texts(json.getJsonObject("summary")),
         texts(json.getJsonObject("audience")), json.getInteger("minutes"), version, lists(json.getJsonObject("objectives")),
         lists(json.getJsonObject("sources")), texts(json.getJsonObject("overview")), lessons,
-        Optional.ofNullable(quiz).map(ModuleCodec::quizFromJson), json.getBoolean("conduct", false));
+        Optional.ofNullable(quiz).map(ModuleCodec::quizFromJson), json.getBoolean("conduct", false), exercises);
+  }
+
+  private static Track track(String keyword) {
+    return keyword == null ? null : Track.of(keyword).orElseThrow(() -> new IllegalStateException("unknown track " + keyword));
   }
 
   private static JsonObject lists(Localized<List<String>> lists) {
@@ -67,7 +102,8 @@ public final class ModuleCodec {
       }
       questions.add(new JsonObject().put("id", q.id()).put("type", q.type().keyword())
           .put("scenario", q.scenarioHtml() == null ? null : texts(q.scenarioHtml())).put("prompt", texts(q.promptHtml()))
-          .put("options", options).put("explanation", texts(q.explanationHtml())).put("source", texts(q.source())));
+          .put("options", options).put("explanation", texts(q.explanationHtml())).put("source", texts(q.source()))
+          .put("track", q.track() == null ? null : q.track().keyword()));
     }
     JsonObject json = new JsonObject().put("passMark", quiz.passMark()).put("maxAttempts", quiz.maxAttempts())
         .put("intro", texts(quiz.introHtml())).put("questions", questions);
@@ -108,7 +144,7 @@ public final class ModuleCodec {
       Quiz.Type type = java.util.Arrays.stream(Quiz.Type.values()).filter(t -> t.keyword().equals(q.getString("type")))
           .findFirst().orElseThrow(() -> new IllegalStateException("unknown question type " + q.getString("type")));
       questions.add(new Quiz.Question(q.getString("id"), type, texts(q.getJsonObject("scenario")), texts(q.getJsonObject("prompt")),
-          options, texts(q.getJsonObject("explanation")), texts(q.getJsonObject("source"))));
+          options, texts(q.getJsonObject("explanation")), texts(q.getJsonObject("source")), track(q.getString("track"))));
     }
     JsonObject selection = json.getJsonObject("selection");
     // versions stored before quizzes could vary have no selection: they ask everything, in order

@@ -149,8 +149,15 @@ public record Quiz(int passMark, int maxAttempts, Localized<String> introHtml, L
     }
   }
 
+  /** One question; {@code track} is null for a question meant for everyone. */
   public record Question(String id, Type type, Localized<String> scenarioHtml, Localized<String> promptHtml,
-                         List<Option> options, Localized<String> explanationHtml, Localized<String> source) {
+                         List<Option> options, Localized<String> explanationHtml, Localized<String> source, Track track) {
+
+    /** A question for everyone ({@code track} null). */
+    public Question(String id, Type type, Localized<String> scenarioHtml, Localized<String> promptHtml,
+        List<Option> options, Localized<String> explanationHtml, Localized<String> source) {
+      this(id, type, scenarioHtml, promptHtml, options, explanationHtml, source, null);
+    }
 
     public Question {
       options = List.copyOf(options);

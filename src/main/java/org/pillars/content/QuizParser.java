@@ -37,7 +37,7 @@ final class QuizParser {
 
   private record OptionDraft(Text text, boolean correct, Text feedback) { }
 
-  private record QuestionDraft(int line, String id, Quiz.Type type, Text scenario, Text prompt,
+  private record QuestionDraft(int line, String id, Quiz.Type type, Track track, Integer trackLine, Text scenario, Text prompt,
                                List<OptionDraft> options, Text explanation, Text source) { }
 
   private record QuizDraft(SourceFile file, Optional<Integer> passMark, Optional<Integer> maxAttempts,
@@ -137,6 +137,8 @@ final class QuizParser {
       ok = false;
     }
     Quiz.Type type = Quiz.Type.SINGLE;
+    Track track = null;
+    Integer trackLine = null;
     int i = start + 1;
     while (i < end && lines[i].isBlank()) {
       i++;
@@ -156,8 +158,17 @@ final class QuizParser {
         } else {
           type = parsed.get();
         }
+      } else if (key.equalsIgnoreCase("Track")) {
+        Optional<Track> parsed = Track.of(field.group(2));
+        trackLine = first + i;
+        if (parsed.isEmpty()) {
+          problem(problems, file, first + i, "unknown track '" + field.group(2).strip() + "' (use " + Track.allowed() + ")");
+          ok = false;
+        } else {
+          track = parsed.get();
+        }
       } else {
-        problem(problems, file, first + i, "unknown field '" + key + "' (under the heading only 'Type:' is allowed)");
+        problem(problems, file, first + i, "unknown field '" + key + "' (under the heading only 'Type:' and 'Track:' are allowed)");
         ok = false;
       }
     }
@@ -252,7 +263,7 @@ final class QuizParser {
       }
     }
     ok &= checkQuestion(file, headingLine, type, scenario, prompt, options, explanation, source, problems);
-    return ok ? Optional.of(new QuestionDraft(headingLine, id, type, scenario, prompt, options, explanation, source))
+    return ok ? Optional.of(new QuestionDraft(headingLine, id, type, track, trackLine, scenario, prompt, options, explanation, source))
         : Optional.empty();
   }
 
@@ -347,6 +358,10 @@ final class QuizParser {
         problems.add(new Problem(path, t.line(), "question '" + t.id() + "' must have the same type and number of options as in English"));
         continue;
       }
+      if (t.track() != null && t.track() != e.track()) {
+        problems.add(new Problem(path, t.trackLine(), "track is " + t.track().keyword() + " here but "
+            + (e.track() == null ? "not set" : e.track().keyword()) + " in the English quiz"));
+      }
       for (int o = 0; o < e.options().size(); o++) {
         if (e.options().get(o).correct() != t.options().get(o).correct()) {
           problems.add(new Problem(path, t.options().get(o).text().line(),
@@ -385,7 +400,7 @@ final class QuizParser {
             : block(drafts, d -> d.question(qid).get().options().get(option).feedback(), links, problems);
         options.add(new Quiz.Option(text, eo.correct(), feedback));
       }
-      questions.add(new Quiz.Question(e.id(), e.type(), scenario, prompt, options, explanation, source));
+      questions.add(new Quiz.Question(e.id(), e.type(), scenario, prompt, options, explanation, source, e.track()));
     }
     Quiz.Selection selection = new Quiz.Selection(en.shuffleQuestions().orElse(false), en.shuffleOptions().orElse(false),
         en.draw().filter(n -> n < questions.size()).orElse(0));
