@@ -19,6 +19,7 @@ import org.pillars.auth.DeviceCookies;
 import org.pillars.auth.SigningKeys;
 import org.pillars.auth.Tokens;
 import org.pillars.catalog.CatalogRoutes;
+import org.pillars.catalog.ModuleReader;
 import org.pillars.audit.AuditLog;
 import org.pillars.audit.AuditRepository;
 import org.pillars.audit.AuditRoutes;
@@ -35,6 +36,9 @@ import org.pillars.cohorts.ReadinessRoutes;
 import org.pillars.config.AppConfig;
 import org.pillars.core.Routes;
 import org.pillars.learning.AnalysisRoutes;
+import org.pillars.learning.ExerciseRepository;
+import org.pillars.learning.ExerciseRoutes;
+import org.pillars.learning.ExerciseService;
 import org.pillars.credentials.CredentialApi;
 import org.pillars.credentials.CredentialRepository;
 import org.pillars.credentials.CredentialRoutes;
@@ -227,14 +231,16 @@ public final class App {
       AuthService auth = security.getValue();
       Authn authn = new Authn(auth, new Csrf(security.getKey().csrfKey()), config.cookiesSecure(), config.trustedProxies());
       LearningService learning = new LearningService(content, new LearningRepository(database.pool()), security.getKey().drawKey());
+      ExerciseService exercises = new ExerciseService(learning, new ExerciseRepository(database.pool()));
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), new Transactions(database.pool()), auth,
           content, learning::decideHeld);
       BulkActions bulk = new BulkActions(cohorts, new CohortRepository(database.pool()), new Transactions(database.pool()), auth);
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
-          new LearningApi(learning),
+          new LearningApi(learning, exercises),
+          new ExerciseRoutes(exercises, pages),
           new AnalysisRoutes(learning, pages),
-          new LearningRoutes(learning, pages),
+          new LearningRoutes(learning, exercises, pages),
           new CredentialApi(credentials, content),
           new CredentialRoutes(credentials, content, pages),
           new CohortApi(cohorts, bulk, content),
@@ -246,7 +252,13 @@ public final class App {
           new MemberRoutes(cohorts, bulk, content, pages),
           new ReadinessRoutes(cohorts, content, pages),
           new SetupRoutes(auth, authn, pages),
-          new CatalogRoutes(content, pages, learning::lessonsRead),
+          new CatalogRoutes(content, pages, learning::lessonsRead, (p, moduleId) -> exercises.track(p)
+              .compose(track -> exercises.played(p, moduleId).map(played -> {
+                Map<String, ModuleReader.Played> byExercise = new java.util.HashMap<>();
+                played.forEach((id, run) -> byExercise.put(id, new ModuleReader.Played(run.runs(),
+                    run.last().finishedAt().atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate())));
+                return new ModuleReader.Reader(track.orElse(null), byExercise);
+              }))),
           new WorkspaceRoutes(new AuthoringService(vertx, content, new ModuleVersionRepository(database.pool()),
               new AuthoringRepository(database.pool()), learning::readers, config.review()), pages, LearningRoutes::formQuestions));
       return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features);

@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.pillars.core.Access;
 import org.pillars.content.Catalog;
+import org.pillars.content.Exercise;
+import org.pillars.content.Track;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
 import org.pillars.http.Language;
@@ -29,11 +31,13 @@ public final class CatalogRoutes implements Routes {
   private final Supplier<Catalog> catalog;
   private final Pages pages;
   private final ReadLessons readLessons;
+  private final ModuleReader reader;
 
-  public CatalogRoutes(Supplier<Catalog> catalog, Pages pages, ReadLessons readLessons) {
+  public CatalogRoutes(Supplier<Catalog> catalog, Pages pages, ReadLessons readLessons, ModuleReader reader) {
     this.catalog = catalog;
     this.pages = pages;
     this.readLessons = readLessons;
+    this.reader = reader;
   }
 
   /** The lessons of the module the signed-in reader has read; none for an anonymous reader. */
@@ -97,27 +101,62 @@ public final class CatalogRoutes implements Routes {
     model.put("sourcesLang", m.sources().languageFor(lang));
     model.put("overview", new Handlebars.SafeString(m.overviewHtml().in(lang)));
     model.put("overviewLang", m.overviewHtml().languageFor(lang));
-    List<Map<String, Object>> lessons = new ArrayList<>();
-    for (Lesson l : m.lessons()) {
-      lessons.add(lessonLink(m, l, lang));
-    }
-    model.put("start", lessons.isEmpty() ? null : lessons.get(0));
     model.put("quizHref", m.quiz().isPresent() ? "/modules/" + m.id() + "/quiz" : null);
-    read(ctx, m).onSuccess(read -> {
+    Future<ModuleReader.Reader> learner = Access.current(ctx).map(p -> reader.of(p, m.id()))
+        .orElse(Future.succeededFuture(ModuleReader.Reader.NONE));
+    read(ctx, m).compose(read -> learner.map(r -> Map.entry(read, r))).onSuccess(found -> {
+      Set<String> read = found.getKey();
+      ModuleReader.Reader r = found.getValue();
+      Track track = r.track();
+      List<Map<String, Object>> lessons = new ArrayList<>();
       int done = 0;
-      for (Map<String, Object> l : lessons) {
-        boolean isRead = read.contains((String) l.get("id"));
-        l.put("read", isRead);
+      for (Lesson l : Module.trackFirst(m.lessons(), Lesson::track, track)) {
+        Map<String, Object> link = lessonLink(m, l, lang);
+        boolean isRead = read.contains(l.id());
+        link.put("read", isRead);
         done += isRead ? 1 : 0;
+        putTrack(link, l.track(), track, lang);
+        lessons.add(link);
       }
+      model.put("start", lessons.isEmpty() ? null : lessons.get(0));
       model.put("lessons", lessons);
+      List<Map<String, Object>> exercises = new ArrayList<>();
+      for (Exercise e : Module.trackFirst(m.exercises(), Exercise::track, track)) {
+        Map<String, Object> card = new HashMap<>();
+        card.put("href", "/modules/" + m.id() + "/exercises/" + e.id());
+        card.put("title", e.title().in(lang));
+        card.put("titleLang", e.title().languageFor(lang));
+        card.put("minutes", e.minutes());
+        putTrack(card, e.track(), track, lang);
+        ModuleReader.Played played = r.played().get(e.id());
+        if (played != null) {
+          card.put("played", pages.messages().get(lang, "module.played", played.runs(),
+              org.pillars.http.Dates.day(played.last(), lang)));
+        }
+        exercises.add(card);
+      }
+      model.put("exercises", exercises);
       if (model.get("user") != null) {
         model.put("readCount", done);
         model.put("lessonCount", lessons.size());
         model.put("marked", marked(ctx, m, read, lang));
+        model.put("chooseTrack", track == null && m.lessons().stream().anyMatch(l -> l.track() != null)
+            || track == null && m.exercises().stream().anyMatch(e -> e.track() != null));
+        String playedId = ctx.request().getParam("played");
+        // confirmed only when this learner did finish that exercise: a crafted link confirms nothing
+        model.put("playedNow", playedId == null || !r.played().containsKey(playedId) ? null
+            : m.exercise(playedId).map(e -> e.title().in(lang)).orElse(null));
       }
       pages.send(ctx, "module", model);
     }).onFailure(ctx::fail);
+  }
+
+  /** A lesson's or an exercise's track as the page names it, and whether it is the reader's. */
+  private void putTrack(Map<String, Object> model, Track itsTrack, Track readers, String lang) {
+    if (itsTrack != null) {
+      model.put("track", pages.messages().get(lang, "track." + itsTrack.keyword()));
+      model.put("yours", itsTrack == readers);
+    }
   }
 
   private void lessonPage(RoutingContext ctx) {

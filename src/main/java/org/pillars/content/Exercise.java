@@ -66,22 +66,22 @@ public record Exercise(String id, Localized<String> title, Track track, int minu
     return Optional.of(new Walk(walked));
   }
 
-  /** A path as written in an address: "2.1.3"; the empty path is the start. Empty when it is not that shape. */
+  /** A path as written in an address: "2,1,3"; the empty path is the start. Empty when it is not that shape. */
   public static Optional<List<Integer>> parsePath(String text) {
     if (text == null || text.isEmpty()) {
       return Optional.of(List.of());
     }
-    if (text.length() > MAX_STEPS * 2 || !text.matches("[1-9](\\.[1-9])*")) {
+    if (text.length() > MAX_STEPS * 2 || !text.matches("[1-9](,[1-9])*")) {
       return Optional.empty();
     }
     List<Integer> path = new ArrayList<>();
-    for (String n : text.split("\\.")) {
+    for (String n : text.split(",")) {
       path.add(Integer.parseInt(n));
     }
     return Optional.of(List.copyOf(path));
   }
 
   public static String pathText(List<Integer> path) {
-    return String.join(".", path.stream().map(String::valueOf).toList());
+    return String.join(",", path.stream().map(String::valueOf).toList());
   }
 }

@@ -28,9 +28,11 @@ import org.pillars.core.Routes;
 public final class LearningApi implements Routes {
 
   private final LearningService learning;
+  private final ExerciseService exercises;
 
-  public LearningApi(LearningService learning) {
+  public LearningApi(LearningService learning, ExerciseService exercises) {
     this.learning = learning;
+    this.exercises = exercises;
   }
 
   @Override
@@ -57,17 +59,27 @@ public final class LearningApi implements Routes {
   private void module(RoutingContext ctx) {
     String lang = Language.of(ctx);
     Module m = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
-    JsonArray lessons = new JsonArray();
-    m.lessons().forEach(l -> lessons.add(new JsonObject().put("id", l.id()).put("number", l.number())
-        .put("title", l.title().in(lang)).put("minutes", l.minutes())));
-    Json.send(ctx, 200, summary(m, lang)
-        .put("audience", m.audience().in(lang))
-        .put("objectives", new JsonArray(m.objectives().in(lang)))
-        .put("sources", new JsonArray(m.sources().in(lang)))
-        .put("overviewHtml", m.overviewHtml().in(lang))
-        .put("lessons", lessons)
-        .put("quiz", m.quiz().isPresent())
-        .put("everyone", learning.forEveryone(m)));
+    // the reader's track first, as on the module page
+    Access.current(ctx).map(exercises::track).orElse(io.vertx.core.Future.succeededFuture(java.util.Optional.empty())).onSuccess(found -> {
+      org.pillars.content.Track track = found.orElse(null);
+      JsonArray lessons = new JsonArray();
+      Module.trackFirst(m.lessons(), Lesson::track, track).forEach(l -> lessons.add(new JsonObject().put("id", l.id())
+          .put("number", l.number()).put("title", l.title().in(lang)).put("minutes", l.minutes())
+          .put("track", l.track() == null ? null : l.track().keyword())));
+      JsonArray exerciseList = new JsonArray();
+      Module.trackFirst(m.exercises(), org.pillars.content.Exercise::track, track).forEach(e -> exerciseList.add(new JsonObject()
+          .put("id", e.id()).put("title", e.title().in(lang)).put("minutes", e.minutes())
+          .put("track", e.track() == null ? null : e.track().keyword())));
+      Json.send(ctx, 200, summary(m, lang)
+          .put("audience", m.audience().in(lang))
+          .put("objectives", new JsonArray(m.objectives().in(lang)))
+          .put("sources", new JsonArray(m.sources().in(lang)))
+          .put("overviewHtml", m.overviewHtml().in(lang))
+          .put("lessons", lessons)
+          .put("exercises", exerciseList)
+          .put("quiz", m.quiz().isPresent())
+          .put("everyone", learning.forEveryone(m)));
+    }).onFailure(ctx::fail);
   }
 
   private void lesson(RoutingContext ctx) {

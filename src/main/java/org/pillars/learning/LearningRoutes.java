@@ -29,10 +29,12 @@ public final class LearningRoutes implements Routes {
 
 
   private final LearningService learning;
+  private final ExerciseService exercises;
   private final Pages pages;
 
-  public LearningRoutes(LearningService learning, Pages pages) {
+  public LearningRoutes(LearningService learning, ExerciseService exercises, Pages pages) {
     this.learning = learning;
+    this.exercises = exercises;
     this.pages = pages;
   }
 
@@ -53,7 +55,7 @@ public final class LearningRoutes implements Routes {
   private void home(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
     String lang = Language.of(ctx);
-    learning.standing(p, java.time.LocalDate.now()).map(standing -> {
+    exercises.track(p).compose(track -> learning.standing(p, java.time.LocalDate.now()).map(standing -> {
       List<Map<String, Object>> assignedCards = new ArrayList<>();
       List<Map<String, Object>> started = new ArrayList<>();
       List<Map<String, Object>> others = new ArrayList<>();
@@ -88,8 +90,9 @@ public final class LearningRoutes implements Routes {
       model.put("assigned", assignedCards);
       model.put("started", started);
       model.put("others", others);
+      model.put("trackName", t(ctx, track.map(tr -> "track." + tr.keyword()).orElse("home.trackNone")));
       return model;
-    }).onSuccess(model -> pages.send(ctx, "home", model)).onFailure(ctx::fail);
+    })).onSuccess(model -> pages.send(ctx, "home", model)).onFailure(ctx::fail);
   }
 
   private void markRead(RoutingContext ctx) {
@@ -230,6 +233,7 @@ public final class LearningRoutes implements Routes {
         options.add(Map.of("n", n, "html", q.options().get(n), "checked", chosen.contains(n)));
       }
       question.put("options", options);
+      question.put("trackKey", q.track() == null ? null : "track." + q.track());
       questions.add(question);
     }
     return questions;

@@ -221,7 +221,7 @@ public final class LearningService {
    * 0), and {@code order}, the positions in the order to show them.
    */
   public record QuestionView(String id, int number, String type, boolean multiple, String lang, String scenarioHtml,
-                             String promptHtml, List<String> options, List<Integer> order) { }
+                             String promptHtml, List<String> options, List<Integer> order, String track) { }
 
   /** Every question of {@code quiz} in the order written (a preview, or a reader not signed in). */
   public static QuizView quizView(Module module, Quiz quiz, String lang) {
@@ -235,7 +235,7 @@ public final class LearningService {
     for (Quiz.Question q : asked.questions()) {
       questions.add(new QuestionView(q.id(), number++, q.type().keyword(), !q.type().singleAnswer(), q.promptHtml().languageFor(lang),
           q.scenarioHtml() == null ? null : q.scenarioHtml().in(lang), q.promptHtml().in(lang),
-          q.options().stream().map(o -> o.html().in(lang)).toList(), drawn.order(q)));
+          q.options().stream().map(o -> o.html().in(lang)).toList(), drawn.order(q), q.track() == null ? null : q.track().keyword()));
     }
     return new QuizView(module.id(), module.version(), asked.passMark(), asked.maxAttempts(), List.copyOf(questions), round);
   }

@@ -120,6 +120,19 @@ class AccessControlTest {
     form("POST", "/account/password", "/account/password", "current=wrong", "303 400 400 400 400 400 400", false);
     form("POST", "/modules/:moduleId/:lessonId/read", "/modules/alpha/first/read", "", "303 303 303 303 303 303 303", false);
     form("POST", "/modules/:moduleId/quiz", "/modules/alpha/quiz", "", "303 303 303 303 303 303 303", false);
+    // exercises: anyone plays (nothing kept); keeping a finished path is for the signed-in, each their own; the
+    // facilitator notes are in ExerciseTest
+    row("GET", "/modules/:moduleId/exercises/:exerciseId", "/modules/alpha/exercises/gate?path=2", "200 200 200 200 200 200 200");
+    form("POST", "/modules/:moduleId/exercises/:exerciseId", "/modules/alpha/exercises/gate",
+        "path=1,1&runKey=" + java.util.UUID.randomUUID(), "303 303 303 303 303 303 303", false);
+    row("GET", "/api/modules/:moduleId/exercises/:exerciseId", "/api/modules/alpha/exercises/gate?path=1,1",
+        "200 200 200 200 200 200 200");
+    json("POST", "/api/modules/:moduleId/exercises/:exerciseId/runs", "/api/modules/alpha/exercises/gate/runs",
+        new JsonObject().put("path", "1,1").put("runKey", java.util.UUID.randomUUID().toString()), "401 201 201 201 201 201 201");
+    row("GET", "/account/track", "/account/track", "303 200 200 200 200 200 200");
+    form("POST", "/account/track", "/account/track", "track=police", "303 303 303 303 303 303 303", false);
+    row("GET", "/api/account/track", "/api/account/track", "401 200 200 200 200 200 200");
+    json("POST", "/api/account/track", "/api/account/track", new JsonObject().put("track", "police"), "401 200 200 200 200 200 200");
     row("GET", "/attempts/:attemptId", "/attempts/" + attempt, "303 200 404 404 404 404 404");
     form("POST", "/attempts/:attemptId", "/attempts/" + attempt, "q.host-state=1&confirm=blank", "303 303 404 404 404 404 404", false);
     row("GET", "/certificates/:code", "/certificates/" + certificate, "303 200 404 404 404 404 404");

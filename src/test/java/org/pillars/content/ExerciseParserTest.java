@@ -172,10 +172,10 @@ class ExerciseParserTest {
     assertEquals(List.of("start", "call", "buffer", "qrf"), walk.passages().stream().map(Exercise.Passage::id).toList());
     assertTrue(e.walk(List.of(3)).isEmpty(), "no third choice at the start");
     assertTrue(e.walk(List.of(1, 1, 1)).isEmpty(), "nothing goes on past an ending");
-    assertEquals(List.of(2, 1), Exercise.parsePath("2.1").orElseThrow());
-    assertTrue(Exercise.parsePath("2..1").isEmpty());
+    assertEquals(List.of(2, 1), Exercise.parsePath("2,1").orElseThrow());
+    assertTrue(Exercise.parsePath("2,,1").isEmpty());
     assertTrue(Exercise.parsePath("0").isEmpty());
-    assertTrue(Exercise.parsePath("1.x").isEmpty());
+    assertTrue(Exercise.parsePath("1,x").isEmpty());
 
     // what is kept in the database gives the same exercise back
     Module back = ModuleCodec.fromJson(ModuleCodec.toJson(m), m.version(), null);

@@ -156,6 +156,14 @@ class ApiContractTest {
             .put("version", 3).put("answers", right))
         .add(new JsonObject().put("key", "x").put("kind", "read").put("module", "alpha").put("lesson", "first")))));
     ok(200, call(HttpMethod.GET, "/api/progress", learner, null));
+    ok(200, call(HttpMethod.GET, "/api/modules/alpha/exercises/gate", learner, null));
+    String runKey = ok(200, call(HttpMethod.GET, "/api/modules/alpha/exercises/gate?path=2,2", null, null)).getString("runKey");
+    JsonObject run = new JsonObject().put("path", "2,2").put("runKey", runKey);
+    ok(201, call(HttpMethod.POST, "/api/modules/alpha/exercises/gate/runs", learner, run));
+    ok(200, call(HttpMethod.POST, "/api/modules/alpha/exercises/gate/runs", learner, run));
+    ok(200, call(HttpMethod.POST, "/api/account/track", learner, new JsonObject().put("track", "police")));
+    ok(200, call(HttpMethod.GET, "/api/account/track", learner, null));
+
     JsonObject certificates = ok(200, call(HttpMethod.GET, "/api/certificates", learner, null));
     assertEquals(1, certificates.getJsonArray("certificates").size(), certificates.encode());
     String code = certificates.getJsonArray("certificates").getJsonObject(0).getString("code");
