@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.pillars.config.AppConfig;
+import org.pillars.content.Exercise;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
 import org.pillars.support.Chrome;
@@ -27,7 +28,6 @@ import org.pillars.support.TestPostgres;
 @ExtendWith(TestPostgres.class)
 class CurriculumBrowserTest {
 
-  private static final List<String> FULLY_FRENCH = List.of("protection-of-civilians", "gender-based-violence");
   private static TestApp server;
 
   @BeforeAll
@@ -54,7 +54,7 @@ class CurriculumBrowserTest {
   @DisplayName("every module and lesson reads on a 412 px phone screen in English, each lesson leading to the next, none with a serious accessibility violation")
   void english() {
     List<Module> modules = server.app().content().get().modules();
-    assertEquals(6, modules.size(), "the six modules of the curriculum: " + server.app().content().get().problems());
+    assertEquals(7, modules.size(), "the seven modules of the curriculum: " + server.app().content().get().problems());
     try (Chrome chrome = Chrome.phone("en")) {
       for (Module module : modules) {
         chrome.driver().get(url("/modules/" + module.id()));
@@ -87,11 +87,14 @@ class CurriculumBrowserTest {
   }
 
   @Test
-  @DisplayName("modules 1 and 2 read wholly in French: no lesson falls back to English")
+  @DisplayName("every module reads wholly in French: the overview, no lesson falling back to English, the quiz")
   void french() {
     try (Chrome chrome = Chrome.phone("fr")) {
-      for (String id : FULLY_FRENCH) {
-        Module module = server.app().content().get().module(id).orElseThrow();
+      for (Module module : server.app().content().get().modules()) {
+        String id = module.id();
+        chrome.driver().get(url("/modules/" + id));
+        assertEquals(module.title().in("fr"), chrome.driver().findElement(By.tagName("h1")).getText(), id);
+        assertTrue(chrome.driver().findElement(By.className("meta")).getText().startsWith("Pour"), id + " overview not in French");
         for (Lesson lesson : module.lessons()) {
           String where = id + "/" + lesson.id();
           chrome.driver().get(url("/modules/" + where));
@@ -104,8 +107,78 @@ class CurriculumBrowserTest {
         }
         chrome.driver().get(url("/modules/" + id + "/quiz"));
         assertEquals("fr", chrome.driver().findElement(By.tagName("html")).getAttribute("lang"));
+        assertFalse(chrome.driver().findElement(By.tagName("main")).getText().contains("in English"), id + "'s quiz page");
         chrome.screenshot("curriculum-" + id + "-quiz-fr");
       }
     }
+  }
+
+  /**
+   * Every exercise, in English and in French, with JavaScript off: from the start, every choice of every passage is
+   * clicked, along every path that does not come back to a passage already on it (a choice that does come back is
+   * clicked too, and its page checked, without going round again), down to every ending and its debrief.
+   */
+  @Test
+  @DisplayName("every path of every exercise plays by links alone, in English and in French, each ending with its debrief")
+  void exercisePaths() {
+    int endings = 0;
+    for (String lang : List.of("en", "fr")) {
+      try (Chrome chrome = Chrome.start(lang, false, 412, 915)) {
+        for (Module module : server.app().content().get().modules()) {
+          for (Exercise e : module.exercises()) {
+            String base = url("/modules/" + module.id() + "/exercises/" + e.id());
+            chrome.driver().get(base);
+            assertEquals(e.title().in(lang), chrome.driver().findElement(By.tagName("h1")).getText(), e.id());
+            endings += walk(chrome, e, lang, base, List.of(), java.util.Set.of(e.start().id()));
+            chrome.screenshot("exercise-" + e.id() + "-" + lang);
+          }
+        }
+      }
+    }
+    assertTrue(endings >= 2 * 7 * 3, "only " + endings + " endings reached");
+  }
+
+  /** On the page of {@code path}: checks it against the exercise, then takes each choice; answers the endings reached. */
+  private static int walk(Chrome chrome, Exercise e, String lang, String base, List<Integer> path, java.util.Set<String> onPath) {
+    String where = e.id() + "?path=" + Exercise.pathText(path) + " (" + lang + ")";
+    Exercise.Passage here = e.walk(path).orElseThrow().current();
+    assertEquals(lang, chrome.driver().findElement(By.tagName("article")).getAttribute("lang"), where);
+    assertEquals(text(here.html().in(lang)), chrome.driver().findElement(By.cssSelector(".passage")).getText().replaceAll("\\s+", " ").strip(),
+        where + " shows another passage");
+    List<WebElement> links = chrome.driver().findElements(By.cssSelector("ol.choices a"));
+    assertEquals(here.choices().size(), links.size(), where);
+    if (here.ending()) {
+      assertFalse(chrome.driver().findElement(By.cssSelector(".debrief")).getText().isBlank(), where + " has no debrief");
+      assertTrue(chrome.driver().findElements(By.cssSelector(".facilitator")).isEmpty(), where + " shows the facilitator notes");
+      return 1;
+    }
+    int endings = 0;
+    for (int c = 0; c < here.choices().size(); c++) {
+      Exercise.Choice choice = here.choices().get(c);
+      WebElement link = chrome.driver().findElements(By.cssSelector("ol.choices a")).get(c);
+      assertEquals(text(choice.html().in(lang)), link.getText().replaceAll("\\s+", " ").strip(), where);
+      link.click();
+      List<Integer> next = new java.util.ArrayList<>(path);
+      next.add(c + 1);
+      assertEquals(base + "?path=" + Exercise.pathText(next), chrome.driver().getCurrentUrl(), where);
+      if (onPath.contains(choice.target())) {
+        // back to a passage on this path: the page is checked, and the walk does not go round the loop again
+        assertEquals(text(e.passage(choice.target()).orElseThrow().html().in(lang)),
+            chrome.driver().findElement(By.cssSelector(".passage")).getText().replaceAll("\\s+", " ").strip(), where);
+      } else {
+        java.util.Set<String> further = new java.util.HashSet<>(onPath);
+        further.add(choice.target());
+        endings += walk(chrome, e, lang, base, next, further);
+      }
+      chrome.driver().get(path.isEmpty() ? base : base + "?path=" + Exercise.pathText(path));
+    }
+    return endings;
+  }
+
+  /** Rendered HTML as a browser shows its text: tags out, entities read, white space joined. */
+  private static String text(String html) {
+    String t = html.replaceAll("<[^>]+>", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
+        .replace("&#39;", "'").replace("&quot;", "\"").replace("&#x3D;", "=");
+    return t.replaceAll("\\s+", " ").strip();
   }
 }
