@@ -94,7 +94,7 @@ class CurriculumBrowserTest {
         String id = module.id();
         chrome.driver().get(url("/modules/" + id));
         assertEquals(module.title().in("fr"), chrome.driver().findElement(By.tagName("h1")).getText(), id);
-        assertTrue(chrome.driver().findElement(By.className("meta")).getText().startsWith("Pour"), id + " overview not in French");
+        assertEquals(module.summary().in("fr"), chrome.driver().findElement(By.className("lead")).getText(), id + " overview not in French");
         for (Lesson lesson : module.lessons()) {
           String where = id + "/" + lesson.id();
           chrome.driver().get(url("/modules/" + where));
@@ -177,8 +177,9 @@ class CurriculumBrowserTest {
 
   /** Rendered HTML as a browser shows its text: tags out, entities read, white space joined. */
   private static String text(String html) {
-    String t = html.replaceAll("<[^>]+>", " ").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-        .replace("&#39;", "'").replace("&quot;", "\"").replace("&#x3D;", "=");
-    return t.replaceAll("\\s+", " ").strip();
+    String t = html.replaceAll("<[^>]+>", " ").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+    t = java.util.regex.Pattern.compile("&#(x?)([0-9a-fA-F]+);").matcher(t).replaceAll(m ->
+        java.util.regex.Matcher.quoteReplacement(Character.toString(Integer.parseInt(m.group(2), m.group(1).isEmpty() ? 10 : 16))));
+    return t.replace("&amp;", "&").replaceAll("\\s+", " ").strip();
   }
 }
