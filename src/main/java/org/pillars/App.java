@@ -252,13 +252,9 @@ public final class App {
           new MemberRoutes(cohorts, bulk, content, pages),
           new ReadinessRoutes(cohorts, content, pages),
           new SetupRoutes(auth, authn, pages),
-          new CatalogRoutes(content, pages, learning::lessonsRead, (p, moduleId) -> exercises.track(p)
-              .compose(track -> exercises.played(p, moduleId).map(played -> {
-                Map<String, ModuleReader.Played> byExercise = new java.util.HashMap<>();
-                played.forEach((id, run) -> byExercise.put(id, new ModuleReader.Played(run.runs(),
-                    run.last().finishedAt().atZoneSameInstant(java.time.ZoneOffset.UTC).toLocalDate())));
-                return new ModuleReader.Reader(track.orElse(null), byExercise);
-              }))),
+          new CatalogRoutes(content, pages, learning::lessonsRead, (p, moduleId) -> exercises.reader(p, moduleId).map(r ->
+              new ModuleReader.Reader(r.track().orElse(null), r.played().entrySet().stream().collect(java.util.stream.Collectors.toMap(
+                  Map.Entry::getKey, e -> new ModuleReader.Played(e.getValue().runs(), e.getValue().last())))))),
           new WorkspaceRoutes(new AuthoringService(vertx, content, new ModuleVersionRepository(database.pool()),
               new AuthoringRepository(database.pool()), learning::readers, config.review()), pages, LearningRoutes::formQuestions));
       return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features);

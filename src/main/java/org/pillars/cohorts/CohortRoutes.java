@@ -68,13 +68,14 @@ public final class CohortRoutes implements Routes {
 
   private void list(RoutingContext ctx, FormState state, int status) {
     Principal p = Access.principal(ctx);
+    String lang = Language.of(ctx);
     cohorts.cohorts(p).compose(list -> cohorts.organisations(p)
         .map(orgs -> {
           Map<String, Object> model = pages.model(ctx, t(ctx, "cohorts.title"));
           List<Map<String, Object>> rows = new ArrayList<>();
           for (CohortRepository.Cohort c : list) {
             rows.add(Map.of("href", "/cohorts/" + c.id(), "name", c.name(), "organisation", c.organisationName(),
-                "starts", c.startsOn().toString(), "deploys", c.deploysOn().toString(), "learners", c.members()));
+                "starts", org.pillars.http.Dates.shortDay(c.startsOn(), lang), "deploys", org.pillars.http.Dates.shortDay(c.deploysOn(), lang), "learners", c.members()));
           }
           model.put("cohorts", rows);
           List<Map<String, Object>> options = new ArrayList<>();
@@ -130,7 +131,7 @@ public final class CohortRoutes implements Routes {
         .compose(r -> {
       Map<String, Object> model = pages.model(ctx, r.cohort().name());
       model.put("cohort", Map.of("id", r.cohort().id(), "name", r.cohort().name(), "organisation", r.cohort().organisationName(),
-          "starts", r.cohort().startsOn().toString(), "deploys", r.cohort().deploysOn().toString()));
+          "starts", org.pillars.http.Dates.day(r.cohort().startsOn(), lang), "deploys", org.pillars.http.Dates.day(r.cohort().deploysOn(), lang)));
       model.put("summary", Map.of("learners", r.totalLearners(), "completed", r.completed(), "inProgress", r.inProgress(),
           "notStarted", r.notStarted(), "overdue", r.overdue(), "modules", r.modules().size(),
           "possible", r.totalLearners() * r.modules().size()));
@@ -138,7 +139,7 @@ public final class CohortRoutes implements Routes {
       List<Map<String, Object>> modules = new ArrayList<>();
       for (CohortService.ModuleSummary m : r.modules()) {
         modules.add(Map.of("id", m.moduleId(), "title", catalog.get().module(m.moduleId()).map(x -> x.title().in(lang)).orElse(m.title()),
-            "due", m.dueOn().toString(), "completed", m.completed(), "overdue", m.overdue()));
+            "due", org.pillars.http.Dates.shortDay(m.dueOn(), lang), "completed", m.completed(), "overdue", m.overdue()));
       }
       model.put("modules", modules);
       model.put("barChart", new Handlebars.SafeString(Charts.moduleBars(r.modules(), t(ctx, "report.barsLabel"))));
@@ -153,7 +154,7 @@ public final class CohortRoutes implements Routes {
           Map<String, Object> cell = new HashMap<>();
           cell.put("status", c.status().code());
           cell.put("label", switch (c.status()) {
-            case COMPLETED -> t(ctx, "report.completedCell", c.score(), c.completedOn().toString());
+            case COMPLETED -> t(ctx, "report.completedCell", c.score(), org.pillars.http.Dates.shortDay(c.completedOn(), Language.of(ctx)));
             case IN_PROGRESS -> t(ctx, "report.inProgressCell", c.lessonsRead(), c.lessons());
             default -> t(ctx, "report.notStarted");
           });

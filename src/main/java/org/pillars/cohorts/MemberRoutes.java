@@ -99,29 +99,29 @@ public final class MemberRoutes implements Routes {
         CohortService.Cell c = lm.cell();
         Map<String, Object> row = new HashMap<>();
         row.put("title", catalog.get().module(c.moduleId()).map(x -> x.title().in(lang)).orElse(c.moduleId()));
-        row.put("due", lm.dueOn().toString());
+        row.put("due", org.pillars.http.Dates.shortDay(lm.dueOn(), lang));
         row.put("status", c.status().code());
         row.put("statusLabel", pages.messages().get(lang, "report.status." + c.status().code()));
         row.put("overdue", c.overdue());
         row.put("read", c.lessonsRead());
         row.put("lessons", c.lessons());
         row.put("score", c.score());
-        row.put("completed", c.completedOn() == null ? null : c.completedOn().toString());
+        row.put("completed", c.completedOn() == null ? null : org.pillars.http.Dates.shortDay(c.completedOn(), lang));
         row.put("locked", c.locked());
         row.put("certificate", c.certificate() == null ? null : c.certificate().model());
         row.put("moduleId", c.moduleId());
         row.put("grantAction", "/cohorts/" + d.cohort().id() + "/learners/" + d.member().accountId() + "/grants");
         row.put("grants", d.grants().stream().filter(g -> g.moduleId().equals(c.moduleId())).map(g -> Map.of("extra", g.extra(),
-            "reason", g.reason(), "date", g.grantedAt().toLocalDate().toString(), "by", String.valueOf(g.grantedBy()))).toList());
+            "reason", g.reason(), "date", org.pillars.http.Dates.shortDay(g.grantedAt().toLocalDate(), lang), "by", String.valueOf(g.grantedBy()))).toList());
         row.put("justGranted", c.moduleId().equals(ctx.request().getParam("granted")));
         row.put("attempts", lm.attempts().stream().map(t -> {
           Map<String, Object> line = new HashMap<>();
           line.put("id", t.id().toString());
-          line.put("date", t.submittedAt().toLocalDate().toString());
+          line.put("date", org.pillars.http.Dates.shortDay(t.submittedAt().toLocalDate(), lang));
           line.put("score", t.score());
           line.put("passed", t.passed());
           line.put("waiting", t.waiting());
-          line.put("decidedOn", t.decidedAt() == null ? null : t.decidedAt().toLocalDate().toString());
+          line.put("decidedOn", t.decidedAt() == null ? null : org.pillars.http.Dates.shortDay(t.decidedAt().toLocalDate(), lang));
           line.put("counted", "counted".equals(t.decision()));
           line.put("setAside", "set-aside".equals(t.decision()));
           line.put("decideAction", "/cohorts/" + d.cohort().id() + "/learners/" + d.member().accountId() + "/attempts/" + t.id()
@@ -248,8 +248,8 @@ public final class MemberRoutes implements Routes {
     cohorts.report(Access.principal(ctx), ctx.pathParam("cohortId"), null, CohortService.INCOMPLETE, today, 0, Integer.MAX_VALUE).onSuccess(r -> {
       Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "readiness.title") + " · " + r.cohort().name());
       model.put("cohort", Map.of("name", r.cohort().name(), "organisation", r.cohort().organisationName(),
-          "deploys", r.cohort().deploysOn().toString(), "href", "/cohorts/" + r.cohort().id()));
-      model.put("today", today.toString());
+          "deploys", org.pillars.http.Dates.day(r.cohort().deploysOn(), lang), "href", "/cohorts/" + r.cohort().id()));
+      model.put("today", org.pillars.http.Dates.day(today, lang));
       model.put("modules", r.modules().stream().map(m -> Map.of("title", catalog.get().module(m.moduleId()).map(x -> x.title().in(lang))
           .orElse(m.title()), "completed", m.completed(), "total", r.totalLearners(),
           "percent", r.totalLearners() == 0 ? 0 : Math.round(100f * m.completed() / r.totalLearners()), "overdue", m.overdue())).toList());

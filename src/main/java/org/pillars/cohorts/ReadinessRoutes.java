@@ -77,7 +77,7 @@ public final class ReadinessRoutes implements Routes {
       model.put("notReady", r.total(CohortRepository.UnitReadiness::notReady));
       model.put("units", r.units().stream().map(u -> Map.of("name", u.name(), "href", "/readiness/" + u.organisationId(),
           "people", u.people(), "ready", u.ready(), "atRisk", u.atRisk(), "notReady", u.notReady(),
-          "deploys", u.deploysOn() == null ? "" : u.deploysOn().toString())).toList());
+          "deploys", u.deploysOn() == null ? "" : org.pillars.http.Dates.shortDay(u.deploysOn(), lang))).toList());
       model.put("modules", r.modules().stream().map(m -> Map.of("title", title(m.moduleId(), lang), "done", m.done(),
           "people", m.people(), "locked", m.locked(), "conduct", conduct(m.moduleId()))).toList());
       boolean anyConduct = r.modules().stream().anyMatch(m -> conduct(m.moduleId()));
@@ -93,8 +93,8 @@ public final class ReadinessRoutes implements Routes {
           var m = p.modules().stream().filter(x -> x.moduleId().equals(moduleId)).findFirst();
           Map<String, Object> cell = new java.util.HashMap<>(m.isEmpty() ? Map.of("none", true) : m.get().done()
               ? Map.of("done", true, "text", pages.messages().get(lang, "readiness.passed", m.get().version(),
-                  m.get().passedAt().toLocalDate().toString()))
-              : Map.of("locked", m.get().locked(), "overdue", m.get().overdue(), "due", m.get().dueOn().toString()));
+                  org.pillars.http.Dates.shortDay(m.get().passedAt().toLocalDate(), lang)))
+              : Map.of("locked", m.get().locked(), "overdue", m.get().overdue(), "due", org.pillars.http.Dates.shortDay(m.get().dueOn(), lang)));
           m.map(CohortRepository.PersonModule::certificate).ifPresent(c -> cell.put("certificate", c.model()));
           cells.add(cell);
         }

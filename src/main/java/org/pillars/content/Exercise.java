@@ -39,6 +39,22 @@ public record Exercise(String id, Localized<String> title, Track track, int minu
     }
   }
 
+  /**
+   * Which passage leads where, as 12 hex digits: the same for two versions of the exercise whose texts differ but
+   * whose passages and choices do not, so that a path taken in one means the same in the other.
+   */
+  public String shape() {
+    StringBuilder graph = new StringBuilder();
+    passages.forEach(p -> graph.append(p.id()).append(':').append(String.join(",", p.choices().stream().map(Choice::target).toList()))
+        .append(';'));
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(graph.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 6);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   public Passage start() {
     return passages.get(0);
   }

@@ -93,11 +93,13 @@ final class ExerciseParser {
       // a passage with its own problem is left out: checking the graph without it would only add confusion
       checkGraph(english, problems);
     }
-    drafts.forEach((lang, d) -> {
-      if (!lang.equals("en")) {
-        compare(english, d, problems);
-      }
-    });
+    if (soundFile) {
+      drafts.forEach((lang, d) -> {
+        if (!lang.equals("en")) {
+          compare(english, d, problems);
+        }
+      });
+    }
     if (problems.size() > before || id.isEmpty() || english.title().isEmpty()) {
       return Optional.empty();
     }
@@ -188,12 +190,24 @@ final class ExerciseParser {
     while (last >= from && lines[last].isBlank()) {
       last--;
     }
+    // the choices are the list the passage ends with: its items, one per line, blank lines between them allowed,
+    // whether or not a blank line parts it from the text above
+    // (a blank line is crossed only between two items that both lead to passages: above it, a list of the text's own
+    // ends where the choices begin)
     int listStart = last + 1;
-    while (listStart - 1 >= from && !lines[listStart - 1].isBlank()) {
-      listStart--;
+    boolean crossedBlank = false;
+    for (int i = last; i >= from; i--) {
+      if (LIST_ITEM.matcher(lines[i]).matches() && (!crossedBlank || PASSAGE_LINK.matcher(lines[i]).find())) {
+        listStart = i;
+        crossedBlank = false;
+      } else if (lines[i].isBlank() && i - 1 >= from && LIST_ITEM.matcher(lines[i - 1]).matches()
+          && PASSAGE_LINK.matcher(lines[listStart]).find()) {
+        crossedBlank = true;
+      } else {
+        break;
+      }
     }
-    // the last block is the choice list when it is a list and any of its lines links to a passage
-    boolean isList = listStart <= last && LIST_ITEM.matcher(lines[listStart]).matches();
+    boolean isList = listStart <= last;
     boolean linksPassages = false;
     for (int i = listStart; i <= last; i++) {
       linksPassages |= PASSAGE_LINK.matcher(lines[i]).find();
@@ -204,8 +218,11 @@ final class ExerciseParser {
     if (isList && linksPassages) {
       textEnd = listStart;
       for (int i = listStart; i <= last; i++) {
+        if (lines[i].isBlank()) {
+          continue;
+        }
         Matcher choice = CHOICE.matcher(lines[i]);
-        if (!choice.matches() || PASSAGE_LINK.matcher(choice.group(1)).find()) {
+        if (!choice.matches() || choice.group(1).contains("](") || choice.group(1).contains("<")) {
           problem(problems, file, first + i, "a choice is one link to a passage, '- [text](#passage-id)', and nothing else");
         } else if (choice.group(1).isBlank()) {
           problem(problems, file, first + i, "empty choice: write what the learner does between the brackets");
@@ -256,6 +273,10 @@ final class ExerciseParser {
     if (d.passages().stream().noneMatch(p -> p.choices().isEmpty())) {
       problem(problems, d.file(), d.passages().get(0).line(), "the exercise has no ending: a passage with no choices ends it");
       return;
+    }
+    if (d.passages().get(0).choices().isEmpty()) {
+      problem(problems, d.file(), d.passages().get(0).line(),
+          "the first passage is where the exercise starts: it needs choices, or there is nothing to play");
     }
     if (!targetsOk) {
       return;

@@ -14,4 +14,9 @@ public final class Dates {
   public static String day(LocalDate day, String lang) {
     return day.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.LONG).withLocale(Locale.forLanguageTag(lang)));
   }
+
+  /** A day in a staff table, where width counts: abbreviated words ("6 déc. 2026", "Dec 6, 2026"), still never ISO. */
+  public static String shortDay(LocalDate day, String lang) {
+    return day.format(DateTimeFormatter.ofLocalizedDate(FormatStyle.MEDIUM).withLocale(Locale.forLanguageTag(lang)));
+  }
 }

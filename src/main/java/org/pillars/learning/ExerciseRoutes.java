@@ -49,7 +49,8 @@ public final class ExerciseRoutes implements Routes {
 
   private void page(RoutingContext ctx) {
     String lang = Language.of(ctx);
-    exercises.play(ctx.pathParam("moduleId"), ctx.pathParam("exerciseId"), ctx.request().getParam("path"), Access.current(ctx))
+    exercises.play(ctx.pathParam("moduleId"), ctx.pathParam("exerciseId"), ctx.request().getParam("path"),
+            ctx.request().getParam("v"), Access.current(ctx))
         .onSuccess(play -> pages.send(ctx, "exercise", model(ctx, play, lang)))
         .onFailure(ctx::fail);
   }
@@ -63,28 +64,31 @@ public final class ExerciseRoutes implements Routes {
         "href", base));
     model.put("track", e.track() == null ? null : t(lang, "track." + e.track().keyword()));
     model.put("atStart", play.path().isEmpty());
+    model.put("changed", play.changed());
     model.put("step", play.path().size() + 1);
-    model.put("intro", play.path().isEmpty() && !e.introHtml().in(lang).isBlank() ? new Handlebars.SafeString(e.introHtml().in(lang)) : null);
+    model.put("intro", play.introHtml(lang) == null ? null : new Handlebars.SafeString(play.introHtml(lang)));
     Exercise.Passage here = play.current();
     model.put("passage", new Handlebars.SafeString(here.html().in(lang)));
     model.put("contentLang", here.html().languageFor(lang));
+    String shape = e.shape();
     List<Map<String, Object>> choices = new ArrayList<>();
-    for (int c = 0; c < here.choices().size(); c++) {
+    for (int c = 0; c < here.choices().size() && !play.tooLong(); c++) {
       List<Integer> next = new ArrayList<>(play.path());
       next.add(c + 1);
-      choices.add(Map.of("html", new Handlebars.SafeString(here.choices().get(c).html().in(lang)),
-          "href", base + "?path=" + Exercise.pathText(next)));
+      choices.add(Map.of("html", new Handlebars.SafeString(here.choices().get(c).html().in(lang)), "href", at(base, next, shape)));
     }
     model.put("choices", choices);
+    model.put("tooLong", play.tooLong());
     model.put("ended", play.ended());
     if (play.ended()) {
-      model.put("debrief", new Handlebars.SafeString(e.debriefHtml().in(lang)));
+      model.put("debrief", new Handlebars.SafeString(play.debriefHtml(lang)));
       model.put("action", base);
       model.put("path", Exercise.pathText(play.path()));
+      model.put("shape", shape);
       model.put("runKey", play.runKey().toString());
     }
     if (!play.path().isEmpty()) {
-      model.put("back", play.path().size() == 1 ? base : base + "?path=" + Exercise.pathText(play.path().subList(0, play.path().size() - 1)));
+      model.put("back", at(base, play.path().subList(0, play.path().size() - 1), shape));
       model.put("restart", base);
     }
     if (play.facilitator()) {
@@ -98,11 +102,16 @@ public final class ExerciseRoutes implements Routes {
     return model;
   }
 
+  /** The address of the passage {@code path} leads to, with the exercise's shape the path is taken in. */
+  private static String at(String base, List<Integer> path, String shape) {
+    return path.isEmpty() ? base : base + "?path=" + Exercise.pathText(path) + "&v=" + shape;
+  }
+
   private void finishForm(RoutingContext ctx) {
     Principal p = Access.principal(ctx);
     String moduleId = ctx.pathParam("moduleId");
     exercises.finish(p, moduleId, ctx.pathParam("exerciseId"), ctx.request().getFormAttribute("path"),
-            ctx.request().getFormAttribute("runKey"))
+            ctx.request().getFormAttribute("v"), ctx.request().getFormAttribute("runKey"))
         .onSuccess(run -> Pages.seeOther(ctx, "/modules/" + moduleId + "?played="
             + java.net.URLEncoder.encode(run.exerciseId(), java.nio.charset.StandardCharsets.UTF_8) + "#exercises"))
         .onFailure(ctx::fail);
@@ -110,21 +119,23 @@ public final class ExerciseRoutes implements Routes {
 
   private void api(RoutingContext ctx) {
     String lang = Language.of(ctx);
-    exercises.play(ctx.pathParam("moduleId"), ctx.pathParam("exerciseId"), ctx.request().getParam("path"), Access.current(ctx))
+    exercises.play(ctx.pathParam("moduleId"), ctx.pathParam("exerciseId"), ctx.request().getParam("path"),
+            ctx.request().getParam("v"), Access.current(ctx))
         .onSuccess(play -> {
           Exercise e = play.exercise();
           Exercise.Passage here = play.current();
           JsonArray choices = new JsonArray();
-          for (int c = 0; c < here.choices().size(); c++) {
+          for (int c = 0; c < here.choices().size() && !play.tooLong(); c++) {
             choices.add(new JsonObject().put("number", c + 1).put("html", here.choices().get(c).html().in(lang)));
           }
           JsonObject body = new JsonObject().put("module", play.module().id()).put("id", e.id()).put("title", e.title().in(lang))
               .put("track", e.track() == null ? null : e.track().keyword()).put("minutes", e.minutes())
               .put("language", here.html().languageFor(lang)).put("path", Exercise.pathText(play.path()))
-              .put("introHtml", play.path().isEmpty() ? e.introHtml().in(lang) : null)
+              .put("shape", e.shape()).put("changed", play.changed())
+              .put("introHtml", play.introHtml(lang))
               .put("passage", new JsonObject().put("id", here.id()).put("html", here.html().in(lang)).put("choices", choices))
               .put("ended", play.ended())
-              .put("debriefHtml", play.ended() ? e.debriefHtml().in(lang) : null)
+              .put("debriefHtml", play.debriefHtml(lang))
               .put("runKey", play.ended() ? play.runKey().toString() : null);
           if (play.facilitator()) {
             JsonObject endings = new JsonObject();
@@ -139,7 +150,7 @@ public final class ExerciseRoutes implements Routes {
   private void finishApi(RoutingContext ctx) {
     JsonObject body = Json.body(ctx);
     exercises.finish(Access.principal(ctx), ctx.pathParam("moduleId"), ctx.pathParam("exerciseId"),
-            Json.text(body, "path", 200), Json.text(body, "runKey", 100))
+            Json.text(body, "path", 200), Json.text(body, "shape", 12), Json.text(body, "runKey", 100))
         .onSuccess(run -> Json.send(ctx, run.added() ? 201 : 200, new JsonObject().put("exercise", run.exerciseId())
             .put("path", run.path()).put("ending", run.ending()).put("finishedAt", run.finishedAt().toString())
             .put("added", run.added())))

@@ -10,14 +10,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import io.vertx.core.Future;
 import org.pillars.core.Access;
 import org.pillars.core.Principal;
+import org.pillars.content.Exercise;
 import org.pillars.content.Lesson;
 import org.pillars.content.Module;
 import org.pillars.content.Quiz;
+import org.pillars.content.Track;
 import org.pillars.http.Json;
 import org.pillars.http.Language;
 import org.pillars.core.NotFound;
@@ -60,16 +63,20 @@ public final class LearningApi implements Routes {
     String lang = Language.of(ctx);
     Module m = learning.module(ctx.pathParam("moduleId"), Access.current(ctx));
     // the reader's track first, as on the module page
-    Access.current(ctx).map(exercises::track).orElse(io.vertx.core.Future.succeededFuture(java.util.Optional.empty())).onSuccess(found -> {
-      org.pillars.content.Track track = found.orElse(null);
+    Access.current(ctx).map(p -> exercises.reader(p, m.id()))
+        .orElse(Future.succeededFuture(new ExerciseService.Reader(Optional.empty(), Map.of()))).onSuccess(reader -> {
+      Track track = reader.track().orElse(null);
       JsonArray lessons = new JsonArray();
       Module.trackFirst(m.lessons(), Lesson::track, track).forEach(l -> lessons.add(new JsonObject().put("id", l.id())
           .put("number", l.number()).put("title", l.title().in(lang)).put("minutes", l.minutes())
           .put("track", l.track() == null ? null : l.track().keyword())));
       JsonArray exerciseList = new JsonArray();
-      Module.trackFirst(m.exercises(), org.pillars.content.Exercise::track, track).forEach(e -> exerciseList.add(new JsonObject()
-          .put("id", e.id()).put("title", e.title().in(lang)).put("minutes", e.minutes())
-          .put("track", e.track() == null ? null : e.track().keyword())));
+      Module.trackFirst(m.exercises(), Exercise::track, track).forEach(e -> {
+        ExerciseService.Played played = reader.played().get(e.id());
+        exerciseList.add(new JsonObject().put("id", e.id()).put("title", e.title().in(lang)).put("minutes", e.minutes())
+            .put("track", e.track() == null ? null : e.track().keyword())
+            .put("played", played == null ? null : new JsonObject().put("runs", played.runs()).put("last", played.last().toString())));
+      });
       Json.send(ctx, 200, summary(m, lang)
           .put("audience", m.audience().in(lang))
           .put("objectives", new JsonArray(m.objectives().in(lang)))

@@ -123,12 +123,14 @@ class AccessControlTest {
     // exercises: anyone plays (nothing kept); keeping a finished path is for the signed-in, each their own; the
     // facilitator notes are in ExerciseTest
     row("GET", "/modules/:moduleId/exercises/:exerciseId", "/modules/alpha/exercises/gate?path=2", "200 200 200 200 200 200 200");
+    String shape = server.app().content().get().module("alpha").orElseThrow().exercise("gate").orElseThrow().shape();
     form("POST", "/modules/:moduleId/exercises/:exerciseId", "/modules/alpha/exercises/gate",
-        "path=1,1&runKey=" + java.util.UUID.randomUUID(), "303 303 303 303 303 303 303", false);
+        "path=1,1&v=" + shape + "&runKey=" + java.util.UUID.randomUUID(), "303 303 303 303 303 303 303", false);
     row("GET", "/api/modules/:moduleId/exercises/:exerciseId", "/api/modules/alpha/exercises/gate?path=1,1",
         "200 200 200 200 200 200 200");
     json("POST", "/api/modules/:moduleId/exercises/:exerciseId/runs", "/api/modules/alpha/exercises/gate/runs",
-        new JsonObject().put("path", "1,1").put("runKey", java.util.UUID.randomUUID().toString()), "401 201 201 201 201 201 201");
+        new JsonObject().put("path", "1,1").put("shape", shape).put("runKey", java.util.UUID.randomUUID().toString()),
+        "401 201 201 201 201 201 201");
     row("GET", "/account/track", "/account/track", "303 200 200 200 200 200 200");
     form("POST", "/account/track", "/account/track", "track=police", "303 303 303 303 303 303 303", false);
     row("GET", "/api/account/track", "/api/account/track", "401 200 200 200 200 200 200");

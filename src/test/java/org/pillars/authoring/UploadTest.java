@@ -157,7 +157,7 @@ class UploadTest {
       assertEquals(400, full.statusCode());
       assertTrue(full.bodyAsString().contains("a module may hold at most 200 files"), full.bodyAsString());
       long files = app.app().database().pool().query("SELECT count(*) FROM module_draft_files").execute().await().iterator().next().getLong(0);
-      assertEquals(7, files, "the draft still holds the 7 files of version 3, nothing more");
+      assertEquals(9, files, "the draft still holds the 9 files of version 3 (its exercise included), nothing more");
       assertEquals(1, (int) app.app().database().pool().query("SELECT revision FROM module_drafts").execute().await().iterator().next().getInteger(0));
     }
   }

@@ -133,6 +133,7 @@ class WorkspaceTest {
       Map<String, String> status = new java.util.TreeMap<>();
       c.getJsonArray("files").forEach(f -> status.put(((JsonObject) f).getString("path"), ((JsonObject) f).getString("status")));
       assertEquals(Map.of("01-first.fr.md", "removed", "01-first.md", "same", "02-second.md", "changed", "module.fr.md", "same",
+          "exercises/gate.md", "same", "exercises/gate.fr.md", "same",
           "module.md", "same", "quiz.fr.md", "same", "quiz.md", "same"), status);
       JsonArray lines = c.getJsonArray("files").stream().map(JsonObject.class::cast).filter(f -> f.getString("path").equals("02-second.md"))
           .findFirst().orElseThrow().getJsonArray("lines");

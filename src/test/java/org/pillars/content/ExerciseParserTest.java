@@ -265,6 +265,21 @@ class ExerciseParserTest {
         "gate.md:16: from passage 'argue2' no path leads to an ending: a loop with no exit",
         "gate.md:24: passage 'island' cannot be reached from the start"), graph);
 
+    assertEquals(List.of("gate.md:5: the first passage is where the exercise starts: it needs choices, or there is nothing to play",
+        "gate.md:8: passage 'after' cannot be reached from the start"), problems("""
+        ---
+        id: gate
+        title: The gate
+        ---
+        ## Passage: start
+        Nothing to choose.
+
+        ## Passage: after
+        Never seen.
+
+        ## Debrief
+        Act.
+        """));
     assertEquals(List.of("gate.md:5: the exercise has no ending: a passage with no choices ends it"), problems("""
         ---
         id: gate
@@ -353,6 +368,112 @@ class ExerciseParserTest {
       assertTrue(all.startsWith("gate." + c.getValue()), "expected " + c.getValue() + " in\n" + all);
       assertTrue(catalog.modules().isEmpty());
     }
+  }
+
+  @Test
+  @DisplayName("choices right under the text or as a loose list are choices; a link inside a choice, a bad or misplaced section are reported")
+  void layouts() throws IOException {
+    module(Map.of("exercises/gate.md", GOOD.replace("""
+        It is 02:00. People are at the gate.
+
+        - [Open the outer gate](#buffer)
+        - [Call the operations room](#call)
+        """, """
+        It is 02:00. People are at the gate.
+        - [Open the outer gate](#buffer)
+
+        - [Call the operations room](#call)
+        """)));
+    Catalog catalog = loader.load(root);
+    assertEquals(List.of(), catalog.problems());
+    assertEquals(List.of("buffer", "call"),
+        catalog.module("alpha").orElseThrow().exercise("gate").orElseThrow().start().choices().stream().map(Exercise.Choice::target).toList());
+
+    List<String> lines = problems("""
+        ---
+        id: gate
+        title: The gate
+        minutes: 500
+        ---
+        ## Passage: start
+        People at the gate.
+
+        - [Open [the map](https://example.org)](#end)
+        - [Call](#end)
+
+        ## Passage: Bad_Id
+        Text.
+
+        ## Debrief
+        Act.
+
+        ## Passage: end
+        Late.
+
+        ## Facilitator notes
+
+        """);
+    String all = String.join("\n", lines);
+    List<String> expected = List.of(
+        "gate.md:4: 'minutes' must be a whole number from 1 to 240, got '500'",
+        "gate.md:9: a choice is one link to a passage, '- [text](#passage-id)', and nothing else",
+        "gate.md:12: passage id 'Bad_Id' must be lowercase letters, digits and hyphens",
+        "gate.md:18: passages come before '## Debrief' and '## Facilitator notes'",
+        "gate.md:21: '## Facilitator notes' is empty");
+    assertEquals(expected.size(), lines.size(), all);
+    for (int i = 0; i < expected.size(); i++) {
+      assertTrue(lines.get(i).startsWith(expected.get(i)), "expected " + expected.get(i) + " in\n" + all);
+    }
+  }
+
+  @Test
+  @DisplayName("a French exercise with its passages in another order or one more, or a French lesson of another track, is refused")
+  void translationOrderAndTracks() throws IOException {
+    String swapped = GOOD_FR.replace("## Passage: buffer", "## Passage: tmp").replace("## Passage: call", "## Passage: buffer")
+        .replace("## Passage: tmp", "## Passage: call");
+    String extra = GOOD_FR.replace("## Debrief", "## Passage: extra\nEn plus.\n\n## Debrief");
+    for (Map.Entry<String, String> c : Map.of(
+        swapped, "gate.fr.md:14: passage 'call' here, but 'buffer' at this place in the English exercise",
+        extra, "gate.fr.md:29: passage 'extra' is not in the English exercise").entrySet()) {
+      Files.walk(root).sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(root)).forEach(p -> p.toFile().delete());
+      module(Map.of("exercises/gate.md", GOOD, "exercises/gate.fr.md", c.getKey()));
+      String all = loader.load(root).problems().stream().map(p -> p.file().getFileName() + ":" + p.line() + ": " + p.message())
+          .collect(Collectors.joining("\n"));
+      assertTrue(all.startsWith(c.getValue()), "expected " + c.getValue() + " in\n" + all);
+    }
+    Files.walk(root).sorted(java.util.Comparator.reverseOrder()).filter(p -> !p.equals(root)).forEach(p -> p.toFile().delete());
+    module(Map.of("exercises/gate.md", GOOD, "01-one.fr.md", "---\nid: one\ntitle: Un\ntrack: military\n---\nUne leçon.\n"));
+    assertEquals(List.of("01-one.fr.md:4: 'track' is 'military' here but 'police' in the English file"),
+        loader.load(root).problems().stream().map(p -> p.file().getFileName() + ":" + p.line() + ": " + p.message()).toList());
+  }
+
+  @Test
+  @DisplayName("a module version kept before exercises and tracks existed reads back with none")
+  void olderVersionsRead() throws IOException {
+    module(Map.of("exercises/gate.md", GOOD, "quiz.md", """
+        ---
+        pass_mark: 50
+        max_attempts: 0
+        ---
+        ## Question: plain
+        Who protects?
+
+        - [x] The State
+        - [ ] Nobody
+
+        Explanation: The State.
+        Source: A source
+        """));
+    Module m = loader.load(root).module("alpha").orElseThrow();
+    io.vertx.core.json.JsonObject old = ModuleCodec.toJson(m);
+    old.remove("exercises");
+    old.getJsonArray("lessons").forEach(l -> ((io.vertx.core.json.JsonObject) l).remove("track"));
+    io.vertx.core.json.JsonObject oldQuiz = ModuleCodec.quizToJson(m.quiz().orElseThrow());
+    oldQuiz.getJsonArray("questions").forEach(q -> ((io.vertx.core.json.JsonObject) q).remove("track"));
+    Module back = ModuleCodec.fromJson(old, 1, oldQuiz);
+    assertEquals(List.of(), back.exercises());
+    assertNull(back.lessons().get(0).track());
+    assertNull(back.quiz().orElseThrow().questions().get(0).track());
   }
 
   @Test

@@ -48,8 +48,16 @@ class ExerciseTest {
     return r.bodyAsString().replace("&#x3D;", "=");
   }
 
+  private static String shape() {
+    return server.app().content().get().module("alpha").orElseThrow().exercise("gate").orElseThrow().shape();
+  }
+
   private static HttpResponse<Buffer> finish(Accounts.Browser b, String path, String runKey) {
-    return server.send(HttpMethod.POST, BASE, Accounts.form("_csrf", b.csrf(), "path", path, "runKey", runKey),
+    return finish(b, path, shape(), runKey);
+  }
+
+  private static HttpResponse<Buffer> finish(Accounts.Browser b, String path, String shape, String runKey) {
+    return server.send(HttpMethod.POST, BASE, Accounts.form("_csrf", b.csrf(), "path", path, "v", shape, "runKey", runKey),
         "Cookie", b.cookie(), "Content-Type", "application/x-www-form-urlencoded");
   }
 
@@ -64,8 +72,9 @@ class ExerciseTest {
   void playWithLinks() {
     String startPage = page(BASE, null);
     assertTrue(startPage.contains("You command the guard"), "the introduction at the start: " + startPage);
-    assertTrue(startPage.contains("<a href=\"" + BASE + "?path=1\">Let them into the buffer area</a>"), startPage);
-    assertTrue(startPage.contains("<a href=\"" + BASE + "?path=2\">Call the operations room first</a>"), startPage);
+    String v = "&amp;v=" + shape();
+    assertTrue(startPage.contains("<a href=\"" + BASE + "?path=1" + v + "\">Let them into the buffer area</a>"), startPage);
+    assertTrue(startPage.contains("<a href=\"" + BASE + "?path=2" + v + "\">Call the operations room first</a>"), startPage);
     assertFalse(startPage.contains("<script>") && startPage.contains("exercise"), "no script is needed to play");
     assertFalse(startPage.contains("SECRET-FACILITATOR-NOTE"), "no notes for an anonymous reader");
 
@@ -73,7 +82,7 @@ class ExerciseTest {
     String call = page(BASE + "?path=2", null);
     assertTrue(call.contains("The duty officer asks how many"), call);
     assertFalse(call.contains("You command the guard"), "the introduction only at the start");
-    assertTrue(call.contains("href=\"" + BASE + "?path=2,1\""), call);
+    assertTrue(call.contains("href=\"" + BASE + "?path=2,1" + v + "\""), call);
     assertTrue(call.contains("<a rel=\"prev\" href=\"" + BASE + "\">"), "back one step to the start: " + call);
     String loop = page(BASE + "?path=2,1", null);
     assertTrue(loop.contains("They are inside the wire"), loop);
@@ -110,6 +119,7 @@ class ExerciseTest {
     String end = page(BASE + "?path=1,1", b);
     String key = runKey(end);
     assertTrue(end.contains("name=\"path\" value=\"1,1\""), end);
+    assertTrue(end.contains("name=\"v\" value=\"" + shape() + "\""), end);
 
     HttpResponse<Buffer> unfinished = finish(b, "1", key);
     assertEquals(400, unfinished.statusCode(), unfinished.bodyAsString());
@@ -136,30 +146,81 @@ class ExerciseTest {
     // a forged run key is refused
     HttpResponse<Buffer> forged = finish(other, "1,1", "not-a-key");
     assertEquals(400, forged.statusCode());
+    // a key kept for one path does not keep another: 409, and the first path stands
+    HttpResponse<Buffer> reused = finish(b, "2,2", key);
+    assertEquals(409, reused.statusCode(), reused.bodyAsString());
+    assertTrue(reused.bodyAsString().contains("already kept for another path"), reused.bodyAsString());
+    assertTrue(page("/modules/alpha", b).contains("Played 2 times"), "the reused key kept nothing more");
+    // a path played in another shape of the exercise (a version that moved its choices) is not kept
+    HttpResponse<Buffer> changed = finish(b, "1,1", "0123456789ab", java.util.UUID.randomUUID().toString());
+    assertEquals(409, changed.statusCode(), changed.bodyAsString());
+    assertTrue(changed.bodyAsString().contains("changed while you played it"), changed.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("an address taken in another shape of the exercise starts again and says so; a path as long as the limit offers only starting again")
+  void changedAndTooLong() {
+    String changed = page(BASE + "?path=1,1&v=0123456789ab", null);
+    assertTrue(changed.contains("This exercise was changed since you began it"), changed);
+    assertTrue(changed.contains("It is 02:00"), "back at the start: " + changed);
+    assertTrue(page(BASE + "?path=1,1&v=" + shape(), null).contains("The quick reaction force arrives"));
+
+    // start -> call, then buffer, call, buffer... : 60 steps round the loop, still not at an ending
+    String loop = "2" + ",1,2".repeat(29) + ",1";
+    String longest = page(BASE + "?path=" + loop, null);
+    assertTrue(longest.contains("You have gone round this exercise a long way."), longest);
+    assertFalse(longest.contains("?path=" + loop + ","), "no choice beyond the limit: " + longest);
+    assertEquals(400, server.get(BASE + "?path=" + loop + ",1").statusCode(), "61 steps are refused");
   }
 
   @Test
   @DisplayName("facilitator notes and the endings reached show to trainers, coordinators and admins only, on the page and in the API")
   void notesForFacilitatorsOnly() {
-    Accounts.Browser learner = Accounts.browser(server, Accounts.create(server, "learner"));
-    finish(learner, "2,2", runKey(page(BASE + "?path=2,2", learner)));
+    long unit = server.app().database().pool().preparedQuery("INSERT INTO organisations (name, country) VALUES ($1, 'Testland') RETURNING id")
+        .execute(io.vertx.sqlclient.Tuple.of("Unit " + java.util.UUID.randomUUID())).await().iterator().next().getLong(0);
+    Accounts.Browser learner = Accounts.browser(server, Accounts.create(server, "learner", unit));
+    assertEquals(303, finish(learner, "2,2", runKey(page(BASE + "?path=2,2", learner))).statusCode());
     assertFalse(page(BASE, learner).contains("SECRET-FACILITATOR-NOTE"));
     String learnerToken = Accounts.token(server, Accounts.create(server, "learner"));
     JsonObject asLearner = server.get("/api/modules/alpha/exercises/gate", "Authorization", "Bearer " + learnerToken).bodyAsJsonObject();
     assertNull(asLearner.getValue("notesHtml"), asLearner.encode());
     assertFalse(asLearner.containsKey("endings"), asLearner.encode());
 
+    // a trainer of another organisation sees no ending of this learner's
+    Accounts.Browser stranger = Accounts.browser(server, Accounts.create(server, "trainer"));
+    String theirs = page(BASE + "?path=2", stranger);
+    assertTrue(theirs.contains("SECRET-FACILITATOR-NOTE") && theirs.contains("No learner has finished this exercise yet."), theirs);
     for (String role : new String[] {"trainer", "coordinator", "admin"}) {
-      Accounts.Browser staff = Accounts.browser(server, Accounts.create(server, role));
+      // the admin in an organisation of their own: an admin sees everyone's
+      Long org = role.equals("admin") ? null : unit;
+      Accounts.Browser staff = Accounts.browser(server, Accounts.create(server, role, org));
       String html = page(BASE + "?path=2", staff);
       assertTrue(html.contains("SECRET-FACILITATOR-NOTE"), role + ": " + html);
       assertTrue(html.contains("Passage: call"), role + ": " + html);
-      assertTrue(html.matches("(?s).*<li>qrf: (once|\\d+ times)</li>.*"), role + ": " + html);
-      String token = Accounts.token(server, Accounts.create(server, role));
+      assertTrue(html.contains(role.equals("admin") ? "<li>qrf: " : "<li>qrf: once</li>"), role + ": " + html);
+      String token = Accounts.token(server, Accounts.create(server, role, org));
       JsonObject api = server.get("/api/modules/alpha/exercises/gate", "Authorization", "Bearer " + token).bodyAsJsonObject();
       assertTrue(api.getString("notesHtml").contains("SECRET-FACILITATOR-NOTE"), role + ": " + api.encode());
       assertTrue(api.getJsonObject("endings").getInteger("qrf") >= 1, api.encode());
     }
+  }
+
+  @Test
+  @DisplayName("the attempt page names a question's track beside it; every lesson still counts, whatever the learner's track")
+  void questionTrackAndEveryLessonCounts() {
+    Accounts.Browser b = Accounts.browser(server, Accounts.create(server, "learner"));
+    server.send(HttpMethod.POST, "/account/track", Accounts.form("_csrf", b.csrf(), "track", "police"),
+        "Cookie", b.cookie(), "Content-Type", "application/x-www-form-urlencoded");
+    HttpResponse<Buffer> started = server.send(HttpMethod.POST, "/modules/alpha/quiz", Accounts.form("_csrf", b.csrf()),
+        "Cookie", b.cookie(), "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(303, started.statusCode(), started.bodyAsString());
+    String attempt = page(started.getHeader("Location"), b);
+    assertTrue(attempt.contains("<span class=\"meta track\">· For: Military</span>"), attempt);
+    assertEquals(1, attempt.split("class=\"meta track\"", -1).length - 1, "only the checkpoint question has a track");
+    // a police officer reads the police lesson only: the module is not done, the lesson for everyone still counts
+    server.send(HttpMethod.POST, "/modules/alpha/second/read", Accounts.form("_csrf", b.csrf()),
+        "Cookie", b.cookie(), "Content-Type", "application/x-www-form-urlencoded");
+    assertTrue(page("/modules/alpha", b).contains("1 of 2 lessons marked as read"));
   }
 
   @Test

@@ -157,8 +157,8 @@ class ApiContractTest {
         .add(new JsonObject().put("key", "x").put("kind", "read").put("module", "alpha").put("lesson", "first")))));
     ok(200, call(HttpMethod.GET, "/api/progress", learner, null));
     ok(200, call(HttpMethod.GET, "/api/modules/alpha/exercises/gate", learner, null));
-    String runKey = ok(200, call(HttpMethod.GET, "/api/modules/alpha/exercises/gate?path=2,2", null, null)).getString("runKey");
-    JsonObject run = new JsonObject().put("path", "2,2").put("runKey", runKey);
+    JsonObject ending = ok(200, call(HttpMethod.GET, "/api/modules/alpha/exercises/gate?path=2,2", null, null));
+    JsonObject run = new JsonObject().put("path", "2,2").put("shape", ending.getString("shape")).put("runKey", ending.getString("runKey"));
     ok(201, call(HttpMethod.POST, "/api/modules/alpha/exercises/gate/runs", learner, run));
     ok(200, call(HttpMethod.POST, "/api/modules/alpha/exercises/gate/runs", learner, run));
     ok(200, call(HttpMethod.POST, "/api/account/track", learner, new JsonObject().put("track", "police")));
