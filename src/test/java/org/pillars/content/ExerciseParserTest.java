@@ -448,6 +448,17 @@ class ExerciseParserTest {
   }
 
   @Test
+  @DisplayName("a module is offered in French only once its exercises are French too")
+  void languagesCountExercises() throws IOException {
+    String french = "---\nid: alpha\ntitle: Alpha en français\n---\nVue d’ensemble.\n";
+    String lesson = "---\nid: one\ntitle: Un\n---\nUne leçon pour les policiers.\n";
+    module(Map.of("module.fr.md", french, "01-one.fr.md", lesson, "exercises/gate.md", GOOD));
+    assertEquals(List.of("en"), loader.load(root).module("alpha").orElseThrow().languages());
+    module(Map.of("module.fr.md", french, "01-one.fr.md", lesson, "exercises/gate.md", GOOD, "exercises/gate.fr.md", GOOD_FR));
+    assertEquals(List.of("en", "fr"), loader.load(root).module("alpha").orElseThrow().languages());
+  }
+
+  @Test
   @DisplayName("a module version kept before exercises and tracks existed reads back with none")
   void olderVersionsRead() throws IOException {
     module(Map.of("exercises/gate.md", GOOD, "quiz.md", """
