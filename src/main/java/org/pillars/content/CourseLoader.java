@@ -111,22 +111,7 @@ public final class CourseLoader {
         orphanLessons(file, problems);
         continue;
       }
-      Matcher m = MARKDOWN.matcher(name);
-      if (!m.matches()) {
-        continue;
-      }
-      String base = m.group(1);
-      String language = m.group(2);
-      if (language != null && !LANGUAGES.contains(language)) {
-        problems.add(new Problem(file, 1, "language '" + language + "' is not supported (use one of " + LANGUAGES + ")"));
-        continue;
-      }
-      Versions versions = byBase.computeIfAbsent(base, b -> new Versions(null, new TreeMap<>()));
-      if (language == null || language.equals(Localized.DEFAULT_LANGUAGE)) {
-        byBase.put(base, new Versions(file, versions.translations()));
-      } else {
-        versions.translations().put(language, file);
-      }
+      addVersion(byBase, file, problems);
     }
     Versions moduleVersions = byBase.remove(MODULE_FILE);
     Versions quizVersions = byBase.remove(QUIZ_FILE);
@@ -196,23 +181,31 @@ public final class CourseLoader {
         orphanLessons(file, problems);
         continue;
       }
-      Matcher m = MARKDOWN.matcher(name);
-      if (!m.matches() || name.equalsIgnoreCase("README.md")) {
-        continue;
-      }
-      String language = m.group(2);
-      if (language != null && !LANGUAGES.contains(language)) {
-        problems.add(new Problem(file, 1, "language '" + language + "' is not supported (use one of " + LANGUAGES + ")"));
-        continue;
-      }
-      Versions versions = byBase.computeIfAbsent(m.group(1), b -> new Versions(null, new TreeMap<>()));
-      if (language == null || language.equals(Localized.DEFAULT_LANGUAGE)) {
-        byBase.put(m.group(1), new Versions(file, versions.translations()));
-      } else {
-        versions.translations().put(language, file);
+      if (!name.equalsIgnoreCase("README.md")) {
+        addVersion(byBase, file, problems);
       }
     }
     return byBase;
+  }
+
+  /** A Markdown file as the English original or a translation of {@code name.md}, by its name; other files are not read. */
+  private static void addVersion(Map<String, Versions> byBase, Path file, List<Problem> problems) {
+    Matcher m = MARKDOWN.matcher(file.getFileName().toString());
+    if (!m.matches()) {
+      return;
+    }
+    String base = m.group(1);
+    String language = m.group(2);
+    if (language != null && !LANGUAGES.contains(language)) {
+      problems.add(new Problem(file, 1, "language '" + language + "' is not supported (use one of " + LANGUAGES + ")"));
+      return;
+    }
+    Versions versions = byBase.computeIfAbsent(base, b -> new Versions(null, new TreeMap<>()));
+    if (language == null || language.equals(Localized.DEFAULT_LANGUAGE)) {
+      byBase.put(base, new Versions(file, versions.translations()));
+    } else {
+      versions.translations().put(language, file);
+    }
   }
 
   private Optional<LessonDraft> readLesson(Versions versions, List<Problem> problems) {

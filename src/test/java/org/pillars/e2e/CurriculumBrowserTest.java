@@ -160,7 +160,7 @@ class CurriculumBrowserTest {
       link.click();
       List<Integer> next = new java.util.ArrayList<>(path);
       next.add(c + 1);
-      assertEquals(base + "?path=" + Exercise.pathText(next), chrome.driver().getCurrentUrl(), where);
+      assertEquals(base + "?path=" + Exercise.pathText(next) + "&v=" + e.shape(), chrome.driver().getCurrentUrl(), where);
       if (onPath.contains(choice.target())) {
         // back to a passage on this path: the page is checked, and the walk does not go round the loop again
         assertEquals(text(e.passage(choice.target()).orElseThrow().html().in(lang)),
@@ -170,7 +170,7 @@ class CurriculumBrowserTest {
         further.add(choice.target());
         endings += walk(chrome, e, lang, base, next, further);
       }
-      chrome.driver().get(path.isEmpty() ? base : base + "?path=" + Exercise.pathText(path));
+      chrome.driver().get(path.isEmpty() ? base : base + "?path=" + Exercise.pathText(path) + "&v=" + e.shape());
     }
     return endings;
   }
