@@ -72,9 +72,23 @@ public final class Database {
         + options.getDatabase() + (embedded.isPresent() ? " (embedded)" : "");
   }
 
+  /**
+   * V20 as released first (stop 32), and as a later release ran it with what is now V21 written into it (stop 33),
+   * by Flyway's checksum. A database that ran the later one is recorded as having run the first: V21 then finds
+   * what it creates already there and changes nothing. See V21.
+   */
+  static final int V20_RELEASED = 1673523385;
+  static final int V20_AMENDED = -223329477;
+  private static final String RECORD_V20_AS_RELEASED = """
+      DO $$ BEGIN
+        IF to_regclass('flyway_schema_history') IS NOT NULL THEN
+          UPDATE flyway_schema_history SET checksum = %d WHERE version = '20' AND checksum = %d;
+        END IF;
+      END $$""".formatted(V20_RELEASED, V20_AMENDED);
+
   /** Runs the Flyway migrations under db/migration, off the event loop. */
   public Future<Void> migrate() {
-    return vertx.<Void>executeBlocking(() -> {
+    return pool.query(RECORD_V20_AS_RELEASED).execute().mapEmpty().compose(v -> vertx.<Void>executeBlocking(() -> {
       String url = "jdbc:postgresql://" + options.getHost() + ":" + options.getPort() + "/" + options.getDatabase()
           + (options.getSslMode() != null && options.getSslMode() != SslMode.DISABLE
               ? "?sslmode=" + options.getSslMode().name().toLowerCase().replace('_', '-') : "");
@@ -86,7 +100,7 @@ public final class Database {
       LOG.info(() -> result.migrationsExecuted == 0 ? "database schema is up to date"
           : "database schema migrated to version " + result.targetSchemaVersion + " (" + result.migrationsExecuted + " migration(s))");
       return null;
-    }, false).recover(e -> Future.failedFuture(new StartupException(
+    }, false)).recover(e -> Future.failedFuture(new StartupException(
         "database " + describe() + " could not be migrated: " + rootMessage(e))));
   }
 
