@@ -277,3 +277,9 @@
     });
   }
 }());
+// The LTI Deep Linking answer goes back to the platform at once; without script, its button sends it.
+(function () {
+  'use strict';
+  var form = document.querySelector('form[data-autosubmit]');
+  if (form) { form.submit(); }
+}());

@@ -45,6 +45,10 @@ import org.pillars.credentials.CredentialRoutes;
 import org.pillars.credentials.CredentialService;
 import org.pillars.credentials.IssuerKeys;
 import org.pillars.learning.LearningApi;
+import org.pillars.lti.LtiRepository;
+import org.pillars.lti.LtiRoutes;
+import org.pillars.lti.LtiService;
+import org.pillars.lti.ToolKeys;
 import org.pillars.learning.LearningRepository;
 import org.pillars.learning.LearningRoutes;
 import org.pillars.learning.LearningService;
@@ -79,10 +83,12 @@ public final class App {
   private final Vertx vertx;
   private SigningKeys keys;
   private IssuerKeys issuerKeys;
+  private java.util.Optional<ToolKeys> ltiKeys;
   private CredentialService credentials;
   private Database database;
   private ContentStore content;
   private ApiContract contract;
+  private LtiService lti;
   private int port;
 
   private App(AppConfig config) {
@@ -158,6 +164,7 @@ public final class App {
     return vertx.executeBlocking(() -> {
       keys = SigningKeys.load(config);
       issuerKeys = IssuerKeys.load(config);
+      ltiKeys = ToolKeys.load(config);
       return null;
     }, false).mapEmpty();
   }
@@ -235,8 +242,16 @@ public final class App {
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), new Transactions(database.pool()), auth,
           content, learning::decideHeld);
       BulkActions bulk = new BulkActions(cohorts, new CohortRepository(database.pool()), new Transactions(database.pool()), auth);
+      LtiService lti = LtiService.create(vertx, new LtiRepository(database.pool()), ltiKeys,
+          (platform, subject, organisation, name, role) -> auth.signInLinked(platform, subject, organisation, name, role)
+              .map(s -> new LtiService.SignedIn(s.account().id(), s.account().role(), s.token())),
+          content::get, () -> config.publicUrl().orElse("http://localhost:" + port));
+      this.lti = lti;
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
+          new LtiRoutes(lti, (ctx, token) -> authn.embeddedSession(ctx, token, auth.tokens().minutes() * 60L),
+              admin -> cohorts.organisations(admin).map(all -> all.stream()
+                  .map(o -> Map.entry(o.id(), o.name())).toList()), content::get, pages),
           new LearningApi(learning, exercises),
           new ExerciseRoutes(exercises, pages),
           new AnalysisRoutes(learning, pages),
@@ -257,8 +272,9 @@ public final class App {
                   Map.Entry::getKey, e -> new ModuleReader.Played(e.getValue().runs(), e.getValue().last())))))),
           new WorkspaceRoutes(new AuthoringService(vertx, content, new ModuleVersionRepository(database.pool()),
               new AuthoringRepository(database.pool()), learning::readers, config.review()), pages, LearningRoutes::formQuestions));
-      return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features);
-    }, false)).compose(services -> {
+      return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features,
+          lti::frameAncestors);
+    }, false)).compose(services -> lti.start(vertx).map(services)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();
       WebVerticle first = new WebVerticle(services, listenOn);

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   private static final String[] FEATURES = {"org.pillars.auth..", "org.pillars.learning..", "org.pillars.cohorts..",
-      "org.pillars.catalog..", "org.pillars.authoring..", "org.pillars.audit..", "org.pillars.credentials.."};
+      "org.pillars.catalog..", "org.pillars.authoring..", "org.pillars.audit..", "org.pillars.credentials..",
+      "org.pillars.lti.."};
 
   private static JavaClasses main;
 

@@ -103,6 +103,43 @@ public final class AuthRepository {
     this.pool = pool;
   }
 
+  private static final String LINKED_NOW = "SELECT " + ACCOUNT_COLUMNS
+      + " FROM account_links l JOIN accounts a ON a.id = l.account_id WHERE l.platform_id = $1 AND l.subject = $2";
+  private static final String LINKED = LINKED_NOW + " FOR UPDATE OF a";
+  private static final String INSERT_LINKED = """
+      INSERT INTO accounts (organisation_id, username, display_name, role) VALUES ($1, $2, $3, $4) RETURNING id""";
+  private static final String INSERT_LINK = "INSERT INTO account_links (platform_id, subject, account_id) VALUES ($1, $2, $3)";
+  private static final String UPDATE_LINKED = """
+      UPDATE accounts SET display_name = $2, role = $3,
+        token_version = token_version + CASE WHEN role = $3 THEN 0 ELSE 1 END
+      WHERE id = $1 AND (display_name <> $2 OR role <> $3)""";
+
+  /**
+   * The account a platform's user is, made on their first arrival (no password: they come through the platform),
+   * with the name and role the platform states now; an admin stays an admin and is never made one. One transaction:
+   * the account and its link exist together or not at all. Two first arrivals at once: the second finds the first's.
+   */
+  public Future<Account> linkedAccount(long platformId, String subject, long organisationId, String username,
+                                       String displayName, Role role) {
+    Future<Account> once = pool.withTransaction(conn -> conn.preparedQuery(LINKED).execute(Tuple.of(platformId, subject))
+        .compose(rows -> {
+          if (rows.size() > 0) {
+            Account a = account(rows.iterator().next());
+            Role kept = a.role() == Role.ADMIN ? Role.ADMIN : role;
+            return conn.preparedQuery(UPDATE_LINKED).execute(Tuple.of(a.id(), displayName, kept.code())).map(a.id());
+          }
+          return conn.preparedQuery(INSERT_LINKED).execute(Tuple.of(organisationId, username, displayName, role.code()))
+              .compose(ids -> {
+                long id = ids.iterator().next().getLong(0);
+                return conn.preparedQuery(INSERT_LINK).execute(Tuple.of(platformId, subject, id)).map(id);
+              });
+        })).compose(this::accountById).map(Optional::get);
+    return once.recover(e -> org.pillars.db.Sqlstate.UNIQUE_VIOLATION.of(e)
+        ? pool.preparedQuery(LINKED_NOW).execute(Tuple.of(platformId, subject))
+            .map(rows -> account(rows.iterator().next()))
+        : Future.failedFuture(e));
+  }
+
   /** Creates an account without a password and returns its one-time set-up code. */
   public Future<String> createAccount(long actorId, long organisationId, String username, String displayName, Role role, int days) {
     return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)

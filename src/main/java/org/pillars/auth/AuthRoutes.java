@@ -112,6 +112,9 @@ public final class AuthRoutes implements Routes {
   private void logoutForm(RoutingContext ctx) {
     auth.logout(Access.principal(ctx)).onSuccess(v -> {
       ctx.response().addCookie(authn.cookie(ctx, "", 0));
+      if (ctx.request().getCookie(Authn.EMBEDDED_COOKIE) != null) {
+        authn.embeddedSession(ctx, "", 0);
+      }
       Pages.seeOther(ctx, "/");
     }).onFailure(ctx::fail);
   }

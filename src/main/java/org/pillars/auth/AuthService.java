@@ -166,6 +166,33 @@ public final class AuthService {
     });
   }
 
+  /**
+   * Signs in the account a learning platform's user is (made on their first arrival, see
+   * {@link AuthRepository#linkedAccount}), once the platform's signed launch has been checked. A disabled account stays out.
+   */
+  public Future<Login.Success> signInLinked(long platformId, String subject, long organisationId, String displayName, Role role) {
+    String username = "lti" + platformId + "-" + linkedName(platformId, subject);
+    return repository.linkedAccount(platformId, subject, organisationId, username, displayName, role).compose(account -> {
+      forgetAccount(account.id());
+      if (account.disabled()) {
+        return Future.failedFuture(new org.pillars.core.Forbidden("account_disabled",
+            "your account here is disabled; ask your coordinator"));
+      }
+      return startSession(account, null).map(login -> (Login.Success) login);
+    });
+  }
+
+  /** A username for a platform's user: their subject is the platform's own, and may be anything, so it is hashed. */
+  private static String linkedName(long platformId, String subject) {
+    try {
+      byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+          .digest((platformId + ":" + subject).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.util.HexFormat.of().formatHex(digest, 0, 10);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   private Future<Login> startSession(AuthRepository.Account account, String deviceCookie) {
     UUID sessionId = UUID.randomUUID();
     OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plusHours(sessionHours);

@@ -24,6 +24,9 @@ import org.pillars.core.Role;
 public final class Authn implements Handler<RoutingContext> {
 
   public static final String COOKIE = "pillars_token";
+  /** The session cookie of an LTI launch, sent from inside the platform's frame ({@link #embeddedSession}). */
+  public static final String EMBEDDED_COOKIE = "pillars_embedded";
+  private static final String EMBEDDED = "pillars.embeddedSession";
   public static final String CSRF_FIELD = "_csrf";
   public static final String CSRF_HEADER = "X-CSRF-Token";
   private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Authn.class.getName());
@@ -74,6 +77,10 @@ public final class Authn implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     Cookie cookie = ctx.request().getCookie(COOKIE);
+    if ((cookie == null || cookie.getValue().isEmpty()) && ctx.request().getCookie(EMBEDDED_COOKIE) != null) {
+      cookie = ctx.request().getCookie(EMBEDDED_COOKIE);
+      ctx.put(EMBEDDED, true);
+    }
     if (header != null) {
       if (!header.regionMatches(true, 0, "Bearer ", 0, 7)) {
         ctx.fail(new Unauthenticated("unauthenticated", "use 'Authorization: Bearer <token>'"));
@@ -94,7 +101,7 @@ public final class Authn implements Handler<RoutingContext> {
               ctx.fail(e);  // the session may be fine: keep the cookie, answer 503 (or 500)
               return;
             }
-            ctx.response().addCookie(cookie(ctx, "", 0));
+            setSession(ctx, "", 0);
             ctx.next();
           });
     } else {
@@ -181,8 +188,30 @@ public final class Authn implements Handler<RoutingContext> {
   private void renewIfOld(RoutingContext ctx, Principal p) {
     long age = System.currentTimeMillis() / 1000 - p.issuedAtSeconds();
     if (age > auth.tokens().minutes() * 60L / 3) {
-      ctx.response().addCookie(cookie(ctx, auth.renew(p), auth.tokens().minutes() * 60L));
+      setSession(ctx, auth.renew(p), auth.tokens().minutes() * 60L);
     }
+  }
+
+  /** The session cookie renewed or cleared as it came: the embedded one stays embedded. */
+  private void setSession(RoutingContext ctx, String token, long maxAgeSeconds) {
+    if (Boolean.TRUE.equals(ctx.get(EMBEDDED))) {
+      embeddedSession(ctx, token, maxAgeSeconds);
+    } else {
+      ctx.response().addCookie(cookie(ctx, token, maxAgeSeconds));
+    }
+  }
+
+  /**
+   * The session of a user who arrived by an LTI launch, inside the platform's page (a frame on another site): sent
+   * with requests from that frame, so SameSite=None and, outside development, Secure and Partitioned (kept for that
+   * platform's site only, as browsers that block third-party cookies allow). CSRF tokens and the origin check guard
+   * its forms as they guard every other session's.
+   */
+  public void embeddedSession(RoutingContext ctx, String token, long maxAgeSeconds) {
+    Cookie c = Cookie.cookie(EMBEDDED_COOKIE, token).setPath("/").setHttpOnly(true).setMaxAge(maxAgeSeconds);
+    String header = secureCookies ? c.setSecure(true).setSameSite(CookieSameSite.NONE).encode() + "; Partitioned"
+        : c.setSameSite(CookieSameSite.LAX).encode();
+    ctx.response().headers().add(HttpHeaders.SET_COOKIE, header);
   }
 
   /** The session cookie: HttpOnly, SameSite=Lax, Secure outside development; {@code maxAge} 0 deletes it. */

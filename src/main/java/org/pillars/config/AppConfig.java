@@ -36,7 +36,8 @@ public record AppConfig(
     boolean checkResponses,
     boolean review,
     Optional<Path> issuerKeysDir,
-    Optional<String> publicUrl) {
+    Optional<String> publicUrl,
+    Optional<Path> ltiKeyFile) {
 
   public static final String PORT = "PORT";
   public static final String HOST = "PILLARS_HOST";
@@ -57,6 +58,8 @@ public record AppConfig(
   public static final String ISSUER_KEYS = "PILLARS_ISSUER_KEYS";
   /** The address the site is reached at (https://...), written into certificates and their QR codes. */
   public static final String PUBLIC_URL = "PILLARS_PUBLIC_URL";
+  /** The RS256 key pair (PEM) that signs what Pillars sends LTI platforms; the embedded set-up makes its own. */
+  public static final String LTI_KEY_FILE = "PILLARS_LTI_KEY_FILE";
   public static final String JWT_ISSUER = "PILLARS_JWT_ISSUER";
   public static final String TOKEN_MINUTES = "PILLARS_TOKEN_MINUTES";
   public static final String SESSION_HOURS = "PILLARS_SESSION_HOURS";
@@ -101,7 +104,8 @@ public record AppConfig(
         src.bool(CHECK_RESPONSES, src.text(CHECK_RESPONSES, "false")),
         src.bool(REVIEW, src.text(REVIEW, "false")),
         src.optional(ISSUER_KEYS).map(Path::of),
-        src.optional(PUBLIC_URL).map(u -> src.publicUrl(PUBLIC_URL, u)));
+        src.optional(PUBLIC_URL).map(u -> src.publicUrl(PUBLIC_URL, u)),
+        src.optional(LTI_KEY_FILE).map(Path::of));
   }
 
   /** Cookies are Secure (HTTPS only) unless this is the embedded development set-up or told otherwise. */

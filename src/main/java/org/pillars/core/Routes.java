@@ -19,4 +19,12 @@ public interface Routes {
   default List<String> uploads() {
     return List.of();
   }
+
+  /**
+   * The routes of this table (exact paths) that another site's page posts to by design, proving itself by what it
+   * posts (an LTI launch's signed id_token and state): the CSRF and origin checks do not apply to them.
+   */
+  default List<String> crossSite() {
+    return List.of();
+  }
 }

@@ -10,6 +10,8 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.Semaphore;
 import org.pillars.core.Access;
 import org.pillars.core.Invalid;
@@ -30,7 +32,7 @@ public final class WebVerticle extends VerticleBase {
    */
   public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
                          ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
-                         List<Routes> features, Semaphore openUploads) {
+                         List<Routes> features, Semaphore openUploads, Supplier<Set<String>> frameAncestors) {
     public Services {
       features = List.copyOf(features);
     }
@@ -38,8 +40,15 @@ public final class WebVerticle extends VerticleBase {
     public Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
                     ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
                     List<Routes> features) {
+      this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features, Set::of);
+    }
+
+    /** {@code frameAncestors}: the origins (LTI platforms registered) that may show our pages in a frame. */
+    public Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
+                    ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
+                    List<Routes> features, Supplier<Set<String>> frameAncestors) {
       this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features,
-          new Semaphore(config.maxUploads()));
+          new Semaphore(config.maxUploads()), frameAncestors);
     }
   }
 
@@ -76,7 +85,7 @@ public final class WebVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     ErrorHandler errors = new ErrorHandler(services.pages(), config.maxBodyBytes());
     router.route().handler(new RequestIds(config.trustedProxies()));
-    router.route().handler(new SecurityHeaders(config.cookiesSecure()));
+    router.route().handler(new SecurityHeaders(config.cookiesSecure(), services.frameAncestors()));
     router.route().handler(WebVerticle::wellFormedQuery);
     if (config.accessLog()) {
       router.route().handler(LoggerHandler.create(LoggerFormat.TINY));
@@ -90,7 +99,15 @@ public final class WebVerticle extends VerticleBase {
     bodies.hold(router);
     router.route().handler(services.authenticate());
     bodies.read(router, services.features().stream().flatMap(feature -> feature.uploads().stream()).toList());
-    router.route().handler(services.refuseForgeries());
+    java.util.Set<String> crossSite = services.features().stream().flatMap(f -> f.crossSite().stream())
+        .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    router.route().handler(ctx -> {
+      if (crossSite.contains(ctx.request().path())) {
+        ctx.next();
+      } else {
+        services.refuseForgeries().handle(ctx);
+      }
+    });
 
     new LanguageRoutes().mount(router);
     services.features().forEach(feature -> feature.mount(router));

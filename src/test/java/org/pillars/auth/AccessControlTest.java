@@ -153,6 +153,20 @@ class AccessControlTest {
     row("GET", "/.well-known/revocations.jwt", "/.well-known/revocations.jwt", "200 200 200 200 200 200 200");
     String kid = server.get("/.well-known/jwks.json").bodyAsJsonObject().getJsonArray("keys").getJsonObject(0).getString("kid");
     row("GET", "/.well-known/jwks/:kid", "/.well-known/jwks/" + kid, "200 200 200 200 200 200 200");
+    // LTI 1.3: the key set, login and launch are anyone's (a launch proves itself by its signed id_token; the unknown
+    // issuer and the unsigned token are refused for everyone alike); the Deep Linking picker is its instructor's alone
+    row("GET", "/lti/jwks", "/lti/jwks", "200 200 200 200 200 200 200");
+    row("GET", "/lti/login", "/lti/login?iss=https%3A%2F%2Funknown.example&login_hint=x", "403 403 403 403 403 403 403");
+    form("POST", "/lti/login", "/lti/login", "iss=https%3A%2F%2Funknown.example&login_hint=x", "403 403 403 403 403 403 403", false);
+    form("POST", "/lti/launch", "/lti/launch", "id_token=not-a-token&state=x", "401 401 401 401 401 401 401", false);
+    String deepLink = "/lti/deep-links/" + java.util.UUID.randomUUID();
+    row("GET", "/lti/deep-links/:requestId", deepLink, "303 403 403 404 404 404 404");
+    form("POST", "/lti/deep-links/:requestId", deepLink, "module=alpha", "303 403 403 404 404 404 404", false);
+    row("GET", "/admin/lti", "/admin/lti", "303 403 403 403 403 403 200");
+    form("POST", "/admin/lti", "/admin/lti", "name=x", "303 403 403 403 403 403 400", false);
+    row("GET", "/api/admin/lti/platforms", "/api/admin/lti/platforms", "401 403 403 403 403 403 200");
+    json("POST", "/api/admin/lti/platforms", "/api/admin/lti/platforms", new JsonObject().put("name", "x"),
+        "401 403 403 403 403 403 400");
     row("GET", "/admin/issuer-keys", "/admin/issuer-keys", "303 403 403 403 403 403 200");
     form("POST", "/admin/issuer-keys/rotate", "/admin/issuer-keys/rotate", "", "303 403 403 403 403 403 303", false);
     row("GET", "/api/certificates/:code/credential", "/api/certificates/" + certificate + "/credential", "401 200 404 404 404 404 404");

@@ -55,6 +55,7 @@ public final class TestApp implements AutoCloseable {
       ownDatabase = TestPostgres.newDatabase();
       all.put(AppConfig.DATABASE_URL, ownDatabase);
       all.put(AppConfig.JWT_KEY_FILE, keyFile().toString());
+      all.put(AppConfig.LTI_KEY_FILE, ltiKeyFile().toString());
     }
     // the shared key folder, unless the test brings its own or runs the embedded set-up (which keeps them in its data)
     if (!env.containsKey(AppConfig.DATA) || env.containsKey(AppConfig.DATABASE_URL)) {
@@ -102,6 +103,21 @@ public final class TestApp implements AutoCloseable {
       }
     }
     return keyFile;
+  }
+
+  private static Path ltiKeyFile;
+
+  /** One LTI tool key for the test run. */
+  public static synchronized Path ltiKeyFile() {
+    if (ltiKeyFile == null) {
+      try {
+        ltiKeyFile = Files.createTempDirectory("pillars-test-lti-key").resolve("lti.pem");
+        org.pillars.lti.ToolKeys.generate(ltiKeyFile);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return ltiKeyFile;
   }
 
   private static Path issuerKeys;

@@ -173,6 +173,13 @@ class ApiContractTest {
     ok(200, call(HttpMethod.POST, "/api/certificates/" + code + "/revoke", coordinator, new JsonObject().put("reason", "Contract")));
     ok(200, call(HttpMethod.GET, "/api/admin/issuer-keys", admin, null));
     ok(201, call(HttpMethod.POST, "/api/admin/issuer-keys/rotate", admin, null));
+    long ltiOrg = server.app().database().pool().query("INSERT INTO organisations (name, country) VALUES ('LTI org', 'Testland')"
+        + " RETURNING id").execute().await().iterator().next().getLong(0);
+    ok(201, call(HttpMethod.POST, "/api/admin/lti/platforms", admin, new JsonObject().put("name", "Moodle").put("issuer",
+        "https://moodle.example.org").put("client_id", "c1").put("auth_url", "https://moodle.example.org/mod/lti/auth.php")
+        .put("token_url", "https://moodle.example.org/mod/lti/token.php").put("jwks_url", "https://moodle.example.org/mod/lti/certs.php")
+        .put("organisation_id", ltiOrg).put("deployment_ids", new io.vertx.core.json.JsonArray().add("1"))));
+    ok(200, call(HttpMethod.GET, "/api/admin/lti/platforms", admin, null));
     String trainer = Accounts.token(server, Accounts.create(server, "trainer", org));
     ok(200, call(HttpMethod.GET, "/api/modules/alpha/analysis", trainer, null));
     ok(200, call(HttpMethod.GET, "/api/workspace", trainer, null));

@@ -1,0 +1,247 @@
+package org.pillars.lti;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.pillars.content.Catalog;
+import org.pillars.core.Access;
+import org.pillars.core.Invalid;
+import org.pillars.core.NotFound;
+import org.pillars.core.Principal;
+import org.pillars.core.Role;
+import org.pillars.core.Routes;
+import org.pillars.http.Json;
+import org.pillars.http.Language;
+import org.pillars.http.Pages;
+
+/**
+ * The LTI 1.3 routes. The login and the launch come from the platform's site, cross-site by design: they are
+ * guarded by the state, nonce and signature of the launch itself, not by our CSRF token ({@link #crossSite}). The
+ * Deep Linking picker is for the instructor who launched it; registering a platform is for admins.
+ */
+public final class LtiRoutes implements Routes {
+
+  /** Sets the session cookie of a launched user (wired by App to auth's embedded session). */
+  public interface Session {
+    void start(RoutingContext ctx, String token);
+  }
+
+  /** The organisations an admin may register a platform for: id and name. */
+  public interface Organisations {
+    Future<List<Map.Entry<Long, String>>> all(Principal admin);
+  }
+
+  private final LtiService lti;
+  private final Session session;
+  private final Organisations organisations;
+  private final java.util.function.Supplier<Catalog> catalog;
+  private final Pages pages;
+
+  public LtiRoutes(LtiService lti, Session session, Organisations organisations, java.util.function.Supplier<Catalog> catalog,
+                   Pages pages) {
+    this.lti = lti;
+    this.session = session;
+    this.organisations = organisations;
+    this.catalog = catalog;
+    this.pages = pages;
+  }
+
+  @Override
+  public void mount(Router router) {
+    router.get("/lti/jwks").handler(Access.anyone()).handler(this::jwks);
+    router.get("/lti/login").handler(Access.anyone()).handler(this::login);
+    router.post("/lti/login").handler(Access.anyone()).handler(this::login);
+    router.post("/lti/launch").handler(Access.anyone()).handler(this::launch);
+    router.get("/lti/deep-links/:requestId").handler(Access.roles(Role.TRAINER, Role.COORDINATOR, Role.ADMIN))
+        .handler(this::picker);
+    router.post("/lti/deep-links/:requestId").handler(Access.roles(Role.TRAINER, Role.COORDINATOR, Role.ADMIN))
+        .handler(this::pick);
+    router.get("/admin/lti").handler(Access.roles(Role.ADMIN)).handler(this::adminPage);
+    router.post("/admin/lti").handler(Access.roles(Role.ADMIN)).handler(this::registerForm);
+    router.get("/api/admin/lti/platforms").handler(Access.roles(Role.ADMIN)).handler(this::platformsApi);
+    router.post("/api/admin/lti/platforms").handler(Access.roles(Role.ADMIN)).handler(this::registerApi);
+  }
+
+  /** The platform posts these from its own site; a launch's signature and state are its proof, not our CSRF token. */
+  @Override
+  public List<String> crossSite() {
+    return List.of("/lti/login", "/lti/launch");
+  }
+
+  private String t(RoutingContext ctx, String key, Object... args) {
+    return pages.messages().get(Language.of(ctx), key, args);
+  }
+
+  private void jwks(RoutingContext ctx) {
+    ctx.response().putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=3600")
+        .end(lti.publicKeys());
+  }
+
+  private void login(RoutingContext ctx) {
+    MultiMap source = ctx.request().method().name().equals("POST") ? ctx.request().formAttributes() : ctx.request().params();
+    Map<String, String> params = new HashMap<>();
+    for (String name : List.of("iss", "login_hint", "target_link_uri", "lti_message_hint", "client_id", "lti_deployment_id")) {
+      if (source.get(name) != null) {
+        params.put(name, source.get(name));
+      }
+    }
+    lti.login(params).onSuccess(url -> ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, url)
+        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end()).onFailure(ctx::fail);
+  }
+
+  private void launch(RoutingContext ctx) {
+    lti.launch(ctx.request().getFormAttribute("id_token"), ctx.request().getFormAttribute("state")).onSuccess(launched -> {
+      session.start(ctx, launched.session().token());
+      Pages.seeOther(ctx, launched.location());
+    }).onFailure(ctx::fail);
+  }
+
+  private UUID requestId(RoutingContext ctx) {
+    try {
+      return UUID.fromString(ctx.pathParam("requestId"));
+    } catch (IllegalArgumentException e) {
+      throw new NotFound("lti_deep_link", t(ctx, "lti.deepLink.gone"));
+    }
+  }
+
+  private void picker(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    UUID id = requestId(ctx);
+    lti.deepLinkOpen(id, p.accountId()).onSuccess(open -> {
+      if (!open) {
+        ctx.fail(new NotFound("lti_deep_link", t(ctx, "lti.deepLink.gone")));
+        return;
+      }
+      String lang = Language.of(ctx);
+      Map<String, Object> model = pages.model(ctx, t(ctx, "lti.deepLink.title"));
+      model.put("action", "/lti/deep-links/" + id);
+      model.put("modules", catalog.get().modules(Optional.of(p)).stream()
+          .map(m -> Map.of("id", m.id(), "title", m.title().in(lang), "summary", m.summary().in(lang))).toList());
+      pages.sendPersonal(ctx, 200, "lti-deep-link", model);
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The instructor's pick, answered with a page whose form carries the signed answer to the platform (sent at once by
+   * a small script, or by its button without one). That page alone may post to the platform's return address.
+   */
+  private void pick(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    String module = ctx.request().getFormAttribute("module");
+    if (module == null || catalog.get().module(module, Optional.of(p)).isEmpty()) {
+      ctx.fail(new Invalid("module", t(ctx, "lti.deepLink.noModule")));
+      return;
+    }
+    lti.deepLink(requestId(ctx), p.accountId(), module).onSuccess(answer -> {
+      URI target = URI.create(answer.returnUrl());
+      String origin = target.getScheme() + "://" + target.getRawAuthority();
+      String csp = ctx.response().headers().get("Content-Security-Policy");
+      if (csp != null) {
+        ctx.response().putHeader("Content-Security-Policy", csp.replace("form-action 'self'", "form-action 'self' " + origin));
+      }
+      Map<String, Object> model = pages.model(ctx, t(ctx, "lti.deepLink.title"));
+      model.put("returnUrl", answer.returnUrl());
+      model.put("jwt", answer.jwt());
+      pages.sendPersonal(ctx, 200, "lti-return", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void adminPage(RoutingContext ctx) {
+    renderAdmin(ctx, 200, null, ctx.request().getParam("registered") != null);
+  }
+
+  private void renderAdmin(RoutingContext ctx, int status, String error, boolean registered) {
+    Principal p = Access.principal(ctx);
+    Future.all(lti.platforms(), organisations.all(p)).onSuccess(both -> {
+      List<LtiRepository.Platform> platforms = both.resultAt(0);
+      List<Map.Entry<Long, String>> orgs = both.resultAt(1);
+      Map<Long, String> orgNames = new HashMap<>();
+      orgs.forEach(o -> orgNames.put(o.getKey(), o.getValue()));
+      Map<String, Object> model = pages.model(ctx, t(ctx, "lti.admin.title"));
+      model.put("platforms", platforms.stream().map(pl -> Map.of("name", pl.name(), "issuer", pl.issuer(),
+          "clientId", pl.clientId(), "organisation", orgNames.getOrDefault(pl.organisationId(), "#" + pl.organisationId()),
+          "instructorRole", t(ctx, "admin.role." + pl.instructorRole().code()), "deployments", String.join(", ", pl.deployments()))).toList());
+      model.put("organisations", orgs.stream().map(o -> Map.of("id", o.getKey(), "name", o.getValue())).toList());
+      model.put("tool", tool());
+      model.put("error", error);
+      model.put("registered", registered);
+      pages.sendPersonal(ctx, status, "admin-lti", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private Map<String, String> tool() {
+    return Map.of("login", lti.loginUrl(), "launch", lti.launchUrl(), "jwks", lti.launchUrl().replace("/lti/launch", "/lti/jwks"),
+        "deepLink", lti.launchUrl());
+  }
+
+  private void registerForm(RoutingContext ctx) {
+    MultiMap f = ctx.request().formAttributes();
+    LtiService.Registration registration;
+    try {
+      registration = new LtiService.Registration(f.get("issuer"), f.get("client_id"), f.get("name"), f.get("auth_url"),
+          f.get("token_url"), f.get("jwks_url"), organisation(f.get("organisation_id")), instructorRole(f.get("instructor_role")),
+          Arrays.asList(Optional.ofNullable(f.get("deployment_ids")).orElse("").split("[,\\s]+")));
+    } catch (Invalid e) {
+      renderAdmin(ctx, 400, e.getMessage(), false);
+      return;
+    }
+    lti.register(registration).onSuccess(id -> Pages.seeOther(ctx, "/admin/lti?registered=" + id))
+        .onFailure(e -> {
+          if (e instanceof org.pillars.core.Conflict || e instanceof Invalid) {
+            renderAdmin(ctx, e instanceof Invalid ? 400 : 409, e.getMessage(), false);
+          } else {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private void platformsApi(RoutingContext ctx) {
+    lti.platforms().onSuccess(all -> Json.send(ctx, 200, new JsonObject()
+        .put("tool", new JsonObject(new HashMap<>(tool())))
+        .put("platforms", new JsonArray(all.stream().map(LtiRoutes::json).toList())))).onFailure(ctx::fail);
+  }
+
+  private void registerApi(RoutingContext ctx) {
+    JsonObject body = Json.body(ctx);
+    JsonArray deployments = body.getValue("deployment_ids") instanceof JsonArray a ? a : new JsonArray();
+    LtiService.Registration registration = new LtiService.Registration(body.getString("issuer"), body.getString("client_id"),
+        body.getString("name"), body.getString("auth_url"), body.getString("token_url"), body.getString("jwks_url"),
+        body.getValue("organisation_id") instanceof Number n ? n.longValue() : organisation(null),
+        instructorRole(body.getString("instructor_role", "trainer")),
+        deployments.stream().map(d -> d instanceof String s ? s : null).toList());
+    lti.register(registration).compose(id -> lti.platforms().map(all -> all.stream().filter(pl -> pl.id() == id).findFirst().orElseThrow()))
+        .onSuccess(pl -> Json.send(ctx, 201, json(pl))).onFailure(ctx::fail);
+  }
+
+  private static JsonObject json(LtiRepository.Platform p) {
+    return new JsonObject().put("id", p.id()).put("name", p.name()).put("issuer", p.issuer()).put("client_id", p.clientId())
+        .put("auth_url", p.authUrl()).put("token_url", p.tokenUrl()).put("jwks_url", p.jwksUrl())
+        .put("organisation_id", p.organisationId()).put("instructor_role", p.instructorRole().code())
+        .put("deployment_ids", new JsonArray(p.deployments()));
+  }
+
+  private static long organisation(String raw) {
+    try {
+      return Long.parseLong(raw == null ? "" : raw.strip());
+    } catch (NumberFormatException e) {
+      throw new Invalid("organisation_id", "choose the organisation whose members arrive from this platform");
+    }
+  }
+
+  private static Role instructorRole(String raw) {
+    return Role.of(raw == null ? "" : raw.strip()).filter(r -> r == Role.TRAINER || r == Role.COORDINATOR)
+        .orElseThrow(() -> new Invalid("instructor_role", "a platform's instructors become trainers or coordinators here"));
+  }
+}

@@ -1,0 +1,555 @@
+package org.pillars.lti;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.vertx.core.Future;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.pillars.content.Catalog;
+import org.pillars.content.Module;
+import org.pillars.core.Forbidden;
+import org.pillars.core.Invalid;
+import org.pillars.core.NotFound;
+import org.pillars.core.Role;
+import org.pillars.core.Unauthenticated;
+import org.pillars.core.Unavailable;
+
+/**
+ * Pillars as an LTI 1.3 tool (1EdTech LTI Core 1.3, Deep Linking 2.0): the OIDC third-party-initiated login, the
+ * launch and its strict checks, Deep Linking's answer, and the registration of platforms. Nothing is written for a
+ * launch before every check of its id_token has passed, but the state and the nonce it spends.
+ */
+public final class LtiService {
+
+  /** Signs in (making it on first arrival) the account a platform's user is; wired by App to auth. */
+  public interface Accounts {
+    Future<SignedIn> signIn(long platformId, String subject, long organisationId, String displayName, Role role);
+  }
+
+  /** A session for the launched user: its token for the cookie. */
+  public record SignedIn(long accountId, Role role, String token) { }
+
+  /** Where a checked launch goes: the module, or the Deep Linking picker. */
+  public record Launched(SignedIn session, String location) { }
+
+  /** The Deep Linking answer: a signed JWT to post back to the platform's return address. */
+  public record DeepLinkAnswer(String returnUrl, String jwt) { }
+
+  static final String LTI = "https://purl.imsglobal.org/spec/lti/claim/";
+  static final String MESSAGE_TYPE = LTI + "message_type";
+  static final String VERSION = LTI + "version";
+  static final String DEPLOYMENT_ID = LTI + "deployment_id";
+  static final String ROLES = LTI + "roles";
+  static final String RESOURCE_LINK = LTI + "resource_link";
+  static final String TARGET_LINK_URI = LTI + "target_link_uri";
+  static final String CONTEXT = LTI + "context";
+  static final String CUSTOM = LTI + "custom";
+  static final String AGS_ENDPOINT = "https://purl.imsglobal.org/spec/lti-ags/claim/endpoint";
+  static final String NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice";
+  static final String DEEP_LINKING_SETTINGS = "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings";
+  static final String DEEP_LINKING_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data";
+  static final String DEEP_LINKING_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items";
+  static final String RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest";
+  static final String DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest";
+  static final String DEEP_LINKING_RESPONSE = "LtiDeepLinkingResponse";
+  private static final String MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#";
+  /** Clocks differ a little between a platform and us. */
+  static final long SKEW_SECONDS = 60;
+  /** An id_token issued longer ago than this is refused however far off its expiry is. */
+  static final long MAX_AGE_SECONDS = 3600;
+  private static final long LOGIN_MINUTES = 10;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final LtiRepository repository;
+  private final Optional<ToolKeys> keys;
+  private final PlatformKeys platformKeys;
+  private final Accounts accounts;
+  private final Supplier<Catalog> catalog;
+  private final Supplier<String> origin;
+  private final Clock clock;
+
+  LtiService(LtiRepository repository, Optional<ToolKeys> keys, PlatformKeys platformKeys, Accounts accounts,
+             Supplier<Catalog> catalog, Supplier<String> origin, Clock clock) {
+    this.repository = repository;
+    this.keys = keys;
+    this.platformKeys = platformKeys;
+    this.accounts = accounts;
+    this.catalog = catalog;
+    this.origin = origin;
+    this.clock = clock;
+  }
+
+  public static LtiService create(io.vertx.core.Vertx vertx, LtiRepository repository, Optional<ToolKeys> keys, Accounts accounts,
+                                  Supplier<Catalog> catalog, Supplier<String> origin) {
+    return new LtiService(repository, keys, new PlatformKeys(io.vertx.ext.web.client.WebClient.create(vertx), Clock.systemUTC()),
+        accounts, catalog, origin, Clock.systemUTC());
+  }
+
+  /** The tool's public key set; LTI off, an empty set. */
+  public String publicKeys() {
+    return keys.map(ToolKeys::publicSet).orElse("{\"keys\":[]}");
+  }
+
+  private ToolKeys keys() {
+    return keys.orElseThrow(() -> new Unavailable("lti_off",
+        "LTI is not set up on this server: its administrator must set PILLARS_LTI_KEY_FILE", 3600));
+  }
+
+  public String launchUrl() {
+    return origin.get() + "/lti/launch";
+  }
+
+  public String loginUrl() {
+    return origin.get() + "/lti/login";
+  }
+
+  public Future<List<LtiRepository.Platform>> platforms() {
+    return repository.platforms();
+  }
+
+  /**
+   * OIDC third-party-initiated login: the platform names itself ({@code iss}, and {@code client_id} where it has
+   * several registrations) and the user ({@code login_hint}); the answer is the platform's authorisation address, to
+   * which the browser goes with a fresh state and nonce (kept ten minutes, used once).
+   */
+  public Future<String> login(Map<String, String> params) {
+    keys();
+    String issuer = required(params, "iss");
+    String loginHint = required(params, "login_hint");
+    String target = params.get("target_link_uri");
+    String clientId = blankToNull(params.get("client_id"));
+    return repository.platformsOf(issuer, clientId).compose(found -> {
+      if (found.isEmpty()) {
+        return Future.failedFuture(new Forbidden("lti_unknown_platform", "no platform is registered here for issuer " + issuer
+            + (clientId == null ? "" : " and client id " + clientId) + "; an admin registers it under LTI platforms"));
+      }
+      if (found.size() > 1) {
+        return Future.failedFuture(new Invalid("lti_client_id", "several registrations share issuer " + issuer
+            + ": the platform must send its client_id"));
+      }
+      LtiRepository.Platform platform = found.get(0);
+      String deployment = blankToNull(params.get("lti_deployment_id"));
+      if (deployment != null && !platform.deployments().contains(deployment)) {
+        return Future.failedFuture(unregisteredDeployment(deployment));
+      }
+      String state = random();
+      String nonce = random();
+      OffsetDateTime expires = OffsetDateTime.now(clock).plusMinutes(LOGIN_MINUTES);
+      return repository.beginLogin(state, nonce, platform.id(), expires).map(v -> {
+        StringBuilder url = new StringBuilder(platform.authUrl()).append(platform.authUrl().contains("?") ? '&' : '?');
+        query(url, "scope", "openid");
+        query(url, "response_type", "id_token");
+        query(url, "response_mode", "form_post");
+        query(url, "prompt", "none");
+        query(url, "client_id", platform.clientId());
+        query(url, "redirect_uri", launchUrl());
+        query(url, "login_hint", loginHint);
+        query(url, "state", state);
+        query(url, "nonce", nonce);
+        if (params.get("lti_message_hint") != null) {
+          query(url, "lti_message_hint", params.get("lti_message_hint"));
+        }
+        url.setLength(url.length() - 1);
+        return url.toString();
+      });
+    });
+  }
+
+  /**
+   * The launch: the id_token the platform posted, with the state of the login it answers. Checked in full (key,
+   * signature, issuer, audience, authorised party, times, nonce, message type and version, deployment) before anyone
+   * is signed in; any failure is a refusal with its reason.
+   */
+  public Future<Launched> launch(String idToken, String state) {
+    keys();
+    if (idToken == null || idToken.isBlank() || state == null || state.isBlank()) {
+      return Future.failedFuture(new Invalid("lti_launch", "a launch needs an id_token and a state: open the activity from your course"));
+    }
+    SignedJWT jwt;
+    try {
+      jwt = SignedJWT.parse(idToken.strip());
+    } catch (ParseException e) {
+      return Future.failedFuture(refused("lti_token", "the id_token is not a signed JWT"));
+    }
+    if (!JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+      return Future.failedFuture(refused("lti_alg", "the id_token is signed with " + jwt.getHeader().getAlgorithm()
+          + "; only RS256 is accepted"));
+    }
+    String kid = jwt.getHeader().getKeyID();
+    if (kid == null || kid.isBlank()) {
+      return Future.failedFuture(refused("lti_kid", "the id_token names no key (kid)"));
+    }
+    return repository.takeState(state.strip()).compose(found -> {
+      LtiRepository.State login = found.orElseThrow(() -> refused("lti_state",
+          "this launch has no login of ours behind it, or it was used or has expired: open the activity again from your course"));
+      return repository.platform(login.platformId()).map(p -> p.orElseThrow(() -> refused("lti_state", "the platform is gone")))
+          .compose(platform -> platformKeys.key(platform.jwksUrl(), kid)
+              .compose(key -> checked(jwt, key, platform, login))
+              .compose(claims -> proceed(platform, claims)));
+    });
+  }
+
+  private Future<JWTClaimsSet> checked(SignedJWT jwt, com.nimbusds.jose.jwk.RSAKey key, LtiRepository.Platform platform,
+                                       LtiRepository.State login) {
+    try {
+      if (!jwt.verify(new RSASSAVerifier(key))) {
+        return Future.failedFuture(refused("lti_signature", "the id_token's signature does not verify with the platform's key"));
+      }
+      JWTClaimsSet claims = jwt.getJWTClaimsSet();
+      if (!platform.issuer().equals(claims.getIssuer())) {
+        throw refused("lti_issuer", "the id_token is issued by " + claims.getIssuer() + ", not by " + platform.issuer());
+      }
+      List<String> audience = claims.getAudience();
+      if (audience == null || !audience.contains(platform.clientId())) {
+        throw refused("lti_audience", "the id_token is not meant for this tool (audience " + audience + ")");
+      }
+      Object azp = claims.getClaim("azp");
+      if ((audience.size() > 1 || azp != null) && !platform.clientId().equals(azp)) {
+        throw refused("lti_azp", "the id_token's authorised party (azp) is not this tool");
+      }
+      Instant now = clock.instant();
+      Date exp = claims.getExpirationTime();
+      Date iat = claims.getIssueTime();
+      if (exp == null || !exp.toInstant().plusSeconds(SKEW_SECONDS).isAfter(now)) {
+        throw refused("lti_expired", "the id_token has expired: open the activity again from your course");
+      }
+      if (iat == null || iat.toInstant().isAfter(now.plusSeconds(SKEW_SECONDS))
+          || iat.toInstant().isBefore(now.minusSeconds(MAX_AGE_SECONDS))) {
+        throw refused("lti_iat", "the id_token's issue time is missing, in the future or too long ago");
+      }
+      if (!login.nonce().equals(claims.getStringClaim("nonce"))) {
+        throw refused("lti_nonce", "the id_token's nonce is not the one this login sent");
+      }
+      if (!"1.3.0".equals(claims.getStringClaim(VERSION))) {
+        throw refused("lti_version", "the launch is LTI version " + claims.getClaim(VERSION) + "; this tool speaks 1.3.0");
+      }
+      String type = claims.getStringClaim(MESSAGE_TYPE);
+      if (!RESOURCE_LINK_REQUEST.equals(type) && !DEEP_LINKING_REQUEST.equals(type)) {
+        throw refused("lti_message_type", "the message type " + type + " is not one this tool accepts");
+      }
+      String deployment = claims.getStringClaim(DEPLOYMENT_ID);
+      if (deployment == null || !platform.deployments().contains(deployment)) {
+        throw unregisteredDeployment(deployment);
+      }
+      if (claims.getSubject() == null || claims.getSubject().isBlank() || claims.getSubject().length() > 255) {
+        throw refused("lti_subject", "the launch names no user (sub): anonymous launches are not supported");
+      }
+      if (!(claims.getClaim(ROLES) instanceof List<?>)) {
+        throw refused("lti_roles", "the launch carries no roles claim");
+      }
+      OffsetDateTime keepUntil = OffsetDateTime.ofInstant(exp.toInstant(), ZoneOffset.UTC).plusSeconds(SKEW_SECONDS + MAX_AGE_SECONDS);
+      return repository.useNonce(platform.id(), login.nonce(), keepUntil).map(fresh -> {
+        if (!fresh) {
+          throw refused("lti_nonce", "this id_token's nonce was used before: a launch is accepted once");
+        }
+        return claims;
+      });
+    } catch (ParseException | JOSEException e) {
+      return Future.failedFuture(refused("lti_token", "the id_token's claims cannot be read: " + e.getMessage()));
+    } catch (Unauthenticated e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Once the token holds: the account, then where the launch goes. */
+  private Future<Launched> proceed(LtiRepository.Platform platform, JWTClaimsSet claims) {
+    String type = (String) claims.getClaim(MESSAGE_TYPE);
+    Role role = role(claims, platform.instructorRole());
+    if (DEEP_LINKING_REQUEST.equals(type)) {
+      if (role == Role.LEARNER) {
+        return Future.failedFuture(new Forbidden("lti_instructor", "only an instructor may add Pillars modules to a course"));
+      }
+      Map<String, Object> settings = object(claims, DEEP_LINKING_SETTINGS);
+      String returnUrl = settings == null ? null : (String) settings.get("deep_link_return_url");
+      if (returnUrl == null || !web(returnUrl)) {
+        return Future.failedFuture(refused("lti_deep_linking", "the deep linking request has no return address"));
+      }
+      return accounts.signIn(platform.id(), claims.getSubject(), platform.organisationId(), name(claims, platform), role)
+          .compose(session -> {
+            UUID id = UUID.randomUUID();
+            return repository.saveDeepLink(new LtiRepository.DeepLink(id, platform.id(), (String) claims.getClaim(DEPLOYMENT_ID),
+                    session.accountId(), returnUrl, settings.get("data") instanceof String d ? d : null),
+                    OffsetDateTime.now(clock).plusHours(1))
+                .map(v -> new Launched(session, "/lti/deep-links/" + id));
+          });
+    }
+    Map<String, Object> link = object(claims, RESOURCE_LINK);
+    String linkId = link == null ? null : (String) link.get("id");
+    if (linkId == null || linkId.isBlank() || linkId.length() > 255) {
+      return Future.failedFuture(refused("lti_resource_link", "the launch names no resource link"));
+    }
+    Optional<String> module = module(claims);
+    if (module.isEmpty()) {
+      return Future.failedFuture(new NotFound("lti_module", "the activity does not name a Pillars module that exists here;"
+          + " ask the instructor to choose the module again"));
+    }
+    Map<String, Object> context = object(claims, CONTEXT);
+    String contextId = context == null ? null : (String) context.get("id");
+    Map<String, Object> ags = object(claims, AGS_ENDPOINT);
+    String lineitem = ags != null && ags.get("lineitem") instanceof String l && web(l) ? l : null;
+    Map<String, Object> nrps = object(claims, NRPS);
+    String memberships = nrps != null && nrps.get("context_memberships_url") instanceof String m && web(m) ? m : null;
+    LtiRepository.Link saved = new LtiRepository.Link(platform.id(), linkId, (String) claims.getClaim(DEPLOYMENT_ID),
+        module.get(), contextId, lineitem);
+    return accounts.signIn(platform.id(), claims.getSubject(), platform.organisationId(), name(claims, platform), role)
+        .compose(session -> repository.saveLaunch(saved, session.accountId())
+            .compose(v -> contextId == null ? Future.succeededFuture(0L)
+                : repository.saveContext(platform.id(), contextId, context.get("title") instanceof String t ? t : null, memberships))
+            .map(contextKey -> new Launched(session, "/modules/" + module.get()
+                + (role != Role.LEARNER && memberships != null && contextKey > 0 ? "?lti_context=" + contextKey : ""))));
+  }
+
+  /**
+   * The platform's membership roles mapped to ours: an Instructor (or one of its sub-roles), a ContentDeveloper or
+   * a course Administrator is the instructor role the platform was registered with; anyone else is a learner. A
+   * platform never makes anyone an admin here, and a role it does not state is never assumed.
+   */
+  static Role role(JWTClaimsSet claims, Role instructorRole) {
+    Object raw = claims.getClaim(ROLES);
+    if (raw instanceof List<?> roles) {
+      for (Object r : roles) {
+        if (r instanceof String s && (s.startsWith(MEMBERSHIP + "Instructor") || s.startsWith(MEMBERSHIP + "ContentDeveloper")
+            || s.equals(MEMBERSHIP + "Administrator") || s.startsWith("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#"))) {
+          return instructorRole;
+        }
+      }
+    }
+    return Role.LEARNER;
+  }
+
+  /** The module the launch opens: the custom parameter a deep link set, else the module named by the target address. */
+  private Optional<String> module(JWTClaimsSet claims) {
+    Map<String, Object> custom = object(claims, CUSTOM);
+    Catalog current = catalog.get();
+    if (custom != null && custom.get("module") instanceof String id && current.module(id).isPresent()) {
+      return Optional.of(id);
+    }
+    Object target = claims.getClaim(TARGET_LINK_URI);
+    if (target instanceof String t) {
+      try {
+        String path = URI.create(t).getPath();
+        if (path != null && path.startsWith("/modules/")) {
+          String id = path.substring("/modules/".length()).split("/")[0];
+          return current.module(id).map(Module::id);
+        }
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static String name(JWTClaimsSet claims, LtiRepository.Platform platform) {
+    String name = claims.getClaim("name") instanceof String n ? n.strip() : "";
+    if (name.isEmpty()) {
+      String given = claims.getClaim("given_name") instanceof String g ? g.strip() : "";
+      String family = claims.getClaim("family_name") instanceof String f ? f.strip() : "";
+      name = (given + " " + family).strip();
+    }
+    if (name.isEmpty()) {
+      name = "Learner from " + platform.name();
+    }
+    name = name.replaceAll("\\p{Cntrl}", " ");
+    return name.length() > 200 ? name.substring(0, 200) : name;
+  }
+
+  /**
+   * The Deep Linking answer (Deep Linking 2.0, LtiDeepLinkingResponse): one LTI resource link to the module, with a
+   * gradebook column out of 100, signed with the tool key, for the browser to post to the platform's return address.
+   */
+  public Future<DeepLinkAnswer> deepLink(UUID requestId, long accountId, String moduleId) {
+    Module module = catalog.get().module(moduleId).orElseThrow(() -> new Invalid("module", "no module " + moduleId));
+    return repository.deepLink(requestId, accountId, true).compose(found -> {
+      LtiRepository.DeepLink request = found.orElseThrow(() -> new NotFound("lti_deep_link",
+          "this choice has expired or was made already: start again from your course"));
+      return repository.platform(request.platformId()).map(p -> {
+        LtiRepository.Platform platform = p.orElseThrow(() -> new NotFound("lti_deep_link", "the platform is gone"));
+        Map<String, Object> item = new java.util.LinkedHashMap<>();
+        item.put("type", "ltiResourceLink");
+        item.put("title", module.title().in("en"));
+        item.put("url", launchUrl());
+        item.put("custom", Map.of("module", module.id()));
+        item.put("lineItem", Map.of("scoreMaximum", 100, "label", module.title().in("en"), "resourceId", module.id()));
+        Instant now = clock.instant();
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+            .issuer(platform.clientId())
+            .audience(platform.issuer())
+            .issueTime(Date.from(now))
+            .expirationTime(Date.from(now.plusSeconds(600)))
+            .claim("nonce", random())
+            .claim(MESSAGE_TYPE, DEEP_LINKING_RESPONSE)
+            .claim(VERSION, "1.3.0")
+            .claim(DEPLOYMENT_ID, request.deploymentId())
+            .claim(DEEP_LINKING_ITEMS, List.of(item));
+        if (request.data() != null) {
+          claims.claim(DEEP_LINKING_DATA, request.data());
+        }
+        return new DeepLinkAnswer(request.returnUrl(), keys().sign(claims.build()));
+      });
+    });
+  }
+
+  /** Whether a Deep Linking request of this account is open (its picker may be shown). */
+  public Future<Boolean> deepLinkOpen(UUID requestId, long accountId) {
+    return repository.deepLink(requestId, accountId, false).map(Optional::isPresent);
+  }
+
+  /** A platform, as an admin registers it by hand; every address is checked. */
+  public record Registration(String issuer, String clientId, String name, String authUrl, String tokenUrl, String jwksUrl,
+                             long organisationId, Role instructorRole, List<String> deployments) {
+    public Registration {
+      issuer = address("issuer", issuer);
+      authUrl = address("auth_url", authUrl);
+      tokenUrl = address("token_url", tokenUrl);
+      jwksUrl = address("jwks_url", jwksUrl);
+      clientId = text("client_id", clientId, 200);
+      name = text("name", name, 200);
+      if (instructorRole != Role.TRAINER && instructorRole != Role.COORDINATOR) {
+        throw new Invalid("instructor_role", "a platform's instructors become trainers or coordinators here");
+      }
+      List<String> cleaned = new ArrayList<>();
+      for (String d : deployments) {
+        if (d != null && !d.isBlank()) {
+          cleaned.add(text("deployment_ids", d, 255));
+        }
+      }
+      if (cleaned.isEmpty()) {
+        throw new Invalid("deployment_ids", "name at least one deployment id (Moodle shows it on the tool's details)");
+      }
+      deployments = List.copyOf(cleaned);
+    }
+  }
+
+  public Future<Long> register(Registration r) {
+    return repository.register(r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(), r.organisationId(),
+        r.instructorRole(), r.deployments()).compose(id -> refreshAncestors().map(id));
+  }
+
+  private volatile java.util.Set<String> ancestors = java.util.Set.of();
+
+  /** The sites that may frame our pages: each registered platform's issuer and authorisation origins. */
+  public java.util.Set<String> frameAncestors() {
+    return ancestors;
+  }
+
+  /** Reads the platforms again (after a registration here, and every minute for one made on another server). */
+  public Future<Void> refreshAncestors() {
+    return repository.platforms().map(all -> {
+      java.util.Set<String> origins = new java.util.TreeSet<>();
+      for (LtiRepository.Platform p : all) {
+        origin(p.issuer()).ifPresent(origins::add);
+        origin(p.authUrl()).ifPresent(origins::add);
+      }
+      ancestors = java.util.Set.copyOf(origins);
+      return null;
+    });
+  }
+
+  /** Keeps the frame ancestors current; the first read completes the returned future. */
+  public Future<Void> start(io.vertx.core.Vertx vertx) {
+    vertx.setPeriodic(60_000, id -> refreshAncestors());
+    return refreshAncestors();
+  }
+
+  /** scheme://host[:port] of an address, rebuilt from its parts so that nothing else reaches a CSP header. */
+  static Optional<String> origin(String address) {
+    try {
+      URI uri = URI.create(address);
+      String host = uri.getHost();
+      if (host == null || !host.matches("[A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+\\]") || !web(address)) {
+        return Optional.empty();
+      }
+      return Optional.of(uri.getScheme() + "://" + host + (uri.getPort() == -1 ? "" : ":" + uri.getPort()));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * An address a platform may give: https, or http on this machine only (a platform under test, or in development);
+   * no user information, no fragment.
+   */
+  static boolean web(String value) {
+    try {
+      URI uri = URI.create(value);
+      if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
+        return false;
+      }
+      String host = uri.getHost();
+      boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
+      return "https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private static String address(String field, String value) {
+    String v = value == null ? "" : value.strip();
+    if (v.length() > 1000 || !web(v)) {
+      throw new Invalid(field, field + " must be an https address (http only on this machine), not '" + v + "'");
+    }
+    return v.endsWith("/") && field.equals("issuer") ? v.substring(0, v.length() - 1) : v;
+  }
+
+  private static String text(String field, String value, int max) {
+    String v = value == null ? "" : value.strip();
+    if (v.isEmpty() || v.length() > max || v.chars().anyMatch(Character::isISOControl)) {
+      throw new Invalid(field, field + " must be 1 to " + max + " characters");
+    }
+    return v;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> object(JWTClaimsSet claims, String name) {
+    return claims.getClaim(name) instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+  }
+
+  private static Unauthenticated refused(String code, String reason) {
+    return new Unauthenticated(code, "LTI launch refused: " + reason);
+  }
+
+  private static Unauthenticated unregisteredDeployment(String deployment) {
+    return refused("lti_deployment", "the deployment " + deployment + " is not registered for this platform");
+  }
+
+  private static String required(Map<String, String> params, String name) {
+    String v = blankToNull(params.get(name));
+    if (v == null || v.length() > 2000) {
+      throw new Invalid("lti_login", "the login request must carry " + name);
+    }
+    return v;
+  }
+
+  private static String blankToNull(String v) {
+    return v == null || v.isBlank() ? null : v.strip();
+  }
+
+  private static void query(StringBuilder url, String name, String value) {
+    url.append(URLEncoder.encode(name, StandardCharsets.UTF_8)).append('=')
+        .append(URLEncoder.encode(value, StandardCharsets.UTF_8)).append('&');
+  }
+
+  private static String random() {
+    byte[] bytes = new byte[24];
+    RANDOM.nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}

@@ -1,0 +1,446 @@
+package org.pillars.lti;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.sqlclient.Tuple;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.pillars.support.Accounts;
+import org.pillars.support.LtiPlatform;
+import org.pillars.support.LtiPlatform.Launch;
+import org.pillars.support.TestApp;
+import org.pillars.support.TestPostgres;
+
+/**
+ * Pillars launched from a learning platform (LTI 1.3), the platform being {@link LtiPlatform}, a stand-in written
+ * from the specifications, on a port of its own: the login and launch, each way a launch must be refused (and that
+ * nothing is made when it is), the platform's key set down or malformed, framing, Deep Linking, and registration.
+ */
+@ExtendWith(TestPostgres.class)
+class LtiLaunchTest {
+
+  private static final Pattern FIELD = Pattern.compile("name=\"(id_token|state|JWT|_csrf)\" value=\"([^\"]*)\"");
+  private static final Pattern ACTION = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\"");
+
+  private static TestApp server;
+  private static LtiPlatform platform;
+  private static WebClient outside;
+  private static long organisation;
+  private static String admin;
+
+  @BeforeAll
+  static void start() {
+    server = TestApp.start();
+    outside = WebClient.create(server.app().vertx(), new WebClientOptions().setFollowRedirects(false));
+    platform = new LtiPlatform(server.app().vertx()).start("http://localhost:" + server.port() + "/lti/jwks");
+    organisation = server.app().database().pool().preparedQuery(
+        "INSERT INTO organisations (name, country) VALUES ('Moodle battalion', 'Testland') RETURNING id")
+        .execute().await().iterator().next().getLong(0);
+    admin = Accounts.token(server, Accounts.create(server, "admin"));
+    HttpResponse<Buffer> registered = api(HttpMethod.POST, "/api/admin/lti/platforms", platform.registration(organisation));
+    assertEquals(201, registered.statusCode(), registered.bodyAsString());
+  }
+
+  @AfterAll
+  static void stop() {
+    platform.close();
+    server.close();
+  }
+
+  private static HttpResponse<Buffer> api(HttpMethod method, String path, JsonObject body) {
+    return server.send(method, path, body == null ? null : body.toBuffer(), "Authorization", "Bearer " + admin,
+        "Content-Type", "application/json");
+  }
+
+  private static String encode(String v) {
+    return URLEncoder.encode(v, StandardCharsets.UTF_8);
+  }
+
+  /** The browser's way through login: the platform posts to our login, we send it to the platform's authorisation. */
+  static LtiPlatform.Authorised authorise(LtiPlatform p, Launch launch) {
+    String hint = p.expect(launch);
+    HttpResponse<Buffer> login = server.send(HttpMethod.POST, "/lti/login", Accounts.form("iss", p.issuer(), "login_hint", hint,
+            "target_link_uri", "http://localhost:" + server.port() + "/lti/launch", "client_id", LtiPlatform.CLIENT_ID,
+            "lti_deployment_id", LtiPlatform.DEPLOYMENT),
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", p.issuer());
+    assertEquals(302, login.statusCode(), login.bodyAsString());
+    String location = login.getHeader("Location");
+    assertTrue(location.startsWith(p.url("/auth?")), location);
+    HttpResponse<Buffer> form = outside.getAbs(location).send().await();
+    assertEquals(200, form.statusCode(), form.bodyAsString());
+    String html = form.bodyAsString();
+    Matcher action = ACTION.matcher(html);
+    assertTrue(action.find(), html);
+    Map<String, String> fields = fields(html);
+    return new LtiPlatform.Authorised(action.group(1), fields.get("id_token"), fields.get("state"));
+  }
+
+  private static Map<String, String> fields(String html) {
+    Map<String, String> found = new java.util.HashMap<>();
+    Matcher m = FIELD.matcher(html);
+    while (m.find()) {
+      found.put(m.group(1), m.group(2));
+    }
+    return found;
+  }
+
+  /** The platform's page posts the form to our launch, from its own site. */
+  static HttpResponse<Buffer> post(LtiPlatform p, String idToken, String state) {
+    return server.send(HttpMethod.POST, "/lti/launch", Accounts.form("id_token", idToken, "state", state),
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", p.issuer());
+  }
+
+  static String sessionCookie(HttpResponse<Buffer> launched) {
+    String cookie = launched.cookies().stream().filter(c -> c.startsWith("pillars_embedded=")).findFirst()
+        .orElseThrow(() -> new AssertionError("no embedded session cookie: " + launched.cookies()));
+    return cookie.substring(0, cookie.indexOf(';'));
+  }
+
+  private static long links(String subject) {
+    return server.app().database().pool().preparedQuery("SELECT count(*) FROM account_links WHERE subject = $1")
+        .execute(Tuple.of(subject)).await().iterator().next().getLong(0);
+  }
+
+  private static JsonObject account(String subject) {
+    var row = server.app().database().pool().preparedQuery("SELECT a.role, a.organisation_id, a.display_name, a.password_hash"
+        + " FROM account_links l JOIN accounts a ON a.id = l.account_id WHERE l.subject = $1").execute(Tuple.of(subject)).await()
+        .iterator().next();
+    return new JsonObject().put("role", row.getString(0)).put("organisation", row.getLong(1)).put("name", row.getString(2))
+        .put("password", row.getString(3));
+  }
+
+  @Test
+  @DisplayName("a learner's launch opens the module signed in, in the platform's organisation, without a password; again, the same account")
+  void learnerLaunch() {
+    LtiPlatform.Authorised form = authorise(platform, Launch.learner("learner-1", "alpha"));
+    assertEquals("http://localhost:" + server.port() + "/lti/launch", form.action());
+    HttpResponse<Buffer> launched = post(platform, form.idToken(), form.state());
+    assertEquals(303, launched.statusCode(), launched.bodyAsString());
+    assertEquals("/modules/alpha", launched.getHeader("Location"));
+    String cookie = sessionCookie(launched);
+    HttpResponse<Buffer> page = server.get("/home", "Cookie", cookie);
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    assertTrue(page.bodyAsString().contains("Learner learner-1"), "the page is not signed in as the launched learner");
+    JsonObject account = account("learner-1");
+    assertEquals("learner", account.getString("role"));
+    assertEquals(organisation, account.getLong("organisation"));
+    assertEquals(null, account.getString("password"));
+
+    LtiPlatform.Authorised again = authorise(platform, Launch.learner("learner-1", "alpha"));
+    assertEquals(303, post(platform, again.idToken(), again.state()).statusCode());
+    assertEquals(1, links("learner-1"));
+  }
+
+  @Test
+  @DisplayName("the platform's Instructor becomes the role the platform was registered with (trainer), never an admin")
+  void instructorLaunch() {
+    LtiPlatform.Authorised form = authorise(platform, new Launch("teacher-1", "Teacher One", List.of(LtiPlatform.INSTRUCTOR,
+        "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator"), "LtiResourceLinkRequest", "link-alpha", "alpha"));
+    HttpResponse<Buffer> launched = post(platform, form.idToken(), form.state());
+    assertEquals(303, launched.statusCode(), launched.bodyAsString());
+    assertEquals("trainer", account("teacher-1").getString("role"));
+  }
+
+  /** A launch whose id_token {@code tweak} spoils: refused with a reason saying {@code why}, and no account for its user. */
+  private static void refused(String subject, UnaryOperator<JWTClaimsSet.Builder> tweak, String why) {
+    platform.tweak = tweak;
+    try {
+      LtiPlatform.Authorised form = authorise(platform, Launch.learner(subject, "alpha"));
+      HttpResponse<Buffer> launched = post(platform, form.idToken(), form.state());
+      assertEquals(401, launched.statusCode(), launched.bodyAsString());
+      assertTrue(launched.bodyAsString().contains("LTI launch refused"), launched.bodyAsString());
+      assertTrue(launched.bodyAsString().contains(why), "not the reason expected (" + why + "): " + launched.bodyAsString());
+      assertTrue(launched.cookies().stream().noneMatch(c -> c.startsWith("pillars_embedded=")),
+          "a refused launch set a session: " + launched.cookies());
+      assertEquals(0, links(subject), "a refused launch made an account");
+    } finally {
+      platform.tweak = UnaryOperator.identity();
+    }
+  }
+
+  @Test
+  @DisplayName("a wrong audience, issuer, authorised party, nonce, version, message type or deployment, or an expired token: refused, no account")
+  void spoiledClaims() {
+    refused("spoiled-aud", b -> b.audience("another-tool").claim("azp", null), "not meant for this tool");
+    refused("spoiled-iss", b -> b.issuer("http://localhost:1"), "is issued by http://localhost:1");
+    refused("spoiled-azp", b -> b.audience(List.of(LtiPlatform.CLIENT_ID, "another-tool")).claim("azp", "another-tool"),
+        "authorised party");
+    refused("spoiled-nonce", b -> b.claim("nonce", "not-the-one-we-sent"), "nonce is not the one");
+    refused("spoiled-version", b -> b.claim("https://purl.imsglobal.org/spec/lti/claim/version", "1.1"), "version 1.1");
+    refused("spoiled-type", b -> b.claim("https://purl.imsglobal.org/spec/lti/claim/message_type", "LtiSubmissionReviewRequest"),
+        "LtiSubmissionReviewRequest");
+    refused("spoiled-deployment", b -> b.claim("https://purl.imsglobal.org/spec/lti/claim/deployment_id", "deployment-9"),
+        "deployment deployment-9 is not registered");
+    refused("spoiled-exp", b -> b.issueTime(Date.from(Instant.now().minusSeconds(900)))
+        .expirationTime(Date.from(Instant.now().minusSeconds(300))), "has expired");
+    refused("spoiled-iat", b -> b.issueTime(Date.from(Instant.now().plusSeconds(600))), "issue time");
+  }
+
+  @Test
+  @DisplayName("the same id_token posted twice: the second is refused (its state and its nonce are spent), one account")
+  void replay() {
+    LtiPlatform.Authorised form = authorise(platform, Launch.learner("replayed", "alpha"));
+    assertEquals(303, post(platform, form.idToken(), form.state()).statusCode());
+    HttpResponse<Buffer> again = post(platform, form.idToken(), form.state());
+    assertEquals(401, again.statusCode(), again.bodyAsString());
+    assertEquals(1, links("replayed"));
+  }
+
+  @Test
+  @DisplayName("a nonce spent by an accepted launch is refused even under a new state")
+  void nonceOnce() throws Exception {
+    LtiPlatform.Authorised first = authorise(platform, Launch.learner("nonce-once", "alpha"));
+    assertEquals(303, post(platform, first.idToken(), first.state()).statusCode());
+    String spentNonce = SignedJWT.parse(first.idToken()).getJWTClaimsSet().getStringClaim("nonce");
+    // a login whose state the database is told carries the spent nonce (what a state store that let one be chosen would do)
+    LtiPlatform.Authorised second = authorise(platform, Launch.learner("nonce-twice", "alpha"));
+    server.app().database().pool().preparedQuery("UPDATE lti_states SET nonce = $2 WHERE state = $1")
+        .execute(Tuple.of(second.state(), spentNonce)).await();
+    platform.tweak = b -> b.claim("nonce", spentNonce);
+    try {
+      LtiPlatform.Authorised replayed = new LtiPlatform.Authorised(second.action(),
+          LtiPlatform.sign(platform.tweak.apply(platform.claims(Launch.learner("nonce-twice", "alpha"), spentNonce,
+              second.action())).build(), platform.key, JWSAlgorithm.RS256), second.state());
+      HttpResponse<Buffer> r = post(platform, replayed.idToken(), replayed.state());
+      assertEquals(401, r.statusCode(), r.bodyAsString());
+      assertTrue(r.bodyAsString().contains("nonce was used before"), r.bodyAsString());
+      assertEquals(0, links("nonce-twice"));
+    } finally {
+      platform.tweak = UnaryOperator.identity();
+    }
+  }
+
+  /** A launch with a good login but an id_token of the attacker's making. */
+  private static HttpResponse<Buffer> forged(String subject, java.util.function.Function<JWTClaimsSet, String> make) {
+    LtiPlatform.Authorised form = authorise(platform, Launch.learner(subject, "alpha"));
+    try {
+      JWTClaimsSet honest = SignedJWT.parse(form.idToken()).getJWTClaimsSet();
+      return post(platform, make.apply(honest), form.state());
+    } catch (java.text.ParseException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Test
+  @DisplayName("an id_token signed with a key not in the platform's set, or with the platform's kid on another key: refused")
+  void foreignKeys() throws Exception {
+    RSAKey rogue = new RSAKeyGenerator(2048).keyID("rogue-key").generate();
+    HttpResponse<Buffer> unknown = forged("rogue-kid", c -> LtiPlatform.sign(c, rogue, JWSAlgorithm.RS256));
+    assertEquals(401, unknown.statusCode(), unknown.bodyAsString());
+    assertTrue(unknown.bodyAsString().contains("not in the platform"), unknown.bodyAsString());
+    RSAKey impostor = new RSAKeyGenerator(2048).keyID(platform.key.getKeyID()).generate();
+    HttpResponse<Buffer> wrong = forged("impostor", c -> LtiPlatform.sign(c, impostor, JWSAlgorithm.RS256));
+    assertEquals(401, wrong.statusCode(), wrong.bodyAsString());
+    assertTrue(wrong.bodyAsString().contains("signature does not verify"), wrong.bodyAsString());
+    assertEquals(0, links("rogue-kid") + links("impostor"));
+  }
+
+  @Test
+  @DisplayName("alg none, HS256 keyed with the platform's public key, RS512: refused, only RS256 is accepted")
+  void algorithms() throws Exception {
+    HttpResponse<Buffer> none = forged("alg-none", c -> Base64.getUrlEncoder().withoutPadding()
+        .encodeToString("{\"alg\":\"none\",\"kid\":\"platform-key-1\"}".getBytes(StandardCharsets.UTF_8)) + "."
+        + Base64.getUrlEncoder().withoutPadding().encodeToString(c.toString().getBytes(StandardCharsets.UTF_8)) + ".");
+    assertEquals(401, none.statusCode(), none.bodyAsString());
+    HttpResponse<Buffer> hmac = forged("alg-hs256", c -> {
+      try {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(platform.key.getKeyID()).build(), c);
+        jwt.sign(new MACSigner(platform.key.toPublicJWK().toRSAPublicKey().getEncoded()));
+        return jwt.serialize();
+      } catch (com.nimbusds.jose.JOSEException e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertEquals(401, hmac.statusCode(), hmac.bodyAsString());
+    assertTrue(hmac.bodyAsString().contains("only RS256"), hmac.bodyAsString());
+    HttpResponse<Buffer> rs512 = forged("alg-rs512", c -> LtiPlatform.sign(c, platform.key, JWSAlgorithm.RS512));
+    assertEquals(401, rs512.statusCode(), rs512.bodyAsString());
+    assertEquals(0, links("alg-none") + links("alg-hs256") + links("alg-rs512"));
+  }
+
+  @Test
+  @DisplayName("a learner's token with its roles claim changed to Instructor (the signature kept): refused, no account")
+  void forgedRole() {
+    LtiPlatform.Authorised form = authorise(platform, Launch.learner("role-forger", "alpha"));
+    String[] parts = form.idToken().split("\\.");
+    JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+    payload.put("https://purl.imsglobal.org/spec/lti/claim/roles", new io.vertx.core.json.JsonArray().add(LtiPlatform.INSTRUCTOR));
+    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(payload.encode().getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    HttpResponse<Buffer> r = post(platform, forged, form.state());
+    assertEquals(401, r.statusCode(), r.bodyAsString());
+    assertTrue(r.bodyAsString().contains("signature does not verify"), r.bodyAsString());
+    assertEquals(0, links("role-forger"));
+  }
+
+  @Test
+  @DisplayName("a login from an unregistered issuer, or with an unregistered deployment: refused before the platform is asked")
+  void unknownPlatform() {
+    HttpResponse<Buffer> r = server.send(HttpMethod.POST, "/lti/login", Accounts.form("iss", "https://moodle.elsewhere.example",
+        "login_hint", "x", "target_link_uri", "http://localhost/lti/launch"), "Content-Type", "application/x-www-form-urlencoded",
+        "Origin", "https://moodle.elsewhere.example");
+    assertEquals(403, r.statusCode(), r.bodyAsString());
+    assertTrue(r.bodyAsString().contains("no platform is registered here"), r.bodyAsString());
+    HttpResponse<Buffer> d = server.get("/lti/login?iss=" + encode(platform.issuer()) + "&login_hint=x"
+        + "&lti_deployment_id=deployment-9");
+    assertEquals(401, d.statusCode(), d.bodyAsString());
+    assertTrue(d.bodyAsString().contains("deployment-9"), d.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("the platform's key set down or malformed: a clear 503 and no account; once read, kept through an outage")
+  void keySetOutage() {
+    try (LtiPlatform other = new LtiPlatform(server.app().vertx()).start("http://localhost:" + server.port() + "/lti/jwks")) {
+      JsonObject registration = other.registration(organisation).put("name", "Flaky Moodle");
+      assertEquals(201, api(HttpMethod.POST, "/api/admin/lti/platforms", registration).statusCode());
+      other.keySet = "down";
+      LtiPlatform.Authorised down = authorise(other, Launch.learner("flaky-1", "alpha"));
+      HttpResponse<Buffer> r = post(other, down.idToken(), down.state());
+      assertEquals(503, r.statusCode(), r.bodyAsString());
+      assertTrue(r.bodyAsString().contains("key set"), r.bodyAsString());
+      other.keySet = "malformed";
+      LtiPlatform.Authorised malformed = authorise(other, Launch.learner("flaky-1", "alpha"));
+      HttpResponse<Buffer> m = post(other, malformed.idToken(), malformed.state());
+      assertEquals(503, m.statusCode(), m.bodyAsString());
+      assertTrue(m.bodyAsString().contains("not a JSON Web Key Set"), m.bodyAsString());
+      assertEquals(0, links("flaky-1"));
+
+      other.keySet = "ok";
+      LtiPlatform.Authorised ok = authorise(other, Launch.learner("flaky-1", "alpha"));
+      assertEquals(303, post(other, ok.idToken(), ok.state()).statusCode());
+      int fetches = other.keySetFetches.get();
+      other.keySet = "down";
+      LtiPlatform.Authorised kept = authorise(other, Launch.learner("flaky-2", "alpha"));
+      HttpResponse<Buffer> k = post(other, kept.idToken(), kept.state());
+      assertEquals(303, k.statusCode(), k.bodyAsString());
+      assertEquals(fetches, other.keySetFetches.get(), "the kept key set was fetched again");
+    }
+  }
+
+  @Test
+  @DisplayName("pages may be framed by the registered platforms' sites only; the launch and login take cross-site posts")
+  void framing() {
+    HttpResponse<Buffer> page = server.get("/");
+    String csp = page.getHeader("Content-Security-Policy");
+    assertTrue(csp.contains("frame-ancestors 'self' " + platform.issuer()), csp);
+    String ancestors = csp.substring(csp.indexOf("frame-ancestors"));
+    for (String source : ancestors.substring("frame-ancestors".length()).strip().split(" ")) {
+      assertTrue(source.equals("'self'") || source.startsWith("http://localhost:"), "an unregistered site may frame us: " + csp);
+    }
+    assertFalse(csp.contains("*"), csp);
+    // any other cross-site form post is still refused
+    HttpResponse<Buffer> forged = server.send(HttpMethod.POST, "/login", Accounts.form("username", "x", "password", "y"),
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", platform.issuer());
+    assertEquals(403, forged.statusCode(), forged.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("Deep Linking: an instructor picks a module; the answer is signed with our published key for the platform, once")
+  void deepLinking() throws Exception {
+    LtiPlatform.Authorised form = authorise(platform, Launch.deepLinking("designer-1", List.of(LtiPlatform.INSTRUCTOR)));
+    HttpResponse<Buffer> launched = post(platform, form.idToken(), form.state());
+    assertEquals(303, launched.statusCode(), launched.bodyAsString());
+    String picker = launched.getHeader("Location");
+    assertTrue(picker.startsWith("/lti/deep-links/"), picker);
+    String cookie = sessionCookie(launched);
+    HttpResponse<Buffer> page = server.get(picker, "Cookie", cookie);
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    assertTrue(page.bodyAsString().contains("value=\"alpha\""), page.bodyAsString());
+    String csrf = fields(page.bodyAsString()).get("_csrf");
+    HttpResponse<Buffer> picked = server.send(HttpMethod.POST, picker, Accounts.form("_csrf", csrf, "module", "alpha"),
+        "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(200, picked.statusCode(), picked.bodyAsString());
+    Matcher action = Pattern.compile("<form method=\"post\" action=\"([^\"]+)\" data-autosubmit>").matcher(picked.bodyAsString());
+    assertTrue(action.find(), picked.bodyAsString());
+    assertEquals(platform.url("/deep-link-return"), action.group(1));
+    assertTrue(picked.getHeader("Content-Security-Policy").contains("form-action 'self' " + platform.issuer()),
+        picked.getHeader("Content-Security-Policy"));
+
+    SignedJWT answer = SignedJWT.parse(fields(picked.bodyAsString()).get("JWT"));
+    JWKSet ours = JWKSet.parse(server.get("/lti/jwks").bodyAsString());
+    RSAKey key = (RSAKey) ours.getKeyByKeyId(answer.getHeader().getKeyID());
+    assertNotNull(key, "the answer's kid is not in our published key set");
+    assertTrue(answer.verify(new RSASSAVerifier(key)));
+    assertEquals(JWSAlgorithm.RS256, answer.getHeader().getAlgorithm());
+    JWTClaimsSet c = answer.getJWTClaimsSet();
+    assertEquals(LtiPlatform.CLIENT_ID, c.getIssuer());
+    assertEquals(List.of(platform.issuer()), c.getAudience());
+    assertEquals("LtiDeepLinkingResponse", c.getStringClaim("https://purl.imsglobal.org/spec/lti/claim/message_type"));
+    assertEquals("1.3.0", c.getStringClaim("https://purl.imsglobal.org/spec/lti/claim/version"));
+    assertEquals(LtiPlatform.DEPLOYMENT, c.getStringClaim("https://purl.imsglobal.org/spec/lti/claim/deployment_id"));
+    assertEquals("opaque-platform-data", c.getStringClaim("https://purl.imsglobal.org/spec/lti-dl/claim/data"));
+    assertNotNull(c.getStringClaim("nonce"));
+    assertTrue(c.getExpirationTime().after(new Date()));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> item = (Map<String, Object>) ((List<?>) c.getClaim("https://purl.imsglobal.org/spec/lti-dl/claim/content_items")).get(0);
+    assertEquals("ltiResourceLink", item.get("type"));
+    assertEquals("http://localhost:" + server.port() + "/lti/launch", item.get("url"));
+    assertEquals(Map.of("module", "alpha"), item.get("custom"));
+
+    HttpResponse<Buffer> twice = server.send(HttpMethod.POST, picker, Accounts.form("_csrf", csrf, "module", "alpha"),
+        "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(404, twice.statusCode(), twice.bodyAsString());
+  }
+
+  @Test
+  @DisplayName("Deep Linking is for instructors: a learner's request is refused")
+  void deepLinkingLearner() {
+    LtiPlatform.Authorised form = authorise(platform, Launch.deepLinking("pupil-dl", List.of(LtiPlatform.LEARNER)));
+    HttpResponse<Buffer> r = post(platform, form.idToken(), form.state());
+    assertEquals(403, r.statusCode(), r.bodyAsString());
+    assertEquals(0, links("pupil-dl"));
+  }
+
+  @Test
+  @DisplayName("registering a platform: a plain-http address off this machine, a missing deployment, a duplicate are refused with a reason")
+  void registration() {
+    JsonObject good = platform.registration(organisation);
+    HttpResponse<Buffer> http = api(HttpMethod.POST, "/api/admin/lti/platforms", good.copy().put("issuer", "http://moodle.example.org"));
+    assertEquals(400, http.statusCode(), http.bodyAsString());
+    assertTrue(http.bodyAsString().contains("https"), http.bodyAsString());
+    HttpResponse<Buffer> noDeployment = api(HttpMethod.POST, "/api/admin/lti/platforms",
+        good.copy().put("client_id", "other").put("deployment_ids", new io.vertx.core.json.JsonArray()));
+    assertEquals(400, noDeployment.statusCode(), noDeployment.bodyAsString());
+    HttpResponse<Buffer> again = api(HttpMethod.POST, "/api/admin/lti/platforms", good);
+    assertEquals(409, again.statusCode(), again.bodyAsString());
+    HttpResponse<Buffer> noOrg = api(HttpMethod.POST, "/api/admin/lti/platforms", good.copy().put("client_id", "x2")
+        .put("organisation_id", 999_999));
+    assertEquals(400, noOrg.statusCode(), noOrg.bodyAsString());
+    HttpResponse<Buffer> listed = api(HttpMethod.GET, "/api/admin/lti/platforms", null);
+    assertEquals(200, listed.statusCode());
+    assertTrue(listed.bodyAsJsonObject().getJsonArray("platforms").stream()
+        .anyMatch(p -> ((JsonObject) p).getString("issuer").equals(platform.issuer())), listed.bodyAsString());
+    assertEquals("http://localhost:" + server.port() + "/lti/login", listed.bodyAsJsonObject().getJsonObject("tool").getString("login"));
+  }
+}
