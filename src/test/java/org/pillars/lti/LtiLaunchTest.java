@@ -170,6 +170,21 @@ class LtiLaunchTest {
     HttpResponse<Buffer> launched = post(platform, form.idToken(), form.state());
     assertEquals(303, launched.statusCode(), launched.bodyAsString());
     assertEquals("trainer", account("teacher-1").getString("role"));
+    String cookie = sessionCookie(launched);
+    assertEquals(200, server.get("/home", "Cookie", cookie).statusCode());
+
+    // the platform now says Learner: so it is here, and the session made as a trainer is over
+    LtiPlatform.Authorised demoted = authorise(platform, Launch.learner("teacher-1", "alpha"));
+    assertEquals(303, post(platform, demoted.idToken(), demoted.state()).statusCode());
+    assertEquals("learner", account("teacher-1").getString("role"));
+    assertEquals(303, server.get("/home", "Cookie", cookie).statusCode(), "the trainer's session outlived the role");
+
+    // an admin here stays an admin, whatever the platform says
+    server.app().database().pool().preparedQuery("UPDATE accounts SET role = 'admin' WHERE id = "
+        + "(SELECT account_id FROM account_links WHERE subject = $1)").execute(Tuple.of("teacher-1")).await();
+    LtiPlatform.Authorised again = authorise(platform, Launch.learner("teacher-1", "alpha"));
+    assertEquals(303, post(platform, again.idToken(), again.state()).statusCode());
+    assertEquals("admin", account("teacher-1").getString("role"));
   }
 
   /** A launch whose id_token {@code tweak} spoils: refused with a reason saying {@code why}, and no account for its user. */
