@@ -243,8 +243,31 @@ public final class App {
           content, learning::decideHeld);
       BulkActions bulk = new BulkActions(cohorts, new CohortRepository(database.pool()), new Transactions(database.pool()), auth);
       LtiService lti = LtiService.create(vertx, new LtiRepository(database.pool()), ltiKeys,
-          (platform, subject, organisation, name, role) -> auth.signInLinked(platform, subject, organisation, name, role)
-              .map(s -> new LtiService.SignedIn(s.account().id(), s.account().role(), s.token())),
+          new LtiService.Accounts() {
+            @Override
+            public Future<LtiService.SignedIn> signIn(long platform, String subject, long organisation, String name,
+                                                      org.pillars.core.Role role) {
+              return auth.signInLinked(platform, subject, organisation, name, role)
+                  .map(s -> new LtiService.SignedIn(s.account().id(), s.account().role(), s.token()));
+            }
+
+            @Override
+            public Future<Long> link(long platform, String subject, long organisation, String name, org.pillars.core.Role role) {
+              return auth.linked(platform, subject, organisation, name, role).map(a -> a.id());
+            }
+          },
+          new LtiService.Cohorts() {
+            @Override
+            public Future<List<Map.Entry<Long, String>>> of(org.pillars.core.Principal p, long organisation) {
+              return cohorts.cohorts(p).map(all -> all.stream().filter(c -> c.organisationId() == organisation)
+                  .map(c -> Map.entry(c.id(), c.name())).toList());
+            }
+
+            @Override
+            public Future<Integer> enrol(org.pillars.core.Principal p, long cohort, long organisation, List<Long> accounts) {
+              return cohorts.enrolFromPlatform(p, Long.toString(cohort), organisation, accounts);
+            }
+          },
           content::get, () -> config.publicUrl().orElse("http://localhost:" + port));
       this.lti = lti;
       List<Routes> features = List.of(

@@ -171,15 +171,20 @@ public final class AuthService {
    * {@link AuthRepository#linkedAccount}), once the platform's signed launch has been checked. A disabled account stays out.
    */
   public Future<Login.Success> signInLinked(long platformId, String subject, long organisationId, String displayName, Role role) {
-    String username = "lti" + platformId + "-" + linkedName(platformId, subject);
-    return repository.linkedAccount(platformId, subject, organisationId, username, displayName, role).compose(account -> {
-      forgetAccount(account.id());
+    return linked(platformId, subject, organisationId, displayName, role).compose(account -> {
       if (account.disabled()) {
         return Future.failedFuture(new org.pillars.core.Forbidden("account_disabled",
             "your account here is disabled; ask your coordinator"));
       }
       return startSession(account, null).map(login -> (Login.Success) login);
     });
+  }
+
+  /** The account a platform's user is, made if it is new, without signing anyone in (a roster read from the platform). */
+  public Future<AuthRepository.Account> linked(long platformId, String subject, long organisationId, String displayName, Role role) {
+    String username = "lti" + platformId + "-" + linkedName(platformId, subject);
+    return repository.linkedAccount(platformId, subject, organisationId, username, displayName, role)
+        .onSuccess(account -> forgetAccount(account.id()));
   }
 
   /** A username for a platform's user: their subject is the platform's own, and may be anything, so it is hashed. */

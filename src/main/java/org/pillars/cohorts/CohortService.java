@@ -205,6 +205,16 @@ public final class CohortService {
   }
 
   /** Validates the whole file first; writes all rows in one transaction or none. */
+  /**
+   * Enrols accounts a learning platform's roster named (LTI Names and Role Provisioning) in a cohort the caller may
+   * manage; they were made in {@code organisationId}, the platform's, which must be the cohort's. How many were new.
+   */
+  public Future<Integer> enrolFromPlatform(Principal p, String cohortId, long organisationId, List<Long> accountIds) {
+    return cohort(p, cohortId).compose(c -> c.organisationId() != organisationId
+        ? Future.failedFuture(new Invalid("cohort", "this cohort is not in the organisation the platform's users belong to"))
+        : transactions.run(p.accountId(), tx -> repository.enrol(tx, c.id(), accountIds)));
+  }
+
   public Future<CohortRepository.ImportResult> importRoster(Principal p, String cohortId, byte[] csv) {
     return cohort(p, cohortId).compose(c -> {
       RosterCsv.Parsed parsed = RosterCsv.parse(csv);

@@ -67,6 +67,8 @@ public final class LtiRoutes implements Routes {
         .handler(this::picker);
     router.post("/lti/deep-links/:requestId").handler(Access.roles(Role.TRAINER, Role.COORDINATOR, Role.ADMIN))
         .handler(this::pick);
+    router.get("/lti/courses/:courseId").handler(Access.roles(Role.TRAINER, Role.COORDINATOR, Role.ADMIN)).handler(this::course);
+    router.post("/lti/courses/:courseId/import").handler(Access.roles(Role.COORDINATOR, Role.ADMIN)).handler(this::importMembers);
     router.get("/admin/lti").handler(Access.roles(Role.ADMIN)).handler(this::adminPage);
     router.post("/admin/lti").handler(Access.roles(Role.ADMIN)).handler(this::registerForm);
     router.get("/api/admin/lti/platforms").handler(Access.roles(Role.ADMIN)).handler(this::platformsApi);
@@ -156,6 +158,59 @@ public final class LtiRoutes implements Routes {
       model.put("jwt", answer.jwt());
       pages.sendPersonal(ctx, 200, "lti-return", model);
     }).onFailure(ctx::fail);
+  }
+
+  private long courseId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("courseId"));
+    } catch (NumberFormatException e) {
+      throw new NotFound("lti_course", "there is no such course");
+    }
+  }
+
+  /** Where an instructor's launch lands: the module to open, and the course's roster to bring into a cohort. */
+  private void course(RoutingContext ctx) {
+    renderCourse(ctx, 200, null, null);
+  }
+
+  private void renderCourse(RoutingContext ctx, int status, LtiService.Imported imported, String error) {
+    Principal p = Access.principal(ctx);
+    String module = ctx.request().getParam("module");
+    lti.course(p, courseId(ctx)).compose(course -> lti.cohortsFor(p, course).map(cohorts -> {
+      String lang = Language.of(ctx);
+      Map<String, Object> model = pages.model(ctx, course.context().title() == null ? t(ctx, "lti.course.title")
+          : course.context().title());
+      model.put("platform", course.platform().name());
+      catalog.get().module(module == null ? "" : module, Optional.of(p)).ifPresent(m ->
+          model.put("module", Map.of("id", m.id(), "title", m.title().in(lang))));
+      model.put("roster", course.context().membershipsUrl() != null);
+      model.put("mayImport", p.role() == Role.COORDINATOR || p.role() == Role.ADMIN);
+      model.put("cohorts", cohorts.stream().map(c -> Map.of("id", c.getKey(), "name", c.getValue())).toList());
+      model.put("action", "/lti/courses/" + course.context().id() + "/import");
+      model.put("imported", imported == null ? null : t(ctx, "lti.course.imported", imported.members(), imported.learners(),
+          imported.enrolled(), imported.skipped()));
+      model.put("error", error);
+      return model;
+    })).onSuccess(model -> pages.sendPersonal(ctx, status, "lti-course", model)).onFailure(ctx::fail);
+  }
+
+  private void importMembers(RoutingContext ctx) {
+    Principal p = Access.principal(ctx);
+    long cohort;
+    try {
+      cohort = Long.parseLong(Optional.ofNullable(ctx.request().getFormAttribute("cohort")).orElse(""));
+    } catch (NumberFormatException e) {
+      renderCourse(ctx, 400, null, t(ctx, "lti.course.chooseCohort"));
+      return;
+    }
+    lti.importMembers(p, courseId(ctx), cohort).onSuccess(imported -> renderCourse(ctx, 200, imported, null))
+        .onFailure(e -> {
+          if (e instanceof Invalid || e instanceof org.pillars.core.Unavailable) {
+            renderCourse(ctx, e instanceof Invalid ? 400 : 503, null, e.getMessage());
+          } else {
+            ctx.fail(e);
+          }
+        });
   }
 
   private void adminPage(RoutingContext ctx) {

@@ -27,6 +27,7 @@ import org.pillars.content.Catalog;
 import org.pillars.content.Module;
 import org.pillars.core.Forbidden;
 import org.pillars.core.Invalid;
+import org.pillars.core.Principal;
 import org.pillars.core.NotFound;
 import org.pillars.core.Role;
 import org.pillars.core.Unauthenticated;
@@ -42,7 +43,25 @@ public final class LtiService {
   /** Signs in (making it on first arrival) the account a platform's user is; wired by App to auth. */
   public interface Accounts {
     Future<SignedIn> signIn(long platformId, String subject, long organisationId, String displayName, Role role);
+
+    /** The account's id, made if new, nobody signed in (a member read from the course roster). */
+    Future<Long> link(long platformId, String subject, long organisationId, String displayName, Role role);
   }
+
+  /** The cohorts a roster may go into; wired by App to cohorts. */
+  public interface Cohorts {
+    /** The cohorts {@code p} manages in {@code organisationId}: id and name. */
+    Future<List<Map.Entry<Long, String>>> of(Principal p, long organisationId);
+
+    /** Enrols the accounts; how many were new to the cohort. */
+    Future<Integer> enrol(Principal p, long cohortId, long organisationId, List<Long> accountIds);
+  }
+
+  /** A platform's course as its instructor sees it here. */
+  public record Course(LtiRepository.Context context, LtiRepository.Platform platform) { }
+
+  /** What a roster import did: members read, learners among them (active), newly enrolled, others left out. */
+  public record Imported(int members, int learners, int enrolled, int skipped) { }
 
   /** A session for the launched user: its token for the cookie. */
   public record SignedIn(long accountId, Role role, String token) { }
@@ -82,25 +101,30 @@ public final class LtiService {
   private final Optional<ToolKeys> keys;
   private final PlatformKeys platformKeys;
   private final Accounts accounts;
+  private final Cohorts cohorts;
+  private final Optional<PlatformServices> services;
   private final Supplier<Catalog> catalog;
   private final Supplier<String> origin;
   private final Clock clock;
 
-  LtiService(LtiRepository repository, Optional<ToolKeys> keys, PlatformKeys platformKeys, Accounts accounts,
-             Supplier<Catalog> catalog, Supplier<String> origin, Clock clock) {
+  LtiService(LtiRepository repository, Optional<ToolKeys> keys, PlatformKeys platformKeys, Optional<PlatformServices> services,
+             Accounts accounts, Cohorts cohorts, Supplier<Catalog> catalog, Supplier<String> origin, Clock clock) {
     this.repository = repository;
     this.keys = keys;
     this.platformKeys = platformKeys;
+    this.services = services;
     this.accounts = accounts;
+    this.cohorts = cohorts;
     this.catalog = catalog;
     this.origin = origin;
     this.clock = clock;
   }
 
   public static LtiService create(io.vertx.core.Vertx vertx, LtiRepository repository, Optional<ToolKeys> keys, Accounts accounts,
-                                  Supplier<Catalog> catalog, Supplier<String> origin) {
-    return new LtiService(repository, keys, new PlatformKeys(io.vertx.ext.web.client.WebClient.create(vertx), Clock.systemUTC()),
-        accounts, catalog, origin, Clock.systemUTC());
+                                  Cohorts cohorts, Supplier<Catalog> catalog, Supplier<String> origin) {
+    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx);
+    return new LtiService(repository, keys, new PlatformKeys(client, Clock.systemUTC()),
+        keys.map(k -> new PlatformServices(client, k, Clock.systemUTC())), accounts, cohorts, catalog, origin, Clock.systemUTC());
   }
 
   /** The tool's public key set; LTI off, an empty set. */
@@ -313,8 +337,8 @@ public final class LtiService {
         .compose(session -> repository.saveLaunch(saved, session.accountId())
             .compose(v -> contextId == null ? Future.succeededFuture(0L)
                 : repository.saveContext(platform.id(), contextId, context.get("title") instanceof String t ? t : null, memberships))
-            .map(contextKey -> new Launched(session, "/modules/" + module.get()
-                + (role != Role.LEARNER && memberships != null && contextKey > 0 ? "?lti_context=" + contextKey : ""))));
+            .map(contextKey -> new Launched(session, role != Role.LEARNER && memberships != null && contextKey > 0
+                ? "/lti/courses/" + contextKey + "?module=" + module.get() : "/modules/" + module.get())));
   }
 
   /**
@@ -410,6 +434,70 @@ public final class LtiService {
   /** Whether a Deep Linking request of this account is open (its picker may be shown). */
   public Future<Boolean> deepLinkOpen(UUID requestId, long accountId) {
     return repository.deepLink(requestId, accountId, false).map(Optional::isPresent);
+  }
+
+  /**
+   * A platform's course, for staff of the platform's organisation (or above it) and admins; anyone else is told
+   * there is no such course.
+   */
+  public Future<Course> course(Principal p, long contextId) {
+    return repository.context(contextId).compose(found -> {
+      LtiRepository.Context context = found.orElseThrow(() -> new NotFound("lti_course", "there is no such course"));
+      return repository.platform(context.platformId()).map(pl -> {
+        LtiRepository.Platform platform = pl.orElseThrow(() -> new NotFound("lti_course", "there is no such course"));
+        if (p.role() != Role.ADMIN && !p.organisations().contains(platform.organisationId())) {
+          throw new NotFound("lti_course", "there is no such course");
+        }
+        return new Course(context, platform);
+      });
+    });
+  }
+
+  public Future<List<Map.Entry<Long, String>>> cohortsFor(Principal p, Course course) {
+    return cohorts.of(p, course.platform().organisationId());
+  }
+
+  /**
+   * Names and Role Provisioning: reads the course's roster from the platform and enrols its active Learners in the
+   * cohort, each the account their launch would give them (made now if they never launched). Instructors and
+   * members no longer active are left out. Nothing is enrolled if the roster cannot be read whole.
+   */
+  public Future<Imported> importMembers(Principal p, long contextId, long cohortId) {
+    PlatformServices calls = services.orElseThrow(() -> new Unavailable("lti_off",
+        "LTI is not set up on this server: its administrator must set PILLARS_LTI_KEY_FILE", 3600));
+    return course(p, contextId).compose(course -> {
+      if (course.context().membershipsUrl() == null) {
+        return Future.failedFuture(new Invalid("lti_roster", "the platform offers no roster for this course"));
+      }
+      LtiRepository.Platform platform = course.platform();
+      return calls.members(platform, course.context().membershipsUrl())
+          .recover(e -> Future.failedFuture(e instanceof PlatformServices.ServiceFailure f
+              ? new Unavailable("lti_roster", "the course's roster could not be read from the platform (" + f.getMessage()
+                  + "); try again later", 60) : e))
+          .compose(members -> {
+            List<PlatformServices.Member> learners = members.stream()
+                .filter(m -> "Active".equalsIgnoreCase(m.status()) && m.roles().stream().anyMatch(r ->
+                    r.equals(MEMBERSHIP + "Learner") || r.equals("Learner")))
+                .filter(m -> m.roles().stream().noneMatch(r -> r.startsWith(MEMBERSHIP + "Instructor")))
+                .toList();
+            Future<List<Long>> ids = Future.succeededFuture(new ArrayList<>());
+            for (PlatformServices.Member m : learners) {
+              String name = m.name() == null || m.name().isBlank() ? "Learner from " + platform.name() : clip(m.name());
+              ids = ids.compose(so -> accounts.link(platform.id(), m.userId(), platform.organisationId(), name, Role.LEARNER)
+                  .map(id -> {
+                    so.add(id);
+                    return so;
+                  }));
+            }
+            return ids.compose(all -> cohorts.enrol(p, cohortId, platform.organisationId(), all))
+                .map(enrolled -> new Imported(members.size(), learners.size(), enrolled, members.size() - learners.size()));
+          });
+    });
+  }
+
+  private static String clip(String name) {
+    String n = name.strip().replaceAll("\\p{Cntrl}", " ");
+    return n.length() > 200 ? n.substring(0, 200) : n;
   }
 
   /** A platform, as an admin registers it by hand; every address is checked. */

@@ -162,6 +162,9 @@ class AccessControlTest {
     String deepLink = "/lti/deep-links/" + java.util.UUID.randomUUID();
     row("GET", "/lti/deep-links/:requestId", deepLink, "303 403 403 404 404 404 404");
     form("POST", "/lti/deep-links/:requestId", deepLink, "module=alpha", "303 403 403 404 404 404 404", false);
+    // a course no platform launched: nobody's (the course's own staff are in LtiLaunchTest)
+    row("GET", "/lti/courses/:courseId", "/lti/courses/987654", "303 403 403 404 404 404 404");
+    form("POST", "/lti/courses/:courseId/import", "/lti/courses/987654/import", "cohort=1", "303 403 403 403 403 404 404", false);
     row("GET", "/admin/lti", "/admin/lti", "303 403 403 403 403 403 200");
     form("POST", "/admin/lti", "/admin/lti", "name=x", "303 403 403 403 403 403 400", false);
     row("GET", "/api/admin/lti/platforms", "/api/admin/lti/platforms", "401 403 403 403 403 403 200");

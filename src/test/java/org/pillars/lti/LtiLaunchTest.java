@@ -458,4 +458,96 @@ class LtiLaunchTest {
         .anyMatch(p -> ((JsonObject) p).getString("issuer").equals(platform.issuer())), listed.bodyAsString());
     assertEquals("http://localhost:" + server.port() + "/lti/login", listed.bodyAsJsonObject().getJsonObject("tool").getString("login"));
   }
+
+  private static JsonObject member(String id, String name, String role, String status) {
+    return new JsonObject().put("user_id", id).put("name", name).put("status", status)
+        .put("roles", new io.vertx.core.json.JsonArray().add(role));
+  }
+
+  private static List<String> cohortSubjects(long cohort) {
+    return server.app().database().pool().preparedQuery("SELECT l.subject FROM cohort_members m JOIN account_links l"
+        + " ON l.account_id = m.account_id WHERE m.cohort_id = $1 ORDER BY l.subject").execute(Tuple.of(cohort)).await()
+        .stream().map(r -> r.getString(0)).toList();
+  }
+
+  @Test
+  @DisplayName("roster import: a coordinator-instructor brings the course's active learners into a cohort, with the accounts their launches give them")
+  void rosterImport() {
+    try (LtiPlatform moodle = new LtiPlatform(server.app().vertx()).start("http://localhost:" + server.port() + "/lti/jwks")) {
+      assertEquals(201, api(HttpMethod.POST, "/api/admin/lti/platforms", moodle.registration(organisation)
+          .put("name", "Coordinators' Moodle").put("instructor_role", "coordinator")).statusCode());
+      long cohort = server.app().database().pool().preparedQuery("INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on)"
+          + " VALUES ($1, 'Rotation from Moodle', '2027-01-01', '2027-03-01') RETURNING id").execute(Tuple.of(organisation)).await()
+          .iterator().next().getLong(0);
+      // one learner launched before the import: the import finds their account rather than making a second
+      LtiPlatform.Authorised early = authorise(moodle, Launch.learner("roster-a", "alpha"));
+      assertEquals(303, post(moodle, early.idToken(), early.state()).statusCode());
+      moodle.members = new io.vertx.core.json.JsonArray()
+          .add(member("roster-a", "Adjudant A", LtiPlatform.LEARNER, "Active"))
+          .add(member("roster-b", "Sergent B", LtiPlatform.LEARNER, "Active"))
+          .add(member("roster-c", "Capitaine C", LtiPlatform.INSTRUCTOR, "Active"))
+          .add(member("roster-d", "Caporal D", LtiPlatform.LEARNER, "Inactive"));
+
+      LtiPlatform.Authorised form = authorise(moodle, Launch.instructor("roster-coordinator", "alpha"));
+      HttpResponse<Buffer> launched = post(moodle, form.idToken(), form.state());
+      assertEquals(303, launched.statusCode(), launched.bodyAsString());
+      String course = launched.getHeader("Location");
+      assertTrue(course.matches("/lti/courses/\\d+\\?module=alpha"), course);
+      String cookie = sessionCookie(launched);
+      HttpResponse<Buffer> page = server.get(course, "Cookie", cookie);
+      assertEquals(200, page.statusCode(), page.bodyAsString());
+      assertTrue(page.bodyAsString().contains("Rotation from Moodle"), page.bodyAsString());
+      assertTrue(page.bodyAsString().contains("href=\"/modules/alpha\""), page.bodyAsString());
+      String csrf = fields(page.bodyAsString()).get("_csrf");
+      String action = course.substring(0, course.indexOf('?')) + "/import";
+      HttpResponse<Buffer> imported = server.send(HttpMethod.POST, action, Accounts.form("_csrf", csrf, "cohort", Long.toString(cohort)),
+          "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(200, imported.statusCode(), imported.bodyAsString());
+      assertTrue(imported.bodyAsString().contains("4 members read from the course; 2 active learners, of whom 2 newly enrolled; 2 left out"),
+          imported.bodyAsString());
+      assertEquals(List.of("roster-a", "roster-b"), cohortSubjects(cohort));
+      assertEquals(1, links("roster-a"));
+      assertEquals(0, links("roster-c") + links("roster-d"));
+      assertEquals(List.of("https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"), moodle.tokenScopes,
+          "the platform did not grant the roster scope to our signed client assertion");
+
+      HttpResponse<Buffer> again = server.send(HttpMethod.POST, action, Accounts.form("_csrf", csrf, "cohort", Long.toString(cohort)),
+          "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
+      assertTrue(again.bodyAsString().contains("of whom 0 newly enrolled"), again.bodyAsString());
+      assertEquals(List.of("roster-a", "roster-b"), cohortSubjects(cohort));
+
+      // a cohort of a unit below the platform's organisation is the coordinator's to manage, but not where its users go
+      long unit = server.app().database().pool().preparedQuery("INSERT INTO organisations (name, country, parent_id)"
+          + " VALUES ('Moodle battalion, A company', 'Testland', $1) RETURNING id").execute(Tuple.of(organisation)).await()
+          .iterator().next().getLong(0);
+      long unitCohort = server.app().database().pool().preparedQuery("INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on)"
+          + " VALUES ($1, 'A company rotation', '2027-01-01', '2027-03-01') RETURNING id").execute(Tuple.of(unit)).await()
+          .iterator().next().getLong(0);
+      HttpResponse<Buffer> elsewhere = server.send(HttpMethod.POST, action, Accounts.form("_csrf", csrf, "cohort",
+          Long.toString(unitCohort)), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(400, elsewhere.statusCode(), elsewhere.bodyAsString());
+      assertEquals(List.of(), cohortSubjects(unitCohort));
+
+      // the course is not another organisation's coordinator's to import
+      String stranger = Accounts.token(server, Accounts.create(server, "coordinator"));
+      HttpResponse<Buffer> theirs = server.send(HttpMethod.GET, course, null, "Authorization", "Bearer " + stranger);
+      assertEquals(404, theirs.statusCode(), theirs.bodyAsString());
+    }
+  }
+
+  @Test
+  @DisplayName("roster import is a coordinator's: a trainer-instructor is told to ask one, and may not post it")
+  void rosterTrainer() {
+    LtiPlatform.Authorised form = authorise(platform, Launch.instructor("roster-trainer", "alpha"));
+    HttpResponse<Buffer> launched = post(platform, form.idToken(), form.state());
+    String course = launched.getHeader("Location");
+    String cookie = sessionCookie(launched);
+    HttpResponse<Buffer> page = server.get(course, "Cookie", cookie);
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    assertTrue(page.bodyAsString().contains("A coordinator can bring"), page.bodyAsString());
+    String csrf = fields(page.bodyAsString()).get("_csrf");
+    HttpResponse<Buffer> r = server.send(HttpMethod.POST, course.substring(0, course.indexOf('?')) + "/import",
+        Accounts.form("_csrf", csrf, "cohort", "1"), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
+    assertEquals(403, r.statusCode(), r.bodyAsString());
+  }
 }
