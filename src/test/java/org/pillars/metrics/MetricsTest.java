@@ -150,6 +150,9 @@ class MetricsTest {
       Accounts.token(other, Accounts.create(other, "learner"));
       assertEquals(1, scrape(other).value("pillars_logins_total", "outcome", "success"), "the second server's own login");
       assertEquals(before, scrape(server).value("pillars_logins_total", "outcome", "success"), "nothing leaked to the first");
+      // Vert.x's meters too: the second server's requests so far are its login and one scrape, counted in its own registry
+      PrometheusText.Exposition own = scrape(other);
+      assertEquals(2, own.value("vertx_http_server_requests_total"), "only its own requests: " + own.samples("vertx_http_server_requests_total"));
     }
     Accounts.token(server, learner);
     assertEquals(before + 1, scrape(server).value("pillars_logins_total", "outcome", "success"));
