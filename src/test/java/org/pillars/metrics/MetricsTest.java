@@ -110,6 +110,12 @@ class MetricsTest {
     moved(online, sync, 1, "pillars_sync_items_total", "status", "refused");
     moved(online, sync, 1, "pillars_quiz_submissions_total", "source", "offline");
     moved(online, sync, 0, "pillars_quiz_submissions_total", "source", "online");
+    HttpResponse<Buffer> again = json("/api/sync", token, new JsonObject().put("items", new JsonArray().add(outbox.getJsonObject(1))));
+    assertEquals("duplicate", again.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getString("status"), again.bodyAsString());
+    PrometheusText.Exposition resent = scrape(server);
+    moved(sync, resent, 1, "pillars_sync_items_total", "status", "duplicate");
+    moved(sync, resent, 0, "pillars_quiz_submissions_total", "source", "offline");
+    sync = resent;
 
     String coordinator = Accounts.token(server, coordinatorName);
     HttpResponse<Buffer> imported = server.send(HttpMethod.POST, "/api/cohorts/" + cohort + "/import",
