@@ -34,6 +34,7 @@ class MetricsConfigTest {
     assertTrue(ten.contains("10.255.1.2"));
     assertFalse(ten.contains("11.0.0.1"));
     assertFalse(ten.contains("9.255.255.255"));
+    assertFalse(ten.contains("138.0.0.1"), "the first bit of the prefix counts too");
     assertTrue(ten.contains("::ffff:10.1.2.3"));
     assertFalse(ten.contains("fd00::1"));
     IpRange odd = IpRange.parse("192.168.4.0/22").orElseThrow();
