@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.DisplayName;
@@ -13,10 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.pillars.config.AppConfig;
-import org.pillars.db.EmbeddedPostgresServer;
 import org.pillars.support.TestApp;
 import org.pillars.support.TestPostgres;
-import org.pillars.support.Trees;
+import org.pillars.support.StoppablePostgres;
 
 /** The probes: live while the process serves, ready only while the database answers and a module is loaded. */
 @ExtendWith(TestPostgres.class)
@@ -30,29 +28,20 @@ class HealthTest {
   @Test
   @DisplayName("with its database stopped the server is live but not ready, says the database is down, and is ready again once it is back")
   void databaseDown() throws Exception {
-    Path data = Files.createTempDirectory("pillars-health");
-    EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data.resolve("postgres"), 0);
-    int port = postgres.port();
-    TestApp server = TestApp.start(Map.of(AppConfig.DATABASE_URL, "postgresql://postgres@localhost:" + port + "/" + postgres.database(),
-        AppConfig.JWT_KEY_FILE, TestApp.keyFile().toString()));
-    try {
+    try (StoppablePostgres postgres = StoppablePostgres.start(); TestApp server = postgres.serve(Map.of())) {
       assertEquals(new JsonObject().put("status", "up"), answer(server.get("/health/live"), 200));
       assertEquals(new JsonObject().put("status", "up").put("database", "up").put("content", "up"),
           answer(server.get("/health/ready"), 200));
 
-      postgres.close();
+      postgres.stop();
       assertEquals(new JsonObject().put("status", "down").put("database", "down").put("content", "up"),
           answer(server.get("/health/ready"), 503));
       assertEquals(new JsonObject().put("status", "up"), answer(server.get("/health/live"), 200), "live asks no database");
       assertEquals("down", answer(server.get("/health"), 503).getString("database"), "the old route says so too");
 
-      postgres = EmbeddedPostgresServer.start(data.resolve("postgres"), port);
+      postgres.restart();
       org.awaitility.Awaitility.await("ready again").atMost(java.time.Duration.ofSeconds(20))
           .until(() -> server.get("/health/ready").statusCode() == 200);
-    } finally {
-      server.close();
-      postgres.close();
-      Trees.delete(data);
     }
   }
 
