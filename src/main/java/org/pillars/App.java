@@ -3,6 +3,10 @@ package org.pillars;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -62,6 +66,7 @@ import org.pillars.db.Database;
 import org.pillars.db.Notifications;
 import org.pillars.db.StartupException;
 import org.pillars.db.Transactions;
+import org.pillars.metrics.Meters;
 import org.pillars.seeds.Seeds;
 import org.pillars.http.Assets;
 import org.pillars.http.Messages;
@@ -81,6 +86,7 @@ public final class App {
 
   private final AppConfig config;
   private final Vertx vertx;
+  private final Meters meters;
   private SigningKeys keys;
   private IssuerKeys issuerKeys;
   private java.util.Optional<ToolKeys> ltiKeys;
@@ -93,7 +99,14 @@ public final class App {
 
   private App(AppConfig config) {
     this.config = config;
-    this.vertx = Vertx.vertx();
+    this.meters = new Meters(Meters.newRegistry());
+    this.vertx = Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
+            // a name of its own: Vert.x keeps registries by name, and a test JVM runs many servers
+            .setRegistryName("pillars-" + java.util.UUID.randomUUID())
+            .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true))))
+        .withMetrics(new MicrometerMetricsFactory(meters.registry()))
+        .build();
   }
 
   /**
@@ -134,6 +147,11 @@ public final class App {
 
   public ContentStore content() {
     return content;
+  }
+
+  /** This server's meters, served at /metrics; another part may add gauges to them. */
+  public Meters meters() {
+    return meters;
   }
 
   /** The API description as enforced; with response checks on, what broke it. */
@@ -223,7 +241,7 @@ public final class App {
     return Future.succeededFuture(keys).compose(keys -> {
       Tokens tokens = new Tokens(vertx, keys, config.jwtIssuer(), config.tokenMinutes());
       return AuthService.create(vertx, new AuthRepository(database.pool()), tokens, new DeviceCookies(keys.deviceKey()),
-          config.sessionHours())
+          config.sessionHours(), meters)
           // sessions are trusted from memory only while this server hears of every change to them
           .compose(auth -> database.listen(AuthService.sessionChannel(), auth.sessionChanges())
               .map(channel -> {
@@ -237,10 +255,10 @@ public final class App {
       Pages pages = new Pages(new Templates(messages), messages, assets);
       AuthService auth = security.getValue();
       Authn authn = new Authn(auth, new Csrf(security.getKey().csrfKey()), config.cookiesSecure(), config.trustedProxies());
-      LearningService learning = new LearningService(content, new LearningRepository(database.pool()), security.getKey().drawKey());
+      LearningService learning = new LearningService(content, new LearningRepository(database.pool()), security.getKey().drawKey(), meters);
       ExerciseService exercises = new ExerciseService(learning, new ExerciseRepository(database.pool()));
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), new Transactions(database.pool()), auth,
-          content, learning::decideHeld);
+          content, learning::decideHeld, meters);
       BulkActions bulk = new BulkActions(cohorts, new CohortRepository(database.pool()), new Transactions(database.pool()), auth);
       LtiService lti = LtiService.create(vertx, new LtiRepository(database.pool()), ltiKeys,
           new LtiService.Accounts() {
@@ -275,7 +293,7 @@ public final class App {
           new LtiRoutes(lti, (ctx, token) -> authn.embeddedSession(ctx, token, auth.tokens().minutes() * 60L),
               admin -> cohorts.organisations(admin).map(all -> all.stream()
                   .map(o -> Map.entry(o.id(), o.name())).toList()), content::get, pages),
-          new LearningApi(learning, exercises),
+          new LearningApi(learning, exercises, meters),
           new ExerciseRoutes(exercises, pages),
           new AnalysisRoutes(learning, pages),
           new LearningRoutes(learning, exercises, pages),
@@ -296,7 +314,7 @@ public final class App {
           new WorkspaceRoutes(new AuthoringService(vertx, content, new ModuleVersionRepository(database.pool()),
               new AuthoringRepository(database.pool()), learning::readers, config.review()), pages, LearningRoutes::formQuestions));
       return new WebVerticle.Services(config, database, content, assets, pages, contract, authn, authn::refuseForgeries, features,
-          lti::frameAncestors);
+          meters, lti::frameAncestors);
     }, false)).compose(services -> lti.start(vertx).map(services)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();

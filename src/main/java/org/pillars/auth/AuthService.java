@@ -22,6 +22,7 @@ import org.pillars.db.Notifications;
 import org.pillars.db.Sqlstate;
 import org.pillars.db.Transactions.Transaction;
 import org.pillars.core.Unavailable;
+import org.pillars.metrics.Meters;
 
 /**
  * Logging in and out, sessions and passwords. A wrong username and a wrong password get the same answer
@@ -61,11 +62,12 @@ public final class AuthService {
   private final DeviceCookies devices;
   private final int sessionHours;
   private final String dummyHash;
+  private final Meters meters;
   private volatile BooleanSupplier live = () -> false;
   private final SessionCache sessions = new SessionCache(() -> live.getAsBoolean());
 
   private AuthService(WorkerExecutor hashing, AuthRepository repository, Tokens tokens, DeviceCookies devices, int sessionHours,
-      String dummyHash) {
+      String dummyHash, Meters meters) {
     // about two seconds of queue at ~50 ms a hash per thread: longer waits help nobody on a slow link
     this.maxWaiting = 40 * Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     this.hashing = hashing;
@@ -74,6 +76,7 @@ public final class AuthService {
     this.devices = devices;
     this.sessionHours = sessionHours;
     this.dummyHash = dummyHash;
+    this.meters = meters;
   }
 
   /**
@@ -82,14 +85,14 @@ public final class AuthService {
    * cannot take every core from the event loops that serve pages.
    */
   public static Future<AuthService> create(Vertx vertx, AuthRepository repository, Tokens tokens, DeviceCookies devices,
-      int sessionHours) {
+      int sessionHours, Meters meters) {
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
     WorkerExecutor hashing = vertx.createSharedWorkerExecutor("pillars-password-hashing", threads);
     return hashing.executeBlocking(() -> {
       byte[] random = new byte[24];
       new SecureRandom().nextBytes(random);
       return Passwords.hash(Base64.getEncoder().encodeToString(random));
-    }, false).map(hash -> new AuthService(hashing, repository, tokens, devices, sessionHours, hash));
+    }, false).map(hash -> new AuthService(hashing, repository, tokens, devices, sessionHours, hash, meters));
   }
 
   public Tokens tokens() {
@@ -163,7 +166,8 @@ public final class AuthService {
           ? startSession(account.result().get(), devices.issue(deviceCookie, username))
               .compose(s -> repository.clearFailures(keys.get(0)).map(s))
           : repository.recordFailure(keys, WINDOW_SECONDS).map(v -> new Login.Refused()));
-    });
+    }).onSuccess(login -> meters.login(login instanceof Login.Success ? Meters.Login.SUCCESS
+        : login instanceof Login.Throttled ? Meters.Login.THROTTLED : Meters.Login.FAILURE));
   }
 
   /**

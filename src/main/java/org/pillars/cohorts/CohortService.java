@@ -19,6 +19,7 @@ import org.pillars.auth.AuthService;
 import org.pillars.db.Sqlstate;
 import org.pillars.db.Transactions;
 import org.pillars.db.Transactions.Transaction;
+import org.pillars.metrics.Meters;
 
 /**
  * Cohorts as a coordinator sees them: only those of their own organisation and its units (an admin sees
@@ -61,9 +62,11 @@ public final class CohortService {
   private final AuthService auth;
   private final Supplier<Catalog> catalog;
   private final HeldAttempts held;
+  private final Meters meters;
 
   public CohortService(CohortRepository repository, Transactions transactions, AuthService auth, Supplier<Catalog> catalog,
-                       HeldAttempts held) {
+                       HeldAttempts held, Meters meters) {
+    this.meters = meters;
     this.held = held;
     this.transactions = transactions;
     this.auth = auth;
@@ -219,9 +222,15 @@ public final class CohortService {
     return cohort(p, cohortId).compose(c -> {
       RosterCsv.Parsed parsed = RosterCsv.parse(csv);
       if (!parsed.ok()) {
+        meters.importRows(Meters.Row.REJECTED, (int) parsed.problems().stream().mapToInt(RosterCsv.Problem::line).distinct().count());
         return Future.failedFuture(new RosterRejected(parsed.problems()));
       }
       return transactions.run(p.accountId(), tx -> importRows(tx, c, parsed.rows()))
+          .onSuccess(done -> {
+            meters.importRows(Meters.Row.CREATED, done.created());
+            meters.importRows(Meters.Row.UPDATED, done.updated());
+            meters.importRows(Meters.Row.UNCHANGED, done.unchanged());
+          })
           .recover(e -> Future.failedFuture(unique(e) ? new Conflict("duplicate",
               "two service numbers in this file or in the organisation differ only in punctuation; correct them and try again") : e));
     });

@@ -37,7 +37,9 @@ public record AppConfig(
     boolean review,
     Optional<Path> issuerKeysDir,
     Optional<String> publicUrl,
-    Optional<Path> ltiKeyFile) {
+    Optional<Path> ltiKeyFile,
+    java.util.List<IpRange> metricsAddresses,
+    Optional<String> metricsToken) {
 
   public static final String PORT = "PORT";
   public static final String HOST = "PILLARS_HOST";
@@ -69,6 +71,10 @@ public record AppConfig(
   public static final String CHECK_RESPONSES = "PILLARS_CHECK_RESPONSES";
   /** A draft is published only once a trainer who did not edit it has approved it as it stands. */
   public static final String REVIEW = "PILLARS_REVIEW";
+  /** Who may read /metrics by address: IPs or CIDRs, comma-separated (the TCP peer's address, never a forwarded one). */
+  public static final String METRICS_ADDRESSES = "PILLARS_METRICS_ADDRESSES";
+  /** Who may read /metrics from anywhere else: {@code Authorization: Bearer <this>}. Unset, nobody may that way. */
+  public static final String METRICS_TOKEN = "PILLARS_METRICS_TOKEN";
 
   /** Reads the process environment and system properties. */
   public static AppConfig load() {
@@ -105,7 +111,9 @@ public record AppConfig(
         src.bool(REVIEW, src.text(REVIEW, "false")),
         src.optional(ISSUER_KEYS).map(Path::of),
         src.optional(PUBLIC_URL).map(u -> src.publicUrl(PUBLIC_URL, u)),
-        src.optional(LTI_KEY_FILE).map(Path::of));
+        src.optional(LTI_KEY_FILE).map(Path::of),
+        src.ranges(METRICS_ADDRESSES, "127.0.0.1,::1"),
+        src.optional(METRICS_TOKEN).map(t -> src.secret(METRICS_TOKEN, t)));
   }
 
   /** Cookies are Secure (HTTPS only) unless this is the embedded development set-up or told otherwise. */
@@ -139,6 +147,26 @@ public record AppConfig(
         addresses.add(a);
       }
       return java.util.Set.copyOf(addresses);
+    }
+
+    /** A comma-separated list of IP addresses or CIDR networks; anything else stops the start. */
+    java.util.List<IpRange> ranges(String key, String fallback) {
+      java.util.List<IpRange> ranges = new java.util.ArrayList<>();
+      for (String part : text(key, fallback).split(",")) {
+        if (!part.isBlank()) {
+          ranges.add(IpRange.parse(part).orElseThrow(() -> new ConfigException(key
+              + " must list IP addresses or networks (10.0.0.0/8) separated by commas, not '" + part.strip() + "'")));
+        }
+      }
+      return java.util.List.copyOf(ranges);
+    }
+
+    /** A shared secret long enough not to be guessed; a short one stops the start rather than protect nothing. */
+    String secret(String key, String value) {
+      if (value.length() < 16) {
+        throw new ConfigException(key + " must have at least 16 characters (use a random one: openssl rand -hex 32)");
+      }
+      return value;
     }
 
     /** An absolute http(s) address without path, query or trailing slash; anything else stops the start. */

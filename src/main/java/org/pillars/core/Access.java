@@ -30,6 +30,20 @@ public final class Access {
     return roles(Role.values());
   }
 
+  /**
+   * A route for callers that are not accounts (a metrics scraper, say): those {@code allowed} says yes to, whether or
+   * not anyone is signed in; anyone else is refused with {@code reason}.
+   */
+  public static Handler<RoutingContext> when(java.util.function.Predicate<RoutingContext> allowed, String reason) {
+    return ctx -> {
+      if (allowed.test(ctx)) {
+        admit(ctx);
+      } else {
+        ctx.fail(new Forbidden(reason));
+      }
+    };
+  }
+
   public static Handler<RoutingContext> roles(Role... roles) {
     Set<Role> allowed = EnumSet.of(roles[0], roles);
     return ctx -> {

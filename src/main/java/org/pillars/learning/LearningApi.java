@@ -26,16 +26,19 @@ import org.pillars.http.Language;
 import org.pillars.core.NotFound;
 import org.pillars.core.Invalid;
 import org.pillars.core.Routes;
+import org.pillars.metrics.Meters;
 
 /** The JSON API of reading and quizzes; it mirrors the pages. Described in /api/openapi.yaml. */
 public final class LearningApi implements Routes {
 
   private final LearningService learning;
   private final ExerciseService exercises;
+  private final Meters meters;
 
-  public LearningApi(LearningService learning, ExerciseService exercises) {
+  public LearningApi(LearningService learning, ExerciseService exercises, Meters meters) {
     this.learning = learning;
     this.exercises = exercises;
+    this.meters = meters;
   }
 
   @Override
@@ -254,7 +257,7 @@ public final class LearningApi implements Routes {
     }
     return stored.recover(e -> e instanceof org.pillars.core.Refusal refused
         ? Future.succeededFuture(outcome.put("status", "refused").put("error", refused.code()).put("message", refused.getMessage()))
-        : Future.failedFuture(e));
+        : Future.failedFuture(e)).onSuccess(done -> meters.syncItem(done.getString("status")));
   }
 
   private static UUID key(Object raw) {

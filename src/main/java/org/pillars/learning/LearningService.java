@@ -18,6 +18,7 @@ import org.pillars.content.Quiz;
 import org.pillars.core.NotFound;
 import org.pillars.core.Conflict;
 import org.pillars.core.Invalid;
+import org.pillars.metrics.Meters;
 
 /** What learning means, shared by the pages and the API: reading, attempts, grading, certificates. */
 public final class LearningService {
@@ -39,9 +40,11 @@ public final class LearningService {
   private final Supplier<Catalog> catalog;
   private final LearningRepository repository;
   private final byte[] drawKey;
+  private final Meters meters;
 
   /** {@code drawKey}: the secret from which the questions a quiz answered offline asks are drawn (every server's same). */
-  public LearningService(ContentStore content, LearningRepository repository, byte[] drawKey) {
+  public LearningService(ContentStore content, LearningRepository repository, byte[] drawKey, Meters meters) {
+    this.meters = meters;
     this.content = content;
     this.catalog = content;
     this.repository = repository;
@@ -143,9 +146,13 @@ public final class LearningService {
         if (!ok) {
           return Future.failedFuture(new Invalid("unknown_round", "round " + round + " of this quiz was never given to you: keep the module again"));
         }
-        Grading.Result graded = Grading.grade(asked, answers);
-        return repository.storeSent(p.accountId(), key, module.id(), version, stored(answers), graded, answeredAt,
-            current.maxAttempts(), completion(module), lang, kept, kept == null ? null : round);
+        return meters.timeGrading(() -> repository.storeSent(p.accountId(), key, module.id(), version, stored(answers),
+            Grading.grade(asked, answers), answeredAt, current.maxAttempts(), completion(module), lang, kept, kept == null ? null : round))
+            .onSuccess(sent -> {
+              if (sent.added()) {
+                meters.quizSubmitted(Meters.Source.OFFLINE);
+              }
+            });
       }).recover(e -> Future.failedFuture(e instanceof LearningRepository.RoundAnswered
           ? new Conflict("round_answered", "these questions were answered already, in an attempt sent before: keep the module again for new ones")
           : e)).map(sent -> {
@@ -379,8 +386,15 @@ public final class LearningService {
       return Future.failedFuture(new Conflict("module_changed",
           "this module was updated after you started; start the quiz again"));
     }
-    Grading.Result result = Grading.grade(view.quiz(), answers);
-    return repository.submit(view.attempt(), stored(answers), result, completion(view.module()), lang);
+    return meters.timeGrading(() -> {
+      Grading.Result result = Grading.grade(view.quiz(), answers);
+      // the repository hands back this very result when it stored it, and the stored one when a racing copy came first
+      return repository.submit(view.attempt(), stored(answers), result, completion(view.module()), lang).onSuccess(stored -> {
+        if (stored == result) {
+          meters.quizSubmitted(Meters.Source.ONLINE);
+        }
+      });
+    });
   }
 
   /** The modules the learner's cohorts must complete, with due dates and lateness on {@code today}. */

@@ -21,6 +21,7 @@ import org.pillars.content.ContentStore;
 import org.pillars.db.Database;
 import org.pillars.http.Assets;
 import org.pillars.http.Pages;
+import org.pillars.metrics.Meters;
 
 /** One HTTP server instance with the root router; several may share the port, one per core. */
 public final class WebVerticle extends VerticleBase {
@@ -28,26 +29,27 @@ public final class WebVerticle extends VerticleBase {
   /**
    * What every instance shares: immutable or thread-safe. {@code authenticate} runs before every feature route
    * and puts the signed-in account, if any, on the request; {@code refuseForgeries} runs once the body is read;
-   * {@code features} are mounted in order; {@code openUploads} caps the uploads open at once in the process.
+   * {@code features} are mounted in order; {@code openUploads} caps the uploads open at once in the process;
+   * {@code meters} are served at /metrics.
    */
   public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
                          ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
-                         List<Routes> features, Semaphore openUploads, Supplier<Set<String>> frameAncestors) {
+                         List<Routes> features, Meters meters, Semaphore openUploads, Supplier<Set<String>> frameAncestors) {
     public Services {
       features = List.copyOf(features);
     }
 
     public Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
                     ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
-                    List<Routes> features) {
-      this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features, Set::of);
+                    List<Routes> features, Meters meters) {
+      this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features, meters, Set::of);
     }
 
     /** {@code frameAncestors}: the origins (LTI platforms registered) that may show our pages in a frame. */
     public Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
                     ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
-                    List<Routes> features, Supplier<Set<String>> frameAncestors) {
-      this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features,
+                    List<Routes> features, Meters meters, Supplier<Set<String>> frameAncestors) {
+      this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features, meters,
           new Semaphore(config.maxUploads()), frameAncestors);
     }
   }
@@ -93,8 +95,11 @@ public final class WebVerticle extends VerticleBase {
     services.assets().mount(router);
     // armed here, run when a route's guard admits the request (after the body is read): see ApiContract
     router.route("/api/*").handler(services.contract()::validateRequest);
-    router.route("/health").handler(services.contract()::validateRequest);
+    for (String health : List.of("/health", "/health/live", "/health/ready")) {
+      router.route(health).handler(services.contract()::validateRequest);
+    }
     new HealthRoutes(services.database(), services.content()).mount(router);
+    new MetricsRoutes(services.meters(), config.metricsAddresses(), config.metricsToken()).mount(router);
     Bodies bodies = new Bodies(config, services.openUploads());
     bodies.hold(router);
     router.route().handler(services.authenticate());

@@ -110,6 +110,10 @@ class AccessControlTest {
     row("GET", "/modules/:moduleId/quiz", "/modules/alpha/quiz", "200 200 200 200 200 200 200");
     row("GET", "/lang/:code", "/lang/fr?next=/", "303 303 303 303 303 303 303");
     row("GET", "/health", "/health", "200 200 200 200 200 200 200");
+    // probes and the scraper: open, but /metrics to loopback only by default (other addresses and the token: MetricsTest)
+    row("GET", "/health/live", "/health/live", "200 200 200 200 200 200 200");
+    row("GET", "/health/ready", "/health/ready", "200 200 200 200 200 200 200");
+    row("GET", "/metrics", "/metrics", "200 200 200 200 200 200 200");
     row("GET", "/static/*", "/static/css/app.css", "200 200 200 200 200 200 200");
     row("HEAD", "/static/*", "/static/css/app.css", "200 200 200 200 200 200 200");
     row("GET", "/login", "/login", "200 303 303 303 303 303 303");

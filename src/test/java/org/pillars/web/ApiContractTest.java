@@ -136,6 +136,8 @@ class ApiContractTest {
     String learner = ok(200, call(HttpMethod.POST, "/api/auth/token", null,
         new JsonObject().put("username", learnerName).put("password", Accounts.PASSPHRASE))).getString("token");
     ok(200, call(HttpMethod.GET, "/health", null, null));
+    ok(200, call(HttpMethod.GET, "/health/live", null, null));
+    ok(200, call(HttpMethod.GET, "/health/ready", null, null));
     ok(200, call(HttpMethod.GET, "/api/me", learner, null));
     ok(200, call(HttpMethod.GET, "/api/modules", learner, null));
     ok(200, call(HttpMethod.GET, "/api/modules/alpha", learner, null));
