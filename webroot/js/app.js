@@ -283,3 +283,10 @@
   var form = document.querySelector('form[data-autosubmit]');
   if (form) { form.submit(); }
 }());
+// LTI Dynamic Registration: the platform that opened the registration is told it is over (it closes its window).
+(function () {
+  'use strict';
+  if (document.querySelector('[data-lti-close]')) {
+    (window.opener || window.parent).postMessage({ subject: 'org.imsglobal.lti.close' }, '*');
+  }
+}());

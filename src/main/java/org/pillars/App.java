@@ -49,6 +49,7 @@ import org.pillars.credentials.CredentialRoutes;
 import org.pillars.credentials.CredentialService;
 import org.pillars.credentials.IssuerKeys;
 import org.pillars.learning.LearningApi;
+import org.pillars.lti.DynamicRegistration;
 import org.pillars.lti.LtiRepository;
 import org.pillars.lti.LtiRoutes;
 import org.pillars.lti.LtiService;
@@ -290,7 +291,8 @@ public final class App {
       this.lti = lti;
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
-          new LtiRoutes(lti, (ctx, token) -> authn.embeddedSession(ctx, token, auth.tokens().minutes() * 60L),
+          new LtiRoutes(lti, new DynamicRegistration(new LtiRepository(database.pool()), io.vertx.ext.web.client.WebClient.create(vertx),
+              () -> config.publicUrl().orElse("http://localhost:" + port), lti), (ctx, token) -> authn.embeddedSession(ctx, token, auth.tokens().minutes() * 60L),
               admin -> cohorts.organisations(admin).map(all -> all.stream()
                   .map(o -> Map.entry(o.id(), o.name())).toList()), content::get, pages),
           new LearningApi(learning, exercises, meters),

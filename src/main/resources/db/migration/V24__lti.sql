@@ -87,3 +87,12 @@ CREATE TABLE lti_deep_links (
   data           TEXT,
   expires_at     TIMESTAMPTZ NOT NULL
 );
+
+-- An admin's one-time link for LTI Dynamic Registration: whoever opens it from a platform registers that platform for
+-- the organisation named here. Only a hash of its code is kept; used once, within a week.
+CREATE TABLE lti_invitations (
+  code_hash        BYTEA PRIMARY KEY,
+  organisation_id  BIGINT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
+  instructor_role  TEXT NOT NULL CHECK (instructor_role IN ('trainer', 'coordinator')),
+  expires_at       TIMESTAMPTZ NOT NULL
+);

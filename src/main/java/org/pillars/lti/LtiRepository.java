@@ -50,7 +50,8 @@ public final class LtiRepository {
   private static final String INSERT_STATE = "INSERT INTO lti_states (state, nonce, platform_id, expires_at) VALUES ($1, $2, $3, $4)";
   private static final String FORGET_EXPIRED = """
       WITH s AS (DELETE FROM lti_states WHERE expires_at < now()),
-           d AS (DELETE FROM lti_deep_links WHERE expires_at < now())
+           d AS (DELETE FROM lti_deep_links WHERE expires_at < now()),
+           i AS (DELETE FROM lti_invitations WHERE expires_at < now())
       DELETE FROM lti_nonces WHERE expires_at < now()""";
   private static final String TAKE_STATE =
       "DELETE FROM lti_states WHERE state = $1 AND expires_at > now() RETURNING platform_id, nonce";
@@ -80,6 +81,15 @@ public final class LtiRepository {
   private static final String TAKE_DEEP_LINK = """
       DELETE FROM lti_deep_links WHERE id = $1 AND account_id = $2 AND expires_at > now()
       RETURNING id, platform_id, deployment_id, account_id, return_url, data""";
+
+  private static final String INSERT_INVITATION =
+      "INSERT INTO lti_invitations (code_hash, organisation_id, instructor_role, expires_at) VALUES ($1, $2, $3, $4)";
+  private static final String INVITATION =
+      "SELECT organisation_id, instructor_role FROM lti_invitations WHERE code_hash = $1 AND expires_at > now()";
+  private static final String SPEND_INVITATION = "DELETE FROM lti_invitations WHERE code_hash = $1 AND expires_at > now()";
+
+  /** An admin's invitation to register a platform by LTI Dynamic Registration. */
+  public record Invitation(long organisationId, Role instructorRole) { }
 
   private final Pool pool;
 
@@ -122,6 +132,42 @@ public final class LtiRepository {
             ? Future.failedFuture(new Conflict("platform_exists", "this issuer and client id are registered already"))
             : Sqlstate.FOREIGN_KEY_VIOLATION.of(e)
             ? Future.failedFuture(new org.pillars.core.Invalid("organisation_id", "there is no such organisation"))
+            : Future.failedFuture(e));
+  }
+
+  public Future<Void> invite(byte[] codeHash, long organisationId, Role instructorRole, OffsetDateTime expires) {
+    return pool.preparedQuery(INSERT_INVITATION).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(codeHash), organisationId,
+        instructorRole.code(), expires)).<Void>mapEmpty().recover(e -> Sqlstate.FOREIGN_KEY_VIOLATION.of(e)
+            ? Future.failedFuture(new org.pillars.core.Invalid("organisation_id", "there is no such organisation"))
+            : Future.failedFuture(e));
+  }
+
+  public Future<Optional<Invitation>> invitation(byte[] codeHash) {
+    return pool.preparedQuery(INVITATION).execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(codeHash))).map(rows -> rows.size() == 0
+        ? Optional.empty() : Optional.of(new Invitation(rows.iterator().next().getLong(0),
+            Role.of(rows.iterator().next().getString(1)).orElse(Role.TRAINER))));
+  }
+
+  /**
+   * Registers a platform as {@link #register} does and spends the invitation in the same transaction: one
+   * platform per invitation, even if the link is opened twice at once.
+   */
+  public Future<Long> registerInvited(byte[] codeHash, String issuer, String clientId, String name, String authUrl, String tokenUrl,
+                                      String jwksUrl, Invitation invitation, List<String> deployments) {
+    return pool.withTransaction(conn -> conn.preparedQuery(SPEND_INVITATION)
+        .execute(Tuple.of(io.vertx.core.buffer.Buffer.buffer(codeHash))).compose(spent -> {
+          if (spent.rowCount() != 1) {
+            return Future.failedFuture(new org.pillars.core.NotFound("lti_invitation",
+                "this registration link is unknown, used or expired: ask a Pillars admin for a new one"));
+          }
+          return conn.preparedQuery(INSERT_PLATFORM).execute(Tuple.tuple(List.of(issuer, clientId, name, authUrl, tokenUrl, jwksUrl,
+              invitation.organisationId(), invitation.instructorRole().code())));
+        }).compose(rows -> {
+          long id = rows.iterator().next().getLong(0);
+          return conn.preparedQuery(INSERT_DEPLOYMENTS).execute(Tuple.of(id, (Object) deployments.toArray(String[]::new))).map(id);
+        }))
+        .recover(e -> Sqlstate.UNIQUE_VIOLATION.of(e)
+            ? Future.failedFuture(new Conflict("platform_exists", "this issuer and client id are registered already"))
             : Future.failedFuture(e));
   }
 

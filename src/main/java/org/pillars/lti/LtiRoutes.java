@@ -43,14 +43,16 @@ public final class LtiRoutes implements Routes {
   }
 
   private final LtiService lti;
+  private final DynamicRegistration registration;
   private final Session session;
   private final Organisations organisations;
   private final java.util.function.Supplier<Catalog> catalog;
   private final Pages pages;
 
-  public LtiRoutes(LtiService lti, Session session, Organisations organisations, java.util.function.Supplier<Catalog> catalog,
-                   Pages pages) {
+  public LtiRoutes(LtiService lti, DynamicRegistration registration, Session session, Organisations organisations,
+                   java.util.function.Supplier<Catalog> catalog, Pages pages) {
     this.lti = lti;
+    this.registration = registration;
     this.session = session;
     this.organisations = organisations;
     this.catalog = catalog;
@@ -69,6 +71,8 @@ public final class LtiRoutes implements Routes {
         .handler(this::pick);
     router.get("/lti/courses/:courseId").handler(Access.roles(Role.TRAINER, Role.COORDINATOR, Role.ADMIN)).handler(this::course);
     router.post("/lti/courses/:courseId/import").handler(Access.roles(Role.COORDINATOR, Role.ADMIN)).handler(this::importMembers);
+    router.get("/lti/register/:code").handler(Access.anyone()).handler(this::dynamicRegistration);
+    router.post("/admin/lti/invitations").handler(Access.roles(Role.ADMIN)).handler(this::invite);
     router.get("/admin/lti").handler(Access.roles(Role.ADMIN)).handler(this::adminPage);
     router.post("/admin/lti").handler(Access.roles(Role.ADMIN)).handler(this::registerForm);
     router.get("/api/admin/lti/platforms").handler(Access.roles(Role.ADMIN)).handler(this::platformsApi);
@@ -214,10 +218,55 @@ public final class LtiRoutes implements Routes {
   }
 
   private void adminPage(RoutingContext ctx) {
-    renderAdmin(ctx, 200, null, ctx.request().getParam("registered") != null);
+    renderAdmin(ctx, 200, null, ctx.request().getParam("registered") != null, null);
   }
 
-  private void renderAdmin(RoutingContext ctx, int status, String error, boolean registered) {
+  /** A one-time link for the platform's administrator to paste into the platform (Dynamic Registration). */
+  private void invite(RoutingContext ctx) {
+    MultiMap f = ctx.request().formAttributes();
+    long organisation;
+    Role role;
+    try {
+      organisation = organisation(f.get("organisation_id"));
+      role = instructorRole(f.get("instructor_role"));
+    } catch (Invalid e) {
+      renderAdmin(ctx, 400, e.getMessage(), false, null);
+      return;
+    }
+    registration.invite(organisation, role).onSuccess(link -> renderAdmin(ctx, 200, null, false, link))
+        .onFailure(e -> {
+          if (e instanceof Invalid) {
+            renderAdmin(ctx, 400, e.getMessage(), false, null);
+          } else {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  /**
+   * The platform opens this, often in a frame of its own page: that page alone may frame it, since the one-time code
+   * in the address says an admin of ours meant it. The page tells the platform, by a message, that registration ended.
+   */
+  private void dynamicRegistration(RoutingContext ctx) {
+    String configuration = ctx.request().getParam("openid_configuration");
+    if (configuration != null && LtiService.origin(configuration).isPresent()) {
+      String csp = ctx.response().headers().get("Content-Security-Policy");
+      if (csp != null) {
+        ctx.response().putHeader("Content-Security-Policy", csp.replaceAll("frame-ancestors [^;]*",
+            "frame-ancestors 'self' " + LtiService.origin(configuration).get()));
+        ctx.response().headers().remove("X-Frame-Options");
+      }
+    }
+    registration.register(ctx.pathParam("code"), configuration, ctx.request().getParam("registration_token"))
+        .onSuccess(done -> {
+          Map<String, Object> model = pages.model(ctx, t(ctx, "lti.registered.title"));
+          model.put("platform", done.name());
+          model.put("issuer", done.issuer());
+          pages.sendPersonal(ctx, 200, "lti-registered", model);
+        }).onFailure(ctx::fail);
+  }
+
+  private void renderAdmin(RoutingContext ctx, int status, String error, boolean registered, String invitation) {
     Principal p = Access.principal(ctx);
     Future.all(lti.platforms(), organisations.all(p)).onSuccess(both -> {
       List<LtiRepository.Platform> platforms = both.resultAt(0);
@@ -232,6 +281,7 @@ public final class LtiRoutes implements Routes {
       model.put("tool", tool());
       model.put("error", error);
       model.put("registered", registered);
+      model.put("invitation", invitation);
       pages.sendPersonal(ctx, status, "admin-lti", model);
     }).onFailure(ctx::fail);
   }
@@ -249,13 +299,13 @@ public final class LtiRoutes implements Routes {
           f.get("token_url"), f.get("jwks_url"), organisation(f.get("organisation_id")), instructorRole(f.get("instructor_role")),
           Arrays.asList(Optional.ofNullable(f.get("deployment_ids")).orElse("").split("[,\\s]+")));
     } catch (Invalid e) {
-      renderAdmin(ctx, 400, e.getMessage(), false);
+      renderAdmin(ctx, 400, e.getMessage(), false, null);
       return;
     }
     lti.register(registration).onSuccess(id -> Pages.seeOther(ctx, "/admin/lti?registered=" + id))
         .onFailure(e -> {
           if (e instanceof org.pillars.core.Conflict || e instanceof Invalid) {
-            renderAdmin(ctx, e instanceof Invalid ? 400 : 409, e.getMessage(), false);
+            renderAdmin(ctx, e instanceof Invalid ? 400 : 409, e.getMessage(), false, null);
           } else {
             ctx.fail(e);
           }

@@ -531,6 +531,12 @@ public final class LtiService {
         r.instructorRole(), r.deployments()).compose(id -> refreshAncestors().map(id));
   }
 
+  /** A platform registered by Dynamic Registration, spending the admin's invitation in the same transaction. */
+  Future<Long> registerInvited(byte[] codeHash, Registration r, LtiRepository.Invitation invitation) {
+    return repository.registerInvited(codeHash, r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
+        invitation, r.deployments()).compose(id -> refreshAncestors().map(id));
+  }
+
   private volatile java.util.Set<String> ancestors = java.util.Set.of();
 
   /** The sites that may frame our pages: each registered platform's issuer and authorisation origins. */

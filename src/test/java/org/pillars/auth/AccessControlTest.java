@@ -169,6 +169,9 @@ class AccessControlTest {
     // a course no platform launched: nobody's (the course's own staff are in LtiLaunchTest)
     row("GET", "/lti/courses/:courseId", "/lti/courses/987654", "303 403 403 404 404 404 404");
     form("POST", "/lti/courses/:courseId/import", "/lti/courses/987654/import", "cohort=1", "303 403 403 403 403 404 404", false);
+    row("GET", "/lti/register/:code", "/lti/register/no-such-code?openid_configuration=https%3A%2F%2Fmoodle.example%2F",
+        "404 404 404 404 404 404 404");
+    form("POST", "/admin/lti/invitations", "/admin/lti/invitations", "organisation_id=x", "303 403 403 403 403 403 400", false);
     row("GET", "/admin/lti", "/admin/lti", "303 403 403 403 403 403 200");
     form("POST", "/admin/lti", "/admin/lti", "name=x", "303 403 403 403 403 403 400", false);
     row("GET", "/api/admin/lti/platforms", "/api/admin/lti/platforms", "401 403 403 403 403 403 200");

@@ -550,4 +550,63 @@ class LtiLaunchTest {
         Accounts.form("_csrf", csrf, "cohort", "1"), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
     assertEquals(403, r.statusCode(), r.bodyAsString());
   }
+
+  @Test
+  @DisplayName("Dynamic Registration: an admin's one-time link registers the platform that opens it, which can then launch; the link works once")
+  void dynamicRegistration() {
+    try (LtiPlatform moodle = new LtiPlatform(server.app().vertx()).start("http://localhost:" + server.port() + "/lti/jwks")) {
+      HttpResponse<Buffer> page = server.get("/admin/lti", "Authorization", "Bearer " + admin);
+      assertEquals(200, page.statusCode(), page.bodyAsString());
+      HttpResponse<Buffer> made = server.send(HttpMethod.POST, "/admin/lti/invitations", Accounts.form("organisation_id",
+          Long.toString(organisation), "instructor_role", "trainer"), "Authorization", "Bearer " + admin,
+          "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(200, made.statusCode(), made.bodyAsString());
+      Matcher link = Pattern.compile("<code>(http://localhost:\\d+/lti/register/[A-Za-z0-9_-]+)</code>").matcher(made.bodyAsString());
+      assertTrue(link.find(), made.bodyAsString());
+      String path = link.group(1).replaceFirst("http://localhost:\\d+", "");
+      String query = "?openid_configuration=" + encode(moodle.url("/.well-known/openid-configuration"))
+          + "&registration_token=" + LtiPlatform.REGISTRATION_TOKEN;
+
+      HttpResponse<Buffer> wrongCode = server.get("/lti/register/not-the-code" + query);
+      assertEquals(404, wrongCode.statusCode(), wrongCode.bodyAsString());
+      assertEquals(0, moodle.registrations.size(), "an unknown code made us call the platform");
+
+      // a configuration naming an issuer on another host is refused, and the link still works afterwards
+      moodle.configuredIssuer = "https://moodle.elsewhere.example";
+      HttpResponse<Buffer> foreign = server.get(path + query);
+      assertEquals(400, foreign.statusCode(), foreign.bodyAsString());
+      assertTrue(foreign.bodyAsString().contains("is not on the host"), foreign.bodyAsString());
+      moodle.configuredIssuer = null;
+
+      HttpResponse<Buffer> registered = server.get(path + query);
+      assertEquals(200, registered.statusCode(), registered.bodyAsString());
+      assertTrue(registered.bodyAsString().contains("data-lti-close"), registered.bodyAsString());
+      assertTrue(registered.getHeader("Content-Security-Policy").contains("frame-ancestors 'self' " + moodle.issuer()),
+          registered.getHeader("Content-Security-Policy"));
+      JsonObject sent = moodle.registrations.get(0);
+      assertEquals("http://localhost:" + server.port() + "/lti/login", sent.getString("initiate_login_uri"));
+      assertEquals("http://localhost:" + server.port() + "/lti/jwks", sent.getString("jwks_uri"));
+
+      LtiPlatform.Authorised form = authorise(moodle, Launch.learner("dynamic-1", "alpha"));
+      assertEquals(303, post(moodle, form.idToken(), form.state()).statusCode());
+
+      HttpResponse<Buffer> twice = server.get(path + query);
+      assertEquals(404, twice.statusCode(), twice.bodyAsString());
+      assertEquals(1, moodle.registrations.size());
+    }
+  }
+
+  @Test
+  @DisplayName("a registration whose invitation was spent meanwhile (two openings at once) registers nothing")
+  void invitationSpentMeanwhile() {
+    LtiRepository repository = new LtiRepository(server.app().database().pool());
+    byte[] code = DynamicRegistration.hash("opened-twice");
+    LtiRepository.Invitation invitation = new LtiRepository.Invitation(organisation, org.pillars.core.Role.TRAINER);
+    Throwable refused = repository.registerInvited(code, "https://twice.example", "c", "Twice", "https://twice.example/a",
+        "https://twice.example/t", "https://twice.example/k", invitation, List.of("1")).transform(done ->
+            io.vertx.core.Future.succeededFuture(done.cause())).await();
+    assertTrue(refused instanceof org.pillars.core.NotFound, String.valueOf(refused));
+    assertEquals(0L, server.app().database().pool().query("SELECT count(*) FROM lti_platforms WHERE issuer = 'https://twice.example'")
+        .execute().await().iterator().next().getLong(0));
+  }
 }

@@ -97,6 +97,8 @@ public final class LtiPlatform implements AutoCloseable {
     router.post("/token").handler(this::token);
     router.post("/lineitems/:item/scores").handler(this::score);
     router.get("/memberships").handler(this::memberships);
+    router.get("/.well-known/openid-configuration").handler(this::configuration);
+    router.post("/register").handler(this::register);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "localhost").await();
     return this;
   }
@@ -252,6 +254,45 @@ public final class LtiPlatform implements AutoCloseable {
     }
     scores.add(ctx.body().asJsonObject().put("lineitem", ctx.pathParam("item")));
     ctx.response().setStatusCode(200).end();
+  }
+
+  /** The bearer token a Dynamic Registration must carry (the platform hands it to the tool in the link it opens). */
+  public static final String REGISTRATION_TOKEN = "registration-token-1";
+  public final List<JsonObject> registrations = Collections.synchronizedList(new ArrayList<>());
+  /** The issuer the configuration names (null: its own); another host's is a configuration a tool must refuse. */
+  public volatile String configuredIssuer;
+
+  /** LTI Dynamic Registration 1.0, section 3.4: the platform's OpenID configuration. */
+  private void configuration(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "application/json").end(new JsonObject()
+        .put("issuer", configuredIssuer == null ? issuer() : configuredIssuer).put("authorization_endpoint", url("/auth")).put("token_endpoint", url("/token"))
+        .put("jwks_uri", url("/jwks")).put("registration_endpoint", url("/register"))
+        .put("scopes_supported", new JsonArray().add("openid")).put("response_types_supported", new JsonArray().add("id_token"))
+        .put("id_token_signing_alg_values_supported", new JsonArray().add("RS256"))
+        .put("https://purl.imsglobal.org/spec/lti-platform-configuration", new JsonObject().put("product_family_code", "moodle")
+            .put("version", "4.5").put("messages_supported", new JsonArray().add(new JsonObject().put("type", "LtiResourceLinkRequest"))
+                .add(new JsonObject().put("type", "LtiDeepLinkingRequest")))).encode());
+  }
+
+  /** Section 3.5: the tool's registration, checked for what a platform needs, answered with the client and deployment. */
+  private void register(RoutingContext ctx) {
+    if (!("Bearer " + REGISTRATION_TOKEN).equals(ctx.request().getHeader("Authorization"))) {
+      ctx.response().setStatusCode(401).end();
+      return;
+    }
+    JsonObject r = ctx.body().asJsonObject();
+    JsonObject tool = r.getJsonObject("https://purl.imsglobal.org/spec/lti-tool-configuration");
+    boolean ok = "web".equals(r.getString("application_type")) && r.getJsonArray("response_types").contains("id_token")
+        && r.getJsonArray("grant_types").contains("implicit") && r.getJsonArray("grant_types").contains("client_credentials")
+        && r.getString("initiate_login_uri") != null && r.getJsonArray("redirect_uris").size() > 0 && r.getString("jwks_uri") != null
+        && "private_key_jwt".equals(r.getString("token_endpoint_auth_method")) && tool != null && tool.getString("domain") != null;
+    if (!ok) {
+      ctx.response().setStatusCode(400).end("{\"error\":\"invalid_client_metadata\"}");
+      return;
+    }
+    registrations.add(r);
+    ctx.response().putHeader("Content-Type", "application/json").end(r.copy().put("client_id", CLIENT_ID)
+        .put("https://purl.imsglobal.org/spec/lti-tool-configuration", tool.copy().put("deployment_id", DEPLOYMENT)).encode());
   }
 
   /** NRPS 2.0 membership container. */
