@@ -65,6 +65,13 @@ import org.pillars.http.Pages;
 import org.pillars.http.Templates;
 import org.pillars.web.ApiContract;
 import org.pillars.web.WebVerticle;
+import org.pillars.outbox.Deliverer;
+import org.pillars.outbox.OutboxRepository;
+import org.pillars.outbox.OutboxWorker;
+import org.pillars.xapi.LrsDeliverer;
+import org.pillars.xapi.XapiRepository;
+import org.pillars.xapi.XapiRoutes;
+import org.pillars.xapi.XapiService;
 
 /**
  * The server: configuration, then the database, its migrations and seeds, then the content, then HTTP.
@@ -83,6 +90,8 @@ public final class App {
   private Database database;
   private ContentStore content;
   private ApiContract contract;
+  private XapiService xapi;
+  private OutboxWorker outbox;
   private int port;
 
   private App(AppConfig config) {
@@ -105,6 +114,7 @@ public final class App {
         .compose(v -> app.loadContent())
         .compose(v -> app.startCredentials())
         .compose(v -> app.startHttp())
+        .compose(v -> app.startOutbox())
         .onSuccess(v -> {
           LOG.info(() -> "Pillars is serving http://localhost:" + app.port + "/ (database " + app.database.describe()
               + ", started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
@@ -140,6 +150,9 @@ public final class App {
    * The returned future is bound to no event loop: the loops are gone by the time it completes.
    */
   public Future<Void> stop() {
+    if (outbox != null) {
+      outbox.stop();
+    }
     if (content != null) {
       content.stopWatching();
     }
@@ -173,6 +186,21 @@ public final class App {
     credentials = new CredentialService(vertx, issuerKeys, new CredentialRepository(database.pool()), origin,
         java.time.Clock.systemUTC());
     return credentials.start();
+  }
+
+  /**
+   * The outbox, once this server's address is known: xAPI is enabled while an LRS is configured (statements are kept
+   * from then on) and disabled otherwise; then the worker's timer delivers what is due, on this server as on others.
+   */
+  private Future<Void> startOutbox() {
+    OutboxRepository repository = new OutboxRepository(database.pool());
+    List<Deliverer> deliverers = config.lrs().<List<Deliverer>>map(lrs -> List.of(new LrsDeliverer(
+        io.vertx.ext.web.client.WebClient.create(vertx), xapi, lrs.url(), lrs.key(), lrs.secret(), lrs.timeoutSeconds()))).orElse(List.of());
+    // a claimed item is left alone well past the time its batch can take (20 statements' batches, 5 connections)
+    long leaseSeconds = Math.max(60, 6L * config.lrs().map(AppConfig.Lrs::timeoutSeconds).orElse(10));
+    outbox = new OutboxWorker(vertx, repository, deliverers, config.outbox().intervalMs(), config.outbox().backoffMs(), leaseSeconds);
+    return (config.lrs().isPresent() ? repository.enable(XapiService.CHANNEL) : repository.disable(XapiService.CHANNEL))
+        .onSuccess(v -> outbox.start());
   }
 
   private Future<Void> startDatabase() {
@@ -235,6 +263,7 @@ public final class App {
       CohortService cohorts = new CohortService(new CohortRepository(database.pool()), new Transactions(database.pool()), auth,
           content, learning::decideHeld);
       BulkActions bulk = new BulkActions(cohorts, new CohortRepository(database.pool()), new Transactions(database.pool()), auth);
+      xapi = new XapiService(new XapiRepository(database.pool()), content, () -> config.publicUrl().orElse("http://localhost:" + port));
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
           new LearningApi(learning, exercises),
@@ -251,6 +280,7 @@ public final class App {
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, bulk, content, pages),
           new ReadinessRoutes(cohorts, content, pages),
+          new XapiRoutes(xapi, (p, cohortId) -> cohorts.cohort(p, cohortId).map(CohortRepository.Cohort::id)),
           new SetupRoutes(auth, authn, pages),
           new CatalogRoutes(content, pages, learning::lessonsRead, (p, moduleId) -> exercises.reader(p, moduleId).map(r ->
               new ModuleReader.Reader(r.track().orElse(null), r.played().entrySet().stream().collect(java.util.stream.Collectors.toMap(

@@ -32,7 +32,8 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
 
   private static final String[] FEATURES = {"org.pillars.auth..", "org.pillars.learning..", "org.pillars.cohorts..",
-      "org.pillars.catalog..", "org.pillars.authoring..", "org.pillars.audit..", "org.pillars.credentials.."};
+      "org.pillars.catalog..", "org.pillars.authoring..", "org.pillars.audit..", "org.pillars.credentials..",
+      "org.pillars.outbox..", "org.pillars.xapi.."};
 
   private static JavaClasses main;
 
@@ -101,6 +102,21 @@ class ArchitectureTest {
     }
     assertEquals(List.of(), writers, "only AuthRepository writes accounts and password_setups");
     assertTrue(write.matcher(read(owner)).find(), "the rule must see AuthRepository's own writes");
+  }
+
+  @Test
+  @DisplayName("the outbox is written by its repository alone (and by V23's triggers, in SQL)")
+  void outboxHasOneOwner() throws IOException {
+    Pattern write = Pattern.compile("(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(outbox|outbox_channels)\\b|outbox_enqueue",
+        Pattern.CASE_INSENSITIVE);
+    Path owner = Path.of("src/main/java/org/pillars/outbox/OutboxRepository.java");
+    List<String> writers;
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      writers = files.filter(p -> p.toString().endsWith(".java") && !p.equals(owner))
+          .filter(p -> write.matcher(read(p)).find()).map(Path::toString).toList();
+    }
+    assertEquals(List.of(), writers, "only OutboxRepository writes the outbox");
+    assertTrue(write.matcher(read(owner)).find(), "the rule must see OutboxRepository's own writes");
   }
 
   private static String read(Path p) {
