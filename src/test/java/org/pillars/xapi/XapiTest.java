@@ -159,6 +159,44 @@ class XapiTest {
   }
 
   @Test
+  @DisplayName("a lesson read and a failed attempt sent from a phone's outbox (POST /api/sync) reach the LRS too, timed as answered")
+  void fromAPhone() {
+    Learner l = learner(null);
+    JsonArray items = new JsonArray()
+        .add(new JsonObject().put("key", UUID.randomUUID().toString()).put("kind", "read").put("module", "alpha").put("lesson", "second"))
+        .add(new JsonObject().put("key", UUID.randomUUID().toString()).put("kind", "attempt").put("module", "alpha").put("version", 3)
+            .put("answers", AlphaAnswers.allWrong()).put("answeredAt", "2026-11-28T09:30:00Z"));
+    JsonArray outcomes = post("/api/sync", l.token(), new JsonObject().put("items", items)).bodyAsJsonObject().getJsonArray("items");
+    List<JsonObject> stored = awaitStored(l, 6);
+    assertEquals(Map.of("experienced", 1L, "answered", 4L, "failed", 1L), verbs(stored), String.valueOf(outcomes));
+    JsonObject failed = stored.stream().filter(s -> s.getJsonObject("verb").getString("id").endsWith("failed")).findFirst().orElseThrow();
+    assertEquals("2026-11-28T09:30:00Z", failed.getString("timestamp"));
+    assertEquals(0.0, failed.getJsonObject("result").getJsonObject("score").getDouble("scaled"));
+    assertEquals(false, failed.getJsonObject("result").getBoolean("success"));
+  }
+
+  @Test
+  @DisplayName("a lesson read whose outbox item cannot be written is not stored either: one transaction, no half-state")
+  void oneTransaction() {
+    Learner l = learner(null);
+    var pool = server.app().database().pool();
+    // the fault, at the exact point: the outbox refuses this learner's item
+    pool.query("ALTER TABLE outbox ADD CONSTRAINT refuse_one CHECK (dedupe_key <> 'lesson-read:" + l.id() + ":alpha:first') NOT VALID")
+        .execute().await();
+    try {
+      HttpResponse<Buffer> r = server.send(HttpMethod.POST, "/api/modules/alpha/lessons/first/read", null,
+          "Authorization", "Bearer " + l.token());
+      assertEquals(500, r.statusCode(), r.bodyAsString());
+    } finally {
+      pool.query("ALTER TABLE outbox DROP CONSTRAINT refuse_one").execute().await();
+    }
+    assertEquals(0, pool.preparedQuery("SELECT 1 FROM lesson_reads WHERE account_id = $1").execute(Tuple.of(l.id())).await().size(),
+        "the read was not kept without its item");
+    read(l, "first");
+    awaitStored(l, 1);
+  }
+
+  @Test
   @DisplayName("an LRS down for a while (503, then refusing connections) costs nothing: once back, every statement arrives, once")
   void outage() {
     Learner l = learner(null);
