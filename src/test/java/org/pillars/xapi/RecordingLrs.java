@@ -32,6 +32,8 @@ final class RecordingLrs {
   /** Every statement id of every request that reached the LRS, whatever it answered. */
   private final List<String> received = new ArrayList<>();
   private final List<String> violations = new ArrayList<>();
+  /** The statement ids of every request answered 200 or 409: taken, or known already. */
+  private final List<String> accepted = new ArrayList<>();
   private volatile Mode mode = Mode.UP;
   private HttpServer server;
   private int port;
@@ -74,6 +76,10 @@ final class RecordingLrs {
 
   synchronized List<String> received() {
     return new ArrayList<>(received);
+  }
+
+  synchronized List<String> accepted() {
+    return new ArrayList<>(accepted);
   }
 
   synchronized List<String> violations() {
@@ -146,6 +152,7 @@ final class RecordingLrs {
       mode = Mode.UP;
       return 503;
     }
+    batch.forEach(s -> accepted.add(s.getString("id")));
     return known ? 409 : 200;
   }
 }

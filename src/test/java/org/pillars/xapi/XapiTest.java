@@ -103,6 +103,15 @@ class XapiTest {
     return rows;
   }
 
+  /** Until the learner's {@code count} items were each tried at least twice, and wait still, with the reason kept. */
+  private static void awaitRetried(Learner l, String attempt, int count) {
+    await().atMost(PATIENCE).until(() -> {
+      List<Row> rows = outbox(l, attempt);
+      return rows.size() == count && rows.stream().allMatch(r -> r.getInteger(1) >= 2 && !r.getBoolean(2) && !r.getBoolean(3)
+          && r.getString(4) != null);
+    });
+  }
+
   private static List<JsonObject> awaitStored(Learner l, int count) {
     await().atMost(PATIENCE).until(() -> lrs.storedFor(l.actor()).size() >= count);
     List<JsonObject> stored = lrs.storedFor(l.actor());
@@ -204,17 +213,10 @@ class XapiTest {
     read(l, "first");
     read(l, "second");
     // tried, answered 503, and tried again: still waiting
-    await().atMost(PATIENCE).until(() -> {
-      List<Row> rows = outbox(l, "-");
-      return rows.size() == 2 && rows.stream().allMatch(r -> r.getInteger(1) >= 2 && !r.getBoolean(2) && !r.getBoolean(3));
-    });
+    awaitRetried(l, "-", 2);
     lrs.stop();
     String attempt = passQuiz(l);
-    await().atMost(PATIENCE).until(() -> {
-      List<Row> rows = outbox(l, attempt);
-      return rows.size() == 3 && rows.stream().allMatch(r -> r.getInteger(1) >= 2 && !r.getBoolean(2) && !r.getBoolean(3)
-          && r.getString(4) != null);
-    });
+    awaitRetried(l, attempt, 3);
     assertEquals(0, lrs.storedFor(l.actor()).size(), "nothing could be stored while the LRS was down");
     lrs.mode(RecordingLrs.Mode.UP);
     lrs.start();
@@ -224,6 +226,8 @@ class XapiTest {
     // each statement was accepted by the LRS once: sent again only while it answered 503 or was not there
     Set<String> ids = stored.stream().map(s -> s.getString("id")).collect(Collectors.toSet());
     assertEquals(7, ids.size());
+    List<String> accepted = lrs.accepted().stream().filter(ids::contains).toList();
+    assertEquals(7, accepted.size(), "accepted once each: " + accepted);
     assertEquals(List.of(), outbox(l, attempt).stream().filter(r -> !r.getBoolean(2)).map(r -> r.getString(0)).toList(),
         "every item is marked delivered");
   }
