@@ -199,8 +199,21 @@ public final class App {
     // a claimed item is left alone well past the time its batch can take (20 statements' batches, 5 connections)
     long leaseSeconds = Math.max(60, 6L * config.lrs().map(AppConfig.Lrs::timeoutSeconds).orElse(10));
     outbox = new OutboxWorker(vertx, repository, deliverers, config.outbox().intervalMs(), config.outbox().backoffMs(), leaseSeconds);
+    Future<Void> woken = deliverers.isEmpty() ? Future.succeededFuture()
+        : database.listen(OutboxRepository.NOTIFY_CHANNEL, new Notifications.Listener() {
+          // an item committed anywhere is sent at once, not at the next tick; after a lost connection, everything due
+          @Override
+          public void notified(String channel) {
+            outbox.wake(channel);
+          }
+
+          @Override
+          public void missed() {
+            outbox.wake(null);
+          }
+        }).mapEmpty();
     return (config.lrs().isPresent() ? repository.enable(XapiService.CHANNEL) : repository.disable(XapiService.CHANNEL))
-        .onSuccess(v -> outbox.start());
+        .compose(v -> woken).onSuccess(v -> outbox.start());
   }
 
   private Future<Void> startDatabase() {

@@ -20,6 +20,9 @@ public final class OutboxRepository {
   /** A channel's undelivered items (pending, not rejected) and the age of the oldest, for gauges; rejected apart. */
   public record Depth(long undelivered, Optional<Duration> oldestAge, long rejected) { }
 
+  /** The notification channel on which a committed enqueue names its outbox channel (V23). */
+  public static final String NOTIFY_CHANNEL = "pillars_outbox";
+
   private static final String ENQUEUE = "SELECT outbox_enqueue($1, $2, $3)";
   private static final String ENABLE = "INSERT INTO outbox_channels (channel) VALUES ($1) ON CONFLICT DO NOTHING";
   private static final String DISABLE = "DELETE FROM outbox_channels WHERE channel = $1";

@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.logging.Logger;
 
 /**
- * Delivers the outbox: on a timer, per channel, claims due items (see {@link OutboxRepository#claim}), hands them to
+ * Delivers the outbox: on a timer, and at once when an enqueue is committed ({@link #wake}), per channel, claims due items (see {@link OutboxRepository#claim}), hands them to
  * the channel's {@link Deliverer} and records each outcome. A channel whose claim came back full is drained at once,
  * batch after batch; one round per channel runs at a time on this server, and servers sharing the database claim
  * disjoint rows. A failure of any step leaves the items claimed: they are tried again when the lease runs out.
@@ -51,6 +51,15 @@ public final class OutboxWorker {
   public void start() {
     if (!deliverers.isEmpty() && timer < 0) {
       timer = vertx.setPeriodic(intervalMs, id -> deliverers.keySet().forEach(this::drain));
+    }
+  }
+
+  /** Delivers every channel's due items now (on a notification, or after notifications may have been missed). */
+  public void wake(String channel) {
+    if (channel == null) {
+      deliverers.keySet().forEach(this::drain);
+    } else {
+      drain(channel);
     }
   }
 

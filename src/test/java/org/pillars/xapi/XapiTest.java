@@ -206,6 +206,23 @@ class XapiTest {
   }
 
   @Test
+  @DisplayName("a statement goes out as soon as its record is committed, not at the worker's next tick (here an hour away)")
+  void sentAtOnce() {
+    RecordingLrs own = new RecordingLrs(lrsVertx, "k", "s").start();
+    try (TestApp slow = TestApp.start(Map.of(AppConfig.XAPI_URL, own.url(), AppConfig.XAPI_KEY, "k", AppConfig.XAPI_SECRET, "s",
+        AppConfig.PUBLIC_URL, SITE, AppConfig.OUTBOX_INTERVAL, "3600000"))) {
+      String username = Accounts.create(slow, "learner");
+      assertEquals(204, slow.send(HttpMethod.POST, "/api/modules/alpha/lessons/first/read", null,
+          "Authorization", "Bearer " + Accounts.token(slow, username)).statusCode());
+      await().atMost(PATIENCE).until(() -> own.stored().size() == 1);
+      assertEquals("http://adlnet.gov/expapi/verbs/experienced",
+          own.stored().values().iterator().next().getJsonObject("verb").getString("id"));
+    } finally {
+      own.stop();
+    }
+  }
+
+  @Test
   @DisplayName("an LRS down for a while (503, then refusing connections) costs nothing: once back, every statement arrives, once")
   void outage() {
     Learner l = learner(null);
