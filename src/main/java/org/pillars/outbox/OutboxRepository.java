@@ -14,11 +14,11 @@ import java.util.Map;
 import java.util.Optional;
 import org.pillars.db.Transactions;
 
-/** All SQL of the outbox (V23): enqueueing, claiming due rows, recording what became of them, and its depth. */
+/**
+ * All SQL of the outbox (V23): enqueueing, claiming due rows, recording what became of them, and its depth. Other
+ * features reach it through {@link Outbox}; the worker and App use it directly.
+ */
 public final class OutboxRepository {
-
-  /** A channel's undelivered items (pending, not rejected) and the age of the oldest, for gauges; rejected apart. */
-  public record Depth(long undelivered, Optional<Duration> oldestAge, long rejected) { }
 
   /** The notification channel on which a committed enqueue names its outbox channel (V23). */
   public static final String NOTIFY_CHANNEL = "pillars_outbox";

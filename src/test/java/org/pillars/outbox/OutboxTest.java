@@ -36,12 +36,15 @@ class OutboxTest {
   private static TestApp server;
   private static Pool pool;
   private static OutboxRepository repository;
+  /** What other features hold: enqueue and depth. */
+  private static Outbox outbox;
 
   @BeforeAll
   static void start() {
     server = TestApp.start();
     pool = server.app().database().pool();
     repository = new OutboxRepository(pool);
+    outbox = new Outbox(repository);
   }
 
   @AfterAll
@@ -97,7 +100,7 @@ class OutboxTest {
   private static void enqueue(String channel, int n) {
     repository.enable(channel).await();
     for (int i = 0; i < n; i++) {
-      repository.enqueue(channel, "item-" + i, new JsonObject().put("n", i)).await();
+      outbox.enqueue(channel, "item-" + i, new JsonObject().put("n", i)).await();
     }
   }
 
@@ -110,7 +113,12 @@ class OutboxTest {
   @DisplayName("the same item enqueued twice is kept once; a channel not enabled keeps nothing")
   void enqueueOnce() {
     enqueue("once", 1);
-    repository.enqueue("once", "item-0", new JsonObject().put("n", "other")).await();
+    new org.pillars.db.Transactions(pool).run(tx -> outbox.enqueue(tx, "once", "item-0", new JsonObject().put("n", "other"))).await();
+    assertEquals(1, rows("once").size());
+    assertEquals(0, rows("once").get(0).getInteger(2), "not tried yet");
+    // an enqueue whose transaction rolls back leaves nothing
+    new org.pillars.db.Transactions(pool).run(tx -> outbox.enqueue(tx, "once", "item-rolled-back", new JsonObject())
+        .compose(v -> Future.failedFuture(new IllegalStateException("the record's write failed")))).otherwiseEmpty().await();
     assertEquals(1, rows("once").size());
     repository.enqueue("not-enabled", "item-0", new JsonObject()).await();
     assertEquals(0, rows("not-enabled").size());
@@ -194,7 +202,7 @@ class OutboxTest {
     assertEquals(1, rows.stream().filter(r -> r.getBoolean(4)).count(), "the one outcome given: rejected");
     assertEquals("no such course", rows.get(0).getString(5));
     assertEquals(2, rows.stream().filter(r -> !r.getBoolean(3) && !r.getBoolean(4)).count(), "the others wait to be retried");
-    OutboxRepository.Depth depth = repository.depth().await().get("faulty");
+    Depth depth = outbox.depth().await().get("faulty");
     assertEquals(2, depth.undelivered());
     assertEquals(1, depth.rejected());
     assertTrue(depth.oldestAge().isPresent() && !depth.oldestAge().get().isNegative());
