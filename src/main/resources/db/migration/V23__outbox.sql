@@ -43,6 +43,8 @@ END $$;
 -- xAPI: one rule, here, for every way a lesson read or a graded attempt is stored (a page's button, the API, a
 -- phone's sync; an attempt submitted in place or sent from a phone already graded). The row names the record, not
 -- the statements: org.pillars.xapi builds them from the record, the same way for delivery and for a download.
+-- An attempt held (sent from a phone after the attempts were used up, V8) counts for nothing until a coordinator
+-- counts it: it is told about then, and never if it is set aside.
 CREATE FUNCTION xapi_lesson_read() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM outbox_enqueue('xapi', 'lesson-read:' || NEW.account_id || ':' || NEW.module_id || ':' || NEW.lesson_id,
@@ -53,9 +55,9 @@ CREATE TRIGGER lesson_reads_xapi AFTER INSERT ON lesson_reads FOR EACH ROW EXECU
 
 CREATE FUNCTION xapi_attempt() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF NEW.submitted_at IS NOT NULL AND (TG_OP = 'INSERT' OR OLD.submitted_at IS NULL) THEN
+  IF NEW.submitted_at IS NOT NULL AND NOT NEW.held AND (TG_OP = 'INSERT' OR OLD.submitted_at IS NULL OR OLD.held) THEN
     PERFORM outbox_enqueue('xapi', 'attempt:' || NEW.id, jsonb_build_object('kind', 'attempt', 'attempt', NEW.id));
   END IF;
   RETURN NULL;
 END $$;
-CREATE TRIGGER attempts_xapi AFTER INSERT OR UPDATE OF submitted_at ON attempts FOR EACH ROW EXECUTE FUNCTION xapi_attempt();
+CREATE TRIGGER attempts_xapi AFTER INSERT OR UPDATE OF submitted_at, held ON attempts FOR EACH ROW EXECUTE FUNCTION xapi_attempt();

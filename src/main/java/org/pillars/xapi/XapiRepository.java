@@ -22,7 +22,7 @@ public final class XapiRepository {
   public record LessonRead(long accountId, String moduleId, String lessonId, OffsetDateTime readAt) { }
 
   /**
-   * A graded attempt: {@code at} when it was answered (a phone's word, never later than when it arrived), {@code lang}
+   * A graded attempt that counts (not held, V8): {@code at} when it was answered (a phone's word, never later than when it arrived), {@code lang}
    * the language it was answered in (null before V12), {@code result} as graded (Grading's JSON).
    */
   public record Graded(UUID id, long accountId, String moduleId, int moduleVersion, OffsetDateTime at, String lang,
@@ -32,7 +32,7 @@ public final class XapiRepository {
       SELECT account_id, module_id, lesson_id, first_read_at FROM lesson_reads WHERE account_id = $1 AND module_id = $2 AND lesson_id = $3""";
   private static final String GRADED = """
       SELECT id, account_id, module_id, module_version, coalesce(answered_at, submitted_at) AS at, lang, result
-      FROM attempts WHERE id = $1 AND submitted_at IS NOT NULL""";
+      FROM attempts WHERE id = $1 AND submitted_at IS NOT NULL AND NOT held""";
   private static final String COHORT_READS = """
       SELECT r.account_id, r.module_id, r.lesson_id, r.first_read_at
       FROM lesson_reads r JOIN cohort_members m ON m.account_id = r.account_id WHERE m.cohort_id = $1
@@ -40,6 +40,7 @@ public final class XapiRepository {
   private static final String COHORT_GRADED = """
       SELECT a.id, a.account_id, a.module_id, a.module_version, coalesce(a.answered_at, a.submitted_at) AS at, a.lang, a.result
       FROM attempts a JOIN cohort_members m ON m.account_id = a.account_id WHERE m.cohort_id = $1 AND a.submitted_at IS NOT NULL
+        AND NOT a.held
       ORDER BY at, a.id""";
 
   private final Pool pool;
@@ -61,7 +62,7 @@ public final class XapiRepository {
     return pool.preparedQuery(COHORT_READS).execute(Tuple.of(cohortId)).map(XapiRepository::reads);
   }
 
-  /** The graded attempts of the cohort's members, oldest first. */
+  /** The graded attempts of the cohort's members that count (none held), oldest first. */
   public Future<List<Graded>> cohortGraded(long cohortId) {
     return pool.preparedQuery(COHORT_GRADED).execute(Tuple.of(cohortId)).map(XapiRepository::graded);
   }

@@ -185,6 +185,38 @@ class XapiTest {
   }
 
   @Test
+  @DisplayName("an attempt held (sent after the attempts were used up) is told about only once a coordinator counts it")
+  void heldUntilCounted() {
+    long organisation = Cohorts.organisation(server, "Held rotation org");
+    Learner l = learner(organisation);
+    long cohort = Cohorts.cohort(server, organisation, "Held rotation");
+    Cohorts.enrol(server, cohort, l.id());
+    server.app().database().pool().preparedQuery("INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, 'alpha', current_date + 5)")
+        .execute(Tuple.of(cohort)).await();
+    JsonArray items = new JsonArray();
+    for (int i = 0; i < 4; i++) {
+      items.add(new JsonObject().put("key", UUID.randomUUID().toString()).put("kind", "attempt").put("module", "alpha").put("version", 3)
+          .put("answers", i < 3 ? AlphaAnswers.allWrong() : AlphaAnswers.allRight()).put("answeredAt", "2026-11-28T09:3" + i + ":00Z"));
+    }
+    JsonObject late = post("/api/sync", l.token(), new JsonObject().put("items", items)).bodyAsJsonObject().getJsonArray("items")
+        .getJsonObject(3);
+    assertTrue(late.getBoolean("held"), late.encode());
+    awaitStored(l, 15);
+    // committed with the attempt, or not at all: no item means it will not be sent
+    assertEquals(List.of(), outbox(l, late.getString("attempt")).stream().map(r -> r.getString(0))
+        .filter(k -> k.startsWith("attempt:" + late.getString("attempt"))).toList());
+    String coordinator = Accounts.token(server, Accounts.create(server, "coordinator", organisation));
+    int before = server.get("/cohorts/" + cohort + "/statements.json", "Authorization", "Bearer " + coordinator).bodyAsJsonArray().size();
+    assertEquals(15, before, "the download leaves the held attempt out too");
+    post("/api/cohorts/" + cohort + "/learners/" + l.id() + "/attempts/" + late.getString("attempt") + "/decision", coordinator,
+        new JsonObject().put("count", true));
+    List<JsonObject> stored = awaitStored(l, 20);
+    assertEquals(Map.of("answered", 16L, "failed", 3L, "passed", 1L), verbs(stored));
+    assertEquals(20, server.get("/cohorts/" + cohort + "/statements.json", "Authorization", "Bearer " + coordinator)
+        .bodyAsJsonArray().size());
+  }
+
+  @Test
   @DisplayName("a lesson read whose outbox item cannot be written is not stored either: one transaction, no half-state")
   void oneTransaction() {
     Learner l = learner(null);
