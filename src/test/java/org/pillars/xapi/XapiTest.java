@@ -75,6 +75,17 @@ class XapiTest {
     return new Learner(id, Accounts.token(server, username), Statements.id("pillars:account:" + id));
   }
 
+  /** A learner in a cohort of an organisation of its own. */
+  private record Enrolled(long organisation, long cohort, Learner learner) { }
+
+  private static Enrolled enrolled(String name) {
+    long organisation = Cohorts.organisation(server, name + " org");
+    Learner l = learner(organisation);
+    long cohort = Cohorts.cohort(server, organisation, name);
+    Cohorts.enrol(server, cohort, l.id());
+    return new Enrolled(organisation, cohort, l);
+  }
+
   private static HttpResponse<Buffer> post(String path, String token, JsonObject body) {
     HttpResponse<Buffer> r = server.send(HttpMethod.POST, path, body == null ? null : body.toBuffer(),
         "Authorization", "Bearer " + token, "Content-Type", "application/json");
@@ -187,10 +198,10 @@ class XapiTest {
   @Test
   @DisplayName("an attempt held (sent after the attempts were used up) is told about only once a coordinator counts it")
   void heldUntilCounted() {
-    long organisation = Cohorts.organisation(server, "Held rotation org");
-    Learner l = learner(organisation);
-    long cohort = Cohorts.cohort(server, organisation, "Held rotation");
-    Cohorts.enrol(server, cohort, l.id());
+    Enrolled e = enrolled("Held rotation");
+    long organisation = e.organisation();
+    long cohort = e.cohort();
+    Learner l = e.learner();
     server.app().database().pool().preparedQuery("INSERT INTO assignments (cohort_id, module_id, due_on) VALUES ($1, 'alpha', current_date + 5)")
         .execute(Tuple.of(cohort)).await();
     JsonArray items = new JsonArray();
@@ -317,10 +328,10 @@ class XapiTest {
   @Test
   @DisplayName("a coordinator downloads the cohort's statements as a file: the very statements the LRS received; others may not")
   void cohortDownload() {
-    long organisation = Cohorts.organisation(server, "Download rotation org");
-    Learner l = learner(organisation);
-    long cohort = Cohorts.cohort(server, organisation, "Download rotation");
-    Cohorts.enrol(server, cohort, l.id());
+    Enrolled e = enrolled("Download rotation");
+    long organisation = e.organisation();
+    long cohort = e.cohort();
+    Learner l = e.learner();
     read(l, "first");
     read(l, "second");
     passQuiz(l);
