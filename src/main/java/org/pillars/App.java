@@ -75,6 +75,13 @@ import org.pillars.http.Pages;
 import org.pillars.http.Templates;
 import org.pillars.web.ApiContract;
 import org.pillars.web.WebVerticle;
+import org.pillars.outbox.Deliverer;
+import org.pillars.outbox.OutboxRepository;
+import org.pillars.outbox.OutboxWorker;
+import org.pillars.xapi.LrsDeliverer;
+import org.pillars.xapi.XapiRepository;
+import org.pillars.xapi.XapiRoutes;
+import org.pillars.xapi.XapiService;
 
 /**
  * The server: configuration, then the database, its migrations and seeds, then the content, then HTTP.
@@ -96,6 +103,8 @@ public final class App {
   private ContentStore content;
   private ApiContract contract;
   private LtiService lti;
+  private XapiService xapi;
+  private OutboxWorker outbox;
   private int port;
 
   private App(AppConfig config) {
@@ -125,6 +134,7 @@ public final class App {
         .compose(v -> app.loadContent())
         .compose(v -> app.startCredentials())
         .compose(v -> app.startHttp())
+        .compose(v -> app.startOutbox())
         .onSuccess(v -> {
           LOG.info(() -> "Pillars is serving http://localhost:" + app.port + "/ (database " + app.database.describe()
               + ", started in " + (System.nanoTime() - started) / 1_000_000 + " ms)");
@@ -165,6 +175,9 @@ public final class App {
    * The returned future is bound to no event loop: the loops are gone by the time it completes.
    */
   public Future<Void> stop() {
+    if (outbox != null) {
+      outbox.stop();
+    }
     if (content != null) {
       content.stopWatching();
     }
@@ -199,6 +212,34 @@ public final class App {
     credentials = new CredentialService(vertx, issuerKeys, new CredentialRepository(database.pool()), origin,
         java.time.Clock.systemUTC());
     return credentials.start();
+  }
+
+  /**
+   * The outbox, once this server's address is known: xAPI is enabled while an LRS is configured (statements are kept
+   * from then on) and disabled otherwise; then the worker's timer delivers what is due, on this server as on others.
+   */
+  private Future<Void> startOutbox() {
+    OutboxRepository repository = new OutboxRepository(database.pool());
+    List<Deliverer> deliverers = config.lrs().<List<Deliverer>>map(lrs -> List.of(new LrsDeliverer(
+        io.vertx.ext.web.client.WebClient.create(vertx), xapi, lrs.url(), lrs.key(), lrs.secret(), lrs.timeoutSeconds()))).orElse(List.of());
+    // a claimed item is left alone well past the time its batch can take (20 statements' batches, 5 connections)
+    long leaseSeconds = Math.max(60, 6L * config.lrs().map(AppConfig.Lrs::timeoutSeconds).orElse(10));
+    outbox = new OutboxWorker(vertx, repository, deliverers, config.outbox().intervalMs(), config.outbox().backoffMs(), leaseSeconds);
+    Future<Void> woken = deliverers.isEmpty() ? Future.succeededFuture()
+        : database.listen(OutboxRepository.NOTIFY_CHANNEL, new Notifications.Listener() {
+          // an item committed anywhere is sent at once, not at the next tick; after a lost connection, everything due
+          @Override
+          public void notified(String channel) {
+            outbox.wake(channel);
+          }
+
+          @Override
+          public void missed() {
+            outbox.wake(null);
+          }
+        }).mapEmpty();
+    return (config.lrs().isPresent() ? repository.enable(XapiService.CHANNEL) : repository.disable(XapiService.CHANNEL))
+        .compose(v -> woken).onSuccess(v -> outbox.start());
   }
 
   private Future<Void> startDatabase() {
@@ -289,6 +330,7 @@ public final class App {
           },
           content::get, () -> config.publicUrl().orElse("http://localhost:" + port));
       this.lti = lti;
+      xapi = new XapiService(new XapiRepository(database.pool()), content, () -> config.publicUrl().orElse("http://localhost:" + port));
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
           new LtiRoutes(lti, new DynamicRegistration(new LtiRepository(database.pool()), io.vertx.ext.web.client.WebClient.create(vertx),
@@ -309,6 +351,7 @@ public final class App {
           new CohortRoutes(cohorts, content, pages),
           new MemberRoutes(cohorts, bulk, content, pages),
           new ReadinessRoutes(cohorts, content, pages),
+          new XapiRoutes(xapi, (p, cohortId) -> cohorts.cohort(p, cohortId).map(CohortRepository.Cohort::id)),
           new SetupRoutes(auth, authn, pages),
           new CatalogRoutes(content, pages, learning::lessonsRead, (p, moduleId) -> exercises.reader(p, moduleId).map(r ->
               new ModuleReader.Reader(r.track().orElse(null), r.played().entrySet().stream().collect(java.util.stream.Collectors.toMap(

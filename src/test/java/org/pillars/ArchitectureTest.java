@@ -33,7 +33,7 @@ class ArchitectureTest {
 
   private static final String[] FEATURES = {"org.pillars.auth..", "org.pillars.learning..", "org.pillars.cohorts..",
       "org.pillars.catalog..", "org.pillars.authoring..", "org.pillars.audit..", "org.pillars.credentials..",
-      "org.pillars.lti.."};
+      "org.pillars.lti..", "org.pillars.outbox..", "org.pillars.xapi.."};
 
   private static JavaClasses main;
 
@@ -91,17 +91,32 @@ class ArchitectureTest {
   @Test
   @DisplayName("accounts and set-up codes are written by auth's repository alone (the first-run seeds aside)")
   void accountsHaveOneOwner() throws IOException {
-    Pattern write = Pattern.compile("(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(accounts|password_setups)\\b",
-        Pattern.CASE_INSENSITIVE);
-    Path owner = Path.of("src/main/java/org/pillars/auth/AuthRepository.java");
-    Path seeds = Path.of("src/main/java/org/pillars/seeds/Seeds.java");
-    List<String> writers;
+    writtenOnlyBy("accounts|password_setups", "", Path.of("src/main/java/org/pillars/auth/AuthRepository.java"),
+        Path.of("src/main/java/org/pillars/seeds/Seeds.java"));
+  }
+
+  @Test
+  @DisplayName("the outbox is written by its repository alone (and by V23's triggers, in SQL)")
+  void outboxHasOneOwner() throws IOException {
+    writtenOnlyBy("outbox|outbox_channels", "|outbox_enqueue", Path.of("src/main/java/org/pillars/outbox/OutboxRepository.java"));
+  }
+
+  /** Only {@code owner} (and {@code also}) has INSERT, UPDATE or DELETE of {@code tables} (or {@code more} of the pattern). */
+  private static void writtenOnlyBy(String tables, String more, Path owner, Path... also) throws IOException {
+    Pattern write = Pattern.compile("(INSERT\\s+INTO|UPDATE|DELETE\\s+FROM)\\s+(" + tables + ")\\b" + more, Pattern.CASE_INSENSITIVE);
+    List<Path> allowed = new java.util.ArrayList<>(List.of(also));
+    allowed.add(owner);
+    assertEquals(List.of(), writersBesides(write, allowed.toArray(Path[]::new)), "only " + owner.getFileName() + " writes " + tables);
+    assertTrue(write.matcher(read(owner)).find(), "the rule must see " + owner.getFileName() + "'s own writes");
+  }
+
+  /** The main sources, {@code allowed} aside, in which {@code write} is found. */
+  private static List<String> writersBesides(Pattern write, Path... allowed) throws IOException {
+    List<Path> skip = List.of(allowed);
     try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
-      writers = files.filter(p -> p.toString().endsWith(".java") && !p.equals(owner) && !p.equals(seeds))
+      return files.filter(p -> p.toString().endsWith(".java") && !skip.contains(p))
           .filter(p -> write.matcher(read(p)).find()).map(Path::toString).toList();
     }
-    assertEquals(List.of(), writers, "only AuthRepository writes accounts and password_setups");
-    assertTrue(write.matcher(read(owner)).find(), "the rule must see AuthRepository's own writes");
   }
 
   private static String read(Path p) {

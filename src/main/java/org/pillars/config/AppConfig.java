@@ -39,7 +39,9 @@ public record AppConfig(
     Optional<String> publicUrl,
     Optional<Path> ltiKeyFile,
     java.util.List<IpRange> metricsAddresses,
-    Optional<String> metricsToken) {
+    Optional<String> metricsToken,
+    Optional<Lrs> lrs,
+    Outbox outbox) {
 
   public static final String PORT = "PORT";
   public static final String HOST = "PILLARS_HOST";
@@ -75,6 +77,25 @@ public record AppConfig(
   public static final String METRICS_ADDRESSES = "PILLARS_METRICS_ADDRESSES";
   /** Who may read /metrics from anywhere else: {@code Authorization: Bearer <this>}. Unset, nobody may that way. */
   public static final String METRICS_TOKEN = "PILLARS_METRICS_TOKEN";
+  /** The learning record store that receives xAPI statements: its endpoint, and the Basic credentials it gave us. */
+  public static final String XAPI_URL = "PILLARS_XAPI_URL";
+  public static final String XAPI_KEY = "PILLARS_XAPI_KEY";
+  public static final String XAPI_SECRET = "PILLARS_XAPI_SECRET";
+  public static final String XAPI_TIMEOUT = "PILLARS_XAPI_TIMEOUT_SECONDS";
+  /** How often the outbox is looked at, and the first wait before a failed delivery is tried again (it doubles). */
+  public static final String OUTBOX_INTERVAL = "PILLARS_OUTBOX_INTERVAL_MS";
+  public static final String OUTBOX_BACKOFF = "PILLARS_OUTBOX_BACKOFF_MS";
+
+  /** A learning record store; the secret is never shown, so a logged config cannot leak it. */
+  public record Lrs(String url, String key, String secret, int timeoutSeconds) {
+    @Override
+    public String toString() {
+      return "Lrs[url=" + url + ", key=" + key + ", secret=(hidden), timeoutSeconds=" + timeoutSeconds + "]";
+    }
+  }
+
+  /** The outbox worker's timer and its first retry delay; the delay doubles up to an hour. */
+  public record Outbox(long intervalMs, long backoffMs) { }
 
   /** Reads the process environment and system properties. */
   public static AppConfig load() {
@@ -113,7 +134,9 @@ public record AppConfig(
         src.optional(PUBLIC_URL).map(u -> src.publicUrl(PUBLIC_URL, u)),
         src.optional(LTI_KEY_FILE).map(Path::of),
         src.ranges(METRICS_ADDRESSES, "127.0.0.1,::1"),
-        src.optional(METRICS_TOKEN).map(t -> src.secret(METRICS_TOKEN, t)));
+        src.optional(METRICS_TOKEN).map(t -> src.secret(METRICS_TOKEN, t)),
+        src.lrs(),
+        new Outbox(src.integer(OUTBOX_INTERVAL, 5000, 10, 3_600_000), src.integer(OUTBOX_BACKOFF, 2000, 10, 3_600_000)));
   }
 
   /** Cookies are Secure (HTTPS only) unless this is the embedded development set-up or told otherwise. */
@@ -177,6 +200,29 @@ public record AppConfig(
         throw new ConfigException(key + " must be an address such as https://pillars.example.org (no path), not '" + v + "'");
       }
       return v;
+    }
+
+    /** The LRS, when its address is set: then its key and secret are required, and without it neither may be set. */
+    Optional<Lrs> lrs() {
+      Optional<String> url = optional(XAPI_URL);
+      if (url.isEmpty()) {
+        for (String k : new String[] {XAPI_KEY, XAPI_SECRET}) {
+          if (optional(k).isPresent()) {
+            throw new ConfigException(k + " is set but " + XAPI_URL + " is not: set the learning record store's address too");
+          }
+        }
+        return Optional.empty();
+      }
+      String v = url.get().endsWith("/") ? url.get().substring(0, url.get().length() - 1) : url.get();
+      if (!v.matches("https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%/-]*)?")) {
+        throw new ConfigException(XAPI_URL + " must be an address such as https://lrs.example.org/xapi, not '" + v + "'");
+      }
+      String key = optional(XAPI_KEY).orElseThrow(() -> new ConfigException(XAPI_KEY + " is required with " + XAPI_URL));
+      String secret = optional(XAPI_SECRET).orElseThrow(() -> new ConfigException(XAPI_SECRET + " is required with " + XAPI_URL));
+      if (key.contains(":")) {
+        throw new ConfigException(XAPI_KEY + " must not contain ':' (HTTP Basic authentication)");
+      }
+      return Optional.of(new Lrs(v, key, secret, integer(XAPI_TIMEOUT, 10, 1, 300)));
     }
 
     String raw(String key) {

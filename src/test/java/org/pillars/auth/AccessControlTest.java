@@ -270,6 +270,7 @@ class AccessControlTest {
     form("POST", "/cohorts", "/cohorts", "organisation=none", "303 403 403 403 403 400 400", false);
     row("GET", "/cohorts/:cohortId", c, "303 403 403 403 403 200 200");
     row("GET", "/cohorts/:cohortId/export.csv", c + "/export.csv", "303 403 403 403 403 200 200");
+    row("GET", "/cohorts/:cohortId/statements.json", c + "/statements.json", "303 403 403 403 403 200 200");
     form("POST", "/cohorts/:cohortId/import", c + "/import", "", "303 403 403 403 403 400 400", false);
     form("POST", "/cohorts/:cohortId/assignments", c + "/assignments", "module=alpha&dueOn=2030-01-01", "303 403 403 403 403 303 303", false);
     // bulk actions: the target learner is of another organisation than the coordinator's cohort, so nothing is done (404)
