@@ -53,6 +53,7 @@ import org.pillars.lti.DynamicRegistration;
 import org.pillars.lti.LtiRepository;
 import org.pillars.lti.LtiRoutes;
 import org.pillars.lti.LtiService;
+import org.pillars.lti.ScoreDeliverer;
 import org.pillars.lti.ToolKeys;
 import org.pillars.learning.LearningRepository;
 import org.pillars.learning.LearningRoutes;
@@ -220,8 +221,11 @@ public final class App {
    */
   private Future<Void> startOutbox() {
     OutboxRepository repository = new OutboxRepository(database.pool());
-    List<Deliverer> deliverers = config.lrs().<List<Deliverer>>map(lrs -> List.of(new LrsDeliverer(
-        io.vertx.ext.web.client.WebClient.create(vertx), xapi, lrs.url(), lrs.key(), lrs.secret(), lrs.timeoutSeconds()))).orElse(List.of());
+    List<Deliverer> deliverers = new java.util.ArrayList<>();
+    config.lrs().ifPresent(lrs -> deliverers.add(new LrsDeliverer(
+        io.vertx.ext.web.client.WebClient.create(vertx), xapi, lrs.url(), lrs.key(), lrs.secret(), lrs.timeoutSeconds())));
+    java.util.Optional<Deliverer> scores = ScoreDeliverer.create(vertx, new LtiRepository(database.pool()), ltiKeys);
+    scores.ifPresent(deliverers::add);
     // a claimed item is left alone well past the time its batch can take (20 statements' batches, 5 connections)
     long leaseSeconds = Math.max(60, 6L * config.lrs().map(AppConfig.Lrs::timeoutSeconds).orElse(10));
     outbox = new OutboxWorker(vertx, repository, deliverers, config.outbox().intervalMs(), config.outbox().backoffMs(), leaseSeconds);
@@ -239,6 +243,7 @@ public final class App {
           }
         }).mapEmpty();
     return (config.lrs().isPresent() ? repository.enable(XapiService.CHANNEL) : repository.disable(XapiService.CHANNEL))
+        .compose(v -> scores.isPresent() ? repository.enable(ScoreDeliverer.CHANNEL) : repository.disable(ScoreDeliverer.CHANNEL))
         .compose(v -> woken).onSuccess(v -> outbox.start());
   }
 

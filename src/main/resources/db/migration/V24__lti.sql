@@ -96,3 +96,30 @@ CREATE TABLE lti_invitations (
   instructor_role  TEXT NOT NULL CHECK (instructor_role IN ('trainer', 'coordinator')),
   expires_at       TIMESTAMPTZ NOT NULL
 );
+
+-- Assignment and Grade Services: a graded attempt (not held; a held one once a coordinator counts it) of a learner
+-- who launched a link to its module with a gradebook column goes to that column through the outbox (V23), as the
+-- best score so far, once per attempt and link. The platform keeps the latest score it is sent: the best, each time.
+CREATE FUNCTION lti_score() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  l RECORD;
+  best INTEGER;
+  passed BOOLEAN;
+BEGIN
+  IF NEW.submitted_at IS NOT NULL AND NOT NEW.held AND (TG_OP = 'INSERT' OR OLD.submitted_at IS NULL OR OLD.held) THEN
+    FOR l IN SELECT k.platform_id, k.resource_link_id, k.lineitem_url, a.subject
+             FROM lti_link_members m
+             JOIN lti_links k ON k.platform_id = m.platform_id AND k.resource_link_id = m.resource_link_id
+             JOIN account_links a ON a.account_id = m.account_id AND a.platform_id = m.platform_id
+             WHERE m.account_id = NEW.account_id AND k.module_id = NEW.module_id AND k.lineitem_url IS NOT NULL LOOP
+      SELECT max(t.score), bool_or(t.passed) INTO best, passed FROM attempts t
+      WHERE t.account_id = NEW.account_id AND t.module_id = NEW.module_id AND t.submitted_at IS NOT NULL AND NOT t.held;
+      PERFORM outbox_enqueue('lti-score', 'score:' || NEW.id || ':' || l.platform_id || ':' || l.resource_link_id,
+        jsonb_build_object('platform', l.platform_id, 'lineitem', l.lineitem_url, 'user', l.subject, 'score', best,
+          'passed', passed, 'timestamp', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')));
+    END LOOP;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER attempts_lti_score AFTER INSERT OR UPDATE OF submitted_at, held ON attempts
+  FOR EACH ROW EXECUTE FUNCTION lti_score();

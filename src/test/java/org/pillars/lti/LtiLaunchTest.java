@@ -61,7 +61,8 @@ class LtiLaunchTest {
 
   @BeforeAll
   static void start() {
-    server = TestApp.start();
+    // the outbox looks every 100 ms and retries after 100 ms (doubling): a platform outage in the test lasts a moment
+    server = TestApp.start(Map.of(org.pillars.config.AppConfig.OUTBOX_INTERVAL, "100", org.pillars.config.AppConfig.OUTBOX_BACKOFF, "100"));
     outside = WebClient.create(server.app().vertx(), new WebClientOptions().setFollowRedirects(false));
     platform = new LtiPlatform(server.app().vertx()).start("http://localhost:" + server.port() + "/lti/jwks");
     organisation = server.app().database().pool().preparedQuery(
@@ -607,6 +608,63 @@ class LtiLaunchTest {
             io.vertx.core.Future.succeededFuture(done.cause())).await();
     assertTrue(refused instanceof org.pillars.core.NotFound, String.valueOf(refused));
     assertEquals(0L, server.app().database().pool().query("SELECT count(*) FROM lti_platforms WHERE issuer = 'https://twice.example'")
+        .execute().await().iterator().next().getLong(0));
+  }
+
+  private static List<JsonObject> scoresOf(String user) {
+    synchronized (platform.scores) {
+      return platform.scores.stream().filter(sc -> user.equals(sc.getString("userId"))).toList();
+    }
+  }
+
+  @Test
+  @DisplayName("grade passback: a quiz passed while the platform's grade service is down reaches its gradebook once it is back, once")
+  void gradePassback() {
+    LtiPlatform.Authorised form = authorise(platform, Launch.learner("graded-1", "alpha"));
+    HttpResponse<Buffer> launched = post(platform, form.idToken(), form.state());
+    String cookie = sessionCookie(launched);
+    String csrf = fields(server.get("/home", "Cookie", cookie).bodyAsString()).get("_csrf");
+    platform.gradesDown = true;
+    int before = platform.scorePosts.get();
+    HttpResponse<Buffer> started = server.send(HttpMethod.POST, "/api/modules/alpha/attempts", new JsonObject().toBuffer(),
+        "Cookie", cookie, "X-CSRF-Token", csrf, "Content-Type", "application/json");
+    assertEquals(201, started.statusCode(), started.bodyAsString());
+    String attempt = started.bodyAsJsonObject().getString("attempt");
+    HttpResponse<Buffer> submitted = server.send(HttpMethod.POST, "/api/attempts/" + attempt + "/submit",
+        new JsonObject().put("answers", org.pillars.support.AlphaAnswers.allRight()).toBuffer(),
+        "Cookie", cookie, "X-CSRF-Token", csrf, "Content-Type", "application/json");
+    assertEquals(200, submitted.statusCode(), submitted.bodyAsString());
+
+    // the platform refuses twice (503): nothing reaches the gradebook, the item waits
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> platform.scorePosts.get() >= before + 2);
+    assertEquals(List.of(), scoresOf("graded-1"));
+    platform.gradesDown = false;
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !scoresOf("graded-1").isEmpty());
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> server.app().database().pool()
+        .query("SELECT count(*) FROM outbox WHERE channel = 'lti-score' AND dedupe_key LIKE 'score:" + attempt + ":%'"
+            + " AND delivered_at IS NOT NULL").execute().await().iterator().next().getLong(0) == 1);
+    List<JsonObject> posted = scoresOf("graded-1");
+    assertEquals(1, posted.size(), "posted more than once: " + posted);
+    JsonObject score = posted.get(0);
+    assertEquals("link-alpha", score.getString("lineitem"));
+    assertEquals(100, score.getInteger("scoreGiven"));
+    assertEquals(100, score.getInteger("scoreMaximum"));
+    assertEquals("Completed", score.getString("activityProgress"));
+    assertEquals("FullyGraded", score.getString("gradingProgress"));
+    assertNotNull(java.time.Instant.parse(score.getString("timestamp")));
+    assertTrue(platform.tokenScopes.contains("https://purl.imsglobal.org/spec/lti-ags/scope/score"), platform.tokenScopes.toString());
+  }
+
+  @Test
+  @DisplayName("grade passback: a learner who never came by the platform has nothing sent to it")
+  void noLaunchNoGrade() {
+    String learner = Accounts.token(server, Accounts.create(server, "learner", organisation));
+    String attempt = server.send(HttpMethod.POST, "/api/modules/alpha/attempts", new JsonObject().toBuffer(),
+        "Authorization", "Bearer " + learner, "Content-Type", "application/json").bodyAsJsonObject().getString("attempt");
+    assertEquals(200, server.send(HttpMethod.POST, "/api/attempts/" + attempt + "/submit",
+        new JsonObject().put("answers", org.pillars.support.AlphaAnswers.allRight()).toBuffer(),
+        "Authorization", "Bearer " + learner, "Content-Type", "application/json").statusCode());
+    assertEquals(0L, server.app().database().pool().query("SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'score:" + attempt + ":%'")
         .execute().await().iterator().next().getLong(0));
   }
 }
