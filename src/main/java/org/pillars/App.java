@@ -244,7 +244,29 @@ public final class App {
         }).mapEmpty();
     return (config.lrs().isPresent() ? repository.enable(XapiService.CHANNEL) : repository.disable(XapiService.CHANNEL))
         .compose(v -> scores.isPresent() ? repository.enable(ScoreDeliverer.CHANNEL) : repository.disable(ScoreDeliverer.CHANNEL))
-        .compose(v -> woken).onSuccess(v -> outbox.start());
+        .compose(v -> woken).compose(v -> watchOutbox(repository)).onSuccess(v -> outbox.start());
+  }
+
+
+  /**
+   * Gauges of each channel's backlog: items waiting, the age of the oldest, items rejected for good. Read from the
+   * database as often as the outbox is looked at (so they count every server's items alike), served from memory at each scrape.
+   */
+  private Future<Void> watchOutbox(OutboxRepository repository) {
+    org.pillars.outbox.Outbox facade = new org.pillars.outbox.Outbox(repository);
+    java.util.concurrent.atomic.AtomicReference<Map<String, org.pillars.outbox.Depth>> latest =
+        new java.util.concurrent.atomic.AtomicReference<>(Map.of());
+    org.pillars.outbox.Depth none = new org.pillars.outbox.Depth(0, java.util.Optional.empty(), 0);
+    for (String channel : List.of(XapiService.CHANNEL, ScoreDeliverer.CHANNEL)) {
+      meters.gauge("pillars.outbox.depth", "Items waiting to be delivered", () -> latest.get().getOrDefault(channel, none).undelivered(),
+          "channel", channel);
+      meters.gauge("pillars.outbox.oldest.age.seconds", "How long the oldest waiting item has waited",
+          () -> latest.get().getOrDefault(channel, none).oldestAge().map(d -> d.toMillis() / 1000.0).orElse(0.0), "channel", channel);
+      meters.gauge("pillars.outbox.rejected", "Items the receiver refused for good, kept for an operator",
+          () -> latest.get().getOrDefault(channel, none).rejected(), "channel", channel);
+    }
+    vertx.setPeriodic(Math.max(100, config.outbox().intervalMs()), id -> facade.depth().onSuccess(latest::set));
+    return facade.depth().onSuccess(latest::set).mapEmpty();
   }
 
   private Future<Void> startDatabase() {

@@ -611,6 +611,10 @@ class LtiLaunchTest {
         .execute().await().iterator().next().getLong(0));
   }
 
+  private static org.pillars.support.PrometheusText.Exposition metrics() {
+    return org.pillars.support.PrometheusText.parse(server.get("/metrics").bodyAsString());
+  }
+
   private static List<JsonObject> scoresOf(String user) {
     synchronized (platform.scores) {
       return platform.scores.stream().filter(sc -> user.equals(sc.getString("userId"))).toList();
@@ -638,11 +642,17 @@ class LtiLaunchTest {
     // the platform refuses twice (503): nothing reaches the gradebook, the item waits
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> platform.scorePosts.get() >= before + 2);
     assertEquals(List.of(), scoresOf("graded-1"));
+    // the backlog shows on /metrics while the platform is down, and is gone once it is back
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+        metrics().value("pillars_outbox_depth", "channel", "lti-score") >= 1
+            && metrics().value("pillars_outbox_oldest_age_seconds", "channel", "lti-score") > 0);
     platform.gradesDown = false;
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> !scoresOf("graded-1").isEmpty());
     org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> server.app().database().pool()
         .query("SELECT count(*) FROM outbox WHERE channel = 'lti-score' AND dedupe_key LIKE 'score:" + attempt + ":%'"
             + " AND delivered_at IS NOT NULL").execute().await().iterator().next().getLong(0) == 1);
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+        metrics().value("pillars_outbox_depth", "channel", "lti-score") == 0);
     List<JsonObject> posted = scoresOf("graded-1");
     assertEquals(1, posted.size(), "posted more than once: " + posted);
     JsonObject score = posted.get(0);
