@@ -98,6 +98,8 @@ public final class LtiPlatform implements AutoCloseable {
     router.post("/lineitems/:item/scores").handler(this::score);
     router.get("/memberships").handler(this::memberships);
     router.get("/.well-known/openid-configuration").handler(this::configuration);
+    router.get("/course/:hint").handler(this::coursePage);
+    router.get("/launch-page/:hint").handler(this::launchPage);
     router.post("/register").handler(this::register);
     server = vertx.createHttpServer().requestHandler(router).listen(0, "localhost").await();
     return this;
@@ -148,7 +150,8 @@ public final class LtiPlatform implements AutoCloseable {
     String idToken = sign(tweak.apply(claims(launch, q.get("nonce"), q.get("redirect_uri"))).build(), key, JWSAlgorithm.RS256);
     ctx.response().putHeader("Content-Type", "text/html").end("<form method=\"post\" action=\""
         + escape(q.get("redirect_uri")) + "\"><input type=\"hidden\" name=\"id_token\" value=\"" + idToken
-        + "\"><input type=\"hidden\" name=\"state\" value=\"" + escape(q.get("state")) + "\"></form>");
+        + "\"><input type=\"hidden\" name=\"state\" value=\"" + escape(q.get("state")) + "\"></form>"
+        + "<script>document.forms[0].submit()</script>");
   }
 
   /** The claims of an id_token for {@code launch}, as LTI Core 1.3 section 5 requires them. */
@@ -254,6 +257,24 @@ public final class LtiPlatform implements AutoCloseable {
     }
     scores.add(ctx.body().asJsonObject().put("lineitem", ctx.pathParam("item")));
     ctx.response().setStatusCode(200).end();
+  }
+
+  /** The course page a learner sees on the platform: the activity embedded, as Moodle's "Embed" container does. */
+  private void coursePage(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/html").end("<!doctype html><title>Course</title><h1>Moodle course</h1>"
+        + "<iframe id=\"tool\" width=\"900\" height=\"700\" src=\"/launch-page/" + escape(ctx.pathParam("hint")) + "\"></iframe>");
+  }
+
+  /** Third-party-initiated login, as the platform starts it in the frame: a form posted to the tool at once. */
+  private void launchPage(RoutingContext ctx) {
+    ctx.response().putHeader("Content-Type", "text/html").end("<!doctype html><form method=\"post\" action=\""
+        + escape(toolJwks.replace("/lti/jwks", "/lti/login")) + "\">"
+        + "<input type=\"hidden\" name=\"iss\" value=\"" + escape(issuer()) + "\">"
+        + "<input type=\"hidden\" name=\"login_hint\" value=\"" + escape(ctx.pathParam("hint")) + "\">"
+        + "<input type=\"hidden\" name=\"target_link_uri\" value=\"" + escape(toolJwks.replace("/lti/jwks", "/lti/launch")) + "\">"
+        + "<input type=\"hidden\" name=\"client_id\" value=\"" + CLIENT_ID + "\">"
+        + "<input type=\"hidden\" name=\"lti_deployment_id\" value=\"" + DEPLOYMENT + "\"></form>"
+        + "<script>document.forms[0].submit()</script>");
   }
 
   /** The bearer token a Dynamic Registration must carry (the platform hands it to the tool in the link it opens). */
