@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.MessageDigest;
 import java.security.spec.ECGenParameterSpec;
@@ -94,25 +92,10 @@ public record SigningKeys(String privatePem, String publicPem, byte[] csrfKey, b
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));
-      KeyPair pair = generator.generateKeyPair();
-      String pem = pem("PRIVATE", pair.getPrivate().getEncoded()) + pem("PUBLIC", pair.getPublic().getEncoded());
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      if (Files.exists(file)) {
-        throw new ConfigException(file + " exists already: not overwriting a signing key");
-      }
-      Path tmp = Files.createTempFile(parent, "jwt", ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
-      Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      org.pillars.config.KeyPairFile.write(file, generator.generateKeyPair());
     } catch (GeneralSecurityException | IOException e) {
       throw new ConfigException("cannot create a signing key in " + file + ": " + e.getMessage());
     }
-  }
-
-  private static String pem(String kind, byte[] der) {
-    return "-----BEGIN " + kind + " KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der) + "\n-----END " + kind + " KEY-----\n";
   }
 
   private static byte[] der(String pem) {

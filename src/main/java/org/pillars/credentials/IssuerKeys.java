@@ -13,14 +13,11 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.pillars.auth.SigningKeys;
 import org.pillars.config.AppConfig;
@@ -39,7 +36,6 @@ public final class IssuerKeys {
   }
 
   private static final Logger LOG = Logger.getLogger(IssuerKeys.class.getName());
-  private static final Pattern BLOCK = Pattern.compile("-----BEGIN (PRIVATE|PUBLIC) KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1 KEY-----");
   static final String FOLDER = "issuer-keys";
 
   private final Path folder;
@@ -104,21 +100,9 @@ public final class IssuerKeys {
 
   static Key read(Path file) {
     try {
-      String pem = Files.readString(file, StandardCharsets.US_ASCII);
-      byte[] privateDer = null;
-      byte[] publicDer = null;
-      Matcher m = BLOCK.matcher(pem);
-      while (m.find()) {
-        byte[] der = Base64.getMimeDecoder().decode(m.group(2));
-        if (m.group(1).equals("PRIVATE")) {
-          privateDer = der;
-        } else {
-          publicDer = der;
-        }
-      }
-      if (privateDer == null || publicDer == null) {
-        throw new ConfigException(file + " must hold a PRIVATE KEY and a PUBLIC KEY block");
-      }
+      org.pillars.config.KeyPairFile.Der der = org.pillars.config.KeyPairFile.read(file, "");
+      byte[] privateDer = der.privateKey();
+      byte[] publicDer = der.publicKey();
       KeyFactory ec = KeyFactory.getInstance("EC");
       ECPrivateKey privateKey = (ECPrivateKey) ec.generatePrivate(new PKCS8EncodedKeySpec(privateDer));
       ECPublicKey publicKey = (ECPublicKey) ec.generatePublic(new X509EncodedKeySpec(publicDer));
@@ -127,8 +111,6 @@ public final class IssuerKeys {
       }
       JsonObject jwk = jwk(publicKey);
       return new Key(thumbprint(jwk).substring(0, 16), privateKey, publicKey, jwk, file);
-    } catch (IOException e) {
-      throw new ConfigException(file + " cannot be read: " + e.getMessage());
     } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
       throw new ConfigException(file + " does not hold an EC P-256 key pair: " + e.getMessage());
     }

@@ -11,26 +11,20 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.logging.Logger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.pillars.config.AppConfig;
 import org.pillars.config.ConfigException;
+import org.pillars.config.KeyPairFile;
 
 /**
  * The tool's own RS256 key pair: it signs the Deep Linking answers and the client assertions Pillars sends a
@@ -41,7 +35,6 @@ import org.pillars.config.ConfigException;
 public final class ToolKeys {
 
   private static final Logger LOG = Logger.getLogger(ToolKeys.class.getName());
-  private static final Pattern BLOCK = Pattern.compile("-----BEGIN (PRIVATE|PUBLIC) KEY-----([A-Za-z0-9+/=\\s]+)-----END \\1 KEY-----");
   static final String GENERATED = "lti-rs256.pem";
 
   private final RSAKey key;
@@ -69,26 +62,9 @@ public final class ToolKeys {
   }
 
   static ToolKeys read(Path file) {
-    String pem;
-    try {
-      pem = Files.readString(file, StandardCharsets.US_ASCII);
-    } catch (IOException e) {
-      throw new ConfigException(AppConfig.LTI_KEY_FILE + " " + file + " cannot be read: " + e.getMessage());
-    }
-    byte[] privateDer = null;
-    byte[] publicDer = null;
-    Matcher m = BLOCK.matcher(pem);
-    while (m.find()) {
-      byte[] der = Base64.getMimeDecoder().decode(m.group(2));
-      if (m.group(1).equals("PRIVATE")) {
-        privateDer = der;
-      } else {
-        publicDer = der;
-      }
-    }
-    if (privateDer == null || publicDer == null) {
-      throw new ConfigException(AppConfig.LTI_KEY_FILE + " " + file + " must hold a PRIVATE KEY and a PUBLIC KEY block");
-    }
+    KeyPairFile.Der der = KeyPairFile.read(file, AppConfig.LTI_KEY_FILE + " ");
+    byte[] privateDer = der.privateKey();
+    byte[] publicDer = der.publicKey();
     try {
       KeyFactory rsa = KeyFactory.getInstance("RSA");
       RSAPublicKey publicKey = (RSAPublicKey) rsa.generatePublic(new X509EncodedKeySpec(publicDer));
@@ -109,25 +85,10 @@ public final class ToolKeys {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
-      KeyPair pair = generator.generateKeyPair();
-      String pem = pem("PRIVATE", pair.getPrivate().getEncoded()) + pem("PUBLIC", pair.getPublic().getEncoded());
-      Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
-      if (Files.exists(file)) {
-        throw new ConfigException(file + " exists already: not overwriting an LTI key");
-      }
-      Path tmp = Files.createTempFile(parent, "lti", ".tmp",
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.writeString(tmp, pem, StandardCharsets.US_ASCII);
-      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+      KeyPairFile.write(file, generator.generateKeyPair());
     } catch (GeneralSecurityException | IOException e) {
       throw new ConfigException("cannot create an LTI key in " + file + ": " + e.getMessage());
     }
-  }
-
-  private static String pem(String kind, byte[] der) {
-    return "-----BEGIN " + kind + " KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-        .encodeToString(der) + "\n-----END " + kind + " KEY-----\n";
   }
 
   /** The public key set, as a platform fetches it. */
