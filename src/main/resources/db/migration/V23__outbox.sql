@@ -61,3 +61,17 @@ BEGIN
   RETURN NULL;
 END $$;
 CREATE TRIGGER attempts_xapi AFTER INSERT OR UPDATE OF submitted_at, held ON attempts FOR EACH ROW EXECUTE FUNCTION xapi_attempt();
+
+-- A module completed (its certificate earned: module_progress.completed_at set, V4) is told about once per completion;
+-- earned again after a revocation (V21), it is a completion of its own.
+CREATE FUNCTION xapi_module_completed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.completed_at IS NOT NULL AND (TG_OP = 'INSERT' OR OLD.completed_at IS DISTINCT FROM NEW.completed_at) THEN
+    PERFORM outbox_enqueue('xapi', 'module-completed:' || NEW.account_id || ':' || NEW.module_id || ':'
+        || (extract(epoch FROM NEW.completed_at) * 1000)::bigint,
+      jsonb_build_object('kind', 'module-completed', 'account', NEW.account_id, 'module', NEW.module_id));
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER module_progress_xapi AFTER INSERT OR UPDATE OF completed_at ON module_progress
+  FOR EACH ROW EXECUTE FUNCTION xapi_module_completed();

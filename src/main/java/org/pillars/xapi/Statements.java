@@ -39,7 +39,8 @@ public final class Statements {
       "experienced", display("experienced", "a étudié"),
       "answered", display("answered", "a répondu"),
       "passed", display("passed", "a réussi"),
-      "failed", display("failed", "a échoué"));
+      "failed", display("failed", "a échoué"),
+      "completed", display("completed", "a terminé"));
 
   private final String origin;
   private final Catalog catalog;
@@ -108,6 +109,19 @@ public final class Statements {
         quizActivity, new JsonObject().put("score", score).put("success", result.passed()).put("completion", true), a.at(),
         context(parents(moduleActivity), null, a.lang()).put("registration", registration)));
     return statements;
+  }
+
+  /**
+   * {@code completed} the module, when its certificate was earned (every lesson read, the quiz passed), with the score it
+   * was earned with. Earned again after a revocation, it is another completion, with an id of its own.
+   */
+  public JsonObject completed(XapiRepository.Completed c) {
+    Optional<Module> module = catalog.module(c.moduleId());
+    JsonObject score = new JsonObject().put("scaled", c.score() / 100.0).put("raw", c.score()).put("min", 0).put("max", 100);
+    return statement("pillars:module-completed:" + c.accountId() + ":" + c.moduleId() + ":" + c.completedAt().toInstant().toEpochMilli(),
+        c.accountId(), "completed", moduleActivity(c.moduleId(), module),
+        new JsonObject().put("score", score).put("success", true).put("completion", true), c.completedAt(),
+        new JsonObject().put("platform", "Pillars"));
   }
 
   private JsonObject statement(String name, long accountId, String verb, JsonObject object, JsonObject result, OffsetDateTime at,

@@ -28,6 +28,17 @@ public final class XapiRepository {
   public record Graded(UUID id, long accountId, String moduleId, int moduleVersion, OffsetDateTime at, String lang,
                        JsonObject result) { }
 
+  /** A module completed (every lesson read and the quiz passed: its certificate earned), with the score it was earned with. */
+  public record Completed(long accountId, String moduleId, int score, OffsetDateTime completedAt) { }
+
+  private static final String COMPLETED = """
+      SELECT account_id, module_id, certificate_score, completed_at FROM module_progress
+      WHERE account_id = $1 AND module_id = $2 AND completed_at IS NOT NULL AND certificate_score IS NOT NULL""";
+  private static final String COHORT_COMPLETED = """
+      SELECT p.account_id, p.module_id, p.certificate_score, p.completed_at
+      FROM module_progress p JOIN cohort_members m ON m.account_id = p.account_id WHERE m.cohort_id = $1
+        AND p.completed_at IS NOT NULL AND p.certificate_score IS NOT NULL
+      ORDER BY p.completed_at, p.account_id, p.module_id""";
   private static final String READ = """
       SELECT account_id, module_id, lesson_id, first_read_at FROM lesson_reads WHERE account_id = $1 AND module_id = $2 AND lesson_id = $3""";
   private static final String GRADED = """
@@ -65,6 +76,21 @@ public final class XapiRepository {
   /** The graded attempts of the cohort's members that count (none held), oldest first. */
   public Future<List<Graded>> cohortGraded(long cohortId) {
     return pool.preparedQuery(COHORT_GRADED).execute(Tuple.of(cohortId)).map(XapiRepository::graded);
+  }
+
+  public Future<Optional<Completed>> completed(long accountId, String moduleId) {
+    return pool.preparedQuery(COMPLETED).execute(Tuple.of(accountId, moduleId)).map(rows -> first(completions(rows)));
+  }
+
+  /** The modules the cohort's members completed, oldest first. */
+  public Future<List<Completed>> cohortCompleted(long cohortId) {
+    return pool.preparedQuery(COHORT_COMPLETED).execute(Tuple.of(cohortId)).map(XapiRepository::completions);
+  }
+
+  private static List<Completed> completions(RowSet<Row> rows) {
+    List<Completed> done = new ArrayList<>();
+    rows.forEach(r -> done.add(new Completed(r.getLong(0), r.getString(1), r.getInteger(2), r.getOffsetDateTime(3))));
+    return done;
   }
 
   private static List<LessonRead> reads(RowSet<Row> rows) {

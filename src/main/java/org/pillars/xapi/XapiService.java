@@ -44,11 +44,13 @@ public final class XapiService {
       case "attempt" -> repository.graded(UUID.fromString(payload.getString("attempt"))).compose(found -> found.isEmpty()
           ? Future.succeededFuture(Optional.empty())
           : quiz(found.get(), new HashMap<>()).map(quiz -> Optional.of(build.graded(found.get(), quiz))));
+      case "module-completed" -> repository.completed(payload.getLong("account"), payload.getString("module"))
+          .map(found -> found.map(c -> List.of(build.completed(c))));
       default -> Future.failedFuture(new IllegalArgumentException("an outbox item of an unknown kind: " + payload.getString("kind")));
     };
   }
 
-  /** Every statement of the cohort's members' lesson reads and graded attempts; the caller checked the cohort's scope. */
+  /** Every statement of the cohort's members' lesson reads, graded attempts and modules completed; the caller checked the cohort's scope. */
   public Future<List<JsonObject>> cohortStatements(long cohortId) {
     Statements build = new Statements(origin.get(), content.get());
     return repository.cohortReads(cohortId).compose(reads -> repository.cohortGraded(cohortId).compose(graded -> {
@@ -62,7 +64,10 @@ public final class XapiService {
           return null;
         }));
       }
-      return done.map(all);
+      return done.compose(v -> repository.cohortCompleted(cohortId)).map(completed -> {
+        completed.forEach(c -> all.add(build.completed(c)));
+        return all;
+      });
     }));
   }
 

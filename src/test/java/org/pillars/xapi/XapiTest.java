@@ -280,14 +280,15 @@ class XapiTest {
     assertEquals(0, lrs.storedFor(l.actor()).size(), "nothing could be stored while the LRS was down");
     lrs.mode(RecordingLrs.Mode.UP);
     lrs.start();
-    List<JsonObject> stored = awaitStored(l, 7);
-    assertEquals(Map.of("experienced", 2L, "answered", 4L, "passed", 1L), verbs(stored));
+    // both lessons read and the quiz passed: the module is completed too (its certificate earned)
+    List<JsonObject> stored = awaitStored(l, 8);
+    assertEquals(Map.of("experienced", 2L, "answered", 4L, "passed", 1L, "completed", 1L), verbs(stored));
     await().atMost(PATIENCE).until(() -> outbox(l, attempt).stream().allMatch(r -> r.getBoolean(2)));
     // each statement was accepted by the LRS once: sent again only while it answered 503 or was not there
     Set<String> ids = stored.stream().map(s -> s.getString("id")).collect(Collectors.toSet());
-    assertEquals(7, ids.size());
+    assertEquals(8, ids.size());
     List<String> accepted = lrs.accepted().stream().filter(ids::contains).toList();
-    assertEquals(7, accepted.size(), "accepted once each: " + accepted);
+    assertEquals(8, accepted.size(), "accepted once each: " + accepted);
     assertEquals(List.of(), outbox(l, attempt).stream().filter(r -> !r.getBoolean(2)).map(r -> r.getString(0)).toList(),
         "every item is marked delivered");
   }
@@ -335,7 +336,8 @@ class XapiTest {
     read(l, "first");
     read(l, "second");
     passQuiz(l);
-    List<JsonObject> stored = awaitStored(l, 7);
+    // two lessons, four answers, passed, and the module completed
+    List<JsonObject> stored = awaitStored(l, 8);
 
     String coordinator = Accounts.token(server, Accounts.create(server, "coordinator", organisation));
     HttpResponse<Buffer> r = server.get("/cohorts/" + cohort + "/statements.json", "Authorization", "Bearer " + coordinator);
