@@ -360,10 +360,10 @@ public final class App {
       xapi = new XapiService(new XapiRepository(database.pool()), content, () -> config.publicUrl().orElse("http://localhost:" + port));
       List<Routes> features = List.of(
           new AuthRoutes(auth, authn, pages),
-          new LtiRoutes(lti, new DynamicRegistration(new LtiRepository(database.pool()), io.vertx.ext.web.client.WebClient.create(vertx),
+          new LtiRoutes(lti, new DynamicRegistration(new LtiRepository(database.pool()), vertx,
               () -> config.publicUrl().orElse("http://localhost:" + port), lti), (ctx, token) -> authn.embeddedSession(ctx, token, auth.tokens().minutes() * 60L),
               admin -> cohorts.organisations(admin).map(all -> all.stream()
-                  .map(o -> Map.entry(o.id(), o.name())).toList()), content::get, pages),
+                  .map(o -> Map.entry(o.id(), o.name())).toList()), content::get, pages, config.cookiesSecure()),
           new LearningApi(learning, exercises, meters),
           new ExerciseRoutes(exercises, pages),
           new AnalysisRoutes(learning, pages),

@@ -41,9 +41,9 @@ public final class DynamicRegistration {
   private final Supplier<String> origin;
   private final LtiService lti;
 
-  public DynamicRegistration(LtiRepository repository, WebClient client, Supplier<String> origin, LtiService lti) {
+  public DynamicRegistration(LtiRepository repository, io.vertx.core.Vertx vertx, Supplier<String> origin, LtiService lti) {
     this.repository = repository;
-    this.client = client;
+    this.client = LtiService.client(vertx);
     this.origin = origin;
     this.lti = lti;
   }
@@ -66,7 +66,7 @@ public final class DynamicRegistration {
     return repository.invitation(codeHash).compose(found -> {
       LtiRepository.Invitation invitation = found.orElseThrow(() -> new NotFound("lti_invitation",
           "this registration link is unknown, used or expired: ask a Pillars admin for a new one"));
-      if (configurationUrl == null || !LtiService.web(configurationUrl)) {
+      if (configurationUrl == null || !lti.web(configurationUrl)) {
         return Future.failedFuture(new Invalid("openid_configuration",
             "open this link from the platform's tool registration: it must pass its openid_configuration address"));
       }
@@ -74,7 +74,7 @@ public final class DynamicRegistration {
         String issuer = config.getString("issuer");
         String registrationEndpoint = config.getString("registration_endpoint");
         for (String field : List.of("issuer", "authorization_endpoint", "token_endpoint", "jwks_uri", "registration_endpoint")) {
-          if (!(config.getValue(field) instanceof String v) || !LtiService.web(v)) {
+          if (!(config.getValue(field) instanceof String v) || !lti.web(v)) {
             return Future.failedFuture(new Invalid("openid_configuration", "the platform's configuration has no usable " + field));
           }
         }

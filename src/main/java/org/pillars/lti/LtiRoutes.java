@@ -48,9 +48,11 @@ public final class LtiRoutes implements Routes {
   private final Organisations organisations;
   private final java.util.function.Supplier<Catalog> catalog;
   private final Pages pages;
+  private final boolean secureCookies;
 
   public LtiRoutes(LtiService lti, DynamicRegistration registration, Session session, Organisations organisations,
-                   java.util.function.Supplier<Catalog> catalog, Pages pages) {
+                   java.util.function.Supplier<Catalog> catalog, Pages pages, boolean secureCookies) {
+    this.secureCookies = secureCookies;
     this.lti = lti;
     this.registration = registration;
     this.session = session;
@@ -103,12 +105,35 @@ public final class LtiRoutes implements Routes {
         params.put(name, source.get(name));
       }
     }
-    lti.login(params).onSuccess(url -> ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, url)
-        .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end()).onFailure(ctx::fail);
+    lti.login(params).onSuccess(login -> {
+      ctx.response().headers().add(HttpHeaders.SET_COOKIE, stateCookie(login.state(), login.state(), 600));
+      ctx.response().setStatusCode(302).putHeader(HttpHeaders.LOCATION, login.location())
+          .putHeader(HttpHeaders.CACHE_CONTROL, "no-store").end();
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The state of a login begun in this browser, under a name of its own (two launches in two tabs keep both), sent
+   * back only to the launch. The platform posts the launch from its site: SameSite=None (Secure, Partitioned) behind
+   * HTTPS; over plain http (development) browsers refuse that, and Lax serves on one machine.
+   */
+  private String stateCookie(String state, String value, long maxAgeSeconds) {
+    io.vertx.core.http.Cookie c = io.vertx.core.http.Cookie.cookie(stateCookieName(state), value).setPath("/lti/launch")
+        .setHttpOnly(true).setMaxAge(maxAgeSeconds);
+    return secureCookies ? c.setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.NONE).encode() + "; Partitioned"
+        : c.setSameSite(io.vertx.core.http.CookieSameSite.LAX).encode();
+  }
+
+  static String stateCookieName(String state) {
+    String safe = state == null ? "" : state.replaceAll("[^A-Za-z0-9_-]", "");
+    return "pillars_lti_" + safe.substring(0, Math.min(12, safe.length()));
   }
 
   private void launch(RoutingContext ctx) {
-    lti.launch(ctx.request().getFormAttribute("id_token"), ctx.request().getFormAttribute("state")).onSuccess(launched -> {
+    String state = ctx.request().getFormAttribute("state");
+    io.vertx.core.http.Cookie kept = state == null ? null : ctx.request().getCookie(stateCookieName(state.strip()));
+    lti.launch(ctx.request().getFormAttribute("id_token"), state, kept == null ? null : kept.getValue()).onSuccess(launched -> {
+      ctx.response().headers().add(HttpHeaders.SET_COOKIE, stateCookie(state.strip(), "", 0));
       session.start(ctx, launched.session().token());
       Pages.seeOther(ctx, launched.location());
     }).onFailure(ctx::fail);

@@ -122,7 +122,7 @@ public final class LtiService {
 
   public static LtiService create(io.vertx.core.Vertx vertx, LtiRepository repository, Optional<ToolKeys> keys, Accounts accounts,
                                   Cohorts cohorts, Supplier<Catalog> catalog, Supplier<String> origin) {
-    io.vertx.ext.web.client.WebClient client = io.vertx.ext.web.client.WebClient.create(vertx);
+    io.vertx.ext.web.client.WebClient client = client(vertx);
     return new LtiService(repository, keys, new PlatformKeys(client, Clock.systemUTC()),
         keys.map(k -> new PlatformServices(client, k, Clock.systemUTC())), accounts, cohorts, catalog, origin, Clock.systemUTC());
   }
@@ -154,7 +154,10 @@ public final class LtiService {
    * several registrations) and the user ({@code login_hint}); the answer is the platform's authorisation address, to
    * which the browser goes with a fresh state and nonce (kept ten minutes, used once).
    */
-  public Future<String> login(Map<String, String> params) {
+  /** Where the browser goes next, and the state it must bring back (kept in a cookie of its own: {@link #launch}). */
+  public record Login(String location, String state) { }
+
+  public Future<Login> login(Map<String, String> params) {
     keys();
     String issuer = required(params, "iss");
     String loginHint = required(params, "login_hint");
@@ -192,7 +195,7 @@ public final class LtiService {
           query(url, "lti_message_hint", params.get("lti_message_hint"));
         }
         url.setLength(url.length() - 1);
-        return url.toString();
+        return new Login(url.toString(), state);
       });
     });
   }
@@ -202,10 +205,16 @@ public final class LtiService {
    * signature, issuer, audience, authorised party, times, nonce, message type and version, deployment) before anyone
    * is signed in; any failure is a refusal with its reason.
    */
-  public Future<Launched> launch(String idToken, String state) {
+  public Future<Launched> launch(String idToken, String state, String browserState) {
     keys();
     if (idToken == null || idToken.isBlank() || state == null || state.isBlank()) {
       return Future.failedFuture(new Invalid("lti_launch", "a launch needs an id_token and a state: open the activity from your course"));
+    }
+    // the login began in this very browser (its cookie holds the state): a launch posted from elsewhere into someone
+    // else's browser would sign them in as another (a login forgery), so it is refused before anything is spent
+    if (!state.strip().equals(browserState)) {
+      return Future.failedFuture(refused("lti_browser", "this launch did not begin in this browser (its login cookie is missing):"
+          + " open the activity again from your course, and allow this site's cookies"));
     }
     SignedJWT jwt;
     try {
@@ -328,9 +337,9 @@ public final class LtiService {
     Map<String, Object> context = object(claims, CONTEXT);
     String contextId = context == null ? null : (String) context.get("id");
     Map<String, Object> ags = object(claims, AGS_ENDPOINT);
-    String lineitem = ags != null && ags.get("lineitem") instanceof String l && web(l) ? l : null;
+    String lineitem = ags != null && ags.get("lineitem") instanceof String l && web(l) && ours(platform, l) ? l : null;
     Map<String, Object> nrps = object(claims, NRPS);
-    String memberships = nrps != null && nrps.get("context_memberships_url") instanceof String m && web(m) ? m : null;
+    String memberships = nrps != null && nrps.get("context_memberships_url") instanceof String m && web(m) && ours(platform, m) ? m : null;
     LtiRepository.Link saved = new LtiRepository.Link(platform.id(), linkId, (String) claims.getClaim(DEPLOYMENT_ID),
         module.get(), contextId, lineitem);
     return accounts.signIn(platform.id(), claims.getSubject(), platform.organisationId(), name(claims, platform), role)
@@ -357,6 +366,14 @@ public final class LtiService {
       }
     }
     return Role.LEARNER;
+  }
+
+  /**
+   * Whether a service address a launch names is the platform's own (its issuer's, or its token service's origin): the
+   * platform's access tokens go there, and nowhere else.
+   */
+  private static boolean ours(LtiRepository.Platform platform, String address) {
+    return sameOrigin(address, platform.issuer()) || sameOrigin(address, platform.tokenUrl()) || sameOrigin(address, platform.authUrl());
   }
 
   /** The module the launch opens: the custom parameter a deep link set, else the module named by the target address. */
@@ -527,12 +544,14 @@ public final class LtiService {
   }
 
   public Future<Long> register(Registration r) {
+    callable(r);
     return repository.register(r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(), r.organisationId(),
         r.instructorRole(), r.deployments()).compose(id -> refreshAncestors().map(id));
   }
 
   /** A platform registered by Dynamic Registration, spending the admin's invitation in the same transaction. */
   Future<Long> registerInvited(byte[] codeHash, Registration r, LtiRepository.Invitation invitation) {
+    callable(r);
     return repository.registerInvited(codeHash, r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
         invitation, r.deployments()).compose(id -> refreshAncestors().map(id));
   }
@@ -568,7 +587,7 @@ public final class LtiService {
     try {
       URI uri = URI.create(address);
       String host = uri.getHost();
-      if (host == null || !host.matches("[A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+\\]") || !web(address)) {
+      if (host == null || !host.matches("[A-Za-z0-9.-]+|\\[[0-9a-fA-F:]+\\]") || !syntactic(address)) {
         return Optional.empty();
       }
       return Optional.of(uri.getScheme() + "://" + host + (uri.getPort() == -1 ? "" : ":" + uri.getPort()));
@@ -578,29 +597,83 @@ public final class LtiService {
   }
 
   /**
-   * An address a platform may give: https, or http on this machine only (a platform under test, or in development);
-   * no user information, no fragment.
+   * An address a platform may give, to be called or sent to: https to a host that is not this machine nor a private
+   * or link-local address written as such; http, and this machine's own addresses, only while Pillars itself answers
+   * at a loopback address (development, tests), never once its public address is set. No user information, no fragment.
    */
-  static boolean web(String value) {
+  boolean web(String value) {
+    if (!syntactic(value)) {
+      return false;
+    }
+    URI uri = URI.create(value);
+    if (local()) {
+      return "https".equals(uri.getScheme()) || loopback(uri.getHost());
+    }
+    return "https".equals(uri.getScheme()) && !internal(uri.getHost());
+  }
+
+  /** Whether this server answers at a loopback address (its origin is http://localhost...: no public address set). */
+  private boolean local() {
     try {
-      URI uri = URI.create(value);
-      if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-        return false;
-      }
-      String host = uri.getHost();
-      boolean loopback = host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]");
-      return "https".equals(uri.getScheme()) || "http".equals(uri.getScheme()) && loopback;
+      String host = URI.create(origin.get()).getHost();
+      return host != null && loopback(host);
     } catch (IllegalArgumentException e) {
       return false;
     }
   }
 
+  private static boolean loopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]") || host.equals("::1");
+  }
+
+  /** This machine, a private network or a link-local address (a cloud's metadata service), written as a literal. */
+  static boolean internal(String host) {
+    String h = host.toLowerCase(java.util.Locale.ROOT);
+    return loopback(h) || h.endsWith(".localhost") || h.startsWith("10.") || h.startsWith("192.168.") || h.startsWith("169.254.")
+        || h.matches("172\\.(1[6-9]|2[0-9]|3[01])\\..*") || h.startsWith("0.") || h.startsWith("[fc") || h.startsWith("[fd")
+        || h.startsWith("[fe80");
+  }
+
+  /** An absolute http(s) address with a host, no user information, no fragment. */
+  static boolean syntactic(String value) {
+    try {
+      URI uri = URI.create(value);
+      return uri.getHost() != null && uri.getRawUserInfo() == null && uri.getRawFragment() == null
+          && ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code a} and {@code b} are on one origin (scheme, host, port). */
+  static boolean sameOrigin(String a, String b) {
+    Optional<String> first = origin(a);
+    return first.isPresent() && first.equals(origin(b));
+  }
+
+  /** Refuses a registration whose addresses this server may not call (see {@link #web}). */
+  void callable(Registration r) {
+    for (Map.Entry<String, String> a : Map.of("issuer", r.issuer(), "auth_url", r.authUrl(), "token_url", r.tokenUrl(),
+        "jwks_url", r.jwksUrl()).entrySet()) {
+      if (!web(a.getValue())) {
+        throw new Invalid(a.getKey(), a.getKey() + " must be an https address of another machine (http only while Pillars"
+            + " runs on this one), not '" + a.getValue() + "'");
+      }
+    }
+  }
+
+  /** The LTI client of the outside world: redirects are not followed, so an address checked is the address called. */
+  static io.vertx.ext.web.client.WebClient client(io.vertx.core.Vertx vertx) {
+    return io.vertx.ext.web.client.WebClient.create(vertx, new io.vertx.ext.web.client.WebClientOptions().setFollowRedirects(false)
+        .setMaxRedirects(0));
+  }
+
   private static String address(String field, String value) {
     String v = value == null ? "" : value.strip();
-    if (v.length() > 1000 || !web(v)) {
-      throw new Invalid(field, field + " must be an https address (http only on this machine), not '" + v + "'");
+    if (v.length() > 1000 || !syntactic(v)) {
+      throw new Invalid(field, field + " must be an https address, not '" + v + "'");
     }
-    return v.endsWith("/") && field.equals("issuer") ? v.substring(0, v.length() - 1) : v;
+    return v;
   }
 
   private static String text(String field, String value, int max) {

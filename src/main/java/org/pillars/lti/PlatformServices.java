@@ -115,7 +115,8 @@ final class PlatformServices {
           }
           String link = response.getHeader("Link");
           Matcher next = link == null ? null : NEXT.matcher(link);
-          return next != null && next.find() && LtiService.web(next.group(1)) ? page(next.group(1), token, so, pages + 1)
+          // the next page is on the roster's own origin, or not read: the platform's token goes nowhere else
+          return next != null && next.find() && LtiService.sameOrigin(next.group(1), url) ? page(next.group(1), token, so, pages + 1)
               : Future.succeededFuture(so);
         });
   }

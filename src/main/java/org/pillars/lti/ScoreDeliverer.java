@@ -74,7 +74,7 @@ public final class ScoreDeliverer implements Deliverer {
   /** The deliverer for this server's LTI key, none when LTI is off. */
   public static java.util.Optional<Deliverer> create(io.vertx.core.Vertx vertx, LtiRepository repository,
                                                      java.util.Optional<ToolKeys> keys) {
-    return keys.map(k -> new ScoreDeliverer(repository, new PlatformServices(io.vertx.ext.web.client.WebClient.create(vertx), k,
+    return keys.map(k -> new ScoreDeliverer(repository, new PlatformServices(LtiService.client(vertx), k,
         java.time.Clock.systemUTC())));
   }
 }

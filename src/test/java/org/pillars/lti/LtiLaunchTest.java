@@ -96,6 +96,8 @@ class LtiLaunchTest {
             "lti_deployment_id", LtiPlatform.DEPLOYMENT),
         "Content-Type", "application/x-www-form-urlencoded", "Origin", p.issuer());
     assertEquals(302, login.statusCode(), login.bodyAsString());
+    String stateCookie = login.cookies().stream().filter(c -> c.startsWith("pillars_lti_")).findFirst()
+        .orElseThrow(() -> new AssertionError("the login set no state cookie: " + login.cookies()));
     String location = login.getHeader("Location");
     assertTrue(location.startsWith(p.url("/auth?")), location);
     HttpResponse<Buffer> form = outside.getAbs(location).send().await();
@@ -104,6 +106,7 @@ class LtiLaunchTest {
     Matcher action = ACTION.matcher(html);
     assertTrue(action.find(), html);
     Map<String, String> fields = fields(html);
+    BROWSER.put(fields.get("state"), stateCookie.substring(0, stateCookie.indexOf(';')));
     return new LtiPlatform.Authorised(action.group(1), fields.get("id_token"), fields.get("state"));
   }
 
@@ -116,10 +119,32 @@ class LtiLaunchTest {
     return found;
   }
 
-  /** The platform's page posts the form to our launch, from its own site. */
+  /** The state cookie each login left in "the browser", by state. */
+  private static final Map<String, String> BROWSER = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The platform's page posts the form to our launch, from its own site, in the browser the login began in. */
   static HttpResponse<Buffer> post(LtiPlatform p, String idToken, String state) {
     return server.send(HttpMethod.POST, "/lti/launch", Accounts.form("id_token", idToken, "state", state),
-        "Content-Type", "application/x-www-form-urlencoded", "Origin", p.issuer());
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", p.issuer(), "Cookie", BROWSER.getOrDefault(state, "none=1"));
+  }
+
+  @Test
+  @DisplayName("a launch posted into a browser its login did not begin in (a login forgery) is refused, and spends nothing")
+  void launchFromElsewhere() {
+    LtiPlatform.Authorised form = authorise(platform, Launch.learner("forged-login", "alpha"));
+    HttpResponse<Buffer> elsewhere = server.send(HttpMethod.POST, "/lti/launch", Accounts.form("id_token", form.idToken(),
+        "state", form.state()), "Content-Type", "application/x-www-form-urlencoded", "Origin", "https://attacker.example");
+    assertEquals(401, elsewhere.statusCode(), elsewhere.bodyAsString());
+    assertTrue(elsewhere.bodyAsString().contains("did not begin in this browser"), elsewhere.bodyAsString());
+    String otherCookie = BROWSER.get(authorise(platform, Launch.learner("forged-login-2", "alpha")).state());
+    HttpResponse<Buffer> otherState = server.send(HttpMethod.POST, "/lti/launch", Accounts.form("id_token", form.idToken(),
+        "state", form.state()), "Content-Type", "application/x-www-form-urlencoded", "Cookie",
+        LtiRoutes.stateCookieName(form.state()) + "=" + otherCookie.substring(otherCookie.indexOf('=') + 1));
+    assertEquals(401, otherState.statusCode(), otherState.bodyAsString());
+    assertEquals(0, links("forged-login"));
+    // the learner's own browser still completes it
+    assertEquals(303, post(platform, form.idToken(), form.state()).statusCode());
+    assertEquals(1, links("forged-login"));
   }
 
   static String sessionCookie(HttpResponse<Buffer> launched) {
