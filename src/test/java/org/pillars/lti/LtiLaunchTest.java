@@ -702,4 +702,43 @@ class LtiLaunchTest {
     assertEquals(0L, server.app().database().pool().query("SELECT count(*) FROM outbox WHERE dedupe_key LIKE 'score:" + attempt + ":%'")
         .execute().await().iterator().next().getLong(0));
   }
+
+  @Test
+  @DisplayName("a launch naming a grade or roster service on another site than the platform's: not kept, nothing sent there")
+  void foreignServices() {
+    platform.tweak = b -> b.claim("https://purl.imsglobal.org/spec/lti-ags/claim/endpoint", Map.of("scope",
+        List.of("https://purl.imsglobal.org/spec/lti-ags/scope/score"), "lineitem", "http://localhost:1/lineitems/stolen"))
+        .claim("https://purl.imsglobal.org/spec/lti/claim/resource_link", Map.of("id", "link-foreign"));
+    try {
+      LtiPlatform.Authorised form = authorise(platform, Launch.learner("foreign-services", "alpha"));
+      assertEquals(303, post(platform, form.idToken(), form.state()).statusCode());
+    } finally {
+      platform.tweak = UnaryOperator.identity();
+    }
+    var row = server.app().database().pool().query("SELECT lineitem_url FROM lti_links WHERE resource_link_id = 'link-foreign'")
+        .execute().await().iterator().next();
+    assertEquals(null, row.getString(0));
+  }
+
+  @Test
+  @DisplayName("with its public address set, Pillars calls no plain-http, loopback, private or link-local address a platform names")
+  void publicServerCallsOutOnly() {
+    try (TestApp public_ = TestApp.start(Map.of(org.pillars.config.AppConfig.PUBLIC_URL, "https://pillars.example.org"))) {
+      String token = Accounts.token(public_, Accounts.create(public_, "admin"));
+      long org = public_.app().database().pool().query("INSERT INTO organisations (name, country) VALUES ('Public', 'Testland')"
+          + " RETURNING id").execute().await().iterator().next().getLong(0);
+      JsonObject good = new JsonObject().put("name", "Moodle").put("issuer", "https://moodle.example.org").put("client_id", "c")
+          .put("auth_url", "https://moodle.example.org/mod/lti/auth.php").put("token_url", "https://moodle.example.org/mod/lti/token.php")
+          .put("jwks_url", "https://moodle.example.org/mod/lti/certs.php").put("organisation_id", org)
+          .put("deployment_ids", new io.vertx.core.json.JsonArray().add("1"));
+      for (String bad : List.of(platform.url("/jwks"), "https://localhost/certs.php", "https://169.254.169.254/latest",
+          "https://10.0.0.7/certs.php", "https://192.168.1.2/certs.php", "https://[::1]/certs.php")) {
+        HttpResponse<Buffer> r = public_.send(HttpMethod.POST, "/api/admin/lti/platforms", good.copy().put("client_id", bad)
+            .put("jwks_url", bad).toBuffer(), "Authorization", "Bearer " + token, "Content-Type", "application/json");
+        assertEquals(400, r.statusCode(), bad + ": " + r.bodyAsString());
+      }
+      assertEquals(201, public_.send(HttpMethod.POST, "/api/admin/lti/platforms", good.toBuffer(), "Authorization", "Bearer " + token,
+          "Content-Type", "application/json").statusCode());
+    }
+  }
 }
