@@ -13,21 +13,21 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
   static final String HSTS = "max-age=31536000; includeSubDomains";
 
   private final boolean https;
-  private final java.util.function.Supplier<java.util.Set<String>> frameAncestors;
+  private final java.util.function.Function<RoutingContext, java.util.Set<String>> frameAncestors;
 
   /**
    * {@code https}: the site is served over HTTPS (its cookies are Secure), so browsers are told to use nothing
    * else for a year; never in development over plain http, where the header would lock the browser out.
    */
   public SecurityHeaders(boolean https) {
-    this(https, java.util.Set::of);
+    this(https, ctx -> java.util.Set.of());
   }
 
   /**
-   * {@code frameAncestors}: the sites (origins of registered LTI platforms) that may show our pages in a frame, as
+   * {@code frameAncestors}: the sites (origins of registered LTI platforms) that may show this response in a frame, as
    * Moodle shows an external tool; every other site is still refused, and with none the page may not be framed at all.
    */
-  public SecurityHeaders(boolean https, java.util.function.Supplier<java.util.Set<String>> frameAncestors) {
+  public SecurityHeaders(boolean https, java.util.function.Function<RoutingContext, java.util.Set<String>> frameAncestors) {
     this.https = https;
     this.frameAncestors = frameAncestors;
   }
@@ -38,7 +38,7 @@ public final class SecurityHeaders implements Handler<RoutingContext> {
     if (https) {
       response.putHeader("Strict-Transport-Security", HSTS);
     }
-    java.util.Set<String> ancestors = frameAncestors.get();
+    java.util.Set<String> ancestors = frameAncestors.apply(ctx);
     if (ancestors.isEmpty()) {
       response.putHeader("X-Frame-Options", "DENY");
       response.putHeader("Content-Security-Policy", CSP);

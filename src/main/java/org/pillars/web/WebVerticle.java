@@ -11,7 +11,6 @@ import io.vertx.ext.web.handler.LoggerFormat;
 import io.vertx.ext.web.handler.LoggerHandler;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.concurrent.Semaphore;
 import org.pillars.core.Access;
 import org.pillars.core.Invalid;
@@ -34,7 +33,7 @@ public final class WebVerticle extends VerticleBase {
    */
   public record Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
                          ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
-                         List<Routes> features, Meters meters, Semaphore openUploads, Supplier<Set<String>> frameAncestors) {
+                         List<Routes> features, Meters meters, Semaphore openUploads, java.util.function.Function<RoutingContext, Set<String>> frameAncestors) {
     public Services {
       features = List.copyOf(features);
     }
@@ -42,13 +41,13 @@ public final class WebVerticle extends VerticleBase {
     public Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
                     ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
                     List<Routes> features, Meters meters) {
-      this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features, meters, Set::of);
+      this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features, meters, ctx -> Set.of());
     }
 
-    /** {@code frameAncestors}: the origins (LTI platforms registered) that may show our pages in a frame. */
+    /** {@code frameAncestors}: the origins (LTI platforms registered) that may show this response in a frame. */
     public Services(AppConfig config, Database database, ContentStore content, Assets assets, Pages pages,
                     ApiContract contract, Handler<RoutingContext> authenticate, Handler<RoutingContext> refuseForgeries,
-                    List<Routes> features, Meters meters, Supplier<Set<String>> frameAncestors) {
+                    List<Routes> features, Meters meters, java.util.function.Function<RoutingContext, Set<String>> frameAncestors) {
       this(config, database, content, assets, pages, contract, authenticate, refuseForgeries, features, meters,
           new Semaphore(config.maxUploads()), frameAncestors);
     }

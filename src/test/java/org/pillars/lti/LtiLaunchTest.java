@@ -390,9 +390,19 @@ class LtiLaunchTest {
   }
 
   @Test
-  @DisplayName("pages may be framed by the registered platforms' sites only; the launch and login take cross-site posts")
+  @DisplayName("a launched session's pages may be framed by the registered platforms' sites only, admin pages never; other cross-site posts refused")
   void framing() {
-    HttpResponse<Buffer> page = server.get("/");
+    // a page read outside a launch, or an admin page even within one, is framed by nobody
+    HttpResponse<Buffer> outside = server.get("/");
+    assertTrue(outside.getHeader("Content-Security-Policy").contains("frame-ancestors 'none'"), outside.getHeader("Content-Security-Policy"));
+    assertEquals("DENY", outside.getHeader("X-Frame-Options"));
+    LtiPlatform.Authorised launch = authorise(platform, Launch.learner("framed-reader", "alpha"));
+    String embedded = sessionCookie(post(platform, launch.idToken(), launch.state()));
+    HttpResponse<Buffer> admin = server.get("/admin/lti", "Cookie", embedded);
+    assertTrue(admin.getHeader("Content-Security-Policy").contains("frame-ancestors 'none'"), admin.getHeader("Content-Security-Policy"));
+
+    HttpResponse<Buffer> page = server.get("/", "Cookie", embedded);
+    assertEquals(null, page.getHeader("X-Frame-Options"));
     String csp = page.getHeader("Content-Security-Policy");
     assertTrue(csp.contains("frame-ancestors 'self' " + platform.issuer()), csp);
     String ancestors = csp.substring(csp.indexOf("frame-ancestors"));
