@@ -274,16 +274,15 @@ public final class LtiRoutes implements Routes {
    */
   private void dynamicRegistration(RoutingContext ctx) {
     String configuration = ctx.request().getParam("openid_configuration");
-    if (configuration != null && LtiService.origin(configuration).isPresent()) {
-      String csp = ctx.response().headers().get("Content-Security-Policy");
-      if (csp != null) {
-        ctx.response().putHeader("Content-Security-Policy", csp.replaceAll("frame-ancestors [^;]*",
-            "frame-ancestors 'self' " + LtiService.origin(configuration).get()));
-        ctx.response().headers().remove("X-Frame-Options");
-      }
-    }
     registration.register(ctx.pathParam("code"), configuration, ctx.request().getParam("registration_token"))
         .onSuccess(done -> {
+          // only once the code was good and the platform registered: its page may show this one in its frame
+          String csp = ctx.response().headers().get("Content-Security-Policy");
+          if (csp != null && LtiService.origin(configuration).isPresent()) {
+            ctx.response().putHeader("Content-Security-Policy", csp.replaceAll("frame-ancestors [^;]*",
+                "frame-ancestors 'self' " + LtiService.origin(configuration).get()));
+            ctx.response().headers().remove("X-Frame-Options");
+          }
           Map<String, Object> model = pages.model(ctx, t(ctx, "lti.registered.title"));
           model.put("platform", done.name());
           model.put("issuer", done.issuer());

@@ -357,15 +357,16 @@ public final class LtiService {
    */
   static Role role(JWTClaimsSet claims, Role instructorRole) {
     Object raw = claims.getClaim(ROLES);
-    if (raw instanceof List<?> roles) {
-      for (Object r : roles) {
-        if (r instanceof String s && (s.startsWith(MEMBERSHIP + "Instructor") || s.startsWith(MEMBERSHIP + "ContentDeveloper")
-            || s.equals(MEMBERSHIP + "Administrator") || s.startsWith("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#"))) {
-          return instructorRole;
-        }
-      }
+    if (raw instanceof List<?> roles && roles.stream().anyMatch(r -> r instanceof String s && instructor(s))) {
+      return instructorRole;
     }
     return Role.LEARNER;
+  }
+
+  /** One rule, for launches and rosters alike: which of the platform's course roles teach. */
+  static boolean instructor(String role) {
+    return role.startsWith(MEMBERSHIP + "Instructor") || role.startsWith(MEMBERSHIP + "ContentDeveloper")
+        || role.equals(MEMBERSHIP + "Administrator") || role.startsWith("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#");
   }
 
   /**
@@ -487,7 +488,11 @@ public final class LtiService {
         return Future.failedFuture(new Invalid("lti_roster", "the platform offers no roster for this course"));
       }
       LtiRepository.Platform platform = course.platform();
-      return calls.members(platform, course.context().membershipsUrl())
+      // the cohort first: nobody's account is made or renamed for an import that could not enrol them
+      return cohorts.of(p, platform.organisationId()).compose(mine -> mine.stream().anyMatch(c -> c.getKey() == cohortId)
+          ? Future.succeededFuture()
+          : Future.failedFuture(new Invalid("cohort", "this cohort is not one of yours in the organisation the platform's users belong to")))
+          .compose(v -> calls.members(platform, course.context().membershipsUrl()))
           .recover(e -> Future.failedFuture(e instanceof PlatformServices.ServiceFailure f
               ? new Unavailable("lti_roster", "the course's roster could not be read from the platform (" + f.getMessage()
                   + "); try again later", 60) : e))
@@ -495,7 +500,7 @@ public final class LtiService {
             List<PlatformServices.Member> learners = members.stream()
                 .filter(m -> "Active".equalsIgnoreCase(m.status()) && m.roles().stream().anyMatch(r ->
                     r.equals(MEMBERSHIP + "Learner") || r.equals("Learner")))
-                .filter(m -> m.roles().stream().noneMatch(r -> r.startsWith(MEMBERSHIP + "Instructor")))
+                .filter(m -> m.roles().stream().noneMatch(LtiService::instructor))
                 .toList();
             Future<List<Long>> ids = Future.succeededFuture(new ArrayList<>());
             for (PlatformServices.Member m : learners) {

@@ -522,7 +522,9 @@ class LtiLaunchTest {
           .add(member("roster-a", "Adjudant A", LtiPlatform.LEARNER, "Active"))
           .add(member("roster-b", "Sergent B", LtiPlatform.LEARNER, "Active"))
           .add(member("roster-c", "Capitaine C", LtiPlatform.INSTRUCTOR, "Active"))
-          .add(member("roster-d", "Caporal D", LtiPlatform.LEARNER, "Inactive"));
+          .add(member("roster-d", "Caporal D", LtiPlatform.LEARNER, "Inactive"))
+          .add(member("roster-t", "Lieutenant T", LtiPlatform.LEARNER, "Active").put("roles", new io.vertx.core.json.JsonArray()
+              .add(LtiPlatform.LEARNER).add("http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#TeachingAssistant")));
 
       LtiPlatform.Authorised form = authorise(moodle, Launch.instructor("roster-coordinator", "alpha"));
       HttpResponse<Buffer> launched = post(moodle, form.idToken(), form.state());
@@ -539,11 +541,11 @@ class LtiLaunchTest {
       HttpResponse<Buffer> imported = server.send(HttpMethod.POST, action, Accounts.form("_csrf", csrf, "cohort", Long.toString(cohort)),
           "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
       assertEquals(200, imported.statusCode(), imported.bodyAsString());
-      assertTrue(imported.bodyAsString().contains("4 members read from the course; 2 active learners, of whom 2 newly enrolled; 2 left out"),
+      assertTrue(imported.bodyAsString().contains("5 members read from the course; 2 active learners, of whom 2 newly enrolled; 3 left out"),
           imported.bodyAsString());
       assertEquals(List.of("roster-a", "roster-b"), cohortSubjects(cohort));
       assertEquals(1, links("roster-a"));
-      assertEquals(0, links("roster-c") + links("roster-d"));
+      assertEquals(0, links("roster-c") + links("roster-d") + links("roster-t"));
       assertEquals(List.of("https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"), moodle.tokenScopes,
           "the platform did not grant the roster scope to our signed client assertion");
 
@@ -559,10 +561,12 @@ class LtiLaunchTest {
       long unitCohort = server.app().database().pool().preparedQuery("INSERT INTO cohorts (organisation_id, name, starts_on, deploys_on)"
           + " VALUES ($1, 'A company rotation', '2027-01-01', '2027-03-01') RETURNING id").execute(Tuple.of(unit)).await()
           .iterator().next().getLong(0);
+      moodle.members.add(member("roster-e", "Soldat E", LtiPlatform.LEARNER, "Active"));
       HttpResponse<Buffer> elsewhere = server.send(HttpMethod.POST, action, Accounts.form("_csrf", csrf, "cohort",
           Long.toString(unitCohort)), "Cookie", cookie, "Content-Type", "application/x-www-form-urlencoded");
       assertEquals(400, elsewhere.statusCode(), elsewhere.bodyAsString());
       assertEquals(List.of(), cohortSubjects(unitCohort));
+      assertEquals(0, links("roster-e"), "an import refused for its cohort made an account");
 
       // the course is not another organisation's coordinator's to import
       String stranger = Accounts.token(server, Accounts.create(server, "coordinator"));
@@ -605,6 +609,8 @@ class LtiLaunchTest {
 
       HttpResponse<Buffer> wrongCode = server.get("/lti/register/not-the-code" + query);
       assertEquals(404, wrongCode.statusCode(), wrongCode.bodyAsString());
+      assertTrue(wrongCode.getHeader("Content-Security-Policy").contains("frame-ancestors 'none'"),
+          "a page behind a wrong code may be framed: " + wrongCode.getHeader("Content-Security-Policy"));
       assertEquals(0, moodle.registrations.size(), "an unknown code made us call the platform");
 
       // a configuration naming an issuer on another host is refused, and the link still works afterwards
