@@ -1,10 +1,13 @@
 package org.pillars.config;
 
+import java.lang.reflect.RecordComponent;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Everything the server reads from its environment, read once at start-up.
@@ -85,6 +88,29 @@ public record AppConfig(
   /** How often the outbox is looked at, and the first wait before a failed delivery is tried again (it doubles). */
   public static final String OUTBOX_INTERVAL = "PILLARS_OUTBOX_INTERVAL_MS";
   public static final String OUTBOX_BACKOFF = "PILLARS_OUTBOX_BACKOFF_MS";
+
+  private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/@:]*:)[^/@]*@");
+
+  /** Every setting, but no secret: the metrics token and the database password are hidden, so a logged config leaks neither. */
+  @Override
+  public String toString() {
+    StringJoiner out = new StringJoiner(", ", "AppConfig[", "]");
+    for (RecordComponent component : AppConfig.class.getRecordComponents()) {
+      Object value;
+      try {
+        value = component.getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+      if (component.getName().equals("metricsToken")) {
+        value = metricsToken.map(t -> "(hidden)");
+      } else if (component.getName().equals("databaseUrl")) {
+        value = databaseUrl.map(u -> URL_PASSWORD.matcher(u).replaceFirst("$1(hidden)@"));
+      }
+      out.add(component.getName() + "=" + value);
+    }
+    return out.toString();
+  }
 
   /** A learning record store; the secret is never shown, so a logged config cannot leak it. */
   public record Lrs(String url, String key, String secret, int timeoutSeconds) {

@@ -64,4 +64,20 @@ class MetricsConfigTest {
     assertEquals(List.of(IpRange.parse("10.0.0.0/8").orElseThrow()),
         config(Map.of(AppConfig.METRICS_ADDRESSES, " 10.0.0.0/8 ,")).metricsAddresses());
   }
+
+  @Test
+  @DisplayName("a logged config shows neither the metrics token nor the database password, and still shows the rest")
+  void secretsHidden() {
+    String shown = config(Map.of(
+        AppConfig.METRICS_TOKEN, "tok-0123456789abcdef",
+        AppConfig.DATABASE_URL, "postgresql://pillars:pa55-w0rd@db.example:5432/pillars")).toString();
+    assertFalse(shown.contains("tok-0123456789abcdef"), shown);
+    assertFalse(shown.contains("pa55-w0rd"), shown);
+    assertTrue(shown.contains("metricsToken=Optional[(hidden)]"), shown);
+    assertTrue(shown.contains("databaseUrl=Optional[postgresql://pillars:(hidden)@db.example:5432/pillars]"), shown);
+    assertTrue(shown.contains("port=8080"), shown);
+    assertTrue(shown.contains("metricsAddresses=["), shown);
+    String none = config(Map.of()).toString();
+    assertTrue(none.contains("metricsToken=Optional.empty"), none);
+  }
 }
