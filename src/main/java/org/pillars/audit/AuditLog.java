@@ -18,9 +18,10 @@ import org.pillars.core.Role;
  */
 public final class AuditLog {
 
-  /** The tables audited (V19), as the filter names them. */
+  /** The tables audited (V19, V20, V25), as the filter names them. */
   public static final List<String> SUBJECTS = List.of("organisations", "accounts", "cohorts", "cohort_members", "assignments",
-      "attempt_grants", "password_setups", "attempts", "module_heads", "certificates", "issuer_keys");
+      "attempt_grants", "password_setups", "attempts", "module_heads", "certificates", "issuer_keys",
+      "lti_platforms", "lti_deployments");
 
   /** One field of a change: what it was and what it became (null: it did not exist on that side). */
   public record Change(String field, String before, String after) { }

@@ -60,13 +60,15 @@ public final class AuditRoutes implements Routes {
 
   /**
    * What the row is about, in words: the cohort and the person it names, when they still exist; and for a
-   * certificate its module and code, for a signing key its id (rows that name no cohort).
+   * certificate its module and code, for a signing key its id, for an LTI platform its name and issuer (rows that name no cohort).
    */
   private static String about(AuditRepository.Entry e) {
     io.vertx.core.json.JsonObject row = e.after() != null ? e.after() : e.before();
     String own = row == null ? null : switch (e.subject()) {
       case "certificates" -> row.getString("module_id") + " " + row.getString("code");
       case "issuer_keys" -> row.getString("kid");
+      case "lti_platforms" -> row.getString("name") + " " + row.getString("issuer");
+      case "lti_deployments" -> "#" + row.getValue("platform_id") + " " + row.getString("deployment_id");
       default -> null;
     };
     return String.join(" · ", java.util.stream.Stream.of(e.cohortName(), e.accountName(), own).filter(Objects::nonNull).toList());

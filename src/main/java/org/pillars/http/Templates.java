@@ -23,7 +23,7 @@ public final class Templates {
       "home", "quiz", "attempt", "result", "certificate", "verify", "cohorts", "cohort", "import", "setup", "analysis", "learner", "readiness", "readiness-org", "blank",
       "workspace", "workspace-module", "workspace-draft", "workspace-file", "workspace-compare",
       "offline", "bulk", "slips", "audit", "admin", "admin-organisation", "locked-out",
-      "certificates", "verify-check", "issuer-keys", "exercise", "track", "lti-deep-link", "lti-return", "admin-lti", "lti-course", "lti-registered");
+      "certificates", "verify-check", "issuer-keys", "exercise", "track", "lti-deep-link", "lti-return", "admin-lti", "admin-lti-platform", "lti-course", "lti-registered");
 
   private final Map<String, Template> pages = new HashMap<>();
   private final Template layout;

@@ -13,13 +13,17 @@ import java.util.UUID;
 import org.pillars.core.Conflict;
 import org.pillars.core.Role;
 import org.pillars.db.Sqlstate;
+import org.pillars.db.Transactions;
 
 /** All SQL of the lti feature: platforms, their deployments, login states, nonces, links, courses, deep links. */
 public final class LtiRepository {
 
-  /** A registered platform; {@code deployments} are the deployment ids it may launch with. */
+  /**
+   * A registered platform; {@code deployments} are the deployment ids it may launch with. One switched off
+   * ({@code enabled} false) starts nothing here.
+   */
   public record Platform(long id, String issuer, String clientId, String name, String authUrl, String tokenUrl, String jwksUrl,
-                         long organisationId, Role instructorRole, List<String> deployments) { }
+                         long organisationId, Role instructorRole, List<String> deployments, boolean enabled) { }
 
   /** A login begun: the platform asked, and the nonce its id_token must carry. */
   public record State(long platformId, String nonce) { }
@@ -36,7 +40,8 @@ public final class LtiRepository {
 
   private static final String PLATFORM_COLUMNS = """
       p.id, p.issuer, p.client_id, p.name, p.auth_url, p.token_url, p.jwks_url, p.organisation_id, p.instructor_role,
-      ARRAY(SELECT d.deployment_id FROM lti_deployments d WHERE d.platform_id = p.id ORDER BY d.deployment_id) AS deployments""";
+      ARRAY(SELECT d.deployment_id FROM lti_deployments d WHERE d.platform_id = p.id ORDER BY d.deployment_id) AS deployments,
+      p.enabled""";
   private static final String PLATFORMS = "SELECT " + PLATFORM_COLUMNS + " FROM lti_platforms p ORDER BY p.name, p.id";
   private static final String PLATFORM = "SELECT " + PLATFORM_COLUMNS + " FROM lti_platforms p WHERE p.id = $1";
   private static final String PLATFORMS_OF_ISSUER = "SELECT " + PLATFORM_COLUMNS
@@ -47,6 +52,11 @@ public final class LtiRepository {
   private static final String INSERT_DEPLOYMENTS = """
       INSERT INTO lti_deployments (platform_id, deployment_id) SELECT $1, d FROM unnest($2::text[]) AS d
       ON CONFLICT DO NOTHING""";
+  private static final String UPDATE_PLATFORM = """
+      UPDATE lti_platforms SET name = $2, auth_url = $3, token_url = $4, jwks_url = $5, instructor_role = $6, enabled = $7
+      WHERE id = $1""";
+  private static final String DROP_DEPLOYMENTS =
+      "DELETE FROM lti_deployments WHERE platform_id = $1 AND NOT (deployment_id = ANY ($2::text[]))";
   private static final String INSERT_STATE = "INSERT INTO lti_states (state, nonce, platform_id, expires_at) VALUES ($1, $2, $3, $4)";
   private static final String FORGET_EXPIRED = """
       WITH s AS (DELETE FROM lti_states WHERE expires_at < now()),
@@ -119,11 +129,14 @@ public final class LtiRepository {
     });
   }
 
-  /** Registers a platform and its deployments in one transaction; the same issuer and client id twice is a conflict. */
-  public Future<Long> register(String issuer, String clientId, String name, String authUrl, String tokenUrl, String jwksUrl,
+  /**
+   * Registers a platform and its deployments in one transaction, in the audit log as the admin's act; the same
+   * issuer and client id twice is a conflict.
+   */
+  public Future<Long> register(long actorId, String issuer, String clientId, String name, String authUrl, String tokenUrl, String jwksUrl,
                                long organisationId, Role instructorRole, List<String> deployments) {
-    return pool.withTransaction(conn -> conn.preparedQuery(INSERT_PLATFORM)
-        .execute(Tuple.tuple(List.of(issuer, clientId, name, authUrl, tokenUrl, jwksUrl, organisationId, instructorRole.code())))
+    return pool.withTransaction(conn -> Transactions.actAs(conn, actorId).compose(v -> conn.preparedQuery(INSERT_PLATFORM)
+        .execute(Tuple.tuple(List.of(issuer, clientId, name, authUrl, tokenUrl, jwksUrl, organisationId, instructorRole.code()))))
         .compose(rows -> {
           long id = rows.iterator().next().getLong(0);
           return conn.preparedQuery(INSERT_DEPLOYMENTS).execute(Tuple.of(id, (Object) deployments.toArray(String[]::new))).map(id);
@@ -133,6 +146,22 @@ public final class LtiRepository {
             : Sqlstate.FOREIGN_KEY_VIOLATION.of(e)
             ? Future.failedFuture(new org.pillars.core.Invalid("organisation_id", "there is no such organisation"))
             : Future.failedFuture(e));
+  }
+
+  /**
+   * Changes what an admin may change on a platform, its deployments becoming exactly those given, in one transaction
+   * and in the audit log as the admin's act; false when there is no such platform.
+   */
+  public Future<Boolean> update(long actorId, long id, String name, String authUrl, String tokenUrl, String jwksUrl,
+                                Role instructorRole, List<String> deployments, boolean enabled) {
+    String[] ids = deployments.toArray(String[]::new);
+    return pool.withTransaction(conn -> Transactions.actAs(conn, actorId)
+        .compose(v -> conn.preparedQuery(UPDATE_PLATFORM).execute(Tuple.tuple(List.of(id, name, authUrl, tokenUrl, jwksUrl,
+            instructorRole.code(), enabled))))
+        .compose(updated -> updated.rowCount() == 0 ? Future.succeededFuture(false)
+            : conn.preparedQuery(DROP_DEPLOYMENTS).execute(Tuple.of(id, (Object) ids))
+                .compose(dropped -> conn.preparedQuery(INSERT_DEPLOYMENTS).execute(Tuple.of(id, (Object) ids)))
+                .map(true)));
   }
 
   public Future<Void> invite(byte[] codeHash, long organisationId, Role instructorRole, OffsetDateTime expires) {
@@ -232,6 +261,6 @@ public final class LtiRepository {
   private static Platform platform(Row r) {
     return new Platform(r.getLong(0), r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5),
         r.getString(6), r.getLong(7), Role.of(r.getString(8)).orElse(Role.TRAINER),
-        List.copyOf(Arrays.asList(r.getArrayOfStrings(9))));
+        List.copyOf(Arrays.asList(r.getArrayOfStrings(9))), r.getBoolean(10));
   }
 }

@@ -79,6 +79,10 @@ public final class LtiRoutes implements Routes {
     router.post("/admin/lti").handler(Access.roles(Role.ADMIN)).handler(this::registerForm);
     router.get("/api/admin/lti/platforms").handler(Access.roles(Role.ADMIN)).handler(this::platformsApi);
     router.post("/api/admin/lti/platforms").handler(Access.roles(Role.ADMIN)).handler(this::registerApi);
+    router.get("/admin/lti/platforms/:platformId").handler(Access.roles(Role.ADMIN)).handler(this::platformPage);
+    router.post("/admin/lti/platforms/:platformId").handler(Access.roles(Role.ADMIN)).handler(this::settingsForm);
+    router.get("/api/admin/lti/platforms/:platformId").handler(Access.roles(Role.ADMIN)).handler(this::platformApi);
+    router.put("/api/admin/lti/platforms/:platformId").handler(Access.roles(Role.ADMIN)).handler(this::settingsApi);
   }
 
   /** The platform posts these from its own site; a launch's signature and state are its proof, not our CSRF token. */
@@ -298,7 +302,7 @@ public final class LtiRoutes implements Routes {
       Map<Long, String> orgNames = new HashMap<>();
       orgs.forEach(o -> orgNames.put(o.getKey(), o.getValue()));
       Map<String, Object> model = pages.model(ctx, t(ctx, "lti.admin.title"));
-      model.put("platforms", platforms.stream().map(pl -> Map.of("name", pl.name(), "issuer", pl.issuer(),
+      model.put("platforms", platforms.stream().map(pl -> Map.of("id", pl.id(), "enabled", pl.enabled(), "name", pl.name(), "issuer", pl.issuer(),
           "clientId", pl.clientId(), "organisation", orgNames.getOrDefault(pl.organisationId(), "#" + pl.organisationId()),
           "instructorRole", t(ctx, "admin.role." + pl.instructorRole().code()), "deployments", String.join(", ", pl.deployments()))).toList());
       model.put("organisations", orgs.stream().map(o -> Map.of("id", o.getKey(), "name", o.getValue())).toList());
@@ -321,12 +325,12 @@ public final class LtiRoutes implements Routes {
     try {
       registration = new LtiService.Registration(f.get("issuer"), f.get("client_id"), f.get("name"), f.get("auth_url"),
           f.get("token_url"), f.get("jwks_url"), organisation(f.get("organisation_id")), instructorRole(f.get("instructor_role")),
-          Arrays.asList(Optional.ofNullable(f.get("deployment_ids")).orElse("").split("[,\\s]+")));
+          typedDeployments(f.get("deployment_ids")));
     } catch (Invalid e) {
       renderAdmin(ctx, 400, e.getMessage(), false, null);
       return;
     }
-    lti.register(registration).onSuccess(id -> Pages.seeOther(ctx, "/admin/lti?registered=" + id))
+    lti.register(Access.principal(ctx), registration).onSuccess(id -> Pages.seeOther(ctx, "/admin/lti?registered=" + id))
         .onFailure(e -> {
           if (e instanceof org.pillars.core.Conflict || e instanceof Invalid) {
             renderAdmin(ctx, e instanceof Invalid ? 400 : 409, e.getMessage(), false, null);
@@ -350,15 +354,110 @@ public final class LtiRoutes implements Routes {
         body.getValue("organisation_id") instanceof Number n ? n.longValue() : organisation(null),
         instructorRole(body.getString("instructor_role", "trainer")),
         deployments.stream().map(d -> d instanceof String s ? s : null).toList());
-    lti.register(registration).compose(id -> lti.platforms().map(all -> all.stream().filter(pl -> pl.id() == id).findFirst().orElseThrow()))
+    lti.register(Access.principal(ctx), registration).compose(lti::platform)
         .onSuccess(pl -> Json.send(ctx, 201, json(pl))).onFailure(ctx::fail);
+  }
+
+  private static long platformId(RoutingContext ctx) {
+    try {
+      return Long.parseLong(ctx.pathParam("platformId"));
+    } catch (NumberFormatException e) {
+      throw new NotFound("lti_platform", "there is no such platform");
+    }
+  }
+
+  /** One platform's settings, to change them or to switch the platform off or on. */
+  private void platformPage(RoutingContext ctx) {
+    lti.platform(platformId(ctx)).onSuccess(pl -> renderPlatform(ctx, 200, pl, null, null,
+        ctx.request().getParam("saved") != null)).onFailure(ctx::fail);
+  }
+
+  private void renderPlatform(RoutingContext ctx, int status, LtiRepository.Platform pl, MultiMap typed, String error, boolean saved) {
+    organisations.all(Access.principal(ctx)).onSuccess(orgs -> {
+      Map<String, Object> model = pages.model(ctx, pl.name());
+      Map<String, Object> shown = new HashMap<>();
+      shown.put("id", pl.id());
+      shown.put("issuer", pl.issuer());
+      shown.put("clientId", pl.clientId());
+      shown.put("organisation", orgs.stream().filter(o -> o.getKey() == pl.organisationId()).map(Map.Entry::getValue).findFirst()
+          .orElse("#" + pl.organisationId()));
+      // what the admin typed comes back as typed, so a refused change loses nothing
+      shown.put("name", typed == null ? pl.name() : typed.get("name"));
+      shown.put("authUrl", typed == null ? pl.authUrl() : typed.get("auth_url"));
+      shown.put("tokenUrl", typed == null ? pl.tokenUrl() : typed.get("token_url"));
+      shown.put("jwksUrl", typed == null ? pl.jwksUrl() : typed.get("jwks_url"));
+      shown.put("deployments", typed == null ? String.join(", ", pl.deployments()) : typed.get("deployment_ids"));
+      String role = typed == null ? pl.instructorRole().code() : typed.get("instructor_role");
+      shown.put("coordinators", Role.COORDINATOR.code().equals(role));
+      String enabled = typed == null ? Boolean.toString(pl.enabled()) : typed.get("enabled");
+      shown.put("off", "false".equals(enabled));
+      model.put("platform", shown);
+      model.put("enabled", pl.enabled());
+      model.put("error", error);
+      model.put("saved", saved);
+      pages.sendPersonal(ctx, status, "admin-lti-platform", model);
+    }).onFailure(ctx::fail);
+  }
+
+  private void settingsForm(RoutingContext ctx) {
+    long id = platformId(ctx);
+    MultiMap f = ctx.request().formAttributes();
+    LtiService.Settings settings;
+    try {
+      settings = new LtiService.Settings(f.get("name"), f.get("auth_url"), f.get("token_url"), f.get("jwks_url"),
+          instructorRole(f.get("instructor_role")), typedDeployments(f.get("deployment_ids")),
+          enabled(f.get("enabled")));
+    } catch (Invalid e) {
+      refusedSettings(ctx, id, f, e);
+      return;
+    }
+    lti.update(Access.principal(ctx), id, settings).onSuccess(pl -> Pages.seeOther(ctx, "/admin/lti/platforms/" + id + "?saved=1"))
+        .onFailure(e -> {
+          if (e instanceof Invalid invalid) {
+            refusedSettings(ctx, id, f, invalid);
+          } else {
+            ctx.fail(e);
+          }
+        });
+  }
+
+  private void refusedSettings(RoutingContext ctx, long id, MultiMap typed, Invalid e) {
+    lti.platform(id).onSuccess(pl -> renderPlatform(ctx, 400, pl, typed, pages.messages().reason(Language.of(ctx), e), false))
+        .onFailure(ctx::fail);
+  }
+
+  private void platformApi(RoutingContext ctx) {
+    lti.platform(platformId(ctx)).onSuccess(pl -> Json.send(ctx, 200, json(pl))).onFailure(ctx::fail);
+  }
+
+  private void settingsApi(RoutingContext ctx) {
+    long id = platformId(ctx);
+    JsonObject body = Json.body(ctx);
+    JsonArray deployments = body.getValue("deployment_ids") instanceof JsonArray a ? a : new JsonArray();
+    LtiService.Settings settings = new LtiService.Settings(body.getString("name"), body.getString("auth_url"),
+        body.getString("token_url"), body.getString("jwks_url"), instructorRole(body.getString("instructor_role")),
+        deployments.stream().map(d -> d instanceof String s ? s : null).toList(),
+        body.getValue("enabled") instanceof Boolean b ? b : enabled(null));
+    lti.update(Access.principal(ctx), id, settings).onSuccess(pl -> Json.send(ctx, 200, json(pl))).onFailure(ctx::fail);
+  }
+
+  /** Deployment ids as an admin types them: separated by commas or spaces. */
+  private static List<String> typedDeployments(String raw) {
+    return Arrays.asList(Optional.ofNullable(raw).orElse("").split("[,\\s]+"));
+  }
+
+  private static boolean enabled(String raw) {
+    if ("true".equals(raw) || "false".equals(raw)) {
+      return Boolean.parseBoolean(raw);
+    }
+    throw new Invalid("enabled", "say whether the platform is switched on (true) or off (false)");
   }
 
   private static JsonObject json(LtiRepository.Platform p) {
     return new JsonObject().put("id", p.id()).put("name", p.name()).put("issuer", p.issuer()).put("client_id", p.clientId())
         .put("auth_url", p.authUrl()).put("token_url", p.tokenUrl()).put("jwks_url", p.jwksUrl())
         .put("organisation_id", p.organisationId()).put("instructor_role", p.instructorRole().code())
-        .put("deployment_ids", new JsonArray(p.deployments()));
+        .put("deployment_ids", new JsonArray(p.deployments())).put("enabled", p.enabled());
   }
 
   private static long organisation(String raw) {

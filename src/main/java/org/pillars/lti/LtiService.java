@@ -172,7 +172,7 @@ public final class LtiService {
         return Future.failedFuture(new Invalid("lti_client_id", "several registrations share issuer " + issuer
             + ": the platform must send its client_id"));
       }
-      LtiRepository.Platform platform = found.get(0);
+      LtiRepository.Platform platform = on(found.get(0));
       String deployment = blankToNull(params.get("lti_deployment_id"));
       if (deployment != null && !platform.deployments().contains(deployment)) {
         return Future.failedFuture(unregisteredDeployment(deployment));
@@ -233,7 +233,7 @@ public final class LtiService {
     return repository.takeState(state.strip()).compose(found -> {
       LtiRepository.State login = found.orElseThrow(() -> refused("lti_state",
           "this launch has no login of ours behind it, or it was used or has expired: open the activity again from your course"));
-      return repository.platform(login.platformId()).map(p -> p.orElseThrow(() -> refused("lti_state", "the platform is gone")))
+      return repository.platform(login.platformId()).map(p -> on(p.orElseThrow(() -> refused("lti_state", "the platform is gone"))))
           .compose(platform -> platformKeys.key(platform.jwksUrl(), kid)
               .compose(key -> checked(jwt, key, platform, login))
               .compose(claims -> proceed(platform, claims)));
@@ -423,7 +423,7 @@ public final class LtiService {
       LtiRepository.DeepLink request = found.orElseThrow(() -> new NotFound("lti_deep_link",
           "this choice has expired or was made already: start again from your course"));
       return repository.platform(request.platformId()).map(p -> {
-        LtiRepository.Platform platform = p.orElseThrow(() -> new NotFound("lti_deep_link", "the platform is gone"));
+        LtiRepository.Platform platform = on(p.orElseThrow(() -> new NotFound("lti_deep_link", "the platform is gone")));
         Map<String, Object> item = new java.util.LinkedHashMap<>();
         item.put("type", "ltiResourceLink");
         item.put("title", module.title().in("en"));
@@ -487,7 +487,7 @@ public final class LtiService {
       if (course.context().membershipsUrl() == null) {
         return Future.failedFuture(new Invalid("lti_roster", "the platform offers no roster for this course"));
       }
-      LtiRepository.Platform platform = course.platform();
+      LtiRepository.Platform platform = on(course.platform());
       // the cohort first: nobody's account is made or renamed for an import that could not enrol them
       return cohorts.of(p, platform.organisationId()).compose(mine -> mine.stream().anyMatch(c -> c.getKey() == cohortId)
           ? Future.succeededFuture()
@@ -522,6 +522,15 @@ public final class LtiService {
     return n.length() > 200 ? n.substring(0, 200) : n;
   }
 
+  /** The platform, if it is switched on; one switched off starts nothing here, and the person is told why. */
+  private static LtiRepository.Platform on(LtiRepository.Platform platform) {
+    if (!platform.enabled()) {
+      throw new Forbidden("lti_platform_off", "the platform " + platform.name() + " is switched off in Pillars; a Pillars admin"
+          + " can switch it on again under LTI platforms");
+    }
+    return platform;
+  }
+
   /** A platform, as an admin registers it by hand; every address is checked. */
   public record Registration(String issuer, String clientId, String name, String authUrl, String tokenUrl, String jwksUrl,
                              long organisationId, Role instructorRole, List<String> deployments) {
@@ -532,38 +541,87 @@ public final class LtiService {
       jwksUrl = address("jwks_url", jwksUrl);
       clientId = text("client_id", clientId, 200);
       name = text("name", name, 200);
-      if (instructorRole != Role.TRAINER && instructorRole != Role.COORDINATOR) {
-        throw new Invalid("instructor_role", "a platform's instructors become trainers or coordinators here");
-      }
-      List<String> cleaned = new ArrayList<>();
-      for (String d : deployments) {
-        if (d != null && !d.isBlank()) {
-          cleaned.add(text("deployment_ids", d, 255));
-        }
-      }
-      if (cleaned.isEmpty()) {
-        throw new Invalid("deployment_ids", "name at least one deployment id (Moodle shows it on the tool's details)");
-      }
-      deployments = List.copyOf(cleaned);
+      instructors(instructorRole);
+      deployments = deploymentIds(deployments);
+    }
+
+    /** The addresses the server will call, by field. */
+    Map<String, String> addresses() {
+      return Map.of("issuer", issuer, "auth_url", authUrl, "token_url", tokenUrl, "jwks_url", jwksUrl);
     }
   }
 
-  public Future<Long> register(Registration r) {
-    callable(r);
-    return repository.register(r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(), r.organisationId(),
-        r.instructorRole(), r.deployments()).compose(id -> refreshAncestors().map(id));
+  /**
+   * What an admin may change on a registered platform, checked as a registration is: not who the platform is
+   * (issuer, client id: another one is another registration), nor whose members arrive from it (their accounts are there).
+   */
+  public record Settings(String name, String authUrl, String tokenUrl, String jwksUrl, Role instructorRole, List<String> deployments,
+                         boolean enabled) {
+    public Settings {
+      authUrl = address("auth_url", authUrl);
+      tokenUrl = address("token_url", tokenUrl);
+      jwksUrl = address("jwks_url", jwksUrl);
+      name = text("name", name, 200);
+      instructors(instructorRole);
+      deployments = deploymentIds(deployments);
+    }
+  }
+
+  private static void instructors(Role role) {
+    if (role != Role.TRAINER && role != Role.COORDINATOR) {
+      throw new Invalid("instructor_role", "a platform's instructors become trainers or coordinators here");
+    }
+  }
+
+  private static List<String> deploymentIds(List<String> given) {
+    List<String> cleaned = new ArrayList<>();
+    for (String d : given) {
+      if (d != null && !d.isBlank() && !cleaned.contains(d.strip())) {
+        cleaned.add(text("deployment_ids", d, 255));
+      }
+    }
+    if (cleaned.isEmpty()) {
+      throw new Invalid("deployment_ids", "name at least one deployment id (Moodle shows it on the tool's details)");
+    }
+    if (cleaned.size() > 100) {
+      throw new Invalid("deployment_ids", "a platform has at most 100 deployment ids");
+    }
+    return List.copyOf(cleaned);
+  }
+
+  public Future<Long> register(Principal admin, Registration r) {
+    callable(r.addresses());
+    return repository.register(admin.accountId(), r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
+        r.organisationId(), r.instructorRole(), r.deployments()).compose(id -> refreshAncestors().map(id));
+  }
+
+  /** The platform, for an admin. */
+  public Future<LtiRepository.Platform> platform(long id) {
+    return repository.platform(id).map(p -> p.orElseThrow(() -> new NotFound("lti_platform", "there is no such platform")));
+  }
+
+  /**
+   * An admin changes a platform's settings, or switches it off or on. Its deployments become exactly those given: a
+   * launch from one removed is refused from now on. Which sites may frame our pages follows at once.
+   */
+  public Future<LtiRepository.Platform> update(Principal admin, long id, Settings s) {
+    callable(Map.of("auth_url", s.authUrl(), "token_url", s.tokenUrl(), "jwks_url", s.jwksUrl()));
+    return repository.update(admin.accountId(), id, s.name(), s.authUrl(), s.tokenUrl(), s.jwksUrl(), s.instructorRole(),
+            s.deployments(), s.enabled())
+        .compose(found -> found ? refreshAncestors().compose(v -> platform(id))
+            : Future.failedFuture(new NotFound("lti_platform", "there is no such platform")));
   }
 
   /** A platform registered by Dynamic Registration, spending the admin's invitation in the same transaction. */
   Future<Long> registerInvited(byte[] codeHash, Registration r, LtiRepository.Invitation invitation) {
-    callable(r);
+    callable(r.addresses());
     return repository.registerInvited(codeHash, r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
         invitation, r.deployments()).compose(id -> refreshAncestors().map(id));
   }
 
   private volatile java.util.Set<String> ancestors = java.util.Set.of();
 
-  /** The sites that may frame our pages: each registered platform's issuer and authorisation origins. */
+  /** The sites that may frame our pages: each switched-on platform's issuer and authorisation origins. */
   public java.util.Set<String> frameAncestors() {
     return ancestors;
   }
@@ -572,7 +630,7 @@ public final class LtiService {
   public Future<Void> refreshAncestors() {
     return repository.platforms().map(all -> {
       java.util.Set<String> origins = new java.util.TreeSet<>();
-      for (LtiRepository.Platform p : all) {
+      for (LtiRepository.Platform p : all.stream().filter(LtiRepository.Platform::enabled).toList()) {
         origin(p.issuer()).ifPresent(origins::add);
         origin(p.authUrl()).ifPresent(origins::add);
       }
@@ -657,9 +715,9 @@ public final class LtiService {
   }
 
   /** Refuses a registration whose addresses this server may not call (see {@link #web}). */
-  void callable(Registration r) {
-    for (Map.Entry<String, String> a : Map.of("issuer", r.issuer(), "auth_url", r.authUrl(), "token_url", r.tokenUrl(),
-        "jwks_url", r.jwksUrl()).entrySet()) {
+  /** Each address (by its field) one the server may call, or the reason it may not. */
+  void callable(Map<String, String> addresses) {
+    for (Map.Entry<String, String> a : new java.util.TreeMap<>(addresses).entrySet()) {
       if (!web(a.getValue())) {
         throw new Invalid(a.getKey(), a.getKey() + " must be an https address of another machine (http only while Pillars"
             + " runs on this one), not '" + a.getValue() + "'");

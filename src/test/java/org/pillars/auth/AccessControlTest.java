@@ -177,6 +177,11 @@ class AccessControlTest {
     row("GET", "/api/admin/lti/platforms", "/api/admin/lti/platforms", "401 403 403 403 403 403 200");
     json("POST", "/api/admin/lti/platforms", "/api/admin/lti/platforms", new JsonObject().put("name", "x"),
         "401 403 403 403 403 403 400");
+    row("GET", "/admin/lti/platforms/:platformId", "/admin/lti/platforms/987654", "303 403 403 403 403 403 404");
+    form("POST", "/admin/lti/platforms/:platformId", "/admin/lti/platforms/987654", "name=x", "303 403 403 403 403 403 404", false);
+    row("GET", "/api/admin/lti/platforms/:platformId", "/api/admin/lti/platforms/987654", "401 403 403 403 403 403 404");
+    json("PUT", "/api/admin/lti/platforms/:platformId", "/api/admin/lti/platforms/987654", new JsonObject().put("name", "x"),
+        "401 403 403 403 403 403 400");
     row("GET", "/admin/issuer-keys", "/admin/issuer-keys", "303 403 403 403 403 403 200");
     form("POST", "/admin/issuer-keys/rotate", "/admin/issuer-keys/rotate", "", "303 403 403 403 403 403 303", false);
     row("GET", "/api/certificates/:code/credential", "/api/certificates/" + certificate + "/credential", "401 200 404 404 404 404 404");

@@ -757,4 +757,159 @@ class LtiLaunchTest {
           "Content-Type", "application/json").statusCode());
     }
   }
+
+  /** The settings an admin sends for a platform: as registered, with what the test changes. */
+  private static JsonObject settings(LtiPlatform p, boolean enabled) {
+    JsonObject r = p.registration(organisation);
+    return new JsonObject().put("name", r.getString("name")).put("auth_url", r.getString("auth_url"))
+        .put("token_url", r.getString("token_url")).put("jwks_url", r.getString("jwks_url"))
+        .put("instructor_role", r.getString("instructor_role")).put("deployment_ids", r.getJsonArray("deployment_ids"))
+        .put("enabled", enabled);
+  }
+
+  private static long platformId(LtiPlatform p) {
+    return server.app().database().pool().preparedQuery("SELECT id FROM lti_platforms WHERE issuer = $1").execute(Tuple.of(p.issuer()))
+        .await().iterator().next().getLong(0);
+  }
+
+  private static HttpResponse<Buffer> login(LtiPlatform p, String lang) {
+    return server.send(HttpMethod.POST, "/lti/login", Accounts.form("iss", p.issuer(), "login_hint", "anyone",
+            "client_id", LtiPlatform.CLIENT_ID, "lti_deployment_id", LtiPlatform.DEPLOYMENT),
+        "Content-Type", "application/x-www-form-urlencoded", "Origin", p.issuer(), "Accept-Language", lang);
+  }
+
+  @Test
+  @DisplayName("a platform switched off starts no login, launch, module choice or roster import, frames nothing, and works again once on")
+  void switchedOff() {
+    try (LtiPlatform moodle = new LtiPlatform(server.app().vertx()).start("http://localhost:" + server.port() + "/lti/jwks")) {
+      assertEquals(201, api(HttpMethod.POST, "/api/admin/lti/platforms", moodle.registration(organisation)
+          .put("name", "Moodle to switch off").put("instructor_role", "coordinator")).statusCode());
+      long id = platformId(moodle);
+      // begun while on: a login in flight, an instructor's course page, a Deep Linking picker
+      LtiPlatform.Authorised inFlight = authorise(moodle, Launch.learner("off-in-flight", "alpha"));
+      HttpResponse<Buffer> instructor = post(moodle, authorise(moodle, Launch.instructor("off-instructor", "alpha")));
+      assertEquals(303, instructor.statusCode(), instructor.bodyAsString());
+      String course = instructor.getHeader("Location");
+      String courseCookie = sessionCookie(instructor);
+      String courseCsrf = fields(server.get(course, "Cookie", courseCookie).bodyAsString()).get("_csrf");
+      HttpResponse<Buffer> designer = post(moodle, authorise(moodle, Launch.deepLinking("off-designer", List.of(LtiPlatform.INSTRUCTOR))));
+      String picker = designer.getHeader("Location");
+      String pickerCookie = sessionCookie(designer);
+      String pickerCsrf = fields(server.get(picker, "Cookie", pickerCookie).bodyAsString()).get("_csrf");
+      String embedded = sessionCookie(post(platform, authorise(platform, Launch.learner("off-framed", "alpha"))));
+      assertTrue(server.get("/", "Cookie", embedded).getHeader("Content-Security-Policy").contains(moodle.issuer()));
+
+      HttpResponse<Buffer> off = api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, settings(moodle, false)
+          .put("instructor_role", "coordinator").put("name", "Moodle to switch off"));
+      assertEquals(200, off.statusCode(), off.bodyAsString());
+      assertEquals(false, off.bodyAsJsonObject().getBoolean("enabled"));
+
+      HttpResponse<Buffer> refusedLogin = login(moodle, "fr");
+      assertEquals(403, refusedLogin.statusCode(), refusedLogin.bodyAsString());
+      assertTrue(refusedLogin.bodyAsString().contains("est désactivée dans Pillars"), refusedLogin.bodyAsString());
+      assertTrue(refusedLogin.cookies().stream().noneMatch(c -> c.startsWith("pillars_lti_")), "a refused login began one");
+      assertTrue(login(moodle, "en").bodyAsString().contains("is switched off in Pillars"));
+      HttpResponse<Buffer> refusedLaunch = post(moodle, inFlight.idToken(), inFlight.state());
+      assertEquals(403, refusedLaunch.statusCode(), refusedLaunch.bodyAsString());
+      assertEquals(0, links("off-in-flight"), "a launch from a platform switched off made an account");
+      assertTrue(refusedLaunch.cookies().stream().noneMatch(c -> c.startsWith("pillars_embedded=")), refusedLaunch.cookies().toString());
+      HttpResponse<Buffer> imported = server.send(HttpMethod.POST, course.substring(0, course.indexOf('?')) + "/import",
+          Accounts.form("_csrf", courseCsrf, "cohort", "1"), "Cookie", courseCookie, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(403, imported.statusCode(), imported.bodyAsString());
+      HttpResponse<Buffer> picked = server.send(HttpMethod.POST, picker, Accounts.form("_csrf", pickerCsrf, "module", "alpha"),
+          "Cookie", pickerCookie, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(403, picked.statusCode(), picked.bodyAsString());
+      assertFalse(picked.bodyAsString().contains("data-autosubmit"), "a signed answer went to a platform switched off");
+      String csp = server.get("/", "Cookie", embedded).getHeader("Content-Security-Policy");
+      assertFalse(csp.contains(moodle.issuer()), "a platform switched off may still frame us: " + csp);
+      assertTrue(csp.contains(platform.issuer()), csp);
+      String listed = server.get("/admin/lti", "Authorization", "Bearer " + admin).bodyAsString();
+      assertTrue(listed.contains("<a href=\"/admin/lti/platforms/" + id + "\">Moodle to switch off</a>"), listed);
+      assertTrue(listed.contains("<strong>Switched off</strong>"), listed);
+
+      // in the audit log, as the admin's act
+      var audited = server.app().database().pool().query("SELECT a.role FROM audit_log l JOIN accounts a ON a.id = l.actor_id"
+          + " WHERE l.subject = 'lti_platforms' AND l.action = 'update' AND l.before->>'enabled' = 'true'"
+          + " AND l.after->>'enabled' = 'false' AND l.after->>'issuer' = '" + moodle.issuer() + "'").execute().await();
+      assertEquals(1, audited.size());
+      assertEquals("admin", audited.iterator().next().getString(0));
+
+      assertEquals(200, api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, settings(moodle, true)).statusCode());
+      HttpResponse<Buffer> again = post(moodle, authorise(moodle, Launch.learner("off-then-on", "alpha")));
+      assertEquals(303, again.statusCode(), again.bodyAsString());
+      assertEquals(1, links("off-then-on"));
+      assertTrue(server.get("/", "Cookie", embedded).getHeader("Content-Security-Policy").contains(moodle.issuer()));
+    }
+  }
+
+  private static HttpResponse<Buffer> post(LtiPlatform p, LtiPlatform.Authorised form) {
+    return post(p, form.idToken(), form.state());
+  }
+
+  @Test
+  @DisplayName("an admin changes a platform's deployments, name and role on its page: a removed deployment is refused; bad settings change nothing")
+  void settingsChanged() {
+    try (LtiPlatform moodle = new LtiPlatform(server.app().vertx()).start("http://localhost:" + server.port() + "/lti/jwks")) {
+      assertEquals(201, api(HttpMethod.POST, "/api/admin/lti/platforms", moodle.registration(organisation)
+          .put("name", "Moodle to edit")).statusCode());
+      long id = platformId(moodle);
+      String path = "/admin/lti/platforms/" + id;
+      HttpResponse<Buffer> page = server.get(path, "Authorization", "Bearer " + admin);
+      assertEquals(200, page.statusCode(), page.bodyAsString());
+      assertTrue(page.bodyAsString().contains("value=\"" + LtiPlatform.DEPLOYMENT + "\""), page.bodyAsString());
+      assertTrue(page.bodyAsString().contains("<code>" + moodle.issuer() + "</code>"), page.bodyAsString());
+
+      // the page's form: another deployment instead of the first, a new name, instructors become coordinators
+      HttpResponse<Buffer> saved = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
+              "deployment_ids", "deployment-7, deployment-8", "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"),
+              "jwks_url", moodle.url("/jwks"), "instructor_role", "coordinator", "enabled", "true"),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(303, saved.statusCode(), saved.bodyAsString());
+      assertEquals(path + "?saved=1", saved.getHeader("Location"));
+      JsonObject now = api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject();
+      assertEquals("Moodle, edited", now.getString("name"));
+      assertEquals(List.of("deployment-7", "deployment-8"), now.getJsonArray("deployment_ids").getList());
+      assertEquals("coordinator", now.getString("instructor_role"));
+      assertEquals(moodle.issuer(), now.getString("issuer"));
+      HttpResponse<Buffer> removed = login(moodle, "en");
+      assertEquals(401, removed.statusCode(), removed.bodyAsString());
+      assertTrue(removed.bodyAsString().contains("deployment " + LtiPlatform.DEPLOYMENT + " is not registered"), removed.bodyAsString());
+      var deployments = server.app().database().pool().query("SELECT count(*) FROM audit_log WHERE subject = 'lti_deployments'"
+          + " AND actor_id IS NOT NULL AND ((action = 'delete' AND before->>'deployment_id' = '" + LtiPlatform.DEPLOYMENT + "'"
+          + " AND before->>'platform_id' = '" + id + "') OR (action = 'insert' AND after->>'platform_id' = '" + id + "'"
+          + " AND after->>'deployment_id' IN ('deployment-7', 'deployment-8')))").execute().await();
+      assertEquals(3, deployments.iterator().next().getLong(0), "one deployment removed and two added, each audited");
+
+      // refused, with the reason, and nothing changed; the form keeps what was typed
+      JsonObject good = settings(moodle, true).put("deployment_ids", new io.vertx.core.json.JsonArray().add("deployment-7"));
+      for (JsonObject bad : List.of(good.copy().put("name", " "), good.copy().put("auth_url", "javascript:alert(1)"),
+          good.copy().put("jwks_url", "ftp://moodle.example/jwks"), good.copy().put("deployment_ids", new io.vertx.core.json.JsonArray()),
+          good.copy().put("instructor_role", "admin"), good.copy().put("enabled", "yes"), good.copy().putNull("token_url"))) {
+        HttpResponse<Buffer> r = api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, bad);
+        assertEquals(400, r.statusCode(), bad + " -> " + r.bodyAsString());
+      }
+      assertEquals(now, api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject(), "a refused change changed something");
+      HttpResponse<Buffer> typed = server.send(HttpMethod.POST, path, Accounts.form("name", "Kept <as typed>",
+              "deployment_ids", "deployment-7", "auth_url", "not an address", "token_url", moodle.url("/token"),
+              "jwks_url", moodle.url("/jwks"), "instructor_role", "trainer", "enabled", "false"),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded", "Accept-Language", "fr");
+      assertEquals(400, typed.statusCode(), typed.bodyAsString());
+      assertTrue(typed.bodyAsString().contains("auth_url must be an https address"), typed.bodyAsString());
+      assertTrue(typed.bodyAsString().contains("value=\"Kept &lt;as typed&gt;\""), "what was typed is lost, or not escaped: " + typed.bodyAsString());
+      assertTrue(typed.bodyAsString().contains("<option value=\"false\" selected>Désactivée</option>"), typed.bodyAsString());
+      HttpResponse<Buffer> unsure = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
+              "deployment_ids", "deployment-7, deployment-8", "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"),
+              "jwks_url", moodle.url("/jwks"), "instructor_role", "coordinator", "enabled", "maybe"),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(400, unsure.statusCode(), "a state neither on nor off was taken for one: " + unsure.bodyAsString());
+      assertEquals(now, api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject());
+
+      HttpResponse<Buffer> none = api(HttpMethod.PUT, "/api/admin/lti/platforms/987654", good);
+      assertEquals(404, none.statusCode(), none.bodyAsString());
+      HttpResponse<Buffer> word = api(HttpMethod.GET, "/api/admin/lti/platforms/x1", null);
+      assertEquals(400, word.statusCode(), word.bodyAsString());
+      assertEquals(404, server.get("/admin/lti/platforms/x1", "Authorization", "Bearer " + admin).statusCode());
+      assertEquals(404, server.get("/admin/lti/platforms/987654", "Authorization", "Bearer " + admin).statusCode());
+    }
+  }
 }

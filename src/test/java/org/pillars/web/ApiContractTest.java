@@ -177,11 +177,16 @@ class ApiContractTest {
     ok(201, call(HttpMethod.POST, "/api/admin/issuer-keys/rotate", admin, null));
     long ltiOrg = server.app().database().pool().query("INSERT INTO organisations (name, country) VALUES ('LTI org', 'Testland')"
         + " RETURNING id").execute().await().iterator().next().getLong(0);
-    ok(201, call(HttpMethod.POST, "/api/admin/lti/platforms", admin, new JsonObject().put("name", "Moodle").put("issuer",
-        "https://moodle.example.org").put("client_id", "c1").put("auth_url", "https://moodle.example.org/mod/lti/auth.php")
+    JsonObject moodle = new JsonObject().put("name", "Moodle").put("auth_url", "https://moodle.example.org/mod/lti/auth.php")
         .put("token_url", "https://moodle.example.org/mod/lti/token.php").put("jwks_url", "https://moodle.example.org/mod/lti/certs.php")
-        .put("organisation_id", ltiOrg).put("deployment_ids", new io.vertx.core.json.JsonArray().add("1"))));
+        .put("deployment_ids", new io.vertx.core.json.JsonArray().add("1"));
+    HttpResponse<Buffer> lti = call(HttpMethod.POST, "/api/admin/lti/platforms", admin, moodle.copy().put("issuer",
+        "https://moodle.example.org").put("client_id", "c1").put("organisation_id", ltiOrg));
+    ok(201, lti);
     ok(200, call(HttpMethod.GET, "/api/admin/lti/platforms", admin, null));
+    String platform = "/api/admin/lti/platforms/" + lti.bodyAsJsonObject().getLong("id");
+    ok(200, call(HttpMethod.GET, platform, admin, null));
+    ok(200, call(HttpMethod.PUT, platform, admin, moodle.copy().put("instructor_role", "coordinator").put("enabled", false)));
     String trainer = Accounts.token(server, Accounts.create(server, "trainer", org));
     ok(200, call(HttpMethod.GET, "/api/modules/alpha/analysis", trainer, null));
     ok(200, call(HttpMethod.GET, "/api/workspace", trainer, null));
