@@ -124,6 +124,21 @@ public final class LtiRoutes implements Routes {
   private String stateCookie(String state, String value, long maxAgeSeconds) {
     io.vertx.core.http.Cookie c = io.vertx.core.http.Cookie.cookie(stateCookieName(state), value).setPath("/lti/launch")
         .setHttpOnly(true).setMaxAge(maxAgeSeconds);
+    return framed(c);
+  }
+
+  /**
+   * The platform's language for its user becomes the reader's choice here, as the language switch would make it; in
+   * a frame behind HTTPS only a {@code SameSite=None} cookie is kept and sent ({@link #framed}).
+   */
+  private String languageCookie(String lang) {
+    io.vertx.core.http.Cookie c = io.vertx.core.http.Cookie.cookie(Language.COOKIE, lang).setPath("/").setHttpOnly(true)
+        .setMaxAge(365L * 24 * 3600);
+    return framed(c);
+  }
+
+  /** A cookie a platform's frame keeps and sends: {@code SameSite=None; Secure; Partitioned} behind HTTPS, else Lax. */
+  private String framed(io.vertx.core.http.Cookie c) {
     return secureCookies ? c.setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.NONE).encode() + "; Partitioned"
         : c.setSameSite(io.vertx.core.http.CookieSameSite.LAX).encode();
   }
@@ -139,6 +154,7 @@ public final class LtiRoutes implements Routes {
     lti.launch(ctx.request().getFormAttribute("id_token"), state, kept == null ? null : kept.getValue()).onSuccess(launched -> {
       ctx.response().headers().add(HttpHeaders.SET_COOKIE, stateCookie(state.strip(), "", 0));
       session.start(ctx, launched.session().token());
+      launched.language().ifPresent(lang -> ctx.response().headers().add(HttpHeaders.SET_COOKIE, languageCookie(lang)));
       Pages.seeOther(ctx, launched.location());
     }).onFailure(ctx::fail);
   }

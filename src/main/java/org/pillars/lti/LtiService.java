@@ -67,7 +67,8 @@ public final class LtiService {
   public record SignedIn(long accountId, Role role, String token) { }
 
   /** Where a checked launch goes: the module, or the Deep Linking picker. */
-  public record Launched(SignedIn session, String location) { }
+  /** A launch that held: the session, where it goes, and the language the platform shows its user, if we speak it. */
+  public record Launched(SignedIn session, String location, Optional<String> language) { }
 
   /** The Deep Linking answer: a signed JWT to post back to the platform's return address. */
   public record DeepLinkAnswer(String returnUrl, String jwt) { }
@@ -78,6 +79,7 @@ public final class LtiService {
   static final String DEPLOYMENT_ID = LTI + "deployment_id";
   static final String ROLES = LTI + "roles";
   static final String RESOURCE_LINK = LTI + "resource_link";
+  static final String LAUNCH_PRESENTATION = LTI + "launch_presentation";
   static final String TARGET_LINK_URI = LTI + "target_link_uri";
   static final String CONTEXT = LTI + "context";
   static final String CUSTOM = LTI + "custom";
@@ -321,7 +323,7 @@ public final class LtiService {
             return repository.saveDeepLink(new LtiRepository.DeepLink(id, platform.id(), (String) claims.getClaim(DEPLOYMENT_ID),
                     session.accountId(), returnUrl, settings.get("data") instanceof String d ? d : null),
                     OffsetDateTime.now(clock).plusHours(1))
-                .map(v -> new Launched(session, "/lti/deep-links/" + id));
+                .map(v -> new Launched(session, "/lti/deep-links/" + id, language(claims)));
           });
     }
     Map<String, Object> link = object(claims, RESOURCE_LINK);
@@ -347,7 +349,18 @@ public final class LtiService {
             .compose(v -> contextId == null ? Future.succeededFuture(0L)
                 : repository.saveContext(platform.id(), contextId, context.get("title") instanceof String t ? t : null, memberships))
             .map(contextKey -> new Launched(session, role != Role.LEARNER && memberships != null && contextKey > 0
-                ? "/lti/courses/" + contextKey + "?module=" + module.get() : "/modules/" + module.get())));
+                ? "/lti/courses/" + contextKey + "?module=" + module.get() : "/modules/" + module.get(), language(claims))));
+  }
+
+  /**
+   * The language the platform shows its user ({@code launch_presentation.locale}: a BCP 47 tag such as fr-FR, or
+   * Moodle's own fr_ca), when it is one of ours.
+   */
+  static Optional<String> language(JWTClaimsSet claims) {
+    Map<String, Object> presentation = object(claims, LAUNCH_PRESENTATION);
+    String locale = presentation != null && presentation.get("locale") instanceof String l ? l : "";
+    String primary = locale.strip().toLowerCase(java.util.Locale.ROOT).split("[-_]", 2)[0];
+    return org.pillars.content.CourseLoader.LANGUAGES.contains(primary) ? Optional.of(primary) : Optional.empty();
   }
 
   /**

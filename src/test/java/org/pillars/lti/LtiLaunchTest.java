@@ -912,4 +912,39 @@ class LtiLaunchTest {
       assertEquals(404, server.get("/admin/lti/platforms/987654", "Authorization", "Bearer " + admin).statusCode());
     }
   }
+
+  /** A learner's launch whose platform shows them the given locale (or none); the language cookie it set, if any. */
+  private static HttpResponse<Buffer> launchIn(String subject, String locale) {
+    platform.tweak = b -> locale == null ? b : b.claim("https://purl.imsglobal.org/spec/lti/claim/launch_presentation",
+        Map.of("locale", locale, "document_target", "iframe"));
+    try {
+      HttpResponse<Buffer> launched = post(platform, authorise(platform, Launch.learner(subject, "alpha")));
+      assertEquals(303, launched.statusCode(), launched.bodyAsString());
+      return launched;
+    } finally {
+      platform.tweak = UnaryOperator.identity();
+    }
+  }
+
+  private static String languageCookie(HttpResponse<Buffer> launched) {
+    return launched.cookies().stream().filter(c -> c.startsWith("lang=")).map(c -> c.substring(0, c.indexOf(';'))).findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  @DisplayName("a launch opens Pillars in the language the platform shows its user, when Pillars speaks it")
+  void launchLanguage() {
+    HttpResponse<Buffer> french = launchIn("locale-fr", "fr-FR");
+    assertEquals("lang=fr", languageCookie(french));
+    String set = french.cookies().stream().filter(c -> c.startsWith("lang=")).findFirst().orElseThrow();
+    assertTrue(set.contains("; Path=/;") && set.contains("Max-Age=31536000"), "not kept for the whole site, as the switch keeps it: " + set);
+    HttpResponse<Buffer> page = server.get(french.getHeader("Location"), "Cookie", sessionCookie(french) + "; " + languageCookie(french),
+        "Accept-Language", "en");
+    assertEquals(200, page.statusCode(), page.bodyAsString());
+    assertTrue(page.bodyAsString().contains("<html lang=\"fr\""), page.bodyAsString());
+    assertEquals("lang=fr", languageCookie(launchIn("locale-moodle", "fr_ca")), "Moodle writes its locales with an underscore");
+    assertEquals("lang=en", languageCookie(launchIn("locale-en", "EN-gb")));
+    assertEquals(null, languageCookie(launchIn("locale-de", "de-DE")), "a language Pillars does not speak chose one");
+    assertEquals(null, languageCookie(launchIn("locale-none", null)));
+  }
 }
