@@ -90,6 +90,7 @@ public record AppConfig(
   public static final String OUTBOX_BACKOFF = "PILLARS_OUTBOX_BACKOFF_MS";
 
   private static final Pattern URL_PASSWORD = Pattern.compile("(://[^/@:]*:)[^/@]*@");
+  private static final Pattern QUERY_PASSWORD = Pattern.compile("([?&]password=)[^&]*", Pattern.CASE_INSENSITIVE);
 
   /** Every setting, but no secret: the metrics token and the database password are hidden, so a logged config leaks neither. */
   @Override
@@ -105,7 +106,7 @@ public record AppConfig(
       if (component.getName().equals("metricsToken")) {
         value = metricsToken.map(t -> "(hidden)");
       } else if (component.getName().equals("databaseUrl")) {
-        value = databaseUrl.map(u -> URL_PASSWORD.matcher(u).replaceFirst("$1(hidden)@"));
+        value = databaseUrl.map(u -> QUERY_PASSWORD.matcher(URL_PASSWORD.matcher(u).replaceFirst("$1(hidden)@")).replaceAll("$1(hidden)"));
       }
       out.add(component.getName() + "=" + value);
     }

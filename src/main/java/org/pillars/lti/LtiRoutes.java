@@ -128,13 +128,15 @@ public final class LtiRoutes implements Routes {
   }
 
   /**
-   * The platform's language for its user becomes the reader's choice here, as the language switch would make it; in
-   * a frame behind HTTPS only a {@code SameSite=None} cookie is kept and sent ({@link #framed}).
+   * The platform's language for its user becomes the reader's choice here: the same cookie the language switch sets
+   * (so either replaces the other), but {@code SameSite=None} behind HTTPS so that a frame sends it. It is not
+   * {@code Partitioned}: a partitioned twin would live beside the switch's cookie and the two would disagree.
    */
   private String languageCookie(String lang) {
     io.vertx.core.http.Cookie c = io.vertx.core.http.Cookie.cookie(Language.COOKIE, lang).setPath("/").setHttpOnly(true)
         .setMaxAge(365L * 24 * 3600);
-    return framed(c);
+    return secureCookies ? c.setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.NONE).encode()
+        : c.setSameSite(io.vertx.core.http.CookieSameSite.LAX).encode();
   }
 
   /** A cookie a platform's frame keeps and sends: {@code SameSite=None; Secure; Partitioned} behind HTTPS, else Lax. */
@@ -454,7 +456,16 @@ public final class LtiRoutes implements Routes {
         body.getString("token_url"), body.getString("jwks_url"), instructorRole(body.getString("instructor_role")),
         deployments.stream().map(d -> d instanceof String s ? s : null).toList(),
         body.getValue("enabled") instanceof Boolean b ? b : enabled(null));
-    lti.update(Access.principal(ctx), id, settings).onSuccess(pl -> Json.send(ctx, 200, json(pl))).onFailure(ctx::fail);
+    lti.platform(id).map(pl -> {
+      // what cannot change may be sent back as read (GET, change, PUT), but not changed
+      JsonObject stored = json(pl);
+      for (String fixed : List.of("issuer", "client_id", "organisation_id")) {
+        if (body.containsKey(fixed) && !String.valueOf(body.getValue(fixed)).equals(String.valueOf(stored.getValue(fixed)))) {
+          throw new Invalid(fixed, fixed + " cannot change: a platform with another one is another registration");
+        }
+      }
+      return pl;
+    }).compose(pl -> lti.update(Access.principal(ctx), id, settings)).onSuccess(pl -> Json.send(ctx, 200, json(pl))).onFailure(ctx::fail);
   }
 
   /** Deployment ids as an admin types them: separated by commas or spaces. */

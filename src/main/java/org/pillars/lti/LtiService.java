@@ -432,11 +432,18 @@ public final class LtiService {
    */
   public Future<DeepLinkAnswer> deepLink(UUID requestId, long accountId, String moduleId) {
     Module module = catalog.get().module(moduleId).orElseThrow(() -> new Invalid("module", "no module " + moduleId));
-    return repository.deepLink(requestId, accountId, true).compose(found -> {
-      LtiRepository.DeepLink request = found.orElseThrow(() -> new NotFound("lti_deep_link",
-          "this choice has expired or was made already: start again from your course"));
-      return repository.platform(request.platformId()).map(p -> {
+    NotFound gone = new NotFound("lti_deep_link", "this choice has expired or was made already: start again from your course");
+    // the platform is checked before the request is spent: one switched off, or a deployment removed, keeps it for later
+    return repository.deepLink(requestId, accountId, false).compose(open -> {
+      LtiRepository.DeepLink asked = open.orElseThrow(() -> gone);
+      return repository.platform(asked.platformId()).map(p -> {
         LtiRepository.Platform platform = on(p.orElseThrow(() -> new NotFound("lti_deep_link", "the platform is gone")));
+        if (!platform.deployments().contains(asked.deploymentId())) {
+          throw unregisteredDeployment(asked.deploymentId());
+        }
+        return platform;
+      }).compose(platform -> repository.deepLink(requestId, accountId, true).map(taken -> {
+        LtiRepository.DeepLink request = taken.orElseThrow(() -> gone);
         Map<String, Object> item = new java.util.LinkedHashMap<>();
         item.put("type", "ltiResourceLink");
         item.put("title", module.title().in("en"));
@@ -458,7 +465,7 @@ public final class LtiService {
           claims.claim(DEEP_LINKING_DATA, request.data());
         }
         return new DeepLinkAnswer(request.returnUrl(), keys().sign(claims.build()));
-      });
+      }));
     });
   }
 
@@ -590,7 +597,12 @@ public final class LtiService {
     List<String> cleaned = new ArrayList<>();
     for (String d : given) {
       if (d != null && !d.isBlank() && !cleaned.contains(d.strip())) {
-        cleaned.add(text("deployment_ids", d, 255));
+        String id = text("deployment_ids", d, 255);
+        if (id.matches(".*[\\s,].*")) {
+          // the form lists ids separated by commas and spaces: one holding either would not come back whole
+          throw new Invalid("deployment_ids", "a deployment id has no spaces or commas, not '" + id + "'");
+        }
+        cleaned.add(id);
       }
     }
     if (cleaned.isEmpty()) {
@@ -603,9 +615,11 @@ public final class LtiService {
   }
 
   public Future<Long> register(Principal admin, Registration r) {
-    callable(r.addresses());
-    return repository.register(admin.accountId(), r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
-        r.organisationId(), r.instructorRole(), r.deployments()).compose(id -> refreshAncestors().map(id));
+    return Future.<Void>succeededFuture().map(v -> {
+      callable(r.addresses());
+      return v;
+    }).compose(v -> repository.register(admin.accountId(), r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
+        r.organisationId(), r.instructorRole(), r.deployments())).compose(id -> refreshAncestors().map(id));
   }
 
   /** The platform, for an admin. */
@@ -618,9 +632,11 @@ public final class LtiService {
    * launch from one removed is refused from now on. Which sites may frame our pages follows at once.
    */
   public Future<LtiRepository.Platform> update(Principal admin, long id, Settings s) {
-    callable(Map.of("auth_url", s.authUrl(), "token_url", s.tokenUrl(), "jwks_url", s.jwksUrl()));
-    return repository.update(admin.accountId(), id, s.name(), s.authUrl(), s.tokenUrl(), s.jwksUrl(), s.instructorRole(),
-            s.deployments(), s.enabled())
+    return Future.<Void>succeededFuture().map(v -> {
+      callable(Map.of("auth_url", s.authUrl(), "token_url", s.tokenUrl(), "jwks_url", s.jwksUrl()));
+      return v;
+    }).compose(v -> repository.update(admin.accountId(), id, s.name(), s.authUrl(), s.tokenUrl(), s.jwksUrl(), s.instructorRole(),
+            s.deployments(), s.enabled()))
         .compose(found -> found ? refreshAncestors().compose(v -> platform(id))
             : Future.failedFuture(new NotFound("lti_platform", "there is no such platform")));
   }
@@ -633,21 +649,30 @@ public final class LtiService {
   }
 
   private volatile java.util.Set<String> ancestors = java.util.Set.of();
+  private volatile java.util.Set<String> registered = java.util.Set.of();
 
-  /** The sites that may frame our pages: each switched-on platform's issuer and authorisation origins. */
-  public java.util.Set<String> frameAncestors() {
-    return ancestors;
+  /**
+   * The sites that may frame our pages: each switched-on platform's issuer and authorisation origins. The login and
+   * the launch, which answer only with a redirect or a refusal, may be framed by every registered platform, so that
+   * a learner inside one switched off reads why ({@code launchPages}).
+   */
+  public java.util.Set<String> frameAncestors(boolean launchPages) {
+    return launchPages ? registered : ancestors;
   }
 
   /** Reads the platforms again (after a registration here, and every minute for one made on another server). */
   public Future<Void> refreshAncestors() {
     return repository.platforms().map(all -> {
-      java.util.Set<String> origins = new java.util.TreeSet<>();
-      for (LtiRepository.Platform p : all.stream().filter(LtiRepository.Platform::enabled).toList()) {
-        origin(p.issuer()).ifPresent(origins::add);
-        origin(p.authUrl()).ifPresent(origins::add);
+      java.util.Set<String> on = new java.util.TreeSet<>();
+      java.util.Set<String> every = new java.util.TreeSet<>();
+      for (LtiRepository.Platform p : all) {
+        for (String address : List.of(p.issuer(), p.authUrl())) {
+          origin(address).ifPresent(every::add);
+          origin(address).filter(o -> p.enabled()).ifPresent(on::add);
+        }
       }
-      ancestors = java.util.Set.copyOf(origins);
+      ancestors = java.util.Set.copyOf(on);
+      registered = java.util.Set.copyOf(every);
       return null;
     });
   }

@@ -77,6 +77,10 @@ class MetricsConfigTest {
     assertTrue(shown.contains("databaseUrl=Optional[postgresql://pillars:(hidden)@db.example:5432/pillars]"), shown);
     assertTrue(shown.contains("port=8080"), shown);
     assertTrue(shown.contains("metricsAddresses=["), shown);
+    String query = config(Map.of(AppConfig.DATABASE_URL, "postgresql://db.example/pillars?user=pillars&Password=qu3ry-pw&ssl=true"))
+        .toString();
+    assertFalse(query.contains("qu3ry-pw"), query);
+    assertTrue(query.contains("?user=pillars&Password=(hidden)&ssl=true"), query);
     String none = config(Map.of()).toString();
     assertTrue(none.contains("metricsToken=Optional.empty"), none);
   }

@@ -808,7 +808,10 @@ class LtiLaunchTest {
       assertEquals(403, refusedLogin.statusCode(), refusedLogin.bodyAsString());
       assertTrue(refusedLogin.bodyAsString().contains("est désactivée dans Pillars"), refusedLogin.bodyAsString());
       assertTrue(refusedLogin.cookies().stream().noneMatch(c -> c.startsWith("pillars_lti_")), "a refused login began one");
-      assertTrue(login(moodle, "en").bodyAsString().contains("is switched off in Pillars"));
+      HttpResponse<Buffer> english = login(moodle, "en");
+      assertTrue(english.bodyAsString().contains("The learning platform you came from is switched off in Pillars"), english.bodyAsString());
+      // the refusal may be shown in the platform's frame, so that the learner reads it there
+      assertTrue(english.getHeader("Content-Security-Policy").contains(moodle.issuer()), english.getHeader("Content-Security-Policy"));
       HttpResponse<Buffer> refusedLaunch = post(moodle, inFlight.idToken(), inFlight.state());
       assertEquals(403, refusedLaunch.statusCode(), refusedLaunch.bodyAsString());
       assertEquals(0, links("off-in-flight"), "a launch from a platform switched off made an account");
@@ -816,10 +819,12 @@ class LtiLaunchTest {
       HttpResponse<Buffer> imported = server.send(HttpMethod.POST, course.substring(0, course.indexOf('?')) + "/import",
           Accounts.form("_csrf", courseCsrf, "cohort", "1"), "Cookie", courseCookie, "Content-Type", "application/x-www-form-urlencoded");
       assertEquals(403, imported.statusCode(), imported.bodyAsString());
+      assertTrue(imported.bodyAsString().contains("The learning platform you came from is switched off"), imported.bodyAsString());
       HttpResponse<Buffer> picked = server.send(HttpMethod.POST, picker, Accounts.form("_csrf", pickerCsrf, "module", "alpha"),
           "Cookie", pickerCookie, "Content-Type", "application/x-www-form-urlencoded");
       assertEquals(403, picked.statusCode(), picked.bodyAsString());
       assertFalse(picked.bodyAsString().contains("data-autosubmit"), "a signed answer went to a platform switched off");
+      assertTrue(picked.bodyAsString().contains("The learning platform you came from is switched off"), picked.bodyAsString());
       String csp = server.get("/", "Cookie", embedded).getHeader("Content-Security-Policy");
       assertFalse(csp.contains(moodle.issuer()), "a platform switched off may still frame us: " + csp);
       assertTrue(csp.contains(platform.issuer()), csp);
@@ -834,7 +839,18 @@ class LtiLaunchTest {
       assertEquals(1, audited.size());
       assertEquals("admin", audited.iterator().next().getString(0));
 
-      assertEquals(200, api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, settings(moodle, true)).statusCode());
+      // switched on again on its page
+      JsonObject on = settings(moodle, true);
+      HttpResponse<Buffer> form = server.send(HttpMethod.POST, "/admin/lti/platforms/" + id, Accounts.form("name", on.getString("name"),
+              "deployment_ids", LtiPlatform.DEPLOYMENT, "auth_url", on.getString("auth_url"), "token_url", on.getString("token_url"),
+              "jwks_url", on.getString("jwks_url"), "instructor_role", "coordinator", "enabled", "true"),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(303, form.statusCode(), form.bodyAsString());
+      // the module choice refused while off was not spent: it can be made now
+      HttpResponse<Buffer> pickedLater = server.send(HttpMethod.POST, picker, Accounts.form("_csrf", pickerCsrf, "module", "alpha"),
+          "Cookie", pickerCookie, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(200, pickedLater.statusCode(), pickedLater.bodyAsString());
+      assertTrue(pickedLater.bodyAsString().contains("data-autosubmit"), pickedLater.bodyAsString());
       HttpResponse<Buffer> again = post(moodle, authorise(moodle, Launch.learner("off-then-on", "alpha")));
       assertEquals(303, again.statusCode(), again.bodyAsString());
       assertEquals(1, links("off-then-on"));
@@ -854,6 +870,11 @@ class LtiLaunchTest {
           .put("name", "Moodle to edit")).statusCode());
       long id = platformId(moodle);
       String path = "/admin/lti/platforms/" + id;
+      // a module choice opened from the deployment about to be removed
+      HttpResponse<Buffer> designer = post(moodle, authorise(moodle, Launch.deepLinking("edit-designer", List.of(LtiPlatform.INSTRUCTOR))));
+      String picker = designer.getHeader("Location");
+      String pickerCookie = sessionCookie(designer);
+      String pickerCsrf = fields(server.get(picker, "Cookie", pickerCookie).bodyAsString()).get("_csrf");
       HttpResponse<Buffer> page = server.get(path, "Authorization", "Bearer " + admin);
       assertEquals(200, page.statusCode(), page.bodyAsString());
       assertTrue(page.bodyAsString().contains("value=\"" + LtiPlatform.DEPLOYMENT + "\""), page.bodyAsString());
@@ -871,6 +892,9 @@ class LtiLaunchTest {
       assertEquals(List.of("deployment-7", "deployment-8"), now.getJsonArray("deployment_ids").getList());
       assertEquals("coordinator", now.getString("instructor_role"));
       assertEquals(moodle.issuer(), now.getString("issuer"));
+      HttpResponse<Buffer> removedChoice = server.send(HttpMethod.POST, picker, Accounts.form("_csrf", pickerCsrf, "module", "alpha"),
+          "Cookie", pickerCookie, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(401, removedChoice.statusCode(), "an answer went out for a deployment removed: " + removedChoice.bodyAsString());
       HttpResponse<Buffer> removed = login(moodle, "en");
       assertEquals(401, removed.statusCode(), removed.bodyAsString());
       assertTrue(removed.bodyAsString().contains("deployment " + LtiPlatform.DEPLOYMENT + " is not registered"), removed.bodyAsString());
@@ -888,6 +912,13 @@ class LtiLaunchTest {
         HttpResponse<Buffer> r = api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, bad);
         assertEquals(400, r.statusCode(), bad + " -> " + r.bodyAsString());
       }
+      HttpResponse<Buffer> spaced = api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, good.copy()
+          .put("deployment_ids", new io.vertx.core.json.JsonArray().add("a b").add("c,d")));
+      assertEquals(400, spaced.statusCode(), "an id the form would split came in: " + spaced.bodyAsString());
+      HttpResponse<Buffer> moved = api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, good.copy().put("issuer", "http://localhost:1"));
+      assertEquals(400, moved.statusCode(), "the issuer changed, or was ignored: " + moved.bodyAsString());
+      assertEquals(400, api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, good.copy().put("organisation_id", organisation + 1000))
+          .statusCode());
       assertEquals(now, api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject(), "a refused change changed something");
       HttpResponse<Buffer> typed = server.send(HttpMethod.POST, path, Accounts.form("name", "Kept <as typed>",
               "deployment_ids", "deployment-7", "auth_url", "not an address", "token_url", moodle.url("/token"),
@@ -903,6 +934,17 @@ class LtiLaunchTest {
           "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
       assertEquals(400, unsure.statusCode(), "a state neither on nor off was taken for one: " + unsure.bodyAsString());
       assertEquals(now, api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject());
+      // an address well formed but not one the server may call: the same page, the reason, what was typed
+      HttpResponse<Buffer> foreign = server.send(HttpMethod.POST, path, Accounts.form("name", "Kept as typed",
+              "deployment_ids", "deployment-7", "auth_url", "http://moodle.example.org/auth", "token_url", moodle.url("/token"),
+              "jwks_url", moodle.url("/jwks"), "instructor_role", "trainer", "enabled", "true"),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(400, foreign.statusCode(), foreign.bodyAsString());
+      assertTrue(foreign.bodyAsString().contains("auth_url must be an https address of another machine"), foreign.bodyAsString());
+      assertTrue(foreign.bodyAsString().contains("value=\"Kept as typed\""), foreign.bodyAsString());
+      // the stored platform, read and sent back whole with a change, is accepted
+      assertEquals(200, api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, now.copy().put("name", "Moodle, edited again"))
+          .statusCode());
 
       HttpResponse<Buffer> none = api(HttpMethod.PUT, "/api/admin/lti/platforms/987654", good);
       assertEquals(404, none.statusCode(), none.bodyAsString());
@@ -937,7 +979,10 @@ class LtiLaunchTest {
     HttpResponse<Buffer> french = launchIn("locale-fr", "fr-FR");
     assertEquals("lang=fr", languageCookie(french));
     String set = french.cookies().stream().filter(c -> c.startsWith("lang=")).findFirst().orElseThrow();
-    assertTrue(set.contains("; Path=/;") && set.contains("Max-Age=31536000"), "not kept for the whole site, as the switch keeps it: " + set);
+    assertTrue(set.contains("; Path=/;") && set.contains("Max-Age=31536000") && set.toLowerCase().contains("; httponly"),
+        "not kept for the whole site, as the switch keeps it: " + set);
+    // sent inside the platform's frame, and one cookie with the switch's (a partitioned twin would live beside it)
+    assertTrue(set.contains("SameSite=None") && set.contains("; Secure") && !set.contains("Partitioned"), set);
     HttpResponse<Buffer> page = server.get(french.getHeader("Location"), "Cookie", sessionCookie(french) + "; " + languageCookie(french),
         "Accept-Language", "en");
     assertEquals(200, page.statusCode(), page.bodyAsString());
