@@ -85,19 +85,28 @@ public final class ErrorHandler {
     }
     // a refusal a person reads: in their language when the reason has a translation (invalid.<code>)
     String detail = null;
+    String heading = pages.messages().get(lang, "error." + status + ".title");
+    String family = failure instanceof Refusal r && (status == 401 || status == 403) && r.code() != null && r.code().contains("_")
+        ? r.code().substring(0, r.code().indexOf('_')) : null;
     if (failure instanceof Invalid invalid && pages.messages().explains(lang, invalid)) {
       message = pages.messages().reason(lang, invalid);
     } else if (failure instanceof Refusal refusal && pages.messages().keys(lang).contains("refusal." + refusal.code())) {
       // a refusal with a sentence of its own for people (refusal.<code>), in their language
       message = pages.messages().get(lang, "refusal." + refusal.code());
+    } else if (family != null && pages.messages().keys(lang).contains("refusal." + family + ".family")) {
+      // a refusal of a family with words of its own for people (the code's first word: lti_kid is an lti refusal),
+      // those words first and the precise reason (in English) after them, for whoever must fix it
+      detail = message;
+      message = pages.messages().get(lang, "refusal." + family + ".family");
+      heading = pages.messages().get(lang, "refusal." + family + ".title");
     } else if (failure instanceof Refusal && !"en".equals(lang) && pages.messages().keys(lang).contains("error." + status + ".reason")) {
       // no translation of this reason: the page's language first, the precise reason (in English) after it
       detail = message;
       message = pages.messages().get(lang, "error." + status + ".reason", maxBodyBytes);
     }
-    Map<String, Object> model = pages.model(ctx, pages.messages().get(lang, "error." + status + ".title"));
+    Map<String, Object> model = pages.model(ctx, heading);
     model.put("status", status);
-    model.put("heading", pages.messages().get(lang, "error." + status + ".title"));
+    model.put("heading", heading);
     model.put("message", message);
     model.put("detail", detail);
     model.put("back", backTo(ctx));

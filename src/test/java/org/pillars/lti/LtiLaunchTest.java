@@ -221,6 +221,7 @@ class LtiLaunchTest {
       HttpResponse<Buffer> launched = post(platform, form.idToken(), form.state());
       assertEquals(401, launched.statusCode(), launched.bodyAsString());
       assertTrue(launched.bodyAsString().contains("LTI launch refused"), launched.bodyAsString());
+      assertTrue(launched.bodyAsString().contains("<h1>Pillars could not open from your course</h1>"), "said to log in: " + launched.bodyAsString());
       assertTrue(launched.bodyAsString().contains(why), "not the reason expected (" + why + "): " + launched.bodyAsString());
       assertTrue(launched.cookies().stream().noneMatch(c -> c.startsWith("pillars_embedded=")),
           "a refused launch set a session: " + launched.cookies());
@@ -895,6 +896,10 @@ class LtiLaunchTest {
       HttpResponse<Buffer> removedChoice = server.send(HttpMethod.POST, picker, Accounts.form("_csrf", pickerCsrf, "module", "alpha"),
           "Cookie", pickerCookie, "Content-Type", "application/x-www-form-urlencoded");
       assertEquals(401, removedChoice.statusCode(), "an answer went out for a deployment removed: " + removedChoice.bodyAsString());
+      HttpResponse<Buffer> enFrançais = login(moodle, "fr");
+      assertTrue(enFrançais.bodyAsString().contains("Le lien de votre cours vers Pillars a été refusé"), enFrançais.bodyAsString());
+      assertTrue(enFrançais.bodyAsString().contains("<p class=\"meta\" lang=\"en\">LTI launch refused: the deployment "
+          + LtiPlatform.DEPLOYMENT + " is not registered"), "the precise reason is gone: " + enFrançais.bodyAsString());
       HttpResponse<Buffer> removed = login(moodle, "en");
       assertEquals(401, removed.statusCode(), removed.bodyAsString());
       assertTrue(removed.bodyAsString().contains("deployment " + LtiPlatform.DEPLOYMENT + " is not registered"), removed.bodyAsString());
