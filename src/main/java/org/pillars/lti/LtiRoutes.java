@@ -277,13 +277,13 @@ public final class LtiRoutes implements Routes {
       organisation = organisation(f.get("organisation_id"));
       role = instructorRole(f.get("instructor_role"));
     } catch (Invalid e) {
-      renderAdmin(ctx, 400, e.getMessage(), false, null);
+      renderAdmin(ctx, 400, reason(ctx, e), false, null);
       return;
     }
     registration.invite(organisation, role).onSuccess(link -> renderAdmin(ctx, 200, null, false, link))
         .onFailure(e -> {
           if (e instanceof Invalid) {
-            renderAdmin(ctx, 400, e.getMessage(), false, null);
+            renderAdmin(ctx, 400, reason(ctx, e), false, null);
           } else {
             ctx.fail(e);
           }
@@ -345,13 +345,13 @@ public final class LtiRoutes implements Routes {
           f.get("token_url"), f.get("jwks_url"), organisation(f.get("organisation_id")), instructorRole(f.get("instructor_role")),
           typedDeployments(f.get("deployment_ids")));
     } catch (Invalid e) {
-      renderAdmin(ctx, 400, e.getMessage(), false, null);
+      renderAdmin(ctx, 400, reason(ctx, e), false, null);
       return;
     }
     lti.register(Access.principal(ctx), registration).onSuccess(id -> Pages.seeOther(ctx, "/admin/lti?registered=" + id))
         .onFailure(e -> {
           if (e instanceof org.pillars.core.Conflict || e instanceof Invalid) {
-            renderAdmin(ctx, e instanceof Invalid ? 400 : 409, e.getMessage(), false, null);
+            renderAdmin(ctx, e instanceof Invalid ? 400 : 409, reason(ctx, e), false, null);
           } else {
             ctx.fail(e);
           }
@@ -439,8 +439,13 @@ public final class LtiRoutes implements Routes {
         });
   }
 
+  /** A refusal on an admin form, in the admin's language where it has words there. */
+  private String reason(RoutingContext ctx, Throwable e) {
+    return e instanceof Invalid invalid ? pages.messages().reason(Language.of(ctx), invalid) : e.getMessage();
+  }
+
   private void refusedSettings(RoutingContext ctx, long id, MultiMap typed, Invalid e) {
-    lti.platform(id).onSuccess(pl -> renderPlatform(ctx, 400, pl, typed, pages.messages().reason(Language.of(ctx), e), false))
+    lti.platform(id).onSuccess(pl -> renderPlatform(ctx, 400, pl, typed, reason(ctx, e), false))
         .onFailure(ctx::fail);
   }
 
@@ -461,7 +466,7 @@ public final class LtiRoutes implements Routes {
       JsonObject stored = json(pl);
       for (String fixed : List.of("issuer", "client_id", "organisation_id")) {
         if (body.containsKey(fixed) && !String.valueOf(body.getValue(fixed)).equals(String.valueOf(stored.getValue(fixed)))) {
-          throw new Invalid(fixed, fixed + " cannot change: a platform with another one is another registration");
+          throw Invalid.field(fixed, "lti_fixed", fixed + " cannot change: a platform with another one is another registration", fixed);
         }
       }
       return pl;
@@ -477,7 +482,7 @@ public final class LtiRoutes implements Routes {
     if ("true".equals(raw) || "false".equals(raw)) {
       return Boolean.parseBoolean(raw);
     }
-    throw new Invalid("enabled", "say whether the platform is switched on (true) or off (false)");
+    throw Invalid.field("enabled", "lti_enabled", "say whether the platform is switched on (true) or off (false)");
   }
 
   private static JsonObject json(LtiRepository.Platform p) {
@@ -491,12 +496,12 @@ public final class LtiRoutes implements Routes {
     try {
       return Long.parseLong(raw == null ? "" : raw.strip());
     } catch (NumberFormatException e) {
-      throw new Invalid("organisation_id", "choose the organisation whose members arrive from this platform");
+      throw Invalid.field("organisation_id", "lti_organisation", "choose the organisation whose members arrive from this platform");
     }
   }
 
   private static Role instructorRole(String raw) {
     return Role.of(raw == null ? "" : raw.strip()).filter(r -> r == Role.TRAINER || r == Role.COORDINATOR)
-        .orElseThrow(() -> new Invalid("instructor_role", "a platform's instructors become trainers or coordinators here"));
+        .orElseThrow(() -> Invalid.field("instructor_role", "lti_instructor_role", "a platform's instructors become trainers or coordinators here"));
   }
 }

@@ -589,7 +589,7 @@ public final class LtiService {
 
   private static void instructors(Role role) {
     if (role != Role.TRAINER && role != Role.COORDINATOR) {
-      throw new Invalid("instructor_role", "a platform's instructors become trainers or coordinators here");
+      throw Invalid.field("instructor_role", "lti_instructor_role", "a platform's instructors become trainers or coordinators here");
     }
   }
 
@@ -600,16 +600,16 @@ public final class LtiService {
         String id = text("deployment_ids", d, 255);
         if (id.matches(".*[\\s,].*")) {
           // the form lists ids separated by commas and spaces: one holding either would not come back whole
-          throw new Invalid("deployment_ids", "a deployment id has no spaces or commas, not '" + id + "'");
+          throw Invalid.field("deployment_ids", "lti_deployment_separator", "a deployment id has no spaces or commas, not '" + id + "'", id);
         }
         cleaned.add(id);
       }
     }
     if (cleaned.isEmpty()) {
-      throw new Invalid("deployment_ids", "name at least one deployment id (Moodle shows it on the tool's details)");
+      throw Invalid.field("deployment_ids", "lti_deployments_none", "name at least one deployment id (Moodle shows it on the tool's details)");
     }
     if (cleaned.size() > 100) {
-      throw new Invalid("deployment_ids", "a platform has at most 100 deployment ids");
+      throw Invalid.field("deployment_ids", "lti_deployments_many", "a platform has at most 100 deployment ids");
     }
     return List.copyOf(cleaned);
   }
@@ -757,8 +757,8 @@ public final class LtiService {
   void callable(Map<String, String> addresses) {
     for (Map.Entry<String, String> a : new java.util.TreeMap<>(addresses).entrySet()) {
       if (!web(a.getValue())) {
-        throw new Invalid(a.getKey(), a.getKey() + " must be an https address of another machine (http only while Pillars"
-            + " runs on this one), not '" + a.getValue() + "'");
+        throw Invalid.field(a.getKey(), "lti_callable", a.getKey() + " must be an https address of another machine (http only while Pillars"
+            + " runs on this one), not '" + a.getValue() + "'", a.getKey(), a.getValue());
       }
     }
   }
@@ -772,7 +772,7 @@ public final class LtiService {
   private static String address(String field, String value) {
     String v = value == null ? "" : value.strip();
     if (v.length() > 1000 || !syntactic(v)) {
-      throw new Invalid(field, field + " must be an https address, not '" + v + "'");
+      throw Invalid.field(field, "lti_address", field + " must be an https address, not '" + v + "'", field, v);
     }
     return v;
   }
@@ -780,7 +780,7 @@ public final class LtiService {
   private static String text(String field, String value, int max) {
     String v = value == null ? "" : value.strip();
     if (v.isEmpty() || v.length() > max || v.chars().anyMatch(Character::isISOControl)) {
-      throw new Invalid(field, field + " must be 1 to " + max + " characters");
+      throw Invalid.field(field, "lti_text", field + " must be 1 to " + max + " characters", field, max);
     }
     return v;
   }

@@ -930,7 +930,7 @@ class LtiLaunchTest {
               "jwks_url", moodle.url("/jwks"), "instructor_role", "trainer", "enabled", "false"),
           "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded", "Accept-Language", "fr");
       assertEquals(400, typed.statusCode(), typed.bodyAsString());
-      assertTrue(typed.bodyAsString().contains("auth_url must be an https address"), typed.bodyAsString());
+      assertTrue(typed.bodyAsString().contains("auth_url doit être une adresse https, et non « not an address »"), typed.bodyAsString());
       assertTrue(typed.bodyAsString().contains("value=\"Kept &lt;as typed&gt;\""), "what was typed is lost, or not escaped: " + typed.bodyAsString());
       assertTrue(typed.bodyAsString().contains("<option value=\"false\" selected>Désactivée</option>"), typed.bodyAsString());
       HttpResponse<Buffer> unsure = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
