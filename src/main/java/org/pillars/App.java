@@ -389,7 +389,7 @@ public final class App {
           // framed by a platform: what a launch leads to (the LTI pages, then the launched session's); never admin pages
           meters, ctx -> !ctx.request().path().startsWith("/admin") && (ctx.request().path().startsWith("/lti/")
               || ctx.request().getCookie(Authn.EMBEDDED_COOKIE) != null)
-              ? lti.frameAncestors(List.of("/lti/login", "/lti/launch").contains(ctx.request().path())) : java.util.Set.of());
+              ? lti.frameAncestors(ctx.request().path()) : java.util.Set.of());
     }, false)).compose(services -> lti.start(vertx).map(services)).compose(services -> {
       // Port 0 means "any free port"; for several instances to share one such port Vert.x wants -1.
       int listenOn = config.port() == 0 && config.httpInstances() > 1 ? -1 : config.port();

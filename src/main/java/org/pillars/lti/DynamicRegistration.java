@@ -50,8 +50,10 @@ public final class DynamicRegistration {
 
   /** A new one-time registration link for {@code organisationId}, valid a week; only its hash is kept. */
   public Future<String> invite(long organisationId, Role instructorRole) {
-    if (instructorRole != Role.TRAINER && instructorRole != Role.COORDINATOR) {
-      return Future.failedFuture(new Invalid("instructor_role", "a platform's instructors become trainers or coordinators here"));
+    try {
+      LtiService.instructors(instructorRole);
+    } catch (Invalid e) {
+      return Future.failedFuture(e);
     }
     byte[] bytes = new byte[24];
     RANDOM.nextBytes(bytes);

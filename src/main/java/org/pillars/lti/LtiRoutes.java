@@ -124,7 +124,7 @@ public final class LtiRoutes implements Routes {
   private String stateCookie(String state, String value, long maxAgeSeconds) {
     io.vertx.core.http.Cookie c = io.vertx.core.http.Cookie.cookie(stateCookieName(state), value).setPath("/lti/launch")
         .setHttpOnly(true).setMaxAge(maxAgeSeconds);
-    return framed(c);
+    return framed(c, true);
   }
 
   /**
@@ -135,13 +135,12 @@ public final class LtiRoutes implements Routes {
   private String languageCookie(String lang) {
     io.vertx.core.http.Cookie c = io.vertx.core.http.Cookie.cookie(Language.COOKIE, lang).setPath("/").setHttpOnly(true)
         .setMaxAge(365L * 24 * 3600);
-    return secureCookies ? c.setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.NONE).encode()
-        : c.setSameSite(io.vertx.core.http.CookieSameSite.LAX).encode();
+    return framed(c, false);
   }
 
-  /** A cookie a platform's frame keeps and sends: {@code SameSite=None; Secure; Partitioned} behind HTTPS, else Lax. */
-  private String framed(io.vertx.core.http.Cookie c) {
-    return secureCookies ? c.setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.NONE).encode() + "; Partitioned"
+  /** A cookie a platform's frame sends: {@code SameSite=None; Secure} (and {@code Partitioned} if asked) behind HTTPS, else Lax. */
+  private String framed(io.vertx.core.http.Cookie c, boolean partitioned) {
+    return secureCookies ? c.setSecure(true).setSameSite(io.vertx.core.http.CookieSameSite.NONE).encode() + (partitioned ? "; Partitioned" : "")
         : c.setSameSite(io.vertx.core.http.CookieSameSite.LAX).encode();
   }
 
@@ -500,8 +499,8 @@ public final class LtiRoutes implements Routes {
     }
   }
 
+  /** The role as typed, or null when it names none (the service says which roles a platform's instructors may take). */
   private static Role instructorRole(String raw) {
-    return Role.of(raw == null ? "" : raw.strip()).filter(r -> r == Role.TRAINER || r == Role.COORDINATOR)
-        .orElseThrow(() -> Invalid.field("instructor_role", "lti_instructor_role", "a platform's instructors become trainers or coordinators here"));
+    return Role.of(raw == null ? "" : raw.strip()).orElse(null);
   }
 }

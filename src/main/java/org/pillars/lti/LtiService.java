@@ -66,8 +66,7 @@ public final class LtiService {
   /** A session for the launched user: its token for the cookie. */
   public record SignedIn(long accountId, Role role, String token) { }
 
-  /** Where a checked launch goes: the module, or the Deep Linking picker. */
-  /** A launch that held: the session, where it goes, and the language the platform shows its user, if we speak it. */
+  /** A launch that held: the session, where it goes (the module, or the Deep Linking picker), and the language the platform shows its user, if we speak it. */
   public record Launched(SignedIn session, String location, Optional<String> language) { }
 
   /** The Deep Linking answer: a signed JWT to post back to the platform's return address. */
@@ -585,9 +584,15 @@ public final class LtiService {
       instructors(instructorRole);
       deployments = deploymentIds(deployments);
     }
+
+    /** The addresses the server will call, by field. */
+    Map<String, String> addresses() {
+      return Map.of("auth_url", authUrl, "token_url", tokenUrl, "jwks_url", jwksUrl);
+    }
   }
 
-  private static void instructors(Role role) {
+  /** What a platform's instructors may become here; a role the form or the API could not read arrives as null. */
+  static void instructors(Role role) {
     if (role != Role.TRAINER && role != Role.COORDINATOR) {
       throw Invalid.field("instructor_role", "lti_instructor_role", "a platform's instructors become trainers or coordinators here");
     }
@@ -615,10 +620,7 @@ public final class LtiService {
   }
 
   public Future<Long> register(Principal admin, Registration r) {
-    return Future.<Void>succeededFuture().map(v -> {
-      callable(r.addresses());
-      return v;
-    }).compose(v -> repository.register(admin.accountId(), r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
+    return mayCall(r.addresses()).compose(v -> repository.register(admin.accountId(), r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
         r.organisationId(), r.instructorRole(), r.deployments())).compose(id -> refreshAncestors().map(id));
   }
 
@@ -632,10 +634,7 @@ public final class LtiService {
    * launch from one removed is refused from now on. Which sites may frame our pages follows at once.
    */
   public Future<LtiRepository.Platform> update(Principal admin, long id, Settings s) {
-    return Future.<Void>succeededFuture().map(v -> {
-      callable(Map.of("auth_url", s.authUrl(), "token_url", s.tokenUrl(), "jwks_url", s.jwksUrl()));
-      return v;
-    }).compose(v -> repository.update(admin.accountId(), id, s.name(), s.authUrl(), s.tokenUrl(), s.jwksUrl(), s.instructorRole(),
+    return mayCall(s.addresses()).compose(v -> repository.update(admin.accountId(), id, s.name(), s.authUrl(), s.tokenUrl(), s.jwksUrl(), s.instructorRole(),
             s.deployments(), s.enabled()))
         .compose(found -> found ? refreshAncestors().compose(v -> platform(id))
             : Future.failedFuture(new NotFound("lti_platform", "there is no such platform")));
@@ -643,21 +642,22 @@ public final class LtiService {
 
   /** A platform registered by Dynamic Registration, spending the admin's invitation in the same transaction. */
   Future<Long> registerInvited(byte[] codeHash, Registration r, LtiRepository.Invitation invitation) {
-    callable(r.addresses());
-    return repository.registerInvited(codeHash, r.issuer(), r.clientId(), r.name(), r.authUrl(), r.tokenUrl(), r.jwksUrl(),
-        invitation, r.deployments()).compose(id -> refreshAncestors().map(id));
+    return mayCall(r.addresses()).compose(v -> repository.registerInvited(codeHash, r.issuer(), r.clientId(), r.name(), r.authUrl(),
+        r.tokenUrl(), r.jwksUrl(), invitation, r.deployments())).compose(id -> refreshAncestors().map(id));
   }
 
   private volatile java.util.Set<String> ancestors = java.util.Set.of();
   private volatile java.util.Set<String> registered = java.util.Set.of();
 
+  private static final java.util.Set<String> LAUNCH_PAGES = java.util.Set.of("/lti/login", "/lti/launch");
+
   /**
-   * The sites that may frame our pages: each switched-on platform's issuer and authorisation origins. The login and
-   * the launch, which answer only with a redirect or a refusal, may be framed by every registered platform, so that
-   * a learner inside one switched off reads why ({@code launchPages}).
+   * The sites that may frame the page at {@code path}: each switched-on platform's issuer and authorisation origins.
+   * The login and the launch, which answer only with a redirect or a refusal, may be framed by every registered
+   * platform, so that a learner inside one switched off reads why.
    */
-  public java.util.Set<String> frameAncestors(boolean launchPages) {
-    return launchPages ? registered : ancestors;
+  public java.util.Set<String> frameAncestors(String path) {
+    return LAUNCH_PAGES.contains(path) ? registered : ancestors;
   }
 
   /** Reads the platforms again (after a registration here, and every minute for one made on another server). */
@@ -753,6 +753,16 @@ public final class LtiService {
   }
 
   /** Refuses a registration whose addresses this server may not call (see {@link #web}). */
+  /** Succeeds when the server may call each address (by its field); else fails with the reason. */
+  private Future<Void> mayCall(Map<String, String> addresses) {
+    try {
+      callable(addresses);
+      return Future.succeededFuture();
+    } catch (Invalid e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   /** Each address (by its field) one the server may call, or the reason it may not. */
   void callable(Map<String, String> addresses) {
     for (Map.Entry<String, String> a : new java.util.TreeMap<>(addresses).entrySet()) {

@@ -98,6 +98,8 @@ class LtiLaunchTest {
     assertEquals(302, login.statusCode(), login.bodyAsString());
     String stateCookie = login.cookies().stream().filter(c -> c.startsWith("pillars_lti_")).findFirst()
         .orElseThrow(() -> new AssertionError("the login set no state cookie: " + login.cookies()));
+    // kept and sent inside the platform's frame, in its partition only
+    assertTrue(stateCookie.contains("SameSite=None") && stateCookie.contains("; Secure") && stateCookie.contains("; Partitioned"), stateCookie);
     String location = login.getHeader("Location");
     assertTrue(location.startsWith(p.url("/auth?")), location);
     HttpResponse<Buffer> form = outside.getAbs(location).send().await();
@@ -913,7 +915,9 @@ class LtiLaunchTest {
       JsonObject good = settings(moodle, true).put("deployment_ids", new io.vertx.core.json.JsonArray().add("deployment-7"));
       for (JsonObject bad : List.of(good.copy().put("name", " "), good.copy().put("auth_url", "javascript:alert(1)"),
           good.copy().put("jwks_url", "ftp://moodle.example/jwks"), good.copy().put("deployment_ids", new io.vertx.core.json.JsonArray()),
-          good.copy().put("instructor_role", "admin"), good.copy().put("enabled", "yes"), good.copy().putNull("token_url"))) {
+          good.copy().put("instructor_role", "admin"), good.copy().put("enabled", "yes"), good.copy().putNull("token_url"),
+          good.copy().put("name", "x".repeat(201)), good.copy().put("deployment_ids", new io.vertx.core.json.JsonArray(
+              java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(n -> "d" + n).toList())))) {
         HttpResponse<Buffer> r = api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, bad);
         assertEquals(400, r.statusCode(), bad + " -> " + r.bodyAsString());
       }
@@ -938,6 +942,24 @@ class LtiLaunchTest {
               "jwks_url", moodle.url("/jwks"), "instructor_role", "coordinator", "enabled", "maybe"),
           "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
       assertEquals(400, unsure.statusCode(), "a state neither on nor off was taken for one: " + unsure.bodyAsString());
+      HttpResponse<Buffer> many = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
+              "deployment_ids", String.join(" ", java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(n -> "d" + n).toList()),
+              "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"), "jwks_url", moodle.url("/jwks"),
+              "instructor_role", "coordinator", "enabled", "true"),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(400, many.statusCode(), many.bodyAsString());
+      assertTrue(many.bodyAsString().contains("at most 100 deployment ids"), many.bodyAsString());
+      HttpResponse<Buffer> admins = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
+              "deployment_ids", "deployment-7", "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"),
+              "jwks_url", moodle.url("/jwks"), "instructor_role", "admin", "enabled", "true"),
+          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(400, admins.statusCode(), "a platform's teachers were made admins: " + admins.bodyAsString());
+      assertTrue(admins.bodyAsString().contains("become trainers or coordinators here"), admins.bodyAsString());
+      HttpResponse<Buffer> adminInvitation = server.send(HttpMethod.POST, "/admin/lti/invitations", Accounts.form("organisation_id",
+          Long.toString(organisation), "instructor_role", "admin"), "Authorization", "Bearer " + admin,
+          "Content-Type", "application/x-www-form-urlencoded");
+      assertEquals(400, adminInvitation.statusCode(), "an invitation makes a platform's teachers admins: " + adminInvitation.bodyAsString());
+      assertFalse(adminInvitation.bodyAsString().contains("/lti/register/"), adminInvitation.bodyAsString());
       assertEquals(now, api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject());
       // an address well formed but not one the server may call: the same page, the reason, what was typed
       HttpResponse<Buffer> foreign = server.send(HttpMethod.POST, path, Accounts.form("name", "Kept as typed",
