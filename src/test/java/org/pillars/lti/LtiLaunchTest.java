@@ -843,11 +843,8 @@ class LtiLaunchTest {
       assertEquals("admin", audited.iterator().next().getString(0));
 
       // switched on again on its page
-      JsonObject on = settings(moodle, true);
-      HttpResponse<Buffer> form = server.send(HttpMethod.POST, "/admin/lti/platforms/" + id, Accounts.form("name", on.getString("name"),
-              "deployment_ids", LtiPlatform.DEPLOYMENT, "auth_url", on.getString("auth_url"), "token_url", on.getString("token_url"),
-              "jwks_url", on.getString("jwks_url"), "instructor_role", "coordinator", "enabled", "true"),
-          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      HttpResponse<Buffer> form = settingsForm(moodle, "/admin/lti/platforms/" + id, "en", "name", "Moodle switched on again",
+          "deployment_ids", LtiPlatform.DEPLOYMENT);
       assertEquals(303, form.statusCode(), form.bodyAsString());
       // the module choice refused while off was not spent: it can be made now
       HttpResponse<Buffer> pickedLater = server.send(HttpMethod.POST, picker, Accounts.form("_csrf", pickerCsrf, "module", "alpha"),
@@ -863,6 +860,22 @@ class LtiLaunchTest {
 
   private static HttpResponse<Buffer> post(LtiPlatform p, LtiPlatform.Authorised form) {
     return post(p, form.idToken(), form.state());
+  }
+
+  /**
+   * The platform's settings form as an admin sends it: good values (as {@code moodle} serves them) but for the fields
+   * {@code changed} names, in pairs.
+   */
+  private static HttpResponse<Buffer> settingsForm(LtiPlatform moodle, String path, String lang, String... changed) {
+    Map<String, String> fields = new java.util.LinkedHashMap<>(Map.of("name", "Moodle, edited", "deployment_ids", "deployment-7",
+        "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"), "jwks_url", moodle.url("/jwks"),
+        "instructor_role", "coordinator", "enabled", "true"));
+    for (int i = 0; i < changed.length; i += 2) {
+      fields.put(changed[i], changed[i + 1]);
+    }
+    return server.send(HttpMethod.POST, path, Accounts.form(fields.entrySet().stream()
+            .flatMap(e -> java.util.stream.Stream.of(e.getKey(), e.getValue())).toArray(String[]::new)),
+        "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded", "Accept-Language", lang);
   }
 
   @Test
@@ -884,10 +897,7 @@ class LtiLaunchTest {
       assertTrue(page.bodyAsString().contains("<code>" + moodle.issuer() + "</code>"), page.bodyAsString());
 
       // the page's form: another deployment instead of the first, a new name, instructors become coordinators
-      HttpResponse<Buffer> saved = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
-              "deployment_ids", "deployment-7, deployment-8", "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"),
-              "jwks_url", moodle.url("/jwks"), "instructor_role", "coordinator", "enabled", "true"),
-          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      HttpResponse<Buffer> saved = settingsForm(moodle, path, "en", "deployment_ids", "deployment-7, deployment-8");
       assertEquals(303, saved.statusCode(), saved.bodyAsString());
       assertEquals(path + "?saved=1", saved.getHeader("Location"));
       JsonObject now = api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject();
@@ -929,30 +939,19 @@ class LtiLaunchTest {
       assertEquals(400, api(HttpMethod.PUT, "/api/admin/lti/platforms/" + id, good.copy().put("organisation_id", organisation + 1000))
           .statusCode());
       assertEquals(now, api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject(), "a refused change changed something");
-      HttpResponse<Buffer> typed = server.send(HttpMethod.POST, path, Accounts.form("name", "Kept <as typed>",
-              "deployment_ids", "deployment-7", "auth_url", "not an address", "token_url", moodle.url("/token"),
-              "jwks_url", moodle.url("/jwks"), "instructor_role", "trainer", "enabled", "false"),
-          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded", "Accept-Language", "fr");
+      HttpResponse<Buffer> typed = settingsForm(moodle, path, "fr", "name", "Kept <as typed>", "auth_url", "not an address",
+          "instructor_role", "trainer", "enabled", "false");
       assertEquals(400, typed.statusCode(), typed.bodyAsString());
       assertTrue(typed.bodyAsString().contains("auth_url doit être une adresse https, et non « not an address »"), typed.bodyAsString());
       assertTrue(typed.bodyAsString().contains("value=\"Kept &lt;as typed&gt;\""), "what was typed is lost, or not escaped: " + typed.bodyAsString());
       assertTrue(typed.bodyAsString().contains("<option value=\"false\" selected>Désactivée</option>"), typed.bodyAsString());
-      HttpResponse<Buffer> unsure = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
-              "deployment_ids", "deployment-7, deployment-8", "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"),
-              "jwks_url", moodle.url("/jwks"), "instructor_role", "coordinator", "enabled", "maybe"),
-          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      HttpResponse<Buffer> unsure = settingsForm(moodle, path, "en", "enabled", "maybe");
       assertEquals(400, unsure.statusCode(), "a state neither on nor off was taken for one: " + unsure.bodyAsString());
-      HttpResponse<Buffer> many = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
-              "deployment_ids", String.join(" ", java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(n -> "d" + n).toList()),
-              "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"), "jwks_url", moodle.url("/jwks"),
-              "instructor_role", "coordinator", "enabled", "true"),
-          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      HttpResponse<Buffer> many = settingsForm(moodle, path, "en", "deployment_ids",
+          String.join(" ", java.util.stream.IntStream.rangeClosed(1, 101).mapToObj(n -> "d" + n).toList()));
       assertEquals(400, many.statusCode(), many.bodyAsString());
       assertTrue(many.bodyAsString().contains("at most 100 deployment ids"), many.bodyAsString());
-      HttpResponse<Buffer> admins = server.send(HttpMethod.POST, path, Accounts.form("name", "Moodle, edited",
-              "deployment_ids", "deployment-7", "auth_url", moodle.url("/auth"), "token_url", moodle.url("/token"),
-              "jwks_url", moodle.url("/jwks"), "instructor_role", "admin", "enabled", "true"),
-          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      HttpResponse<Buffer> admins = settingsForm(moodle, path, "en", "instructor_role", "admin");
       assertEquals(400, admins.statusCode(), "a platform's teachers were made admins: " + admins.bodyAsString());
       assertTrue(admins.bodyAsString().contains("become trainers or coordinators here"), admins.bodyAsString());
       HttpResponse<Buffer> adminInvitation = server.send(HttpMethod.POST, "/admin/lti/invitations", Accounts.form("organisation_id",
@@ -962,10 +961,8 @@ class LtiLaunchTest {
       assertFalse(adminInvitation.bodyAsString().contains("/lti/register/"), adminInvitation.bodyAsString());
       assertEquals(now, api(HttpMethod.GET, "/api/admin/lti/platforms/" + id, null).bodyAsJsonObject());
       // an address well formed but not one the server may call: the same page, the reason, what was typed
-      HttpResponse<Buffer> foreign = server.send(HttpMethod.POST, path, Accounts.form("name", "Kept as typed",
-              "deployment_ids", "deployment-7", "auth_url", "http://moodle.example.org/auth", "token_url", moodle.url("/token"),
-              "jwks_url", moodle.url("/jwks"), "instructor_role", "trainer", "enabled", "true"),
-          "Authorization", "Bearer " + admin, "Content-Type", "application/x-www-form-urlencoded");
+      HttpResponse<Buffer> foreign = settingsForm(moodle, path, "en", "name", "Kept as typed", "auth_url",
+          "http://moodle.example.org/auth");
       assertEquals(400, foreign.statusCode(), foreign.bodyAsString());
       assertTrue(foreign.bodyAsString().contains("auth_url must be an https address of another machine"), foreign.bodyAsString());
       assertTrue(foreign.bodyAsString().contains("value=\"Kept as typed\""), foreign.bodyAsString());
